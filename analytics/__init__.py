@@ -1,0 +1,1 @@
+"""Pure functions on polars frames: the metric definitions of domain.md."""

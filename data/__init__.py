@@ -1,0 +1,1 @@
+"""The store, the ledger importers, the demo county and loading the store into frames."""

@@ -1,0 +1,315 @@
+"""Loading the store into polars frames, and cutting them to a scope.
+
+The store is read once per data version (see `store.data_version`) into a `Frames`; callers cache
+it by that version. Every caller then takes `Frames.scoped(scope)`: rows outside the scope are gone
+before any page or report sees them. An empty scope sees nothing (default deny).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import polars as pl
+from sqlalchemy.engine import Engine
+
+from data.store import init_store
+
+# One row per person per reporting month: the labour ledger, joined to its places.
+LABOUR_SCHEMA: dict[str, pl.DataType] = {
+    "month": pl.Date(),
+    "township": pl.String(),
+    "village": pl.String(),
+    "site": pl.String(),
+    "building": pl.String(),
+    "unit": pl.String(),
+    "room": pl.String(),
+    "household": pl.String(),  # household code: 户编号, else "site|building|room"
+    "head_name": pl.String(),
+    "id_number": pl.String(),
+    "name": pl.String(),
+    "gender": pl.String(),
+    "birth_date": pl.Date(),
+    "relation": pl.String(),
+    "education": pl.String(),
+    "capacity": pl.String(),
+    "status": pl.String(),
+    "employment_type": pl.String(),
+    "employer": pl.String(),
+    "work_place": pl.String(),
+    "monthly_income": pl.Float64(),
+    "wish": pl.String(),
+    "training_need": pl.String(),
+    "two_after": pl.Boolean(),
+    "three_no": pl.Boolean(),
+    "monitoring": pl.String(),
+    "phone": pl.String(),
+}
+
+SUBSIDY_SCHEMA: dict[str, pl.DataType] = {
+    "paid_on": pl.Date(),
+    "kind": pl.String(),
+    "name": pl.String(),
+    "id_number": pl.String(),
+    "employer": pl.String(),
+    "amount": pl.Float64(),  # yuan
+    "township": pl.String(),
+    "site": pl.String(),
+    "note": pl.String(),
+}
+
+POSTING_SCHEMA: dict[str, pl.DataType] = {
+    "posted_on": pl.Date(),
+    "employer": pl.String(),
+    "title": pl.String(),
+    "work_place": pl.String(),
+    "township": pl.String(),
+    "vacancies": pl.Int64(),
+    "wage_min": pl.Int64(),
+    "wage_max": pl.Int64(),
+    "skills": pl.String(),
+    "source": pl.String(),
+}
+
+TRAINING_SCHEMA: dict[str, pl.DataType] = {
+    "id_number": pl.String(),
+    "name": pl.String(),
+    "course": pl.String(),
+    "provider": pl.String(),
+    "start": pl.Date(),
+    "end": pl.Date(),
+    "certified": pl.Boolean(),
+}
+
+TARGET_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "metric": pl.String(),
+    "scope": pl.String(),
+    "target": pl.Float64(),
+}
+
+SITE_SCHEMA: dict[str, pl.DataType] = {
+    "site": pl.String(),
+    "township": pl.String(),
+    "lon": pl.Float64(),
+    "lat": pl.Float64(),
+    "planned_buildings": pl.Int64(),
+    "planned_households": pl.Int64(),
+}
+
+BUILDING_SCHEMA: dict[str, pl.DataType] = {
+    "site": pl.String(),
+    "building": pl.String(),
+    "captain": pl.String(),
+    "department": pl.String(),
+    "captain_phone": pl.String(),
+}
+
+TOWNSHIP_SCHEMA: dict[str, pl.DataType] = {"township": pl.String(), "boundary": pl.String()}
+
+BATCH_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64(),
+    "created_at": pl.Datetime("us"),
+    "user": pl.String(),
+    "source": pl.String(),
+    "files": pl.String(),
+    "formats": pl.String(),
+    "months": pl.String(),
+    "rows_read": pl.Int64(),
+    "rows_imported": pl.Int64(),
+    "rows_replaced": pl.Int64(),
+    "rows_rejected": pl.Int64(),
+    "note": pl.String(),
+}
+
+_QUERIES = {
+    "labour": """
+        SELECT r.month, t.name AS township, v.name AS village, s.name AS site, b.name AS building,
+               h.unit, h.room, h.code AS household, h.head_name, p.id_number, p.name, p.gender,
+               p.birth_date, r.relation, r.education, r.capacity, r.status, r.employment_type,
+               r.employer, r.work_place, r.monthly_income, r.wish, r.training_need, r.two_after,
+               r.three_no, r.monitoring, r.phone
+        FROM labour_record r
+        JOIN person p ON p.id = r.person_id
+        JOIN household h ON h.id = r.household_id
+        JOIN site s ON s.id = h.site_id
+        JOIN building b ON b.id = h.building_id
+        JOIN township t ON t.id = h.township_id
+        LEFT JOIN village v ON v.id = h.village_id""",
+    "subsidies": """
+        SELECT sp.paid_on, sp.kind, sp.name, sp.id_number, sp.employer,
+               sp.amount_fen / 100.0 AS amount, t.name AS township, s.name AS site, sp.note
+        FROM subsidy_payment sp
+        JOIN township t ON t.id = sp.township_id
+        LEFT JOIN site s ON s.id = sp.site_id""",
+    "postings": """
+        SELECT j.posted_on, j.employer, j.title, j.work_place, t.name AS township, j.vacancies,
+               j.wage_min, j.wage_max, j.skills, j.source
+        FROM job_posting j LEFT JOIN township t ON t.id = j.township_id""",
+    "training": """
+        SELECT id_number, name, course, provider, start, "end", certified FROM training_record""",
+    "targets": "SELECT year, metric, scope, target FROM target",
+    "sites": """
+        SELECT s.name AS site, t.name AS township, s.lon, s.lat, s.planned_buildings,
+               s.planned_households
+        FROM site s LEFT JOIN township t ON t.id = s.township_id""",
+    "buildings": """
+        SELECT s.name AS site, b.name AS building, b.captain, b.department, b.captain_phone
+        FROM building b JOIN site s ON s.id = b.site_id""",
+    "townships": "SELECT name AS township, boundary FROM township",
+    "batches": """
+        SELECT id, created_at, "user", source, files, formats, months, rows_read, rows_imported,
+               rows_replaced, rows_rejected, note
+        FROM import_batch""",
+}
+
+_SCHEMAS = {
+    "labour": LABOUR_SCHEMA,
+    "subsidies": SUBSIDY_SCHEMA,
+    "postings": POSTING_SCHEMA,
+    "training": TRAINING_SCHEMA,
+    "targets": TARGET_SCHEMA,
+    "sites": SITE_SCHEMA,
+    "buildings": BUILDING_SCHEMA,
+    "townships": TOWNSHIP_SCHEMA,
+    "batches": BATCH_SCHEMA,
+}
+
+# Sort orders make every frame deterministic, whatever the database returned.
+_ORDER = {
+    "labour": ["month", "site", "building", "room", "id_number"],
+    "subsidies": ["paid_on", "kind", "township"],
+    "postings": ["posted_on", "employer", "title"],
+    "training": ["start", "id_number", "course"],
+    "targets": ["year", "metric", "scope"],
+    "sites": ["site"],
+    "buildings": ["site", "building"],
+    "townships": ["township"],
+    "batches": ["id"],
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a viewer may see: the whole county, or some townships, sites and buildings.
+
+    `Scope()` sees nothing.
+    """
+
+    county: bool = False
+    townships: frozenset[str] = frozenset()
+    sites: frozenset[str] = frozenset()
+    buildings: frozenset[tuple[str, str]] = frozenset()  # (site, building)
+
+    @classmethod
+    def whole_county(cls) -> Scope:
+        return cls(county=True)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.county or self.townships or self.sites or self.buildings)
+
+    def place_filter(self) -> pl.Expr:
+        """True for rows whose township, site or (site, building) lies in the scope."""
+        if self.county:
+            return pl.lit(True)
+        expr = pl.lit(False)
+        if self.townships:
+            expr = expr | pl.col("township").is_in(sorted(self.townships))
+        if self.sites:
+            expr = expr | pl.col("site").is_in(sorted(self.sites))
+        if self.buildings:
+            keys = sorted(f"{s}|{b}" for s, b in self.buildings)
+            expr = expr | pl.concat_str("site", "building", separator="|").is_in(keys)
+        return expr
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The store as polars frames. Column names and types: the *_SCHEMA dicts above."""
+
+    labour: pl.DataFrame
+    subsidies: pl.DataFrame
+    postings: pl.DataFrame
+    training: pl.DataFrame
+    targets: pl.DataFrame
+    sites: pl.DataFrame
+    buildings: pl.DataFrame
+    townships: pl.DataFrame
+    batches: pl.DataFrame
+
+    @classmethod
+    def empty(cls) -> Frames:
+        return cls(**{name: pl.DataFrame(schema=schema) for name, schema in _SCHEMAS.items()})
+
+    def scoped(self, scope: Scope) -> Frames:
+        """The frames cut to `scope`: only rows inside it remain."""
+        if scope.county:
+            return self
+        if scope.is_empty:
+            return Frames.empty()
+        labour = self.labour.filter(scope.place_filter())
+        people = labour.get_column("id_number").unique()
+        places = labour.select("township", "site", "building").unique()
+        # A payment lies in scope by its place; below site level (buildings only) by its payee.
+        subsidies = self.subsidies.filter(
+            (scope.place_filter() if not scope.buildings else pl.lit(False))
+            | pl.col("id_number").is_in(people.implode())
+        )
+        sites = self.sites.filter(
+            pl.col("site").is_in(places.get_column("site").unique().implode())
+            | pl.col("site").is_in(sorted(scope.sites))
+        )
+        buildings = self.buildings.filter(
+            _in_places(places) | pl.col("site").is_in(sorted(scope.sites))
+        )
+        scope_names = sorted(scope.townships | scope.sites)
+        return dataclasses.replace(
+            self,
+            labour=labour,
+            subsidies=subsidies,
+            training=self.training.filter(pl.col("id_number").is_in(people.implode())),
+            targets=self.targets.filter(pl.col("scope").is_in(scope_names)),
+            sites=sites,
+            buildings=buildings,
+            townships=self.townships.filter(
+                pl.col("township").is_in(places.get_column("township").unique().implode())
+                | pl.col("township").is_in(sorted(scope.townships))
+            ),
+            # Job postings are public notices, not personal data: every scope may match against them.
+            postings=self.postings,
+            batches=self.batches.clear(),
+        )
+
+
+def _in_places(places: pl.DataFrame) -> pl.Expr:
+    keys = places.select(pl.concat_str("site", "building", separator="|")).to_series().unique()
+    return pl.concat_str("site", "building", separator="|").is_in(keys.implode())
+
+
+def _read(engine: Engine, name: str) -> pl.DataFrame:
+    schema = _SCHEMAS[name]
+    with engine.connect() as conn:
+        frame = pl.read_database(_QUERIES[name], conn, infer_schema_length=None)
+    if frame.is_empty():
+        return pl.DataFrame(schema=schema)
+    # SQLite hands dates back as text and booleans as integers: cast to the contract's types.
+    columns = []
+    for column, dtype in schema.items():
+        expr = pl.col(column)
+        source = frame.schema[column]
+        if dtype == pl.Date() and source == pl.String():
+            expr = expr.str.slice(0, 10).str.to_date("%Y-%m-%d")
+        elif isinstance(dtype, pl.Datetime) and source == pl.String():
+            expr = expr.str.to_datetime(time_unit="us")
+        elif dtype == pl.Boolean() and source != pl.Boolean():
+            expr = expr.cast(pl.Int8).cast(pl.Boolean)
+        columns.append(expr.cast(dtype).alias(column))
+    return frame.select(columns).sort(_ORDER[name], nulls_last=True)
+
+
+def load_frames(engine: Engine) -> Frames:
+    """Read the whole store into frames (call once per data version and cache the result)."""
+    init_store(engine)
+    return Frames(**{name: _read(engine, name) for name in _SCHEMAS})
+

@@ -1,0 +1,239 @@
+"""The store: sqlmodel tables and the engine that `DATABASE_URL` picks.
+
+Default: an embedded SQLite file under data/store/, created on first use. The same tables run on
+PostgreSQL. Every write to the store is an `ImportBatch` (an import, the demo, an edit), so the
+largest batch id is the data version that caches key on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, event, func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, SQLModel, create_engine
+
+STORE_DIR = Path(__file__).parent / "store"
+DEFAULT_URL = f"sqlite:///{STORE_DIR / 'dashboard.sqlite'}"
+
+
+class Township(SQLModel, table=True):
+    """乡镇(街道): in the labour ledger, the township of origin."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    # GeoJSON geometry of the boundary, as text; None until a boundary file is imported.
+    boundary: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Village(SQLModel, table=True):
+    """村(社区) of origin."""
+
+    __table_args__ = (UniqueConstraint("township_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    township_id: int = Field(foreign_key="township.id")
+    name: str
+
+
+class Site(SQLModel, table=True):
+    """安置点: a resettlement site."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    township_id: int | None = Field(default=None, foreign_key="township.id")
+    lon: float | None = None
+    lat: float | None = None
+    planned_buildings: int | None = None
+    planned_households: int | None = None
+
+
+class Building(SQLModel, table=True):
+    """楼栋, with its employment captain (就业楼长) and paired department (包保单位)."""
+
+    __table_args__ = (UniqueConstraint("site_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id")
+    name: str
+    captain: str | None = None
+    department: str | None = None
+    captain_phone: str | None = None
+
+
+class Household(SQLModel, table=True):
+    """户: keyed by 户编号 when the ledger gives one, else by site + building + room."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    site_id: int = Field(foreign_key="site.id")
+    building_id: int = Field(foreign_key="building.id", index=True)
+    unit: str | None = None
+    room: str
+    head_name: str
+    township_id: int = Field(foreign_key="township.id")
+    village_id: int | None = Field(default=None, foreign_key="village.id")
+
+
+class Person(SQLModel, table=True):
+    """A person, identified by the 18-character ID number."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    id_number: str = Field(unique=True, max_length=18)
+    name: str
+    gender: str | None = None
+    birth_date: dt.date | None = None
+
+
+class LabourRecord(SQLModel, table=True):
+    """One person in one reporting month: a row of the labour ledger (劳动力就业台账)."""
+
+    __tablename__ = "labour_record"
+    __table_args__ = (
+        UniqueConstraint("person_id", "month"),
+        Index("ix_labour_record_month_household", "month", "household_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    month: dt.date  # first day of the reporting month
+    household_id: int = Field(foreign_key="household.id")
+    relation: str | None = None
+    education: str | None = None
+    capacity: str
+    status: str
+    employment_type: str | None = None
+    employer: str | None = None
+    work_place: str | None = None
+    monthly_income: float | None = None
+    wish: str | None = None
+    training_need: str | None = None
+    two_after: bool | None = None
+    three_no: bool | None = None
+    monitoring: str | None = None
+    phone: str | None = None
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+
+
+class SubsidyPayment(SQLModel, table=True):
+    """A row of a subsidy roster (补贴发放花名册): one payment to a person or an employer."""
+
+    __tablename__ = "subsidy_payment"
+    # `payee` is the ID number for a person, the employer's name for an employer payment:
+    # re-importing the same roster replaces payments instead of duplicating them.
+    __table_args__ = (UniqueConstraint("kind", "paid_on", "payee"),)
+    id: int | None = Field(default=None, primary_key=True)
+    paid_on: dt.date = Field(index=True)
+    kind: str
+    payee: str
+    name: str | None = None
+    id_number: str | None = None
+    employer: str | None = None
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))  # exact money: 分
+    township_id: int = Field(foreign_key="township.id")
+    site_id: int | None = Field(default=None, foreign_key="site.id")
+    note: str | None = None
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+
+
+class JobPosting(SQLModel, table=True):
+    """岗位信息: an open job posting."""
+
+    __tablename__ = "job_posting"
+    __table_args__ = (UniqueConstraint("posted_on", "employer", "title"),)
+    id: int | None = Field(default=None, primary_key=True)
+    posted_on: dt.date
+    employer: str
+    title: str
+    work_place: str | None = None
+    township_id: int | None = Field(default=None, foreign_key="township.id")
+    vacancies: int
+    wage_min: int | None = None
+    wage_max: int | None = None
+    skills: str | None = None
+    source: str | None = None
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+
+
+class TrainingRecord(SQLModel, table=True):
+    """培训记录: one person on one course."""
+
+    __tablename__ = "training_record"
+    __table_args__ = (UniqueConstraint("id_number", "course", "start"),)
+    id: int | None = Field(default=None, primary_key=True)
+    # Trainees need not be in the labour ledger, so the ID number is kept, not a person key.
+    id_number: str = Field(max_length=18, index=True)
+    name: str | None = None
+    course: str
+    provider: str | None = None
+    start: dt.date
+    end: dt.date | None = None
+    certified: bool | None = None
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+
+
+class Target(SQLModel, table=True):
+    """年度目标: one target of one year for the county (范围 县) or a township or site."""
+
+    __table_args__ = (UniqueConstraint("year", "metric", "scope"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    metric: str
+    scope: str
+    target: float
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+
+
+class ImportBatch(SQLModel, table=True):
+    """One write to the store: who, when, what files, how many rows."""
+
+    __tablename__ = "import_batch"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime
+    user: str
+    source: str  # import | demo | edit
+    files: str  # file names, one per line
+    formats: str  # recognised ledger formats, comma-separated
+    months: str | None = None  # reporting months touched, comma-separated YYYY-MM
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_replaced: int = 0
+    rows_rejected: int = 0
+    note: str | None = None
+
+
+def database_url() -> str:
+    """The store's URL: `DATABASE_URL`, else the SQLite file under data/store/."""
+    return os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@cache
+def get_engine(url: str | None = None) -> Engine:
+    """The engine for `url` (default `database_url()`), one per URL per process."""
+    url = url or database_url()
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def init_store(engine: Engine) -> None:
+    """Create the tables that do not exist yet; never touches existing data."""
+    SQLModel.metadata.create_all(engine)
+
+
+def data_version(engine: Engine) -> int:
+    """The id of the latest write (0 for an empty store): changes with every import or edit."""
+    init_store(engine)
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(ImportBatch.id))).scalar() or 0
