@@ -1,0 +1,242 @@
+"""`python -m analytics rates | changes | subsidies`: domain.md's metrics on the command line.
+
+The output is a contract other tools read: the column names below, rates as fractions (csv, json),
+one row per group or person. The month defaults to the latest in the store. No data for what was
+asked prints a message on stderr and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import json
+import re
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+import polars as pl
+
+from analytics.changes import changes
+from analytics.rates import employment_rates, latest_month, previous_month
+from analytics.subsidies import subsidy_totals
+
+RATES_BY = {
+    "county": [],
+    "township": ["township"],
+    "site": ["site"],
+    "building": ["site", "building"],
+}
+RATES_COLUMNS = [
+    "labour_force",
+    "employed",
+    "employment_rate",
+    "households",
+    "households_covered",
+    "zero_employment_households",
+]
+SUBSIDIES_BY = ("kind", "township", "site")
+
+_SEP = r"\s*(?:-|/|\.|年)\s*"
+_MONTH = re.compile(rf"(\d{{4}}){_SEP}(\d{{1,2}})\s*月?")
+_DATE = re.compile(rf"(\d{{4}}){_SEP}(\d{{1,2}})\s*(?:-|/|\.|月)\s*(\d{{1,2}})\s*日?")
+
+
+class NoData(Exception):
+    """Nothing to report for what was asked; the message is for the user (Chinese / English)."""
+
+
+def parse_month(text: str) -> date:
+    """`2024-06`, `2024/6`, `2024年6月` (or a full date) → the first day of that month."""
+    year, month, _ = _parse(text, "月份 / not a month")
+    return date(year, month, 1)
+
+
+def _parse(text: str, what: str) -> tuple[int, int, int | None]:
+    text = text.strip()
+    day = None
+    if found := _DATE.fullmatch(text):
+        year, month, day = (int(g) for g in found.groups())
+    elif found := _MONTH.fullmatch(text):
+        year, month = (int(g) for g in found.groups())
+    else:
+        raise argparse.ArgumentTypeError(f"不是{what}: {text!r} (YYYY-MM)")
+    try:
+        date(year, month, 1 if day is None else day)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"不是{what}: {text!r} ({exc})") from None
+    return year, month, day
+
+
+def _date_from(text: str) -> date:
+    """A day; a month alone means its first day."""
+    year, month, day = _parse(text, "日期 / not a date")
+    return date(year, month, 1 if day is None else day)
+
+
+def _date_to(text: str) -> date:
+    """A day; a month alone means its last day, so `--to 2024-06` includes all of June."""
+    year, month, day = _parse(text, "日期 / not a date")
+    return date(year, month, calendar.monthrange(year, month)[1] if day is None else day)
+
+
+def _report_month(labour: pl.DataFrame, month: date | None) -> date:
+    latest = latest_month(labour)
+    if latest is None:
+        raise NoData(
+            "库中没有劳动力台账数据，请先导入台账 (python -m data import) / "
+            "the store holds no labour records: import a ledger first"
+        )
+    if month is None:
+        return latest
+    if not (labour.get_column("month") == month).any():
+        first = labour.get_column("month").min()
+        raise NoData(
+            f"{month:%Y-%m} 没有台账数据（库中月份 {first:%Y-%m} 至 {latest:%Y-%m}）/ "
+            f"no labour records for {month:%Y-%m} (the store holds {first:%Y-%m} to {latest:%Y-%m})"
+        )
+    return month
+
+
+def rates_report(labour: pl.DataFrame, by: str, month: date | None) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `rates`."""
+    month = _report_month(labour, month)
+    rows = employment_rates(labour, RATES_BY[by], month)
+    return f"就业率 / employment rates {month:%Y-%m}", rows.select(*RATES_BY[by], *RATES_COLUMNS)
+
+
+def changes_report(
+    labour: pl.DataFrame, month: date | None, site: str | None, building: str | None
+) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `changes`.
+
+    The place filter comes first, as a building captain's scope does on the dashboard: someone who
+    moved to another building has left this one.
+    """
+    month = _report_month(labour, month)
+    before = previous_month(month)
+    if not (labour.get_column("month") == before).any():
+        raise NoData(
+            f"{before:%Y-%m} 没有台账数据，无法与 {month:%Y-%m} 比较 / "
+            f"no labour records for {before:%Y-%m}: nothing to compare {month:%Y-%m} with"
+        )
+    if site is not None:
+        labour = labour.filter(pl.col("site") == site)
+    if building is not None:
+        labour = labour.filter(pl.col("building") == building)
+    if labour.is_empty():
+        place = " ".join(p for p in (site, building) if p is not None)
+        raise NoData(f"没有 {place} 的台账数据 / no labour records for {place}")
+    return f"变化 / changes {before:%Y-%m} → {month:%Y-%m}", changes(labour, month)
+
+
+def subsidies_report(
+    payments: pl.DataFrame, by: str, date_from: date | None, date_to: date | None
+) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `subsidies`."""
+    if payments.is_empty():
+        raise NoData("库中没有补贴发放数据 / the store holds no subsidy payments")
+    rows = subsidy_totals(payments, [by], date_from, date_to)
+    span = f"{date_from or '…'} – {date_to or '…'}" if date_from or date_to else "全部 / all dates"
+    if rows.is_empty():
+        raise NoData(f"{span} 没有补贴发放 / no subsidy payments from {span}")
+    return f"补贴 / subsidies {span}", rows
+
+
+def render(title: str, rows: pl.DataFrame, fmt: str) -> str:
+    """The rows as csv, json (a list of objects) or a table for people (percent, "—")."""
+    if fmt == "csv":
+        # Rates need ≥ 4 decimals, money exactly 2; no frame carries both.
+        precision = 2 if "amount" in rows.columns else 6
+        return rows.write_csv(float_precision=precision)
+    if fmt == "json":
+        return json.dumps(rows.to_dicts(), ensure_ascii=False) + "\n"
+    table = rows.with_columns(
+        _percent(c) if c.endswith(("_rate", "_coverage")) else pl.col(c).fill_null("—")
+        for c, dtype in rows.schema.items()
+        if dtype == pl.String() or c.endswith(("_rate", "_coverage"))
+    )
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_width_chars=1000,
+        fmt_str_lengths=60,
+        tbl_hide_column_data_types=True,
+        tbl_hide_dataframe_shape=True,
+        thousands_separator=",",
+        float_precision=2,
+    ):
+        return f"{title}\n{table}\n"
+
+
+def _percent(column: str) -> pl.Expr:
+    """0.95434 → "95.4 %", null → "—" (domain.md: an empty group is never 0 %)."""
+    percent = pl.format("{} %", (pl.col(column) * 100).round(1))
+    return pl.when(pl.col(column).is_null()).then(pl.lit("—")).otherwise(percent).alias(column)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line (README.md documents every subcommand and option)."""
+    parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
+    formats = argparse.ArgumentParser(add_help=False)
+    formats.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rates = sub.add_parser("rates", parents=[formats], help="employment rate per place")
+    rates.add_argument("--by", choices=tuple(RATES_BY), default="county")
+    rates.add_argument(
+        "--month", type=parse_month, metavar="YYYY-MM", help="reporting month (default: the latest)"
+    )
+
+    change = sub.add_parser(
+        "changes", parents=[formats], help="newly employed, lost work, joined, left"
+    )
+    change.add_argument(
+        "--month", type=parse_month, metavar="YYYY-MM", help="reporting month (default: the latest)"
+    )
+    change.add_argument("--site", help="only this resettlement site (安置点)")
+    change.add_argument("--building", help="only this building (楼栋)")
+
+    subsidies = sub.add_parser("subsidies", parents=[formats], help="subsidy spending")
+    subsidies.add_argument("--by", choices=SUBSIDIES_BY, default="kind")
+    subsidies.add_argument(
+        "--from",
+        dest="date_from",
+        type=_date_from,
+        metavar="DATE",
+        help="first day paid, inclusive: YYYY-MM-DD, or YYYY-MM for its first day",
+    )
+    subsidies.add_argument(
+        "--to",
+        dest="date_to",
+        type=_date_to,
+        metavar="DATE",
+        help="last day paid, inclusive: YYYY-MM-DD, or YYYY-MM for its last day",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+
+    # Imported here so that `import analytics` never touches the database.
+    from data.frames import load_frames
+    from data.store import get_engine
+
+    frames = load_frames(get_engine())
+    try:
+        if args.command == "rates":
+            title, rows = rates_report(frames.labour, args.by, args.month)
+        elif args.command == "changes":
+            title, rows = changes_report(frames.labour, args.month, args.site, args.building)
+        else:
+            title, rows = subsidies_report(frames.subsidies, args.by, args.date_from, args.date_to)
+    except NoData as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    sys.stdout.write(render(title, rows, args.format))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Employment rate and household coverage (一户一人率), as domain.md defines them.
+
+Every metric is for one reporting month. A group keeps its row when it has people but no labour
+force: its rates are then null ("—" on screen), never 0 % and never a division error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import polars as pl
+
+from analytics.domain import LABOUR_CAPACITIES, LABOUR_STATUSES, STATUS_EMPLOYED
+
+# The metric columns every rates frame carries after its group columns, in this order.
+RATES_SCHEMA: dict[str, pl.DataType] = {
+    "labour_force": pl.Int64(),
+    "employed": pl.Int64(),
+    "employment_rate": pl.Float64(),
+    "households": pl.Int64(),
+    "households_covered": pl.Int64(),
+    "household_coverage": pl.Float64(),
+    "zero_employment_households": pl.Int64(),
+}
+
+
+def labour_force_mask() -> pl.Expr:
+    """True for labour-force members: able or weak labour, and employed or unemployed."""
+    return (
+        pl.col("capacity").is_in(LABOUR_CAPACITIES) & pl.col("status").is_in(LABOUR_STATUSES)
+    ).fill_null(False)
+
+
+def employed_mask() -> pl.Expr:
+    """True for labour-force members who are employed (已就业)."""
+    return labour_force_mask() & (pl.col("status") == STATUS_EMPLOYED).fill_null(False)
+
+
+def latest_month(labour: pl.DataFrame) -> date | None:
+    """The latest reporting month in `labour`, None when it holds no rows."""
+    return labour.get_column("month").max()
+
+
+def previous_month(month: date) -> date:
+    """The first day of the calendar month before `month`."""
+    if month.month == 1:
+        return date(month.year - 1, 12, 1)
+    return date(month.year, month.month - 1, 1)
+
+
+def employment_rates(
+    labour: pl.DataFrame, by: Sequence[str], month: date | None = None
+) -> pl.DataFrame:
+    """Labour force, employed, household coverage and zero-employment households per group.
+
+    `month` defaults to the latest month in `labour`. `by=[]` gives one county row, even for an
+    empty frame. A household counts in every group where it has a labour-force member, so
+    person-level columns (gender, education, …) group correctly too.
+    """
+    month = month.replace(day=1) if month is not None else latest_month(labour)
+    rows = labour.lazy()
+    # No month means an empty frame: nothing to filter, and the county row still comes out.
+    if month is not None:
+        rows = rows.filter(pl.col("month") == month)
+    return _rates(rows, list(by))
+
+
+def rates_by_month(labour: pl.DataFrame, by: Sequence[str] = ()) -> pl.DataFrame:
+    """`employment_rates` for every month in `labour`: one row per month and group."""
+    return _rates(labour.lazy(), ["month", *by])
+
+
+def _rates(rows: pl.LazyFrame, by: list[str]) -> pl.DataFrame:
+    # Households first, then groups: a household is covered once however many members work.
+    household_keys = list(dict.fromkeys([*by, "household"]))
+    households = (
+        rows.select(*household_keys, lf=labour_force_mask(), emp=employed_mask())
+        .group_by(household_keys)
+        .agg(pl.col("lf").sum(), pl.col("emp").sum())
+    )
+    counts = [
+        pl.col("lf").sum().cast(pl.Int64).alias("labour_force"),
+        pl.col("emp").sum().cast(pl.Int64).alias("employed"),
+        (pl.col("lf") > 0).sum().cast(pl.Int64).alias("households"),
+        (pl.col("emp") > 0).sum().cast(pl.Int64).alias("households_covered"),
+    ]
+    # A plain select (no keys) still yields one row on an empty frame: the county total.
+    grouped = households.group_by(by).agg(counts) if by else households.select(counts)
+    result = grouped.select(
+        *by,
+        "labour_force",
+        "employed",
+        _ratio("employed", "labour_force").alias("employment_rate"),
+        "households",
+        "households_covered",
+        _ratio("households_covered", "households").alias("household_coverage"),
+        (pl.col("households") - pl.col("households_covered")).alias("zero_employment_households"),
+    ).collect()
+    return result.sort(by, nulls_last=True) if by else result
+
+
+def _ratio(numerator: str, denominator: str) -> pl.Expr:
+    """numerator / denominator, null (not 0, not NaN) when the denominator is 0."""
+    return (
+        pl.when(pl.col(denominator) > 0)
+        .then(pl.col(numerator) / pl.col(denominator))
+        .otherwise(None)
+        .cast(pl.Float64)
+    )

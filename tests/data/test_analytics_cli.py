@@ -1,0 +1,439 @@
+"""`python -m analytics` end to end: a small SQLite store, the CLI as a subprocess, hand counts.
+
+The store, two months (May → June; able unless noted):
+
+- H1 光明小镇 1栋 101, 岩孔街道: 张三 未就业 → 已就业; 李四 (weak) 已就业 → 未就业; 张小 在校生
+- H2 光明小镇 1栋 102, 岩孔街道: 王五 未就业; 王母 (disabled) 其他; 钱十 已就业 in May only
+- H3 光明小镇 2栋 201, 西洛街道: 赵六 已就业; 赵妻 已就业 in June only
+- H4 鼎新社区 B栋 101, 西洛街道: 孙七 (no capacity) 退休
+- H5 鼎新社区 A栋 302, 西洛街道: 周八 (weak) 已就业; 周九 在校生 → 其他
+
+June: labour force 张三 李四 王五 赵六 赵妻 周八 = 6, employed 4; households with labour H1 H2 H3
+H5 = 4, covered H1 H3 H5 = 3, zero-employment H2. 鼎新社区 B栋 has people but no labour force.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from data.store import (
+    Building,
+    Household,
+    ImportBatch,
+    LabourRecord,
+    Person,
+    Site,
+    SubsidyPayment,
+    Township,
+    get_engine,
+    init_store,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
+
+ABLE, WEAK, DISABLED, NONE = "有劳动能力", "弱劳动力", "丧失劳动能力", "无劳动能力"
+E, U = "已就业", "未就业"
+
+# household: (site, building, room, township)
+HOUSEHOLDS = {
+    "H1": ("光明小镇", "1栋", "101", "岩孔街道"),
+    "H2": ("光明小镇", "1栋", "102", "岩孔街道"),
+    "H3": ("光明小镇", "2栋", "201", "西洛街道"),
+    "H4": ("鼎新社区", "B栋", "101", "西洛街道"),
+    "H5": ("鼎新社区", "A栋", "302", "西洛街道"),
+}
+# (id_number, name, household, capacity, status in May or None, status in June or None)
+PEOPLE = [
+    ("520523199001010011", "张三", "H1", ABLE, U, E),
+    ("520523199001010022", "李四", "H1", WEAK, E, U),
+    ("520523201001010033", "张小", "H1", ABLE, "在校生", "在校生"),
+    ("520523199001010044", "王五", "H2", ABLE, U, U),
+    ("520523195001010055", "王母", "H2", DISABLED, "其他", "其他"),
+    ("520523199001010066", "钱十", "H2", ABLE, E, None),
+    ("520523199001010077", "赵六", "H3", ABLE, E, E),
+    ("520523199001010088", "赵妻", "H3", ABLE, None, E),
+    ("520523195001010099", "孙七", "H4", NONE, "退休", "退休"),
+    ("520523199001010101", "周八", "H5", WEAK, E, E),
+    ("520523200501010112", "周九", "H5", ABLE, "在校生", "其他"),
+]
+# (kind, paid_on, payee, id_number or None, employer or None, yuan, township, site or None)
+PAYMENTS = [
+    ("公益性岗位补贴", date(2024, 5, 31), "赵六", "520523199001010077", None, "800.00",
+     "西洛街道", "光明小镇"),
+    ("公益性岗位补贴", date(2024, 6, 30), "赵六", "520523199001010077", None, "800.00",
+     "西洛街道", "光明小镇"),
+    ("交通补贴", date(2024, 6, 1), "张三", "520523199001010011", None, "500.00",
+     "岩孔街道", "光明小镇"),
+    ("吸纳就业补贴", date(2024, 6, 15), "金沙扶贫车间", None, "金沙扶贫车间", "2000.00",
+     "岩孔街道", None),
+    ("创业补贴", date(2024, 4, 10), "周八", "520523199001010101", None, "5000.00",
+     "西洛街道", "鼎新社区"),
+    ("生活补贴", date(2024, 6, 2), "李四", "520523199001010022", None, "140.10",
+     "岩孔街道", "光明小镇"),
+    ("生活补贴", date(2024, 6, 3), "李四", "520523199001010022", None, "140.20",
+     "岩孔街道", "光明小镇"),
+]  # fmt: skip
+
+
+def _build_store(url: str) -> None:
+    engine = get_engine(url)
+    init_store(engine)
+    with Session(engine) as session:
+        batch = ImportBatch(
+            created_at=datetime(2024, 7, 1, tzinfo=UTC),
+            user="test",
+            source="import",
+            files="t.xlsx",
+            formats="test",
+        )
+        townships = {name: Township(name=name) for name in ("岩孔街道", "西洛街道")}
+        sites = {name: Site(name=name) for name in ("光明小镇", "鼎新社区")}
+        session.add_all([batch, *townships.values(), *sites.values()])
+        session.flush()
+        buildings = {}
+        for site, building, _, _ in HOUSEHOLDS.values():
+            if (site, building) not in buildings:
+                buildings[site, building] = Building(site_id=sites[site].id, name=building)
+        session.add_all(buildings.values())
+        session.flush()
+        households = {
+            code: Household(
+                code=code,
+                site_id=sites[site].id,
+                building_id=buildings[site, building].id,
+                room=room,
+                head_name=code,
+                township_id=townships[township].id,
+            )
+            for code, (site, building, room, township) in HOUSEHOLDS.items()
+        }
+        people = {pid: Person(id_number=pid, name=name) for pid, name, *_ in PEOPLE}
+        session.add_all([*households.values(), *people.values()])
+        session.flush()
+        for pid, _, code, capacity, may, june in PEOPLE:
+            for month, status in ((MAY, may), (JUNE, june)):
+                if status is not None:
+                    session.add(
+                        LabourRecord(
+                            person_id=people[pid].id,
+                            month=month,
+                            household_id=households[code].id,
+                            capacity=capacity,
+                            status=status,
+                            employment_type="县内务工" if status == E else None,
+                            batch_id=batch.id,
+                        )
+                    )
+        for kind, paid_on, payee, id_number, employer, yuan, township, site in PAYMENTS:
+            session.add(
+                SubsidyPayment(
+                    paid_on=paid_on,
+                    kind=kind,
+                    payee=payee,
+                    name=None if employer else payee,
+                    id_number=id_number,
+                    employer=employer,
+                    amount_fen=round(float(yuan) * 100),
+                    township_id=townships[township].id,
+                    site_id=sites[site].id if site else None,
+                    batch_id=batch.id,
+                )
+            )
+        session.commit()
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('analytics') / 'store.sqlite'}"
+    _build_store(url)
+    yield url
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    init_store(get_engine(url))
+    get_engine(url).dispose()
+    return url
+
+
+def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def csv_rows(url: str, *args: str) -> list[dict[str, str]]:
+    result = run(url, *args, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def json_rows(url: str, *args: str) -> list[dict]:
+    result = run(url, *args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+RATE_COLUMNS = [
+    "labour_force",
+    "employed",
+    "employment_rate",
+    "households",
+    "households_covered",
+    "zero_employment_households",
+]
+
+
+@pytest.mark.parametrize(
+    ("by", "groups", "expected"),
+    [
+        # labour_force, employed, employment_rate, households, covered, zero-employment
+        ("county", [], [((), (6, 4, 4 / 6, 4, 3, 1))]),
+        (
+            "township",
+            ["township"],
+            [(("岩孔街道",), (3, 1, 1 / 3, 2, 1, 1)), (("西洛街道",), (3, 3, 1.0, 2, 2, 0))],
+        ),
+        (
+            "site",
+            ["site"],
+            [(("光明小镇",), (5, 3, 0.6, 3, 2, 1)), (("鼎新社区",), (1, 1, 1.0, 1, 1, 0))],
+        ),
+        (
+            "building",
+            ["site", "building"],
+            [
+                (("光明小镇", "1栋"), (3, 1, 1 / 3, 2, 1, 1)),
+                (("光明小镇", "2栋"), (2, 2, 1.0, 1, 1, 0)),
+                (("鼎新社区", "A栋"), (1, 1, 1.0, 1, 1, 0)),
+                # People but no labour force: an empty rate, never 0 %.
+                (("鼎新社区", "B栋"), (0, 0, None, 0, 0, 0)),
+            ],
+        ),
+    ],
+)
+def test_rates_csv(store: str, by: str, groups: list[str], expected: list) -> None:
+    result = run(store, "rates", "--by", by, "--month", "2024-06", "--format", "csv")
+
+    assert result.returncode == 0, result.stderr
+    reader = csv.DictReader(io.StringIO(result.stdout))
+    assert reader.fieldnames == [*groups, *RATE_COLUMNS]
+    rows = list(reader)
+    assert [tuple(row[g] for g in groups) for row in rows] == [keys for keys, _ in expected]
+    for row, (_, (lf, emp, rate, hh, covered, zero)) in zip(rows, expected, strict=True):
+        assert int(row["labour_force"]) == lf
+        assert int(row["employed"]) == emp
+        if rate is None:
+            assert row["employment_rate"] == ""
+        else:
+            assert len(row["employment_rate"].split(".")[1]) >= 4
+            assert float(row["employment_rate"]) == pytest.approx(rate, abs=1e-6)
+        assert int(row["households"]) == hh
+        assert int(row["households_covered"]) == covered
+        assert int(row["zero_employment_households"]) == zero
+
+
+def test_rates_json_previous_month(store: str) -> None:
+    # May: 张三 王五 unemployed; 李四 钱十 赵六 周八 employed. H2 is covered by 钱十.
+    result = json_rows(store, "rates", "--by", "county", "--month", "2024-05")
+
+    expected = [
+        {
+            "labour_force": 6,
+            "employed": 4,
+            "employment_rate": pytest.approx(4 / 6),
+            "households": 4,
+            "households_covered": 4,
+            "zero_employment_households": 0,
+        }
+    ]
+    assert result == expected
+
+
+@pytest.mark.parametrize("month", [None, "2024/6", "2024年6月", "2024-06"])
+def test_rates_month_forms_and_default(store: str, month: str | None) -> None:
+    args = ["rates", "--by", "site"] + (["--month", month] if month else [])
+
+    result = csv_rows(store, *args)
+
+    assert [(r["site"], r["labour_force"], r["employed"]) for r in result] == [
+        ("光明小镇", "5", "3"),
+        ("鼎新社区", "1", "1"),
+    ]
+
+
+def test_rates_table(store: str) -> None:
+    result = run(store, "rates", "--by", "building", "--month", "2024-06")
+
+    assert result.returncode == 0, result.stderr
+    assert "2024-06" in result.stdout
+    assert "33.3 %" in result.stdout
+    assert "100.0 %" in result.stdout
+    assert "—" in result.stdout
+    assert re.search(r"(?<!\d)0\.0 %", result.stdout) is None
+
+
+CHANGES_JUNE = [
+    ("newly_employed", "张三", "光明小镇", "1栋", "101", U, E),
+    ("lost_work", "李四", "光明小镇", "1栋", "101", E, U),
+    ("joined", "赵妻", "光明小镇", "2栋", "201", "", E),
+    ("left", "钱十", "光明小镇", "1栋", "102", E, ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ([], CHANGES_JUNE),
+        (["--site", "光明小镇", "--building", "1栋"], [CHANGES_JUNE[i] for i in (0, 1, 3)]),
+        (["--site", "鼎新社区"], []),
+    ],
+)
+def test_changes_csv(store: str, place: list[str], expected: list[tuple]) -> None:
+    result = csv_rows(store, "changes", "--month", "2024-06", *place)
+
+    columns = ("change", "name", "site", "building", "room", "status_before", "status_after")
+    assert [tuple(row[c] for c in columns) for row in result] == expected
+
+
+def test_changes_json_columns(store: str) -> None:
+    result = json_rows(store, "changes", "--month", "2024-06")
+
+    assert result[2] == {
+        "change": "joined",
+        "township": "西洛街道",
+        "site": "光明小镇",
+        "building": "2栋",
+        "room": "201",
+        "household": "H3",
+        "name": "赵妻",
+        "id_number": "520523199001010088",
+        "status_before": None,
+        "status_after": E,
+        "employment_type_before": None,
+        "employment_type_after": "县内务工",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["--by", "kind"],
+            [
+                ("创业补贴", "1", "5000.00"),
+                ("吸纳就业补贴", "1", "2000.00"),
+                ("公益性岗位补贴", "2", "1600.00"),
+                ("交通补贴", "1", "500.00"),
+                ("生活补贴", "2", "280.30"),
+            ],
+        ),
+        # Both ends inclusive: 06-01 transport and 06-30 public-welfare are in, 05-31 is out.
+        (
+            ["--by", "kind", "--from", "2024-06-01", "--to", "2024-06-30"],
+            [
+                ("吸纳就业补贴", "1", "2000.00"),
+                ("公益性岗位补贴", "1", "800.00"),
+                ("交通补贴", "1", "500.00"),
+                ("生活补贴", "2", "280.30"),
+            ],
+        ),
+        # A month alone: --to means its last day.
+        (
+            ["--by", "kind", "--from", "2024-06", "--to", "2024-06"],
+            [
+                ("吸纳就业补贴", "1", "2000.00"),
+                ("公益性岗位补贴", "1", "800.00"),
+                ("交通补贴", "1", "500.00"),
+                ("生活补贴", "2", "280.30"),
+            ],
+        ),
+        (
+            ["--by", "township"],
+            [("西洛街道", "3", "6600.00"), ("岩孔街道", "4", "2780.30")],
+        ),
+        # The employer payment has no site: its own group, last among equals and empty in csv.
+        (
+            ["--by", "site"],
+            [("鼎新社区", "1", "5000.00"), ("光明小镇", "5", "2380.30"), ("", "1", "2000.00")],
+        ),
+    ],
+)
+def test_subsidies_csv(store: str, args: list[str], expected: list[tuple]) -> None:
+    by = args[1]
+
+    result = csv_rows(store, "subsidies", *args)
+
+    assert [tuple(row[c] for c in (by, "payments", "amount")) for row in result] == expected
+
+
+def test_subsidies_json_grand_amount(store: str) -> None:
+    result = json_rows(store, "subsidies", "--by", "township")
+
+    assert result == [
+        {"township": "西洛街道", "payments": 3, "amount": 6600.0},
+        {"township": "岩孔街道", "payments": 4, "amount": 2780.3},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["rates", "--month", "2023-01"], "no labour records for 2023-01"),
+        # 2024-04 has no ledger: nothing to compare May with.
+        (["changes", "--month", "2024-05"], "no labour records for 2024-04"),
+        (["changes", "--month", "2024-06", "--site", "不存在"], "no labour records for 不存在"),
+        (["subsidies", "--from", "2025-01-01"], "no subsidy payments"),
+    ],
+)
+def test_no_data_for_what_was_asked(store: str, args: list[str], message: str) -> None:
+    result = run(store, *args)
+
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["rates"], "库中没有劳动力台账数据"),
+        (["changes"], "the store holds no labour records"),
+        (["subsidies"], "the store holds no subsidy payments"),
+    ],
+)
+def test_empty_store(empty_store: str, args: list[str], message: str) -> None:
+    result = run(empty_store, *args)
+
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("month", ["2024-13", "June", "2024-6-31"])
+def test_bad_month_is_a_usage_error(store: str, month: str) -> None:
+    result = run(store, "rates", "--month", month)
+
+    assert result.returncode == 2
+    assert "not a month" in result.stderr
