@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from data.store import data_version, database_url, get_engine, init_store
@@ -18,7 +19,19 @@ def _month(text: str):
     return month
 
 
-def main(argv: list[str] | None = None) -> int:
+def _prepare_frames(engine) -> int:
+    """Write the new data version's frames snapshot now, so no viewer waits for it."""
+    from data.frames import load_frames
+
+    started = time.perf_counter()
+    load_frames(engine)
+    seconds = time.perf_counter() - started
+    print(f"frames ready (data version {data_version(engine)}, {seconds:.1f} s)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one subcommand per task."""
     parser = argparse.ArgumentParser(prog="python -m data", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -45,8 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--user", default="cli", help="who imports (recorded in the history)")
 
     sub.add_parser("history", help="list past imports")
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     engine = get_engine()
     init_store(engine)
 
@@ -64,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             engine, seed=args.seed, scale=args.scale, months=args.months, out_dir=args.out
         )
         print(result.report())
-        return 0 if result.ok else 1
+        return _prepare_frames(engine) if result.ok else 1
 
     if args.command == "import":
         from data.importer import import_files
@@ -77,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             engine, args.files, month=args.month, keep_valid=args.keep_valid, user=args.user
         )
         print(result.report(), file=sys.stdout if result.ok else sys.stderr)
-        return 0 if result.ok else 1
+        return _prepare_frames(engine) if result.ok else 1
 
     if args.command == "history":
         from data.frames import load_frames

@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel, create_engine
 
 STORE_DIR = Path(__file__).parent / "store"
@@ -202,6 +214,14 @@ class ImportBatch(SQLModel, table=True):
     note: str | None = None
 
 
+class StoreInfo(SQLModel, table=True):
+    """One row naming this store, so caches kept outside it never mix two stores up."""
+
+    __tablename__ = "store_info"
+    id: int = Field(default=1, primary_key=True)
+    store_id: str
+
+
 def database_url() -> str:
     """The store's URL: `DATABASE_URL`, else the SQLite file under data/store/."""
     return os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -228,12 +248,30 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 def init_store(engine: Engine) -> None:
-    """Create the tables that do not exist yet; never touches existing data."""
+    """Create the tables that do not exist yet, and name the store; never touches existing data."""
     SQLModel.metadata.create_all(engine)
+    with engine.connect() as conn:
+        if conn.execute(select(StoreInfo.store_id)).scalar() is not None:
+            return
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(StoreInfo).values(id=1, store_id=uuid.uuid4().hex))
+    except IntegrityError:  # another process named it at the same moment
+        pass
 
 
-def data_version(engine: Engine) -> int:
-    """The id of the latest write (0 for an empty store): changes with every import or edit."""
+def store_id(conn: Connection) -> str:
+    """The store's own name, made when its tables were created."""
+    return conn.execute(select(StoreInfo.store_id)).scalar_one()
+
+
+def data_version(engine: Engine, conn: Connection | None = None) -> int:
+    """The id of the latest write (0 for an empty store): changes with every import or edit.
+
+    Pass `conn` to read it inside a transaction that reads the data too.
+    """
+    if conn is not None:
+        return conn.execute(select(func.max(ImportBatch.id))).scalar() or 0
     init_store(engine)
     with engine.connect() as conn:
         return conn.execute(select(func.max(ImportBatch.id))).scalar() or 0

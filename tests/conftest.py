@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -11,6 +12,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from data.store import get_engine, init_store
+
+# Frame snapshots of throwaway PostgreSQL stores go to a throwaway folder, not data/store/.
+os.environ.setdefault("FRAMES_CACHE_DIR", tempfile.mkdtemp(prefix="frames-"))
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -52,7 +56,27 @@ def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
 @pytest.fixture
 def sqlite_engine(tmp_path) -> Iterator[Engine]:
     """An empty SQLite store, for tests that need only one backend."""
-    eng = get_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    eng = get_engine(f"sqlite:///{tmp_path / 'single.sqlite'}")
     init_store(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite store holding a small demo county (built once per test session)."""
+    from data.demo import build_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
+    result = build_demo(get_engine(url), seed=7, scale=3000, months=6, out_dir=folder / "ledgers")
+    assert result.ok, result.report()
+    return url
+
+
+@pytest.fixture(scope="session")
+def empty_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite store with its tables and no data."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('empty') / 'empty.sqlite'}"
+    init_store(get_engine(url))
+    return url

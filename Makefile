@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PORT ?= 8501
+
+.PHONY: run test venv venv-test system-deps lint format demo
+
+$(VENV)/.run-installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.run-installed
+
+venv: $(VENV)/.run-installed
+venv-test: $(VENV)/.test-installed
+
+## make run: install, load the demo county if the store is empty, serve on http://localhost:8501
+run: venv
+	$(PY) -m data demo --if-empty
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+## make test: install what the tests need (Debian chromium and CJK fonts too) and run the suite
+test: venv-test system-deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+system-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q . || ! command -v pdftoppm >/dev/null; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; \
+	fi
+
+lint: venv-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: venv-test
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+demo: venv
+	$(PY) -m data demo

@@ -1,0 +1,39 @@
+"""The dashboard's entry: page config, language, navigation. Pages live in pages/."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import theme
+from ui.strings import LANGUAGES, t
+from ui.widgets import url_bound
+
+FAVICON = Path(__file__).parent / "ui" / "assets" / "favicon.png"
+
+# A local favicon: a :material/…: icon here would be fetched from Google's font servers.
+st.set_page_config(page_title="易地扶贫搬迁就业监测", page_icon=str(FAVICON), layout="wide")
+theme.apply()
+
+with st.sidebar:
+    url_bound(
+        st.segmented_control,
+        "Language",
+        list(LANGUAGES),
+        key="lang",
+        default="zh",
+        format_func=LANGUAGES.get,
+        required=True,
+        label_visibility="collapsed",
+    )
+
+pages = {
+    t("section_dashboard"): [
+        st.Page(
+            "pages/overview.py", title=t("nav_overview"), icon=":material/monitoring:", default=True
+        ),
+    ],
+    t("section_data"): [
+        st.Page("pages/imports.py", title=t("nav_imports"), icon=":material/history:"),
+    ],
+}
+st.navigation(pages).run()

@@ -1,0 +1,1687 @@
+"""Checking ledgers against the domain and committing them to the store.
+
+`check_files` reads and checks without touching the store (the upload page previews with it);
+`import_files` commits: all or nothing by default, idempotent, one `ImportBatch` per import.
+Everything is vectorised polars; Python loops only run over distinct values and bad rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+from sqlalchemy.engine import Engine
+
+from analytics import domain
+from data import ids
+from data.ledger import (
+    CAPTAINS,
+    EXCEL_SUFFIXES,
+    FORMATS,
+    POSTINGS,
+    RAW_ROW,
+    ROW,
+    SITES,
+    TARGETS,
+    TRAINING,
+    LedgerFormat,
+    LedgerIssue,
+    Sheet,
+    building_names,
+    by_value,
+    compact,
+    parse_dates,
+    parse_months,
+    read_ledger,
+    room_names,
+    stored_as_numbers,
+    unit_names,
+)
+from data.store import init_store
+
+__all__ = [
+    "ImportResult",
+    "LedgerIssue",
+    "ParsedSheet",
+    "SheetCounts",
+    "check_files",
+    "import_files",
+]
+
+# --- values -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Parser:
+    """Turns a column of cleaned text into its typed values; null where a value does not parse."""
+
+    parse: Callable[[pl.Series], pl.Series]
+    zh: str  # why a filled cell gave null
+    en: str
+
+
+def _choice_key(series: pl.Series) -> pl.Series:
+    return series.str.to_lowercase().str.replace_all(r"\s+", "")
+
+
+def _choice(allowed: Sequence[str], synonyms: dict[str, str] | None = None) -> _Parser:
+    """One of `allowed`; case, spaces and full-width brackets do not matter, nor `synonyms`."""
+    table: dict[str, str] = {}
+    for value, canonical in [*((a, a) for a in allowed), *(synonyms or {}).items()]:
+        key = _choice_key(pl.Series([value]))[0]
+        table.setdefault(key, canonical)
+        table.setdefault(re.sub(r"\(.*?\)", "", key), canonical)
+
+    def parse(s: pl.Series) -> pl.Series:
+        def fn(u: pl.Series) -> pl.Series:
+            key = _choice_key(u)
+            exact = key.replace_strict(table, default=None, return_dtype=pl.String)
+            loose = key.str.replace_all(r"\(.*?\)", "").replace_strict(
+                table, default=None, return_dtype=pl.String
+            )
+            return exact.fill_null(loose)
+
+        return by_value(s, fn)
+
+    listed = "、".join(allowed)
+    return _Parser(
+        parse,
+        f"不是可选的值：应为 {listed} 之一",
+        f"not an allowed value: one of {', '.join(allowed)}",
+    )
+
+
+_YES, _NO = "是", "否"
+_FLAG = _choice(
+    (_YES, _NO),
+    {k: _YES for k in ("y", "yes", "true", "1", "√", "✓", "对")}
+    | {k: _NO for k in ("n", "no", "false", "0", "×", "✗", "x")},
+)
+
+
+def _flag_parse(s: pl.Series) -> pl.Series:
+    return _FLAG.parse(s).replace_strict({_YES: True, _NO: False}, default=None)
+
+
+_FLAG_PARSER = _Parser(_flag_parse, "应填“是”或“否”", "must be 是 (yes) or 否 (no)")
+
+
+def _number_parse(s: pl.Series) -> pl.Series:
+    """`2,100`, `2100元`, `95%`, `50万` -> a float; `%` keeps the number (95% is 95)."""
+
+    def fn(u: pl.Series) -> pl.Series:
+        parts = u.str.replace_all(r"[,\s]", "").str.extract_groups(
+            r"^(?<n>[-+]?\d+(?:\.\d+)?)(?<wan>万)?(?:元|人|个|户|家|次|名|年|%)?$"
+        )
+        number = parts.struct["n"].cast(pl.Float64, strict=False)
+        return (
+            pl.DataFrame({"n": number, "w": parts.struct["wan"]})
+            .select(pl.when(pl.col("w").is_not_null()).then(pl.col("n") * 10_000).otherwise("n"))
+            .to_series()
+        )
+
+    return by_value(s, fn)
+
+
+_NUMBER = _Parser(_number_parse, "不是数字", "not a number")
+
+
+def _integer_parse(s: pl.Series) -> pl.Series:
+    number = _number_parse(s)
+    return pl.select(
+        pl.when(number == number.round()).then(number).cast(pl.Int64, strict=False)
+    ).to_series()
+
+
+_INTEGER = _Parser(_integer_parse, "不是整数", "not a whole number")
+_DATE = _Parser(
+    parse_dates,
+    "不是日期：应写成 2020-08-15、2020/8/15 或 2020年8月15日",
+    "not a date: write 2020-08-15, 2020/8/15 or 2020年8月15日",
+)
+_MONTH = _Parser(
+    parse_months,
+    "不是月份：应写成 2020-08、2020年8月 或 202008",
+    "not a month: write 2020-08, 2020年8月 or 202008",
+)
+
+
+def _phone_parse(s: pl.Series) -> pl.Series:
+    def fn(u: pl.Series) -> pl.Series:
+        digits = u.str.replace_all(r"[\s\-()]", "").str.replace(r"^(\+?86)(1\d{10})$", "$2")
+        return pl.select(pl.when(digits.str.contains(r"^1\d{10}$")).then(digits)).to_series()
+
+    return by_value(s, fn)
+
+
+_MOBILE = _Parser(_phone_parse, "不是 11 位手机号", "not an 11-digit mobile number")
+
+
+def _any_phone_parse(s: pl.Series) -> pl.Series:
+    digits = s.str.replace_all(r"[\s()]", "")
+    mobile = _phone_parse(s)
+    landline = pl.select(pl.when(digits.str.contains(r"^0\d{2,3}-?\d{7,8}$")).then(digits))
+    return mobile.fill_null(landline.to_series())
+
+
+_PHONE = _Parser(
+    _any_phone_parse,
+    "不是电话号码：应为 11 位手机号或带区号的座机号",
+    "not a phone number: an 11-digit mobile or a landline with area code",
+)
+_COMPACT = _Parser(compact, "", "")
+_TEXT = _Parser(lambda s: s, "", "")
+_BUILDING = _Parser(building_names, "", "")
+_ROOM = _Parser(room_names, "", "")
+_UNIT = _Parser(unit_names, "", "")
+
+_GENDER = _choice(domain.GENDERS, {"男性": "男", "女性": "女", "m": "男", "f": "女"})
+_RELATION = _choice(
+    domain.RELATIONS,
+    {"本人": "户主"}
+    | dict.fromkeys(("妻", "妻子", "夫", "丈夫"), "配偶")
+    | dict.fromkeys(("子", "女", "儿子", "女儿", "长子", "次子", "三子", "长女", "次女"), "子女")
+    | dict.fromkeys(("之子", "之女", "独生子", "独生女", "养子", "养女"), "子女")
+    | dict.fromkeys(("父", "母", "父亲", "母亲"), "父母")
+    | dict.fromkeys(("孙子", "孙女", "外孙子", "外孙女"), "孙子女")
+    | dict.fromkeys(("兄", "弟", "姐", "妹", "哥哥", "弟弟", "姐姐", "妹妹"), "兄弟姐妹"),
+)
+_EDUCATION = _choice(
+    domain.EDUCATIONS,
+    dict.fromkeys(("文盲", "半文盲", "小学", "学龄前"), "小学及以下")
+    | dict.fromkeys(("高中", "中专", "职高", "技校", "中职", "高中/中专"), "高中(中专)")
+    | dict.fromkeys(("大专", "专科", "本科", "大学", "研究生", "硕士", "博士"), "大专及以上"),
+)
+_CAPACITY = _choice(
+    domain.CAPACITIES,
+    dict.fromkeys(("有劳动力", "普通劳动力", "技能劳动力"), domain.CAPACITY_ABLE)
+    | dict.fromkeys(("弱劳动能力", "半劳动力"), domain.CAPACITY_WEAK)
+    | {"丧失劳动力": "丧失劳动能力", "无劳动力": "无劳动能力"},
+)
+_STATUS = _choice(
+    domain.STATUSES,
+    {"就业": domain.STATUS_EMPLOYED, "失业": domain.STATUS_UNEMPLOYED}
+    | dict.fromkeys(("在校", "学生", "在读"), "在校生")
+    | dict.fromkeys(("参军", "入伍", "现役"), "服役"),
+)
+_EMPLOYMENT_TYPE = _choice(
+    domain.EMPLOYMENT_TYPES,
+    {"省外": domain.OUT_OF_PROVINCE, "省内县外": domain.IN_PROVINCE_OUT_OF_COUNTY}
+    | {"县内": domain.IN_COUNTY, "公益岗": domain.PUBLIC_WELFARE_POST}
+    | dict.fromkeys(("帮扶车间", "就业帮扶车间", "社区工厂"), domain.WORKSHOP)
+    | dict.fromkeys(("来料加工", "劳务外包"), domain.HOME_PIECEWORK)
+    | {"创业": domain.SELF_EMPLOYED}
+    | dict.fromkeys(("零工", "打零工", "灵活"), domain.FLEXIBLE),
+)
+_WISH = _choice(
+    domain.WISHES,
+    dict.fromkeys(("无", "暂无", "无意愿"), "暂无意愿")
+    | {"外出": "外出务工", "就近": "就近就业", "公益岗": "公益性岗位", "创业": "自主创业"},
+)
+_MONITORING = _choice(
+    domain.MONITORING_TYPES,
+    {"一般脱贫户": "脱贫户", "不稳定户": "脱贫不稳定户", "边缘户": "边缘易致贫户"},
+)
+_SUBSIDY_KIND = _choice(
+    domain.SUBSIDY_KINDS,
+    {k.removesuffix("补贴"): k for k in domain.SUBSIDY_KINDS}
+    | {"公益岗位补贴": domain.SUBSIDY_PUBLIC_WELFARE, "稳岗补贴": domain.SUBSIDY_STABLE}
+    | {"一次性交通补贴": domain.SUBSIDY_TRANSPORT, "一次性创业补贴": domain.SUBSIDY_START_UP}
+    | {"贷款贴息": domain.SUBSIDY_LOAN_INTEREST, "创业贷款贴息": domain.SUBSIDY_LOAN_INTEREST}
+    | {"一次性吸纳就业补贴": domain.SUBSIDY_HIRING, "社会保险补贴": domain.SUBSIDY_SOCIAL_INSURANCE}
+    | {"楼管员补贴": domain.SUBSIDY_FLOOR_MANAGER},
+)
+_JOB_SOURCE = _choice(
+    domain.JOB_SOURCES,
+    dict.fromkeys(("网络", "网上", "线上招聘", "网络招聘"), "线上")
+    | {"现场招聘会": "招聘会", "企业报送": "企业直报"},
+)
+_METRIC = _choice(domain.TARGET_METRICS)
+
+# How each column of each format is typed; unlisted columns are compacted text.
+_PARSERS: dict[str, dict[str, _Parser]] = {
+    "labour": {
+        "month": _MONTH,
+        "building": _BUILDING,
+        "unit": _UNIT,
+        "room": _ROOM,
+        "gender": _GENDER,
+        "relation": _RELATION,
+        "education": _EDUCATION,
+        "capacity": _CAPACITY,
+        "status": _STATUS,
+        "employment_type": _EMPLOYMENT_TYPE,
+        "employer": _TEXT,
+        "work_place": _TEXT,
+        "monthly_income": _NUMBER,
+        "wish": _WISH,
+        "training_need": _TEXT,
+        "two_after": _FLAG_PARSER,
+        "three_no": _FLAG_PARSER,
+        "monitoring": _MONITORING,
+        "phone": _MOBILE,
+    },
+    "subsidies": {
+        "paid_on": _DATE,
+        "kind": _SUBSIDY_KIND,
+        "employer": _TEXT,
+        "amount": _NUMBER,
+        "note": _TEXT,
+    },
+    "postings": {
+        "posted_on": _DATE,
+        "employer": _TEXT,
+        "title": _TEXT,
+        "work_place": _TEXT,
+        "vacancies": _INTEGER,
+        "wage_min": _INTEGER,
+        "wage_max": _INTEGER,
+        "skills": _TEXT,
+        "source": _JOB_SOURCE,
+    },
+    "training": {
+        "course": _TEXT,
+        "provider": _TEXT,
+        "start": _DATE,
+        "end": _DATE,
+        "certified": _FLAG_PARSER,
+    },
+    "sites": {
+        "lon": _NUMBER,
+        "lat": _NUMBER,
+        "planned_buildings": _INTEGER,
+        "planned_households": _INTEGER,
+    },
+    "captains": {"building": _BUILDING, "department": _TEXT, "phone": _PHONE},
+    "targets": {"year": _INTEGER, "metric": _METRIC, "target": _NUMBER},
+    "boundaries": {"boundary": _TEXT},
+}
+# Columns whose unknown values are kept as written, with a warning rather than an error.
+_OPEN_CHOICES = {("labour", "relation")}
+
+# --- issues -----------------------------------------------------------------------------------
+
+_ISSUE_SCHEMA = {
+    ROW: pl.Int64(),
+    "column": pl.String(),
+    "zh": pl.String(),
+    "en": pl.String(),
+    "severity": pl.String(),
+}
+_ID_GENDER = "\x00id_gender"  # the gender the ID number says
+_SHEET = "\x00sheet"  # which parsed sheet a row comes from
+_LISTED = 5  # rows a duplicate message names at most
+_WARNINGS_LISTED = 200  # warnings a report lists; errors are all listed
+
+
+def _v(name: str) -> str:
+    """The typed column beside the text column `name`."""
+    return f"{name}\x00v"
+
+
+class _Checks:
+    """One sheet under check: its text columns with their typed values beside them (`_v`), and
+    the issues found so far, as frames of (row, column, zh, en, severity).
+
+    Building it does the checks every format shares: required columns present and filled,
+    filled cells parseable, ID numbers valid.
+    """
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.parts: list[pl.DataFrame] = []
+        fmt = sheet.format
+        parsers = _PARSERS[fmt.name]
+        text = sheet.data.with_columns(
+            pl.lit(None, pl.String).alias(c.name) for c in fmt.columns if c.name not in sheet.data
+        )
+        self.frame = text.with_columns(
+            parsers.get(c.name, _COMPACT).parse(text[c.name]).alias(_v(c.name)) for c in fmt.columns
+        )
+        for column in fmt.columns:
+            name = column.name
+            if column.required and name not in sheet.data:
+                self.whole_sheet(
+                    name,
+                    f"缺少必填列“{column.zh}”：请在表头中加上这一列",
+                    f"the required column {column.zh!r} is missing: add it to the header row",
+                )
+            elif column.required:
+                self.add(pl.col(name).is_null(), name, "必填，不能为空", "required, but empty")
+            parser = parsers.get(name)
+            if parser is not None and parser.zh and (fmt.name, name) not in _OPEN_CHOICES:
+                self.add(
+                    pl.col(name).is_not_null() & pl.col(_v(name)).is_null(),
+                    name,
+                    parser.zh,
+                    parser.en,
+                )
+        if any(c.name == "id_number" for c in fmt.columns):
+            self._check_ids()
+
+    def header(self, name: str) -> str:
+        """The column's header as written in the file (its Chinese name when it is missing)."""
+        return self.sheet.headers.get(name) or self.sheet.format.column(name).zh
+
+    def add(
+        self,
+        bad: pl.Expr,
+        column: str,
+        zh: str | pl.Expr,
+        en: str | pl.Expr,
+        severity: str = "error",
+    ) -> None:
+        """An issue for every row where `bad` is true (messages are built for those rows only)."""
+        rows = self.frame.filter(bad.fill_null(False))
+        if rows.height:
+            self.parts.append(
+                rows.select(
+                    pl.col(ROW),
+                    column=pl.lit(self.header(column)),
+                    zh=pl.lit(zh) if isinstance(zh, str) else zh,
+                    en=pl.lit(en) if isinstance(en, str) else en,
+                    severity=pl.lit(severity),
+                ).cast(_ISSUE_SCHEMA)
+            )
+
+    def add_each(
+        self, rows: pl.Series, column: str, reasons: list[tuple[str, str]], severity: str
+    ) -> None:
+        """One issue per row, each with its own reason."""
+        self.parts.append(
+            pl.DataFrame(
+                {
+                    ROW: rows,
+                    "column": [self.header(column)] * len(rows),
+                    "zh": [zh for zh, _ in reasons],
+                    "en": [en for _, en in reasons],
+                    "severity": [severity] * len(rows),
+                },
+                schema=_ISSUE_SCHEMA,
+            )
+        )
+
+    def whole_sheet(self, column: str, zh: str, en: str) -> None:
+        """An error of the whole sheet (no row): it rejects every row."""
+        row = {ROW: None, "column": self.header(column), "zh": zh, "en": en, "severity": "error"}
+        self.parts.append(pl.DataFrame([row], schema=_ISSUE_SCHEMA))
+
+    def issues(self) -> pl.DataFrame:
+        return pl.concat(self.parts) if self.parts else pl.DataFrame(schema=_ISSUE_SCHEMA)
+
+    def typed(self, *columns: str | pl.Expr) -> pl.DataFrame:
+        """ROW and the typed value of each named column (expressions are taken as they are)."""
+        return self.frame.select(
+            pl.col(ROW),
+            *(pl.col(_v(c)).alias(c) if isinstance(c, str) else c for c in columns),
+        )
+
+    def _check_ids(self) -> None:
+        """Errors for invalid ID numbers, warnings for region codes unknown in the birth year."""
+        result = ids.validate_ids(self.frame["id_number"])
+        excel = self.sheet.file.suffix.lower() in EXCEL_SUFFIXES
+        if excel and result["problem"].is_not_null().any():
+            # Bad IDs in a workbook often come from number cells: find every number cell, to
+            # say so, also where the digits Excel kept pass the checks by chance.
+            numbers = stored_as_numbers(self.sheet, "id_number")
+            result = ids.validate_ids(self.frame["id_number"], stored_as_number=numbers)
+        # An invalid ID is no key: it must not be stored, nor found twice.
+        valid_id = pl.when(result["problem"].is_null()).then(result["id_number"])
+        self.frame = self.frame.with_columns(
+            valid_id.alias(_v("id_number")),
+            result["birth_date"].alias(_v("birth_date")),
+            result["gender"].alias(_ID_GENDER),
+        )
+        bad = pl.DataFrame({ROW: self.frame[ROW], "id": result["id_number"]}).with_columns(
+            result["problem"], result["unknown_region"]
+        )
+        invalid = bad.filter(pl.col("problem").is_not_null())
+        if invalid.height:
+            reasons = [
+                ids.describe_problem(v, p) for v, p in invalid.select("id", "problem").rows()
+            ]
+            self.add_each(invalid[ROW], "id_number", reasons, "error")
+        unknown = bad.filter(pl.col("unknown_region"))
+        if unknown.height:
+            reasons = [ids.describe_unknown_region(v) for v in unknown["id"]]
+            self.add_each(unknown[ROW], "id_number", reasons, "warning")
+
+
+# --- checks per format ------------------------------------------------------------------------
+
+
+def _check_labour(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
+    sheet = checks.sheet
+    fallback = month or sheet.title_month
+    if "month" not in sheet.data and fallback is None:
+        checks.whole_sheet(
+            "month",
+            "不知道统计月份：表中没有“统计月份”列，标题里也没有月份；请加上该列，或导入时指定月份",
+            "no reporting month: the sheet has no 统计月份 column and its title names no "
+            "month; add the column or give the month when importing",
+        )
+    elif fallback is None:
+        checks.add(pl.col("month").is_null(), "month", "必填，不能为空", "required, but empty")
+    checks.frame = checks.frame.with_columns(
+        pl.col(_v("month")).fill_null(pl.lit(fallback, dtype=pl.Date))
+    )
+    checks.add(
+        pl.col(_v("month")) > pl.lit(dt.date.today().replace(day=1)),
+        "month",
+        "统计月份晚于本月，请核对",
+        "the reporting month lies in the future: please check",
+        "warning",
+    )
+    checks.add(
+        (pl.col(_v("status")) == domain.STATUS_EMPLOYED) & pl.col("employment_type").is_null(),
+        "employment_type",
+        "已就业的人必须填写就业形式",
+        "required when the status is 已就业 (employed)",
+    )
+    checks.add(
+        pl.col(_v("monthly_income")) < 0,
+        "monthly_income",
+        "月收入不能为负数",
+        "must not be negative",
+    )
+    checks.add(
+        pl.col(_v("gender")) != pl.col(_ID_GENDER),
+        "gender",
+        pl.format("与身份证号不符：按身份证号应为{}", pl.col(_ID_GENDER)),
+        pl.format(
+            "does not match the ID number, which says {}",
+            pl.col(_ID_GENDER).replace_strict({"男": "male", "女": "female"}),
+        ),
+        "warning",
+    )
+    checks.add(
+        pl.col("relation").is_not_null() & pl.col(_v("relation")).is_null(),
+        "relation",
+        "不是常用的关系（户主、配偶、子女、父母、孙子女、兄弟姐妹、其他），已按原样导入",
+        "not a usual relation (户主, 配偶, 子女, 父母, 孙子女, 兄弟姐妹, 其他): "
+        "imported as written",
+        "warning",
+    )
+    household = pl.coalesce(
+        _v("household_id"), pl.concat_str(_v("site"), _v("building"), _v("room"), separator="|")
+    )
+    return checks.typed(
+        *("month", "township", "village", "site", "building", "unit", "room"),
+        household.alias("household"),
+        *("head_name", "id_number", "name"),
+        pl.coalesce(_v("gender"), _ID_GENDER).alias("gender"),
+        "birth_date",
+        pl.coalesce(_v("relation"), "relation").alias("relation"),
+        *("education", "capacity", "status", "employment_type", "employer", "work_place"),
+        *("monthly_income", "wish", "training_need", "two_after", "three_no", "monitoring"),
+        "phone",
+    )
+
+
+def _check_subsidies(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
+    to_employer = pl.col(_v("kind")).is_in(domain.EMPLOYER_SUBSIDY_KINDS)
+    to_person = pl.col(_v("kind")).is_not_null() & ~to_employer
+    kinds = "、".join(domain.EMPLOYER_SUBSIDY_KINDS)
+    checks.add(
+        to_employer & pl.col("employer").is_null(),
+        "employer",
+        f"{kinds}发给单位，必须填写单位名称",
+        "an employer subsidy: the employer's name (单位名称) is required",
+    )
+    for column, zh in (("name", "姓名"), ("id_number", "身份证号")):
+        checks.add(
+            to_person & pl.col(column).is_null(),
+            column,
+            f"发给个人的补贴必须填写{zh}",
+            f"a payment to a person: {zh} is required",
+        )
+    checks.add(pl.col(_v("amount")) <= 0, "amount", "金额必须大于 0", "must be greater than 0")
+    payee = pl.when(to_employer).then(pl.col(_v("employer"))).otherwise(pl.col(_v("id_number")))
+    fen = (pl.col(_v("amount")) * 100).round().cast(pl.Int64, strict=False)
+    return checks.typed(
+        "paid_on",
+        "kind",
+        payee.alias("payee"),
+        *("name", "id_number", "employer"),
+        fen.alias("amount_fen"),
+        *("township", "site", "note"),
+    )
+
+
+def _check_postings(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
+    checks.add(pl.col(_v("vacancies")) < 1, "vacancies", "招聘人数至少为 1", "must be at least 1")
+    for column in ("wage_min", "wage_max"):
+        checks.add(pl.col(_v(column)) < 0, column, "不能为负数", "must not be negative")
+    checks.add(
+        pl.col(_v("wage_min")) > pl.col(_v("wage_max")),
+        "wage_max",
+        "月薪上限低于月薪下限",
+        "lower than the minimum wage of the row",
+    )
+    return checks.typed(*(c.name for c in POSTINGS.columns))
+
+
+def _check_training(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
+    checks.add(
+        pl.col(_v("end")) < pl.col(_v("start")),
+        "end",
+        "结束日期早于开始日期",
+        "before the start date",
+    )
+    return checks.typed(*(c.name for c in TRAINING.columns))
+
+
+def _check_sites(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
+    for column, limit in (("lon", 180), ("lat", 90)):
+        checks.add(
+            pl.col(_v(column)).abs() > limit,
+            column,
+            f"超出范围：应在 -{limit} 到 {limit} 之间",
+            f"out of range: must lie between -{limit} and {limit}",
+        )
+    for column in ("planned_buildings", "planned_households"):
+        checks.add(pl.col(_v(column)) < 0, column, "不能为负数", "must not be negative")
+    return checks.typed(*(c.name for c in SITES.columns))
+
+
+def _check_captains(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
+    return checks.typed(*(c.name for c in CAPTAINS.columns))
+
+
+def _check_targets(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
+    checks.add(
+        ~pl.col(_v("year")).is_between(2000, 2100),
+        "year",
+        "不是年份：应为 2000 到 2100 之间的四位数",
+        "not a year between 2000 and 2100",
+    )
+    return checks.typed(*(c.name for c in TARGETS.columns))
+
+
+def _check_boundaries(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
+    checks.add(
+        pl.col("township").is_null(),
+        "township",
+        "没有乡镇名（properties.name），未导入",
+        "no township name (properties.name): not imported",
+        "warning",
+    )
+    return checks.typed("township", "boundary").filter(pl.col("township").is_not_null())
+
+
+_CHECKERS: dict[str, Callable[[_Checks, dt.date | None], pl.DataFrame]] = {
+    "labour": _check_labour,
+    "subsidies": _check_subsidies,
+    "postings": _check_postings,
+    "training": _check_training,
+    "sites": _check_sites,
+    "captains": _check_captains,
+    "targets": _check_targets,
+    "boundaries": _check_boundaries,
+}
+
+# The key that may appear once per call: the replace key of each format (ledger-format.md).
+_UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "labour": (("id_number", "month"), "同一月份中身份证号重复", "the same ID twice in one month"),
+    "subsidies": (
+        ("kind", "paid_on", "payee"),
+        "同一天同一补贴发给同一对象两次",
+        "the same subsidy to the same payee twice on one day",
+    ),
+    "postings": (
+        ("posted_on", "employer", "title"),
+        "同一天同一单位的同一岗位重复",
+        "the same posting twice",
+    ),
+    "training": (
+        ("id_number", "course", "start"),
+        "同一人同一培训项目同一开始日期重复",
+        "the same person, course and start date twice",
+    ),
+    "sites": (("site",), "安置点重复", "the same site twice"),
+    "captains": (("site", "building"), "同一楼栋重复", "the same building twice"),
+    "targets": (("year", "metric", "scope"), "同一目标重复", "the same target twice"),
+    "boundaries": (("township",), "同一乡镇的边界重复", "the same township twice"),
+}
+
+
+# --- parsed sheets and results ----------------------------------------------------------------
+
+
+@dataclass
+class ParsedSheet:
+    """A checked sheet: its rows in the store's terms, and which of them have errors."""
+
+    sheet: Sheet
+    rows: pl.DataFrame  # ROW + the typed columns of the format
+    issues: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=_ISSUE_SCHEMA))
+
+    @property
+    def format(self) -> LedgerFormat:
+        return self.sheet.format
+
+    @property
+    def rejects_all(self) -> bool:
+        """An error of the whole sheet (a missing column): every row is rejected."""
+        return (
+            self.issues.filter(pl.col(ROW).is_null() & (pl.col("severity") == "error")).height > 0
+        )
+
+    @property
+    def error_rows(self) -> pl.Series:
+        if self.rejects_all:
+            return self.rows[ROW]
+        return self.issues.filter(pl.col("severity") == "error")[ROW].drop_nulls().unique()
+
+    @property
+    def valid(self) -> pl.DataFrame:
+        """The rows without errors."""
+        return self.rows.filter(~pl.col(ROW).is_in(self.error_rows.implode()))
+
+
+@dataclass
+class SheetCounts:
+    """Rows of one sheet (or CSV file) through the import."""
+
+    file: str
+    sheet: str | None
+    format: str
+    rows_read: int = 0  # below the header, blank and total rows included
+    imported: int = 0  # written, replacements included
+    replaced: int = 0  # of those, rows that replaced an earlier import's row
+    rejected: int = 0
+    skipped: int = 0  # blank, unit and total rows; boundaries that match no township
+
+
+@dataclass
+class ImportResult:
+    """What an import did: whether it committed, its batch, every issue, the counts."""
+
+    ok: bool
+    batch_id: int | None
+    issues: list[LedgerIssue]
+    sheets: list[SheetCounts]
+    months: list[dt.date]
+    rejects_path: Path | None = None
+
+    @property
+    def errors(self) -> list[LedgerIssue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[LedgerIssue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    def totals(self, fmt: str | None = None) -> SheetCounts:
+        """The counts summed over all sheets, or over the sheets of one format."""
+        total = SheetCounts("", None, fmt or "")
+        for s in self.sheets:
+            if fmt is None or s.format == fmt:
+                for name in ("rows_read", "imported", "replaced", "rejected", "skipped"):
+                    setattr(total, name, getattr(total, name) + getattr(s, name))
+        return total
+
+    @property
+    def formats(self) -> list[str]:
+        return list(dict.fromkeys(s.format for s in self.sheets))
+
+    def report(self, lang: str = "zh") -> str:
+        """A readable summary; when the import was rejected, every error with its place."""
+        zh = lang == "zh"
+        lines: list[str] = []
+        months = ", ".join(f"{m:%Y-%m}" for m in self.months)
+        if self.ok:
+            lines.append(
+                f"导入成功：批次 #{self.batch_id}" + (f"，月份 {months}" if months else "")
+                if zh
+                else f"Import done: batch #{self.batch_id}"
+                + (f", months {months}" if months else "")
+            )
+        elif self.batch_id is None and self.sheets and any(s.rows_read for s in self.sheets):
+            lines.append(
+                f"导入被拒绝，数据没有任何改动：共 {len(self.errors)} 个错误，请改正后重新导入"
+                if zh
+                else f"Import rejected, nothing was changed: {len(self.errors)} errors; "
+                "correct them and import again"
+            )
+        else:
+            lines.append("没有导入任何数据" if zh else "Nothing was imported")
+        for s in self.sheets:
+            fmt = FORMATS[s.format]
+            where = s.file if s.sheet is None else f"{s.file} / {s.sheet}"
+            if zh:
+                lines.append(
+                    f"  {where}（{fmt.title_zh}）：读取 {s.rows_read} 行，导入 {s.imported} 行"
+                    f"（其中替换 {s.replaced} 行），拒绝 {s.rejected} 行，跳过 {s.skipped} 行"
+                )
+            else:
+                lines.append(
+                    f"  {where} ({fmt.title_en}): read {s.rows_read}, imported {s.imported} "
+                    f"({s.replaced} replaced), rejected {s.rejected}, skipped {s.skipped}"
+                )
+        if self.rejects_path is not None:
+            lines.append(
+                f"被拒绝的行已写入 {self.rejects_path}，改正后可再导入"
+                if zh
+                else f"Rejected rows written to {self.rejects_path}: correct and import them again"
+            )
+        # Every error is listed; warnings only up to a page, the rest counted.
+        for title_zh, title_en, issues, limit in (
+            ("错误", "Errors", self.errors, None),
+            ("警告", "Warnings", self.warnings, _WARNINGS_LISTED),
+        ):
+            if not issues:
+                continue
+            lines.append(f"{title_zh} {len(issues)} 个：" if zh else f"{title_en} ({len(issues)}):")
+            place = None
+            for issue in issues[:limit]:
+                where = issue.file if issue.sheet is None else f"{issue.file} / {issue.sheet}"
+                if where != place:
+                    lines.append(f"  {where}")
+                    place = where
+                lines.append(f"    {issue.message(lang)}")
+            if limit is not None and len(issues) > limit:
+                more = len(issues) - limit
+                lines.append(f"  …另有 {more} 个警告" if zh else f"  … and {more} more warnings")
+        return "\n".join(lines)
+
+
+def _to_ledger_issues(parsed: ParsedSheet) -> list[LedgerIssue]:
+    """The issue frame of one sheet as `LedgerIssue`s, with the cell as written."""
+    sheet, issues = parsed.sheet, parsed.issues
+    if issues.is_empty():
+        return []
+    raw_cols = [h for h in issues["column"].unique().to_list() if h in sheet.raw.columns]
+    raw = sheet.raw.select(RAW_ROW, *raw_cols).filter(
+        pl.col(RAW_ROW).is_in(issues[ROW].drop_nulls().unique().implode())
+    )
+    values = (
+        raw.unpivot(index=RAW_ROW, variable_name="column", value_name="value")
+        .rename({RAW_ROW: ROW})
+        .with_columns(pl.col("value").cast(pl.String))
+        if raw_cols
+        else pl.DataFrame(schema={ROW: pl.Int64, "column": pl.String, "value": pl.String})
+    )
+    rows = (
+        issues.with_row_index("\x00order")
+        .join(values, on=[ROW, "column"], how="left")
+        .sort(pl.col(ROW).fill_null(0), "\x00order")
+    )
+    name = sheet.file.name
+    return [
+        LedgerIssue(name, sheet.sheet, row, column, value, zh, en, severity)
+        for row, column, value, zh, en, severity in rows.select(
+            ROW, "column", "value", "zh", "en", "severity"
+        ).iter_rows()
+    ]
+
+
+def _duplicates(parsed: list[ParsedSheet]) -> None:
+    """An error on every row whose replace key another row of the same call already has."""
+    by_format: dict[str, list[int]] = {}
+    for index, p in enumerate(parsed):
+        by_format.setdefault(p.format.name, []).append(index)
+    found: dict[int, list[dict]] = {}
+    for fmt, members in by_format.items():
+        key, zh, en = _UNIQUE_KEYS[fmt]
+        rows = pl.concat(
+            parsed[i].rows.select(ROW, *key).with_columns(pl.lit(i).alias(_SHEET)) for i in members
+        ).filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+        dup = rows.filter(pl.struct(key).is_duplicated())
+        if dup.is_empty():
+            continue
+        for places in dup.group_by(key).agg(pl.struct(_SHEET, ROW).alias("p"))["p"].to_list():
+            head = places[: _LISTED + 1]
+            for place in places:
+                others = [o for o in head if o is not place][:_LISTED]
+                more = len(places) - 1 - len(others)
+                zh_where = "、".join(_place(parsed, o, place[_SHEET], "zh") for o in others)
+                en_where = ", ".join(_place(parsed, o, place[_SHEET], "en") for o in others)
+                target = parsed[place[_SHEET]].sheet
+                found.setdefault(place[_SHEET], []).append(
+                    {
+                        ROW: place[ROW],
+                        "column": target.headers.get(key[0], key[0]),
+                        "zh": f"{zh}：与{zh_where}"
+                        + (f"等 {more + len(others)} 行" if more else "")
+                        + "重复",
+                        "en": f"{en}: also in {en_where}" + (f" and {more} more" if more else ""),
+                        "severity": "error",
+                    }
+                )
+    for index, extra in found.items():
+        parsed[index].issues = pl.concat(
+            [parsed[index].issues, pl.DataFrame(extra, schema=_ISSUE_SCHEMA)]
+        )
+
+
+def _place(parsed: list[ParsedSheet], other: dict, here: int, lang: str) -> str:
+    """`第 12 行`, or `b.xlsx / 8月 第 12 行` when the other row lies in another sheet."""
+    row = other[ROW]
+    if other[_SHEET] == here:
+        return f"第 {row} 行" if lang == "zh" else f"row {row}"
+    label = parsed[other[_SHEET]].sheet.label
+    return f" {label} 第 {row} 行" if lang == "zh" else f"{label} row {row}"
+
+
+def check_files(
+    paths: Iterable[Path | str], *, month: dt.date | None = None
+) -> tuple[list[ParsedSheet], list[LedgerIssue]]:
+    """Read and check ledger files without touching the store.
+
+    `month` is the reporting month for labour rows without one (before the title's month).
+    Returns every recognised sheet, checked, and every issue of every file.
+    """
+    parsed: list[ParsedSheet] = []
+    file_issues: list[LedgerIssue] = []
+    for path in paths:
+        sheets, issues = read_ledger(Path(path))
+        file_issues.extend(issues)
+        for sheet in sheets:
+            checks = _Checks(sheet)
+            rows = _CHECKERS[sheet.format.name](checks, month)
+            parsed.append(ParsedSheet(sheet, rows, checks.issues()))
+    _duplicates(parsed)
+    issues = list(file_issues)
+    for p in parsed:
+        issues.extend(p.sheet.issues)
+        issues.extend(_to_ledger_issues(p))
+    return parsed, issues
+
+
+# --- the store --------------------------------------------------------------------------------
+
+_LOCK_KEY = 0x1E0B_1A7E  # pg_advisory_xact_lock key: one import at a time
+_CHUNK = 50_000
+_FETCH_ALL_ABOVE = 20_000
+
+
+class _Store:
+    """One transaction on the raw DBAPI connection, with bulk reads and writes.
+
+    The ORM costs a Python object per row; here rows move as polars columns: executemany on
+    SQLite, COPY on PostgreSQL. New ids are handed out in polars (max(id) + 1, …) under a lock.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.postgres = engine.dialect.name == "postgresql"
+        self.conn = engine.raw_connection()
+        self.cur = self.conn.cursor()
+
+    def __enter__(self) -> _Store:
+        try:
+            self._begin()
+        except BaseException:
+            self.conn.close()
+            raise
+        return self
+
+    def _begin(self) -> None:
+        # Every id written comes from rows read or written under the lock, and every required
+        # reference is NOT NULL: the per-row foreign-key checks (on PostgreSQL a query per row
+        # per key, three quarters of a big import) are left out for this transaction.
+        if self.postgres:
+            self.cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            self._skip_postgres_fk_checks()
+        else:
+            self.cur.execute("PRAGMA foreign_keys = OFF")
+            # Take the write lock now, so that max(id) stays ours until COMMIT; a big page cache
+            # keeps index inserts off the disk.
+            self.cur.execute("BEGIN IMMEDIATE")
+            self.cur.execute("PRAGMA cache_size = -262144")
+
+    def _skip_postgres_fk_checks(self) -> None:
+        """Skip the foreign-key triggers when the role may (superuser, or granted the setting)."""
+        import psycopg
+
+        self.cur.execute("SAVEPOINT skip_fk_checks")
+        try:
+            self.cur.execute("SET LOCAL session_replication_role = replica")
+        except psycopg.errors.InsufficientPrivilege:
+            self.cur.execute("ROLLBACK TO SAVEPOINT skip_fk_checks")
+        else:
+            self.cur.execute("RELEASE SAVEPOINT skip_fk_checks")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            if exc_type is None:
+                self.conn.commit()
+            else:
+                self.conn.rollback()
+        finally:
+            if not self.postgres:
+                self.cur.execute("PRAGMA cache_size = -2000")
+                self.cur.execute("PRAGMA foreign_keys = ON")
+            self.cur.close()
+            self.conn.close()
+
+    def _sql(self, text: str) -> str:
+        return text.replace("?", "%s") if self.postgres else text
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> None:
+        self.cur.execute(self._sql(sql), params)
+
+    def fetch(
+        self,
+        select: str,
+        schema: dict[str, pl.DataType],
+        *,
+        where_in: tuple[str, pl.Series] | None = None,
+    ) -> pl.DataFrame:
+        """Rows of `select` as a frame; `where_in=(column, values)` keeps rows with those values."""
+        rows: list[tuple] = []
+        if where_in is None:
+            self.cur.execute(select)
+            rows = self.cur.fetchall()
+        elif len(values := where_in[1].drop_nulls().unique()) > _FETCH_ALL_ABOVE:
+            # Many keys: one scan of the table beats thousands of IN queries.
+            frame = self.fetch(select, schema)
+            return frame.filter(pl.col(where_in[0]).is_in(values.implode()))
+        else:
+            column = where_in[0]
+            if values.dtype == pl.Date() and not self.postgres:
+                values = values.dt.to_string("%Y-%m-%d")
+            joiner = " AND " if " where " in select.lower() else " WHERE "
+            for chunk in _chunks(values.to_list(), 500):
+                marks = ", ".join("?" * len(chunk))
+                self.cur.execute(self._sql(f"{select}{joiner}{column} IN ({marks})"), chunk)
+                rows.extend(self.cur.fetchall())
+        if not rows:
+            return pl.DataFrame(schema=schema)
+        columns = zip(*rows, strict=True)
+        frame = pl.DataFrame(
+            {name: list(values) for name, values in zip(schema, columns, strict=True)}, strict=False
+        )
+        return frame.select(
+            _cast(pl.col(n), frame.schema[n], d).alias(n) for n, d in schema.items()
+        )
+
+    def allocate(self, table: str, n: int) -> int:
+        """The first of `n` fresh ids for `table`; PostgreSQL's sequence is moved past them."""
+        if self.postgres:
+            seq = f"pg_get_serial_sequence('{table}', 'id')"
+            self.cur.execute(
+                f"SELECT setval({seq}, greatest((SELECT coalesce(max(id), 0) FROM {table}) + 1, "
+                f"nextval({seq})) + %s - 1)",
+                (n,),
+            )
+            return int(self.cur.fetchone()[0]) - n + 1
+        self.cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")
+        return int(self.cur.fetchone()[0])
+
+    def insert(self, table: str, frame: pl.DataFrame) -> None:
+        if frame.is_empty():
+            return
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        if self.postgres:
+            with self.cur.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                for chunk in frame.iter_slices(_CHUNK):
+                    copy.write(chunk.write_csv(include_header=False, date_format="%Y-%m-%d"))
+            return
+        values, params = _sqlite_encoded(_sqlite_values(frame))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(values)})"
+        if not params.width:  # every column a literal: a single row
+            self.cur.executemany(sql, [()] * frame.height)
+        for chunk in params.iter_slices(_CHUNK):
+            self.cur.executemany(sql, _tuples(chunk))
+
+    def update(self, table: str, frame: pl.DataFrame) -> None:
+        """Set the other columns of `frame` on the rows whose id is `frame["id"]`."""
+        if frame.is_empty():
+            return
+        frame = frame.select(pl.exclude("id"), "id")
+        sets = ", ".join(f'"{c}" = ?' for c in frame.columns[:-1])
+        sql = self._sql(f"UPDATE {table} SET {sets} WHERE id = ?")
+        values = frame if self.postgres else _sqlite_values(frame)
+        for chunk in values.iter_slices(_CHUNK):
+            self.cur.executemany(sql, _tuples(chunk))
+
+    def delete(self, table: str, row_ids: pl.Series) -> None:
+        """Delete rows by id, as runs of consecutive ids: a re-imported month is one run."""
+        runs = (
+            pl.DataFrame({"id": row_ids.unique().sort()})
+            .group_by(
+                (pl.col("id").diff() != 1).fill_null(True).cum_sum().alias("run"),
+                maintain_order=True,
+            )
+            .agg(pl.col("id").min().alias("first"), pl.col("id").max().alias("last"))
+            .select("first", "last")
+        )
+        sql = self._sql(f"DELETE FROM {table} WHERE id BETWEEN ? AND ?")
+        for chunk in runs.iter_slices(_CHUNK):
+            self.cur.executemany(sql, _tuples(chunk))
+
+
+def _tuples(frame: pl.DataFrame) -> Iterable[tuple]:
+    """Row tuples for executemany, built column by column (far faster than `iter_rows`)."""
+    return zip(*(s.to_list() for s in frame.iter_columns()), strict=True)
+
+
+def _chunks(values: list, size: int) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _cast(expr: pl.Expr, source: pl.DataType, target: pl.DataType) -> pl.Expr:
+    """Values as the database returned them -> the frame's type (SQLite: dates are text)."""
+    if target == pl.Date() and source == pl.String():
+        return expr.str.slice(0, 10).str.to_date("%Y-%m-%d")
+    if target == pl.Boolean() and source != pl.Boolean():
+        return expr.cast(pl.Int8).cast(pl.Boolean)
+    return expr.cast(target)
+
+
+def _sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates as ISO text and booleans as 0/1: how SQLAlchemy stores them in SQLite."""
+    return frame.with_columns(
+        pl.col(pl.Date).dt.to_string("%Y-%m-%d"),
+        pl.col(pl.Datetime).dt.to_string("%Y-%m-%d %H:%M:%S.%6f"),
+        pl.col(pl.Boolean).cast(pl.Int8),
+    )
+
+
+_CODE_BITS = 6  # a code per column: 1..62 for its distinct texts, 0 for null
+_CODES_PER_PARAM = 10
+
+
+def _sql_literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
+
+
+def _sqlite_encoded(frame: pl.DataFrame) -> tuple[list[str], pl.DataFrame]:
+    """The VALUES expressions of an INSERT, and the frame of parameters they read.
+
+    sqlite3 binds a str several times slower than an int, and the ledger repeats a few texts
+    (statuses, types, places) a million times. A column with one value becomes a literal; a
+    text column with few values goes in as codes, packed ten to an integer parameter and
+    turned back into text by a CASE inside SQLite.
+    """
+    expressions: list[str] = []
+    params: dict[str, pl.Series] = {}
+    packs: list[pl.Series] = []
+    slot = 0
+    for column in frame.iter_columns():
+        sample = column.gather_every(max(1, len(column) // 10_000))
+        few = sample.n_unique() <= 2**_CODE_BITS - 2 and column.n_unique() <= 2**_CODE_BITS - 2
+        distinct = column.unique().to_list() if few else []
+        if few and len(distinct) == 1:
+            expressions.append(_sql_literal(distinct[0]))
+            continue
+        if few and column.dtype == pl.String():
+            texts = [v for v in distinct if v is not None]
+            codes = column.replace_strict(
+                texts, range(1, len(texts) + 1), default=0, return_dtype=pl.Int64
+            )
+            if slot % _CODES_PER_PARAM == 0:
+                packs.append(pl.zeros(len(column), pl.Int64, eager=True).alias(f"pack{len(packs)}"))
+            shift = _CODE_BITS * (slot % _CODES_PER_PARAM)
+            packs[-1] = packs[-1] + codes * 2**shift
+            cases = " ".join(f"WHEN {i} THEN {_sql_literal(t)}" for i, t in enumerate(texts, 1))
+            mask = 2**_CODE_BITS - 1
+            expressions.append(f"CASE (?{{pack{len(packs) - 1}}} >> {shift}) & {mask} {cases} END")
+            slot += 1
+            continue
+        params[column.name] = column
+        expressions.append(f"?{{{column.name}}}")
+    params |= {pack.name: pack for pack in packs}
+    numbers = {name: f"{i}" for i, name in enumerate(params, 1)}
+    return [e.format(**numbers) for e in expressions], pl.DataFrame(list(params.values()))
+
+
+# --- commit, per format -----------------------------------------------------------------------
+
+_SEQ = "\x00seq"  # position of a row in the call: later rows win when they update the same entity
+
+
+def _ensure(
+    store: _Store,
+    table: str,
+    keys: list[str],
+    wanted: pl.DataFrame,
+    schema: dict[str, pl.DataType],
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows of `table` for each key of `wanted`, inserted when missing, updated when changed.
+
+    `wanted` holds the keys and the columns to set (one row per key); a null there keeps the
+    stored value. Returns (keys + id, keys of the rows that existed before).
+    """
+    wanted = wanted.unique(subset=keys, keep="last", maintain_order=True)
+    columns = wanted.columns
+    existing = store.fetch(
+        f"SELECT id, {', '.join(columns)} FROM {table}",
+        {"id": pl.Int64(), **{c: schema[c] for c in columns}},
+        where_in=(keys[0], wanted[keys[0]]) if len(keys) == 1 else None,
+    )
+    joined = wanted.join(existing, on=keys, how="left", suffix="\x00old", nulls_equal=True)
+    attrs = [c for c in columns if c not in keys]
+    merged = joined.with_columns(pl.coalesce(c, f"{c}\x00old").alias(c) for c in attrs)
+    new = merged.filter(pl.col("id").is_null()).sort(keys)
+    if new.height:
+        start = store.allocate(table, new.height)
+        new = new.with_columns(pl.int_range(start, start + new.height, dtype=pl.Int64).alias("id"))
+        store.insert(table, new.select("id", *columns))
+    if attrs:
+        changed = merged.filter(
+            pl.col("id").is_not_null()
+            & pl.any_horizontal(pl.col(c).ne_missing(pl.col(f"{c}\x00old")) for c in attrs)
+        )
+        store.update(table, changed.select("id", *attrs))
+    ids_ = pl.concat([merged.filter(pl.col("id").is_not_null()), new]).select(*keys, "id")
+    return ids_, existing.select(keys)
+
+
+def _names(store: _Store, table: str, names: pl.Series) -> pl.DataFrame:
+    """`name -> id` of a table keyed by name (township, site), creating the missing names."""
+    wanted = pl.DataFrame({"name": names.drop_nulls().unique()}, schema={"name": pl.String})
+    ids_, _ = _ensure(store, table, ["name"], wanted, {"name": pl.String()})
+    return ids_
+
+
+def _with_id(rows: pl.DataFrame, ids_: pl.DataFrame, column: str, target: str) -> pl.DataFrame:
+    """Join `name -> id` onto `rows[column]` as `target`."""
+    return rows.join(
+        ids_.rename({"name": column, "id": target}), on=column, how="left", maintain_order="left"
+    )
+
+
+def _replace(
+    store: _Store, table: str, keys: list[str], rows: pl.DataFrame, schema: dict[str, pl.DataType]
+) -> pl.Series:
+    """Insert `rows`, first deleting stored rows with the same key. True for rows that replaced."""
+    existing = store.fetch(
+        f"SELECT id, {', '.join(keys)} FROM {table}",
+        {"id": pl.Int64(), **{k: schema[k] for k in keys}},
+        where_in=(keys[0], rows[keys[0]]),
+    )
+    matched = existing.join(rows.select(keys), on=keys, how="semi")
+    store.delete(table, matched["id"])
+    replaced = rows.select(keys).join(
+        matched.select(keys).with_columns(pl.lit(True).alias("\x00hit")),
+        on=keys,
+        how="left",
+        maintain_order="left",
+    )["\x00hit"]
+    ordered = rows.sort(keys)
+    start = store.allocate(table, ordered.height) if ordered.height else 0
+    store.insert(
+        table,
+        ordered.select(
+            pl.int_range(start, start + ordered.height, dtype=pl.Int64).alias("id"),
+            *schema.keys(),
+        ),
+    )
+    return replaced.fill_null(False)
+
+
+_LABOUR_RECORD = {
+    "person_id": pl.Int64(),
+    "month": pl.Date(),
+    "household_id": pl.Int64(),
+    **{
+        c: pl.String()
+        for c in ("relation", "education", "capacity", "status", "employment_type", "employer")
+    },
+    "work_place": pl.String(),
+    "monthly_income": pl.Float64(),
+    "wish": pl.String(),
+    "training_need": pl.String(),
+    "two_after": pl.Boolean(),
+    "three_no": pl.Boolean(),
+    "monitoring": pl.String(),
+    "phone": pl.String(),
+    "batch_id": pl.Int64(),
+}
+
+
+def _commit_labour(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+    towns = _names(store, "township", rows["township"])
+    rows = _with_id(rows, towns, "township", "township_id")
+    villages, _ = _ensure(
+        store,
+        "village",
+        ["township_id", "name"],
+        rows.select("township_id", name="village").drop_nulls(),
+        {"township_id": pl.Int64(), "name": pl.String()},
+    )
+    rows = rows.join(
+        villages.rename({"name": "village", "id": "village_id"}),
+        on=["township_id", "village"],
+        how="left",
+        maintain_order="left",
+    )
+    rows = _with_id(rows, _names(store, "site", rows["site"]), "site", "site_id")
+    buildings, _ = _ensure(
+        store,
+        "building",
+        ["site_id", "name"],
+        rows.select("site_id", name="building"),
+        {"site_id": pl.Int64(), "name": pl.String()},
+    )
+    rows = rows.join(
+        buildings.rename({"name": "building", "id": "building_id"}),
+        on=["site_id", "building"],
+        how="left",
+        maintain_order="left",
+    )
+    latest = rows.sort("month", _SEQ)
+    households, _ = _ensure(
+        store,
+        "household",
+        ["code"],
+        latest.select(
+            "site_id",
+            "building_id",
+            "unit",
+            "room",
+            "head_name",
+            "township_id",
+            "village_id",
+            code="household",
+        ),
+        {
+            "code": pl.String(),
+            **dict.fromkeys(("site_id", "building_id", "township_id", "village_id"), pl.Int64()),
+            **dict.fromkeys(("unit", "room", "head_name"), pl.String()),
+        },
+    )
+    persons, _ = _ensure(
+        store,
+        "person",
+        ["id_number"],
+        latest.select("id_number", "name", "gender", "birth_date"),
+        {
+            "id_number": pl.String(),
+            "name": pl.String(),
+            "gender": pl.String(),
+            "birth_date": pl.Date(),
+        },
+    )
+    records = (
+        rows.join(
+            households.rename({"code": "household", "id": "household_id"}),
+            on="household",
+            how="left",
+            maintain_order="left",
+        )
+        .join(
+            persons.rename({"id": "person_id"}), on="id_number", how="left", maintain_order="left"
+        )
+        .with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
+        .select(_LABOUR_RECORD.keys())
+    )
+    return _replace(store, "labour_record", ["month", "person_id"], records, _LABOUR_RECORD)
+
+
+_SUBSIDY = {
+    "paid_on": pl.Date(),
+    "kind": pl.String(),
+    "payee": pl.String(),
+    "name": pl.String(),
+    "id_number": pl.String(),
+    "employer": pl.String(),
+    "amount_fen": pl.Int64(),
+    "township_id": pl.Int64(),
+    "site_id": pl.Int64(),
+    "note": pl.String(),
+    "batch_id": pl.Int64(),
+}
+
+
+def _commit_subsidies(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+    rows = _with_id(rows, _names(store, "township", rows["township"]), "township", "township_id")
+    rows = _with_id(rows, _names(store, "site", rows["site"]), "site", "site_id")
+    rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
+    return _replace(store, "subsidy_payment", ["paid_on", "kind", "payee"], rows, _SUBSIDY)
+
+
+_POSTING = {
+    "posted_on": pl.Date(),
+    "employer": pl.String(),
+    "title": pl.String(),
+    "work_place": pl.String(),
+    "township_id": pl.Int64(),
+    "vacancies": pl.Int64(),
+    "wage_min": pl.Int64(),
+    "wage_max": pl.Int64(),
+    "skills": pl.String(),
+    "source": pl.String(),
+    "batch_id": pl.Int64(),
+}
+
+
+def _commit_postings(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+    rows = _with_id(rows, _names(store, "township", rows["township"]), "township", "township_id")
+    rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
+    return _replace(store, "job_posting", ["posted_on", "employer", "title"], rows, _POSTING)
+
+
+_TRAINING = {
+    "id_number": pl.String(),
+    "name": pl.String(),
+    "course": pl.String(),
+    "provider": pl.String(),
+    "start": pl.Date(),
+    "end": pl.Date(),
+    "certified": pl.Boolean(),
+    "batch_id": pl.Int64(),
+}
+
+
+def _commit_training(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+    rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
+    return _replace(
+        store,
+        "training_record",
+        ["start", "id_number", "course"],
+        rows,
+        _TRAINING,
+    )
+
+
+_TARGET = {
+    "year": pl.Int64(),
+    "metric": pl.String(),
+    "scope": pl.String(),
+    "target": pl.Float64(),
+    "batch_id": pl.Int64(),
+}
+
+
+def _commit_targets(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+    rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
+    return _replace(store, "target", ["year", "metric", "scope"], rows, _TARGET)
+
+
+def _commit_sites(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+    rows = _with_id(rows, _names(store, "township", rows["township"]), "township", "township_id")
+    _, existed = _ensure(
+        store,
+        "site",
+        ["name"],
+        rows.select(
+            "township_id",
+            "lon",
+            "lat",
+            "planned_buildings",
+            "planned_households",
+            name="site",
+        ),
+        {
+            "name": pl.String(),
+            "township_id": pl.Int64(),
+            "lon": pl.Float64(),
+            "lat": pl.Float64(),
+            "planned_buildings": pl.Int64(),
+            "planned_households": pl.Int64(),
+        },
+    )
+    return rows["site"].is_in(existed["name"].implode())
+
+
+def _commit_captains(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+    rows = _with_id(rows, _names(store, "site", rows["site"]), "site", "site_id")
+    _, existed = _ensure(
+        store,
+        "building",
+        ["site_id", "name"],
+        rows.select("site_id", "captain", "department", name="building", captain_phone="phone"),
+        {
+            "site_id": pl.Int64(),
+            "name": pl.String(),
+            "captain": pl.String(),
+            "department": pl.String(),
+            "captain_phone": pl.String(),
+        },
+    )
+    return (
+        rows.join(
+            existed.with_columns(pl.lit(True).alias("\x00hit")),
+            left_on=["site_id", "building"],
+            right_on=["site_id", "name"],
+            how="left",
+            maintain_order="left",
+        )["\x00hit"]
+        .fill_null(False)
+        .alias("replaced")
+    )
+
+
+_COMMITS: dict[str, Callable[[_Store, pl.DataFrame, int], pl.Series]] = {
+    "sites": _commit_sites,
+    "captains": _commit_captains,
+    "labour": _commit_labour,
+    "subsidies": _commit_subsidies,
+    "postings": _commit_postings,
+    "training": _commit_training,
+    "targets": _commit_targets,
+}
+
+
+def _commit_boundaries(store: _Store, rows: pl.DataFrame) -> pl.Series:
+    """Set the boundary of each named township; False for names that match no township."""
+    towns = store.fetch("SELECT id, name FROM township", {"id": pl.Int64(), "name": pl.String()})
+    matched = rows.join(
+        towns, left_on="township", right_on="name", how="left", maintain_order="left"
+    )
+    store.update("township", matched.filter(pl.col("id").is_not_null()).select("id", "boundary"))
+    return matched["id"].is_not_null()
+
+
+# The order of commits: places first, so that later formats find them.
+_ORDER = ("sites", "captains", "labour", "subsidies", "postings", "training", "targets")
+_DATED = {"labour": "month", "subsidies": "paid_on", "postings": "posted_on", "training": "start"}
+
+
+def _months(frames: dict[str, pl.DataFrame]) -> list[dt.date]:
+    """The months the rows fall in: reporting months, payment, posting and course months."""
+    months = [
+        frames[fmt][column].dt.month_start() for fmt, column in _DATED.items() if fmt in frames
+    ]
+    if not months:
+        return []
+    return pl.concat(months).drop_nulls().unique().sort().to_list()
+
+
+def _valid_frames(parsed: list[ParsedSheet]) -> dict[str, pl.DataFrame]:
+    """The rows without errors, one frame per format, with their sheet and order in the call."""
+    by_format: dict[str, list[pl.DataFrame]] = {}
+    for index, p in enumerate(parsed):
+        by_format.setdefault(p.format.name, []).append(
+            p.valid.with_columns(pl.lit(index, dtype=pl.Int64).alias(_SHEET))
+        )
+    frames = {}
+    for fmt, parts in by_format.items():
+        frame = pl.concat(parts, how="vertical_relaxed")
+        if frame.height:
+            frames[fmt] = frame.with_columns(pl.int_range(frame.height).alias(_SEQ))
+    return frames
+
+
+def _nothing_to_import() -> LedgerIssue:
+    return LedgerIssue("", None, None, None, None, "没有可导入的数据行", "no rows to import")
+
+
+def import_files(
+    engine: Engine,
+    paths: Iterable[Path | str],
+    *,
+    month: dt.date | None = None,
+    keep_valid: Path | None = None,
+    user: str = "cli",
+    source: str = "import",
+) -> ImportResult:
+    """Check ledger files and commit them to the store in one transaction.
+
+    All or nothing: any error in any file leaves the store as it was, and the result lists every
+    error. With `keep_valid`, the valid rows are committed and the rejected ones are written to
+    that workbook. Importing a file again replaces what it imported before.
+    """
+    paths = [Path(p) for p in paths]
+    parsed, issues = check_files(paths, month=month)
+    counts = [
+        SheetCounts(
+            p.sheet.file.name,
+            p.sheet.sheet,
+            p.format.name,
+            rows_read=p.sheet.rows_read,
+            rejected=len(p.error_rows),
+            skipped=p.sheet.skipped,
+        )
+        for p in parsed
+    ]
+    frames = _valid_frames(parsed)
+    months = _months(frames)
+    if any(i.severity == "error" for i in issues) and keep_valid is None:
+        return ImportResult(False, None, issues, counts, months)
+    rejects_path = None
+    if keep_valid is not None and any(c.rejected for c in counts):
+        rejects_path = _write_rejects(Path(keep_valid), parsed)
+    if not frames:
+        return ImportResult(False, None, [*issues, _nothing_to_import()], counts, months)
+
+    init_store(engine)
+    with _Store(engine) as store:
+        batch_id = store.allocate("import_batch", 1)
+        store.insert(
+            "import_batch",
+            pl.DataFrame(
+                {
+                    "id": [batch_id],
+                    "created_at": [dt.datetime.now(dt.UTC)],
+                    "user": [user],
+                    "source": [source],
+                    "files": ["\n".join(p.name for p in paths)],
+                    "formats": [",".join(f for f in (*_ORDER, "boundaries") if f in frames)],
+                    "months": [",".join(f"{m:%Y-%m}" for m in months) or None],
+                    "rows_read": [sum(c.rows_read for c in counts)],
+                    "rows_rejected": [sum(c.rejected for c in counts)],
+                    "rows_imported": [0],  # set once the rows are written
+                    "rows_replaced": [0],
+                },
+                schema_overrides={"created_at": pl.Datetime("us", "UTC"), "months": pl.String},
+            ),
+        )
+        for fmt in (*_ORDER, "boundaries"):
+            if fmt not in frames:
+                continue
+            rows = frames[fmt]
+            if fmt == "boundaries":
+                written = _commit_boundaries(store, rows)
+                issues.extend(_unmatched_boundaries(parsed, rows.filter(~written)))
+                replaced = pl.Series([False] * rows.height)
+            else:
+                written = pl.Series([True] * rows.height)
+                replaced = _COMMITS[fmt](store, rows, batch_id)
+            _count(counts, rows[_SHEET], written, replaced)
+        if "targets" in frames:
+            issues.extend(_unknown_scopes(store, parsed, frames["targets"]))
+        store.execute(
+            "UPDATE import_batch SET rows_imported = ?, rows_replaced = ? WHERE id = ?",
+            [sum(c.imported for c in counts), sum(c.replaced for c in counts), batch_id],
+        )
+    return ImportResult(True, batch_id, issues, counts, months, rejects_path)
+
+
+def _count(
+    counts: list[SheetCounts], sheet: pl.Series, written: pl.Series, replaced: pl.Series
+) -> None:
+    totals = (
+        pl.DataFrame({"s": sheet, "w": written, "r": replaced})
+        .group_by("s")
+        .agg(pl.col("w").sum(), (~pl.col("w")).sum().alias("skip"), pl.col("r").sum())
+    )
+    for index, imported, skipped, repl in totals.iter_rows():
+        counts[index].imported += imported
+        counts[index].skipped += skipped
+        counts[index].replaced += repl
+
+
+def _unmatched_boundaries(parsed: list[ParsedSheet], rows: pl.DataFrame) -> list[LedgerIssue]:
+    return [
+        LedgerIssue(
+            parsed[index].sheet.file.name,
+            None,
+            row,
+            "properties.name",
+            name,
+            "没有这个乡镇（名称与台账中的乡镇都不一致），边界未导入",
+            "no township of this name (it matches no township of the ledgers): not imported",
+            "warning",
+        )
+        for index, row, name in rows.select(_SHEET, ROW, "township").iter_rows()
+    ]
+
+
+def _unknown_scopes(
+    store: _Store, parsed: list[ParsedSheet], rows: pl.DataFrame
+) -> list[LedgerIssue]:
+    """A warning for each target whose scope is neither 县 nor a known township or site."""
+    known = pl.concat(
+        [
+            store.fetch(f"SELECT name FROM {table}", {"name": pl.String()})["name"]
+            for table in ("township", "site")
+        ]
+    )
+    unknown = rows.filter(
+        (pl.col("scope") != domain.COUNTY_SCOPE) & ~pl.col("scope").is_in(known.implode())
+    )
+    return [
+        LedgerIssue(
+            parsed[index].sheet.file.name,
+            parsed[index].sheet.sheet,
+            row,
+            parsed[index].sheet.headers.get("scope", "范围"),
+            scope,
+            f"不是“{domain.COUNTY_SCOPE}”，也不是已有的乡镇或安置点：请核对名称",
+            f"neither {domain.COUNTY_SCOPE!r} nor a known township or site: check the name",
+            "warning",
+        )
+        for index, row, scope in unknown.select(_SHEET, ROW, "scope").iter_rows()
+    ]
+
+
+def _write_rejects(path: Path, parsed: list[ParsedSheet]) -> Path:
+    """The rejected rows, as written, with their row number and every reason, one sheet each."""
+    workbook = xlsxwriter.Workbook(str(path))
+    used: set[str] = set()
+    for p in parsed:
+        bad = p.error_rows
+        if bad.is_empty():
+            continue
+        errors = p.issues.filter(pl.col("severity") == "error")
+        per_sheet = errors.filter(pl.col(ROW).is_null())
+        per_row = (
+            errors.filter(pl.col(ROW).is_not_null())
+            .group_by(ROW, maintain_order=True)
+            .agg(pl.format("{}：{}", "column", "zh").str.join("；").alias("错误原因"))
+            .rename({ROW: RAW_ROW})
+        )
+        general = "；".join(f"{c}：{zh}" for c, zh in per_sheet.select("column", "zh").iter_rows())
+        rows = (
+            p.sheet.raw.filter(pl.col(RAW_ROW).is_in(bad.implode()))
+            .join(per_row, on=RAW_ROW, how="left", maintain_order="left")
+            .with_columns(
+                pl.concat_str(
+                    pl.lit(general or None), pl.col("错误原因"), separator="；", ignore_nulls=True
+                ).alias("错误原因")
+            )
+        )
+        # Excel sheet names: at most 31 characters, none of []:*?/\, unique.
+        base = re.sub(r"[\[\]:*?/\\]", "_", p.sheet.label.replace(" / ", "-"))[:28]
+        name, k = base, 1
+        while name in used:
+            k += 1
+            name = f"{base[:25]}-{k}"
+        used.add(name)
+        rows.write_excel(workbook=workbook, worksheet=name, autofit=True)
+    workbook.close()
+    return path

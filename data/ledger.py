@@ -1,0 +1,862 @@
+"""Reading ledger files: find each sheet's header row, recognise its format, clean its values.
+
+A county's ledgers come as Excel workbooks (.xlsx, .xls), CSV files in UTF-8 or GBK, and GeoJSON
+township boundaries. Every sheet is recognised by its headers, wherever they sit below title,
+blank and merged rows; the format definitions below are ledger-format.md in code. Reading only
+cleans text (NFKC, spaces, empty cells); checking values against the domain is the importer's job.
+
+Every data row keeps its row number as the user sees it in Excel (or in a spreadsheet opening the
+CSV), so that a message can send them to the right row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+from unicodedata import normalize
+
+import fastexcel
+import polars as pl
+
+ROW = "row"  # the Excel row number column of every data frame
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+RAW_ROW = "行号"  # the same in the frame of cells as written (and in the rejects workbook)
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass
+class LedgerIssue:
+    """One problem in one file: where it is, what the cell holds, why it is a problem."""
+
+    file: str
+    sheet: str | None  # None for CSV and GeoJSON
+    row: int | None  # as the user sees it in Excel (GeoJSON: the feature's number); None: file
+    column: str | None  # the header as written in the file
+    value: str | None
+    reason_zh: str
+    reason_en: str
+    severity: Severity = "error"
+
+    def message(self, lang: str = "zh") -> str:
+        """`第 7 行 身份证号 "5224…" 位数不对：…`: the place, the value, the reason."""
+        zh = lang == "zh"
+        parts = []
+        if self.row is not None:
+            feature = self.file.lower().endswith((".geojson", ".json"))
+            if zh:
+                parts.append(f"第 {self.row} {'个要素' if feature else '行'}")
+            else:
+                parts.append(f"{'feature' if feature else 'row'} {self.row}")
+        if self.column:
+            parts.append(self.column)
+        if self.value is not None:
+            parts.append(f'"{self.value}"')
+        where = " ".join(parts)
+        reason = self.reason_zh if zh else self.reason_en
+        if not where:
+            return reason
+        return f"{where} {reason}" if zh else f"{where}: {reason}"
+
+
+# --- formats ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a ledger format: its code name, its Chinese header and the other spellings."""
+
+    name: str
+    zh: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class LedgerFormat:
+    """One ledger format of ledger-format.md.
+
+    A header row is taken for this format when it holds at least `min_signature` of the
+    `signature` columns: the columns that tell this format from the others.
+    """
+
+    name: str
+    title_zh: str
+    title_en: str
+    columns: tuple[Column, ...]
+    signature: tuple[str, ...]
+    min_signature: int
+
+    @cached_property
+    def by_key(self) -> dict[str, str]:
+        """Header key (see `header_key`) -> column name, for every spelling of every column."""
+        keys: dict[str, str] = {}
+        for column in self.columns:
+            for spelling in (column.zh, column.name, *column.aliases):
+                key = header_key(spelling)
+                keys.setdefault(key, column.name)
+                keys.setdefault(_without_brackets(key), column.name)
+        return keys
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def match(self, header: str | None) -> str | None:
+        """The column a header cell names, if any."""
+        if header is None:
+            return None
+        key = header_key(header)
+        return self.by_key.get(key) or self.by_key.get(_without_brackets(key))
+
+
+def _c(name: str, zh: str, aliases: str = "", *, required: bool = False) -> Column:
+    return Column(name, zh, tuple(aliases.split()), required)
+
+
+_ID_ALIASES = "身份证号码 公民身份号码 身份证 证件号码 id idno idcard"
+_PHONE_ALIASES = "电话 手机 手机号 手机号码 联系方式 mobile"
+_BUILDING_ALIASES = "栋 栋号 楼号 楼栋号"
+
+LABOUR = LedgerFormat(
+    "labour",
+    "劳动力就业台账",
+    "labour ledger",
+    (
+        _c("month", "统计月份", "月份 统计月 报告月份 填报月份 reportmonth"),
+        _c("township", "乡镇(街道)", "乡镇 迁出乡镇 迁出乡镇(街道)", required=True),
+        _c("village", "村(社区)", "村 迁出村 迁出村(社区) 村(居)"),
+        _c("site", "安置点", "安置点名称 安置小区 安置社区", required=True),
+        _c("building", "楼栋", _BUILDING_ALIASES, required=True),
+        _c("unit", "单元", "单元号"),
+        _c("room", "房号", "房间号 室号 门牌号", required=True),
+        _c("household_id", "户编号", "户号 户编码 householdcode"),
+        _c("head_name", "户主姓名", "户主 head", required=True),
+        _c("name", "姓名", "劳动力姓名", required=True),
+        _c("id_number", "身份证号", _ID_ALIASES, required=True),
+        _c("gender", "性别", "sex"),
+        _c("relation", "与户主关系", "家庭关系 relationship"),
+        _c("education", "文化程度", "学历"),
+        _c("capacity", "劳动能力", "劳动力类型 劳动能力状况", required=True),
+        _c("status", "就业状态", "就业情况", required=True),
+        _c("employment_type", "就业形式", "就业类型 就业方式 就业渠道"),
+        _c("employer", "就业单位", "工作单位 务工单位"),
+        _c("work_place", "就业地点", "务工地点 工作地点"),
+        _c("monthly_income", "月收入(元)", "月收入 月均收入 月工资 income"),
+        _c("wish", "就业意愿", "意愿"),
+        _c("training_need", "培训需求", "培训意愿"),
+        _c("two_after", "是否两后生", "两后生"),
+        _c("three_no", "是否三无人员", "三无人员 是否三无"),
+        _c("monitoring", "监测类型", "监测对象类型 户类型"),
+        _c("phone", "联系电话", _PHONE_ALIASES),
+    ),
+    ("status", "capacity", "employment_type", "building", "room", "head_name", "household_id"),
+    2,
+)
+
+SUBSIDIES = LedgerFormat(
+    "subsidies",
+    "补贴发放花名册",
+    "subsidy roster",
+    (
+        _c("paid_on", "发放日期", "发放时间 支付日期 date", required=True),
+        _c("kind", "补贴类型", "补贴类别 补贴项目 补贴名称", required=True),
+        _c("name", "姓名"),
+        _c("id_number", "身份证号", _ID_ALIASES),
+        _c("employer", "单位名称", "企业名称 用工单位"),
+        _c("amount", "金额(元)", "金额 补贴金额 发放金额", required=True),
+        _c("township", "乡镇(街道)", "乡镇 所在乡镇", required=True),
+        _c("site", "安置点", "安置点名称"),
+        _c("note", "备注", "remark"),
+    ),
+    ("paid_on", "kind", "amount"),
+    2,
+)
+
+POSTINGS = LedgerFormat(
+    "postings",
+    "岗位信息",
+    "job postings",
+    (
+        _c("posted_on", "发布日期", "发布时间 date", required=True),
+        _c("employer", "单位名称", "招聘单位 企业名称 用工单位", required=True),
+        _c("title", "岗位名称", "岗位 招聘岗位 工种 job", required=True),
+        _c("work_place", "工作地点", "就业地点"),
+        _c("township", "乡镇(街道)", "乡镇 所在乡镇"),
+        _c("vacancies", "招聘人数", "需求人数 人数", required=True),
+        _c("wage_min", "月薪下限", "最低月薪 薪资下限"),
+        _c("wage_max", "月薪上限", "最高月薪 薪资上限"),
+        _c("skills", "技能要求", "岗位要求 要求"),
+        _c("source", "来源", "信息来源"),
+    ),
+    ("title", "vacancies", "wage_min", "wage_max", "posted_on"),
+    2,
+)
+
+TRAINING = LedgerFormat(
+    "training",
+    "培训记录",
+    "training records",
+    (
+        _c("name", "姓名"),
+        _c("id_number", "身份证号", _ID_ALIASES, required=True),
+        _c("course", "培训项目", "培训工种 培训专业 培训内容 培训课程", required=True),
+        _c("provider", "培训机构", "培训单位"),
+        _c("start", "开始日期", "开班日期 培训开始日期 开始时间 startdate", required=True),
+        _c("end", "结束日期", "结业日期 培训结束日期 结束时间 enddate"),
+        _c("certified", "是否取证", "取证 是否取得证书 是否结业取证"),
+    ),
+    ("course", "provider", "start", "end", "certified"),
+    2,
+)
+
+SITES = LedgerFormat(
+    "sites",
+    "安置点",
+    "sites",
+    (
+        _c("site", "安置点", "安置点名称", required=True),
+        _c("township", "所在乡镇", "乡镇(街道) 乡镇"),
+        _c("lon", "经度", "longitude lng"),
+        _c("lat", "纬度", "latitude"),
+        _c("planned_buildings", "楼栋数", "栋数 buildings"),
+        _c("planned_households", "规划户数", "安置户数 户数 households"),
+    ),
+    ("lon", "lat", "planned_buildings", "planned_households"),
+    2,
+)
+
+CAPTAINS = LedgerFormat(
+    "captains",
+    "楼长名册",
+    "building captains",
+    (
+        _c("site", "安置点", "安置点名称", required=True),
+        _c("building", "楼栋", _BUILDING_ALIASES, required=True),
+        _c("captain", "楼长", "就业楼长 楼长姓名"),
+        _c("department", "包保单位", "帮扶单位 包栋单位"),
+        _c("phone", "联系电话", _PHONE_ALIASES),
+    ),
+    ("captain", "department"),
+    1,
+)
+
+TARGETS = LedgerFormat(
+    "targets",
+    "年度目标",
+    "targets",
+    (
+        _c("year", "年度", "年份", required=True),
+        _c("metric", "指标", "指标名称 目标指标", required=True),
+        _c("scope", "范围", "目标范围", required=True),
+        _c("target", "目标值", "目标 目标数", required=True),
+    ),
+    ("year", "metric", "scope", "target"),
+    3,
+)
+
+BOUNDARIES = LedgerFormat(
+    "boundaries",
+    "乡镇边界",
+    "township boundaries",
+    # A feature without a name is a warning, not an error: see the importer.
+    (_c("township", "name"), _c("boundary", "geometry")),
+    (),
+    0,
+)
+
+TABLE_FORMATS = (LABOUR, SUBSIDIES, POSTINGS, TRAINING, SITES, CAPTAINS, TARGETS)
+FORMATS = {f.name: f for f in (*TABLE_FORMATS, BOUNDARIES)}
+
+
+# --- text -------------------------------------------------------------------------------------
+
+_HEADER_NOISE = re.compile(r"[\s*_\-:：※#]+")
+_BRACKETED = re.compile(r"[(\[【].*?[)\]】]")
+
+
+def header_key(text: str) -> str:
+    """A header reduced to what tells it apart: NFKC, lower case, no spaces, marks or breaks."""
+    return _HEADER_NOISE.sub("", normalize("NFKC", str(text))).lower()
+
+
+def _without_brackets(key: str) -> str:
+    """`月收入(元)` -> `月收入`: units and notes in brackets do not name the column."""
+    return _BRACKETED.sub("", key)
+
+
+# Outside ASCII and the CJK ideographs, NFKC may change a character (full-width forms, U+3000).
+_NEEDS_NFKC = r"[^\x00-\x7F\p{Han}]"
+# A cell that NFKC, stripping or nulling would change.
+_NEEDS_CLEANING = r"^$|^\s|\s$|[^\x00-\x7F\p{Han}]"
+
+
+def fix_where(
+    series: pl.Series, needs: pl.Series, fn: Callable[[pl.Series], pl.Series]
+) -> pl.Series:
+    """`fn` applied only to the values where `needs` is true; most cells need no fixing."""
+    needs = needs.fill_null(False)
+    if not needs.any():
+        return series
+    return series.scatter(needs.arg_true(), fn(series.filter(needs)))
+
+
+def nfkc(series: pl.Series) -> pl.Series:
+    """NFKC-normalise the values that need it: most ledger cells are ASCII or plain Han."""
+    return fix_where(series, series.str.contains(_NEEDS_NFKC), lambda s: s.str.normalize("NFKC"))
+
+
+def _clean_values(series: pl.Series) -> pl.Series:
+    def fix(s: pl.Series) -> pl.Series:
+        return s.str.normalize("NFKC").str.strip_chars()
+
+    cleaned = fix_where(series, series.str.contains(_NEEDS_CLEANING), fix)
+    return fix_where(cleaned, cleaned == "", lambda s: s.clear(len(s)))
+
+
+def clean_text(series: pl.Series) -> pl.Series:
+    """NFKC, surrounding spaces gone, empty cells null."""
+    return by_value(series.cast(pl.String), _clean_values)
+
+
+def clean_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """`clean_text` on every column of a text frame."""
+    return frame.select(clean_text(s) for s in frame.iter_columns())
+
+
+def by_value(series: pl.Series, fn: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """`fn(series)`, computed once per distinct value: ledger columns repeat a few values."""
+    sample = series.gather_every(max(1, len(series) // 10_000))
+    if sample.n_unique() * 4 > len(sample):  # mostly distinct: mapping back would cost more
+        return fn(series).alias(series.name)
+    distinct = series.unique()
+    mapped = fn(distinct)
+    if mapped.dtype == distinct.dtype and mapped.equals(distinct):
+        return series  # nothing to change: the common case, and no mapping back
+    return series.replace_strict(distinct, mapped, default=None, return_dtype=mapped.dtype)
+
+
+_DASHES = r"[\u2010-\u2015\u2212\u30FC\uFE58\uFE63]"  # ‐ ‑ ‒ – — ― − ー ﹘ ﹣
+
+
+def building_names(series: pl.Series) -> pl.Series:
+    """`3`, `3栋`, `3号楼`, `３栋`, `第3栋`, `3.0` -> `3`."""
+
+    def fn(s: pl.Series) -> pl.Series:
+        return (
+            s.str.replace_all(r"\s+", "")
+            .str.replace(r"^第", "")
+            .str.replace(r"(号楼|号栋|栋|幢|号|楼|座)$", "")
+            .str.replace(r"^(\d+)\.0+$", "$1")
+            .replace("", None)
+        )
+
+    return by_value(series, fn)
+
+
+def room_names(series: pl.Series) -> pl.Series:
+    """`１－３０２`, `1—302`, `302室`, `302.0` -> `1-302`, `302`."""
+
+    def fn(s: pl.Series) -> pl.Series:
+        return (
+            s.str.replace_all(r"\s+", "")
+            .str.replace_all(_DASHES, "-")
+            .str.replace(r"(室|号|号房)$", "")
+            .str.replace(r"^(\d+)\.0+$", "$1")
+            .replace("", None)
+        )
+
+    return by_value(series, fn)
+
+
+def unit_names(series: pl.Series) -> pl.Series:
+    """`1单元`, `1.0` -> `1`."""
+
+    def fn(s: pl.Series) -> pl.Series:
+        return (
+            s.str.replace_all(r"\s+", "")
+            .str.replace(r"^第", "")
+            .str.replace(r"单元$", "")
+            .str.replace(r"^(\d+)\.0+$", "$1")
+            .replace("", None)
+        )
+
+    return by_value(series, fn)
+
+
+def compact(series: pl.Series) -> pl.Series:
+    """No spaces at all: names of people and places are padded for alignment, never spaced."""
+    return fix_where(
+        series, series.str.contains(r"\s"), lambda s: s.str.replace_all(r"\s+", "")
+    ).replace("", None)
+
+
+# --- months and dates -------------------------------------------------------------------------
+
+# 2020-08, 2020/8, 2020.8, 2020年8月, 2020年8月15日, 2020-08-01 00:00:00 (Excel date-times read
+# as text), each with an optional day and time.
+_YMD = (
+    r"^(?<y>\d{4})\s*[-/.年]\s*(?<m>\d{1,2})\s*(?:[-/.月]\s*(?:(?<d>\d{1,2})\s*[日号]?)?)?"
+    r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_COMPACT = r"^(?<y>\d{4})(?<m>\d{2})(?<d>\d{2})?$"  # 202008, 20200815
+_SERIAL = r"^\d{5}(?:\.\d+)?$"  # an Excel day number: 44044 is 2020-08-01
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _dates(values: pl.Series, *, keep_day: bool) -> pl.Series:
+    """Parse a column of date texts in every spelling above; null where it is no date.
+
+    A month alone (`2020年8月`) is its first day; `keep_day=False` drops the day altogether.
+    """
+    frame = pl.DataFrame({"t": values.str.strip_chars()}).select(
+        ymd=pl.col("t").str.extract_groups(_YMD),
+        compact=pl.col("t").str.extract_groups(_COMPACT),
+        serial=pl.when(pl.col("t").str.contains(_SERIAL)).then(
+            pl.col("t").cast(pl.Float64, strict=False).floor().cast(pl.Int64)
+        ),
+    )
+    y = pl.coalesce(pl.col("ymd").struct["y"], pl.col("compact").struct["y"])
+    m = pl.coalesce(pl.col("ymd").struct["m"], pl.col("compact").struct["m"])
+    d = pl.coalesce(pl.col("ymd").struct["d"], pl.col("compact").struct["d"]).fill_null("1")
+    text_date = pl.format(
+        "{}-{}-{}", y, m.str.zfill(2), d.str.zfill(2) if keep_day else pl.lit("01")
+    ).str.to_date("%Y-%m-%d", strict=False)
+    serial = pl.lit(_EXCEL_EPOCH) + pl.duration(days=pl.col("serial"))
+    parsed = pl.coalesce(text_date, pl.when(pl.col("serial").is_between(1, 80000)).then(serial))
+    return (
+        frame.select(pl.when(parsed.dt.year().is_between(1900, 2100)).then(parsed).cast(pl.Date))
+        .to_series()
+        .alias(values.name)
+    )
+
+
+def parse_dates(values: pl.Series) -> pl.Series:
+    """A column of dates (as cleaned text) -> `pl.Date`; a month alone is its first day."""
+    return by_value(values.cast(pl.String), lambda s: _dates(s, keep_day=True))
+
+
+def parse_months(values: pl.Series) -> pl.Series:
+    """A column of months or dates (as cleaned text) -> the first day of the month."""
+    return by_value(values.cast(pl.String), lambda s: _dates(s, keep_day=False).dt.month_start())
+
+
+def parse_month(text: str | None) -> dt.date | None:
+    """`2020-08`, `2020/8`, `2020年8月`, `202008`, `2020-08-15`, `44044` -> 2020-08-01."""
+    if text is None:
+        return None
+    return parse_months(clean_text(pl.Series([str(text)])))[0]
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """`2020-08-15`, `2020/8/15`, `2020年8月15日`, `20200815`, `44058` -> 2020-08-15."""
+    if text is None:
+        return None
+    return parse_dates(clean_text(pl.Series([str(text)])))[0]
+
+
+_TITLE_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月|(\d{4})\s*[-/.]\s*(\d{1,2})(?!\d)")
+
+
+def month_in_title(texts: Iterable[str | None]) -> dt.date | None:
+    """The first month named in title texts: `…台账（2020年8月）` -> 2020-08-01."""
+    for text in texts:
+        if not text:
+            continue
+        found = _TITLE_MONTH.search(normalize("NFKC", text))
+        if found:
+            year, month = (int(g) for g in found.groups() if g is not None)
+            if 1900 <= year <= 2100 and 1 <= month <= 12:
+                return dt.date(year, month, 1)
+    return None
+
+
+# --- sheets -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """One recognised sheet (or CSV file): its cleaned data rows and the cells as written."""
+
+    file: Path
+    sheet: str | None  # None for CSV and GeoJSON
+    format: LedgerFormat
+    data: pl.DataFrame  # ROW + one cleaned String column per recognised column
+    raw: pl.DataFrame  # RAW_ROW + every column of the file under its own header, as written
+    headers: dict[str, str]  # column name -> header as written
+    grid_columns: dict[str, str] = field(default_factory=dict)  # column name -> grid column
+    title_month: dt.date | None = None
+    rows_read: int = 0  # rows below the header, blank and total rows included
+    skipped: int = 0  # blank, unit and total (合计) rows
+    issues: list[LedgerIssue] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.file.name if self.sheet is None else f"{self.file.name} / {self.sheet}"
+
+
+_HEADER_SEARCH_ROWS = 30
+_UNIT_CELL = re.compile(
+    r"^[(（\[]?(单位[:：]?)?(元|元/月|元/人|万元|人|户|个|名|次|天|岁|%|㎡|平方米)[)）\]]?$"
+)
+# A total row, or a signature line under the table (填表人：…).
+_TOTAL_ROW = (
+    r"^\s*(合\s*计|总\s*计|小\s*计|共\s*计|累\s*计"
+    r"|填表人|制表人|审核人|填报人|负责人|填报单位|制表日期|填报日期|说明[:：]|注[:：])"
+)
+
+
+@dataclass
+class _Header:
+    first: int  # index in the grid of the header row (the upper one of two)
+    row: int  # index in the grid of the last header row
+    format: LedgerFormat
+    columns: dict[int, str]  # grid column index -> column name
+    texts: list[str | None]  # every grid column's header as written
+
+
+def _find_header(rows: list[tuple[str | None, ...]]) -> _Header | None:
+    """The header row: the row whose cells name the most columns of one format.
+
+    A second header row under the first (group headers merged over sub-headers) is combined
+    with it when that names more columns.
+    """
+    best: tuple[int, int, _Header] | None = None
+    for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        candidates = [(i, list(row))]
+        if i + 1 < len(rows):
+            below = rows[i + 1]
+            candidates.append(
+                (i + 1, [b if b is not None else a for a, b in zip(row, below, strict=False)])
+            )
+        for last, texts in candidates:
+            for fmt in TABLE_FORMATS:
+                columns: dict[int, str] = {}
+                for j, text in enumerate(texts):
+                    name = fmt.match(text)
+                    if name is not None and name not in columns.values():
+                        columns[j] = name
+                found = set(columns.values())
+                if len(found & set(fmt.signature)) < fmt.min_signature or len(found) < 2:
+                    continue
+                score = (len(found), len(found & set(fmt.signature)))
+                if best is None or score > best[:2]:
+                    best = (*score, _Header(i, last, fmt, columns, texts))
+    return best[2] if best else None
+
+
+def _unit_row(cells: tuple[str | None, ...]) -> bool:
+    """A row of units (元, 人, %) or of column numbers (1, 2, 3, …) under the header."""
+    values = [c.strip() for c in cells if c is not None and c.strip()]
+    if not values:
+        return False
+    if all(_UNIT_CELL.match(v) for v in values):
+        return True
+    return len(values) >= 3 and values == [str(k) for k in range(1, len(values) + 1)]
+
+
+def _dedupe(texts: list[str | None]) -> list[str]:
+    """Unique column names for the frame of cells as written: blank headers get 列N."""
+    names: list[str] = []
+    for j, text in enumerate(texts):
+        name = (text or "").strip() or f"列{j + 1}"
+        while name in names or name == RAW_ROW:
+            name += "_"
+        names.append(name)
+    return names
+
+
+def _duplicate_columns(file: Path, sheet: str | None, header: _Header) -> list[LedgerIssue]:
+    """A warning for each column that names a column already taken by one to its left."""
+    taken = {name: j for j, name in header.columns.items()}
+    issues = []
+    for j, text in enumerate(header.texts):
+        name = header.format.match(text)
+        if name is not None and taken[name] != j:
+            first = header.texts[taken[name]]
+            issues.append(
+                LedgerIssue(
+                    file.name,
+                    sheet,
+                    None,
+                    text,
+                    None,
+                    f"与前面的“{first}”列是同一项，已忽略本列",
+                    f"names the same column as {first!r} to its left: ignored",
+                    "warning",
+                )
+            )
+    return issues
+
+
+def sheet_from_grid(
+    grid: pl.DataFrame,
+    *,
+    file: Path,
+    sheet: str | None,
+    first_row: int = 1,
+    above: tuple[str, ...] = (),
+) -> Sheet | None:
+    """Recognise one grid of cells (all text; grid row 0 is Excel row `first_row`).
+
+    `above` holds title texts cut off above the grid. None when no row names a known format.
+    """
+    grid = grid.select(pl.all().cast(pl.String))
+    head = grid.head(_HEADER_SEARCH_ROWS + 3).rows()
+    header = _find_header(head)
+    if header is None:
+        return None
+    fmt = header.format
+    start = header.row + 1
+    for cells in head[start : start + 2]:
+        if not _unit_row(cells):
+            break
+        start += 1
+    body = grid.slice(start)
+    rows = pl.int_range(first_row + start, first_row + start + body.height, dtype=pl.Int64)
+    names = _dedupe(header.texts)
+    raw = body.rename(dict(zip(grid.columns, names, strict=True))).select(
+        rows.alias(RAW_ROW), *names
+    )
+    data = clean_frame(
+        pl.DataFrame([body.to_series(j).alias(name) for j, name in header.columns.items()])
+    ).select(rows.alias(ROW), pl.all())
+    # A 合计 or signature row holds its word in its first filled cell, among the first columns.
+    first_filled = pl.coalesce(
+        pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)) for c in body.columns[:4]
+    )
+    total = body.select(first_filled.str.contains(_TOTAL_ROW).fill_null(False)).to_series()
+    blank = data.select(pl.all_horizontal(pl.exclude(ROW).is_null())).to_series()
+    keep = ~(total | blank)
+    if not keep.all():
+        data, raw = data.filter(keep), raw.filter(keep)
+    rows_read = grid.height - (header.row + 1)
+    titles = [c for r in head[: header.first] for c in r if c]
+    return Sheet(
+        file=file,
+        sheet=sheet,
+        format=fmt,
+        data=data,
+        raw=raw,
+        headers={name: names[j] for j, name in header.columns.items()},
+        grid_columns={name: grid.columns[j] for j, name in header.columns.items()},
+        title_month=month_in_title([*above, *titles, *([sheet] if sheet else [])]),
+        rows_read=rows_read,
+        skipped=rows_read - int(keep.sum()),
+        issues=_duplicate_columns(file, sheet, header),
+    )
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def _unreadable(path: Path, exc: Exception | str) -> LedgerIssue:
+    detail = exc if isinstance(exc, str) else f"{exc.__class__.__name__}: {exc}"
+    return LedgerIssue(
+        path.name,
+        None,
+        None,
+        None,
+        None,
+        f"无法读取文件（{detail}）：请确认它是 .xlsx、.xls、.csv 或 .geojson 文件且未损坏",
+        f"cannot read the file ({detail}): is it an undamaged .xlsx, .xls, .csv or .geojson file?",
+    )
+
+
+def _unrecognised(path: Path, sheet: str | None, severity: Severity) -> LedgerIssue:
+    names = "、".join(f.title_zh for f in TABLE_FORMATS)
+    return LedgerIssue(
+        path.name,
+        sheet,
+        None,
+        None,
+        None,
+        f"未识别的表格：前 {_HEADER_SEARCH_ROWS} 行中找不到表头（可导入：{names}）"
+        + ("，已跳过" if severity == "warning" else ""),
+        f"not a known ledger: no header row in the first {_HEADER_SEARCH_ROWS} rows"
+        + (", skipped" if severity == "warning" else ""),
+        severity,
+    )
+
+
+def read_excel(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
+    """Every sheet of a workbook that holds a known format; the others are reported."""
+    reader = fastexcel.read_excel(path)
+    sheets: list[Sheet] = []
+    unknown: list[str] = []
+    for name in reader.sheet_names:
+        # header_row=None with skip_rows=0 keeps the leading empty rows, so that grid row i is
+        # Excel row i + 1 (checked for xlsx and xls, with merged and empty rows on top).
+        grid = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        found = sheet_from_grid(grid, file=path, sheet=name) if grid.width else None
+        if found is None:
+            if grid.width:
+                unknown.append(name)
+            continue
+        sheets.append(found)
+    severity: Severity = "warning" if sheets else "error"
+    issues = [_unrecognised(path, name, severity) for name in unknown]
+    if not sheets and not unknown:
+        issues.append(_unreadable(path, "工作簿是空的 / the workbook is empty"))
+    return sheets, issues
+
+
+def stored_as_numbers(sheet: Sheet, column: str) -> pl.Series:
+    """For each data row of an Excel sheet: whether the cell of `column` is a number cell.
+
+    Reading makes every cell text, so this reads the column again (the whole sheet is parsed
+    once more: call it only when a value looks like it went through a number cell). Loaded as
+    booleans, a number cell gives a value and a text cell gives null.
+    """
+    reader = fastexcel.read_excel(sheet.file)
+    name = sheet.grid_columns[column]
+    cells = (
+        reader.load_sheet(
+            sheet.sheet, header_row=None, skip_rows=0, use_columns=[name], dtypes="boolean"
+        )
+        .to_polars()
+        .to_series()
+    )
+    return cells.gather(sheet.data[ROW] - 1).is_not_null()
+
+
+_SNIFF_BYTES = 1 << 16
+
+
+def _csv_encoding(data: bytes) -> str:
+    """UTF-8 when the start of the file decodes as UTF-8, else GB18030 (a superset of GBK)."""
+    head = data[:_SNIFF_BYTES]
+    cut = head.rfind(b"\n")
+    try:
+        (head[: cut + 1] if cut > 0 and len(data) > _SNIFF_BYTES else head).decode("utf-8")
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+def _from_gb18030(data: bytes) -> bytes:
+    return data.decode("gb18030", errors="replace").encode("utf-8")
+
+
+def read_csv(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
+    """A CSV file in UTF-8, UTF-8 with BOM, GBK or GB18030, title rows above the header allowed."""
+    raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    data = raw if _csv_encoding(raw) == "utf-8" else _from_gb18030(raw)
+    head_text = data[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
+    separator = "\t" if head_text.count("\t") > head_text.count(",") else ","
+    lines = head_text.splitlines()[: _HEADER_SEARCH_ROWS + 3]
+    head = [
+        tuple(c if c.strip() else None for c in r)
+        for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=separator)
+    ]
+    header = _find_header(head)
+    if header is None:
+        return [], [_unrecognised(path, None, "error")]
+    # Parse from the (first) header row on: title rows above it have fewer fields, and polars
+    # takes the field count from the first row. Blank lines stay as empty rows, so grid row i
+    # is spreadsheet row skip + i + 1.
+    skip = header.first
+    options = {
+        "has_header": False,
+        "skip_rows": skip,
+        "infer_schema": False,
+        "separator": separator,
+        "truncate_ragged_lines": True,
+    }
+    try:
+        grid = pl.read_csv(data, **options)
+    except pl.exceptions.ComputeError:  # GBK after a start that was plain ASCII
+        grid = pl.read_csv(_from_gb18030(raw), **options)
+    above = tuple(c for r in head[:skip] for c in r if c)
+    sheet = sheet_from_grid(grid, file=path, sheet=None, first_row=skip + 1, above=above)
+    if sheet is None:
+        return [], [_unrecognised(path, None, "error")]
+    return [sheet], []
+
+
+def _boundary_file_error(path: Path) -> LedgerIssue:
+    return LedgerIssue(
+        path.name,
+        None,
+        None,
+        None,
+        None,
+        "不是乡镇边界文件：应为 GeoJSON FeatureCollection，每个要素在 properties.name 中写乡镇名",
+        "not a boundary file: a GeoJSON FeatureCollection whose features carry the township "
+        "name in properties.name is expected",
+    )
+
+
+def read_geojson(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
+    """Township boundaries: a FeatureCollection whose features name a township in properties.name.
+
+    A feature without a geometry is reported as a warning, never dropped silently.
+    """
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [], [_unreadable(path, f"JSON: {exc}")]
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        return [], [_boundary_file_error(path)]
+    features = doc.get("features")
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        return [], [_boundary_file_error(path)]
+    rows: dict[str, list] = {ROW: [], "township": [], "boundary": []}
+    issues = []
+    for number, feature in enumerate(features, start=1):
+        props = feature.get("properties")
+        name = props.get("name") if isinstance(props, dict) else None
+        name = None if name is None else str(name)
+        geometry = feature.get("geometry")
+        if not isinstance(geometry, dict) or "type" not in geometry:
+            issues.append(
+                LedgerIssue(
+                    path.name,
+                    None,
+                    number,
+                    "geometry",
+                    name,
+                    "没有边界几何（geometry），未导入",
+                    "has no geometry: not imported",
+                    "warning",
+                )
+            )
+            continue
+        rows[ROW].append(number)
+        rows["township"].append(name)
+        rows["boundary"].append(json.dumps(geometry, ensure_ascii=False, separators=(",", ":")))
+    frame = pl.DataFrame(rows, schema={ROW: pl.Int64, "township": pl.String, "boundary": pl.String})
+    sheet = Sheet(
+        file=path,
+        sheet=None,
+        format=BOUNDARIES,
+        data=frame.with_columns(clean_text(frame["township"])),
+        raw=frame.rename({ROW: RAW_ROW, "township": "properties.name"}),
+        headers={"township": "properties.name", "boundary": "geometry"},
+        rows_read=len(features),
+        skipped=len(features) - frame.height,
+        issues=issues,
+    )
+    return [sheet], []
+
+
+def read_ledger(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
+    """Read one file: every recognised sheet, and what could not be read or recognised."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    readers = dict.fromkeys(EXCEL_SUFFIXES, read_excel)
+    readers |= {".csv": read_csv, ".txt": read_csv, ".geojson": read_geojson, ".json": read_geojson}
+    reader = readers.get(suffix)
+    if reader is None:
+        return [], [_unreadable(path, f"不支持的文件类型 {suffix or '(无扩展名)'}")]
+    try:
+        return reader(path)
+    except (OSError, fastexcel.FastExcelError, pl.exceptions.PolarsError, csv.Error) as exc:
+        return [], [_unreadable(path, exc)]

@@ -1,0 +1,54 @@
+"""Screenshots of every page at projector and laptop size, for a person to look at.
+
+Usage: .venv/bin/python tests/e2e/screenshots.py OUT_DIR [DATABASE_URL] [PATH ...]
+(default store: DATABASE_URL or the default SQLite file; default paths: every page).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from data.store import database_url  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
+
+# Streamlit scrolls inside the page, so a full-page shot is a tall viewport instead.
+SIZES = {"1920x1080": (1920, 1080), "1366x768": (1366, 768), "1920-full": (1920, 2600)}
+PAGES = ["/", "/?lang=en", "/imports"]
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    url = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("DATABASE_URL", database_url())
+    paths = sys.argv[3:] or PAGES
+    proc, base = start_server(url)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for size, (width, height) in SIZES.items():
+                page = browser.new_page(viewport={"width": width, "height": height})
+                for path in paths:
+                    page.goto(base + path)
+                    page.wait_for_load_state("networkidle")
+                    # Streamlit shows its status widget while the script runs.
+                    page.wait_for_timeout(1000)
+                    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=120_000)
+                    page.wait_for_timeout(1500)
+                    name = path.strip("/").replace("/", "_").replace("?", "_") or "home"
+                    target = out / f"{name}-{size}.png"
+                    page.screenshot(path=target)
+                    print(target)
+                page.close()
+            browser.close()
+    finally:
+        proc.terminate()
+
+
+if __name__ == "__main__":
+    main()

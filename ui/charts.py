@@ -1,0 +1,125 @@
+"""Plotly chart builders shared by the pages: Chinese labels, fixed colours, projector-legible."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from ui.format import fmt_count, fmt_month, fmt_rate
+from ui.strings import t
+from ui.theme import BAD, GOOD, PRIMARY, WARN
+
+
+def rate_trend(series: pl.DataFrame) -> go.Figure:
+    """Employment rate (line, left axis) and employed persons (bars, right axis) by month."""
+    months = [fmt_month(m) for m in series.get_column("month")]
+    rates = series.get_column("employment_rate").to_list()
+    employed = series.get_column("employed").to_list()
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_bar(
+        x=months,
+        y=employed,
+        name=t("employed"),
+        marker_color="#c6dbef",
+        hovertemplate="%{x}<br>" + t("employed") + " %{customdata}<extra></extra>",
+        customdata=[fmt_count(v, "unit_persons") for v in employed],
+        secondary_y=False,
+    )
+    fig.add_scatter(
+        x=months,
+        y=[None if r is None else r * 100 for r in rates],
+        name=t("employment_rate"),
+        mode="lines+markers",
+        line={"color": PRIMARY, "width": 4},
+        marker={"size": 8},
+        customdata=[fmt_rate(r) for r in rates],
+        hovertemplate="%{x}<br>" + t("employment_rate") + " %{customdata}<extra></extra>",
+        secondary_y=True,
+    )
+    # The rate sits on the secondary axis so its line is drawn over the bars.
+    present = [r * 100 for r in rates if r is not None]
+    floor = 5 * math.floor((min(present, default=90.0) - 1) / 5)
+    fig.update_yaxes(
+        title_text=t("employment_rate"),
+        ticksuffix="%",
+        dtick=5,
+        range=[floor, 100.5],
+        side="left",
+        secondary_y=True,
+    )
+    fig.update_yaxes(
+        title_text=t("employed"),
+        side="right",
+        rangemode="tozero",
+        showgrid=False,
+        tickformat=",",
+        secondary_y=False,
+    )
+    fig.update_layout(
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+        height=420,
+        hovermode="x unified",
+    )
+    return fig
+
+
+def rate_bars(rates: pl.DataFrame, group: str, target: float | None = None) -> go.Figure:
+    """Horizontal bars of the employment rate per group, lowest at the top, with the target line.
+
+    Bars are green at or above the target, amber within 2 points below it, red further below.
+    Groups without labour force show no bar ("—" in the hover), never a false 0.
+    """
+    data = rates.sort("employment_rate", descending=True, nulls_last=False)
+    names = data.get_column(group).to_list()
+    values = [None if r is None else r * 100 for r in data.get_column("employment_rate")]
+    goal = None if target is None else target * 100
+    colours = [
+        PRIMARY
+        if goal is None or v is None
+        else GOOD
+        if v >= goal
+        else WARN
+        if v >= goal - 2
+        else BAD
+        for v in values
+    ]
+    labels = [fmt_rate(r) for r in data.get_column("employment_rate")]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=names,
+            orientation="h",
+            marker_color=colours,
+            text=labels,
+            textposition="inside",
+            insidetextanchor="end",
+            textfont={"color": "white", "size": 16},
+            customdata=list(
+                zip(labels, [fmt_count(v) for v in data.get_column("labour_force")], strict=True)
+            ),
+            hovertemplate="%{y}<br>"
+            + t("employment_rate")
+            + " %{customdata[0]}<br>"
+            + t("labour_force")
+            + " %{customdata[1]}<extra></extra>",
+        )
+    )
+    present = [v for v in values if v is not None]
+    low = min([*present, goal or 100.0], default=0.0)
+    fig.update_xaxes(range=[max(0.0, low - 8), 104], ticksuffix="%")
+    if goal is not None:
+        fig.add_vline(x=goal, line_dash="dash", line_color="#333", line_width=2)
+        fig.add_annotation(
+            x=goal, y=1.02, yref="paper", text=f"{t('target')} {goal:.0f}%", showarrow=False
+        )
+    fig.update_layout(height=max(320, 34 * len(names) + 80), showlegend=False)
+    return fig
+
+
+def show(fig: go.Figure, *, key: str, **kwargs) -> object:
+    """Draw `fig` with the app's own template (Streamlit's chart theme would shrink the fonts)."""
+    return st.plotly_chart(fig, key=key, theme=None, **kwargs)

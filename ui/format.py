@@ -1,0 +1,57 @@
+"""Numbers, months and money the way Chinese readers expect them; "—" for anything missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from ui.strings import lang, t
+
+MISSING = "—"
+
+
+def _missing(value: float | int | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_rate(value: float | None, digits: int = 1) -> str:
+    """A fraction as a percent with one decimal: 0.9543 → "95.4%"; None → "—"."""
+    return MISSING if _missing(value) else f"{value * 100:.{digits}f}%"
+
+
+def fmt_count(value: int | None, unit: str | None = None) -> str:
+    """8146 → "8,146 人" (the unit is a UI string key such as "unit_persons")."""
+    if _missing(value):
+        return MISSING
+    text = f"{int(value):,}"
+    return f"{text} {t(unit)}" if unit and t(unit) else text
+
+
+def fmt_money(yuan: float | None) -> str:
+    """Yuan the way reports write them: below 10,000 in 元, above in 万元, above 10^8 in 亿元."""
+    if _missing(yuan):
+        return MISSING
+    if lang() == "en":
+        return f"¥{yuan:,.0f}"
+    if abs(yuan) >= 1e8:
+        return f"{yuan / 1e8:,.2f} 亿元"
+    if abs(yuan) >= 1e4:
+        return f"{yuan / 1e4:,.1f} 万元"
+    return f"{yuan:,.0f} 元"
+
+
+def fmt_month(month: dt.date | None) -> str:
+    """dt.date(2020, 8, 1) → "2020年8月" (Chinese) or "2020-08" (English)."""
+    if month is None:
+        return MISSING
+    return f"{month.year}年{month.month}月" if lang() == "zh" else f"{month:%Y-%m}"
+
+
+def fmt_delta_count(delta: int | None) -> str | None:
+    """A change in a count for st.metric: "+12" / "-3"; None when there is nothing to compare."""
+    return None if _missing(delta) else f"{int(delta):+,}"
+
+
+def fmt_delta_rate(delta: float | None) -> str | None:
+    """A change in a rate, in percentage points: 0.0031 → "+0.3 个百分点"."""
+    return None if _missing(delta) else f"{delta * 100:+.1f} {t('pp')}"

@@ -1,0 +1,104 @@
+"""Every UI string, in Chinese (default) and English. Pages call `t(key)`; no page holds text."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app_title": {"zh": "易地扶贫搬迁就业监测", "en": "Relocation Employment Monitor"},
+    "language": {"zh": "语言 Language", "en": "Language 语言"},
+    "nav_overview": {"zh": "就业总览", "en": "Overview"},
+    "nav_imports": {"zh": "导入记录", "en": "Import history"},
+    "section_dashboard": {"zh": "看板", "en": "Dashboard"},
+    "section_data": {"zh": "数据", "en": "Data"},
+    "month": {"zh": "统计月份", "en": "Reporting month"},
+    "county": {"zh": "全县", "en": "County"},
+    "labour_force": {"zh": "劳动力", "en": "Labour force"},
+    "employed": {"zh": "已就业", "en": "Employed"},
+    "employment_rate": {"zh": "就业率", "en": "Employment rate"},
+    "household_coverage": {"zh": "一户一人率", "en": "Household coverage"},
+    "zero_employment_households": {"zh": "零就业家庭", "en": "Zero-employment households"},
+    "households": {"zh": "有劳动力户数", "en": "Households with labour"},
+    "households_covered": {"zh": "已实现一户一人", "en": "Households covered"},
+    "township": {"zh": "乡镇(街道)", "en": "Township"},
+    "site": {"zh": "安置点", "en": "Site"},
+    "building": {"zh": "楼栋", "en": "Building"},
+    # English leaves counts bare: the label already says what is counted, and cards are narrow.
+    "unit_persons": {"zh": "人", "en": ""},
+    "unit_households": {"zh": "户", "en": ""},
+    "vs_last_month": {"zh": "较上月", "en": "vs last month"},
+    "pp": {"zh": "个百分点", "en": "pp"},
+    "help_employment_rate": {
+        "zh": "已就业人数 ÷ 劳动力人数。劳动力：有劳动能力或弱劳动力，且就业状态为已就业或未就业。",
+        "en": "Employed ÷ labour force. Labour force: able or weak capacity, status employed "
+        "or unemployed.",
+    },
+    "help_household_coverage": {
+        "zh": "至少一人就业的户数 ÷ 至少有一名劳动力的户数。",
+        "en": "Households with at least one employed member ÷ households with labour.",
+    },
+    "help_zero_employment": {
+        "zh": "有劳动力、但无一人就业的家庭，须动态清零。",
+        "en": "Households with labour but nobody employed; to be cleared to zero.",
+    },
+    "trend_title": {"zh": "就业率与已就业人数走势", "en": "Employment rate and employed persons"},
+    "by_site_title": {
+        "zh": "各安置点就业率（由低到高）",
+        "en": "Employment rate by site (lowest first)",
+    },
+    "by_township_title": {
+        "zh": "各乡镇就业率（由低到高）",
+        "en": "Employment rate by township (lowest first)",
+    },
+    "target": {"zh": "目标", "en": "Target"},
+    "download_excel": {"zh": "下载 Excel", "en": "Download Excel"},
+    "no_data_month": {
+        "zh": "{month} 没有台账数据。请选择其他月份，或导入该月的劳动力就业台账。",
+        "en": "No ledger data for {month}. Pick another month or import that month's ledger.",
+    },
+    "empty_title": {"zh": "还没有数据", "en": "No data yet"},
+    "empty_body": {
+        "zh": "数据库是空的。可以先载入演示县的数据，或导入本县的台账（Excel 或 CSV）：",
+        "en": "The store is empty. Load the demo county, or import your county's ledgers "
+        "(Excel or CSV):",
+    },
+    "empty_demo": {"zh": "载入演示县（约 1 分钟）", "en": "Load the demo county (about 1 minute)"},
+    "empty_import": {"zh": "导入本县台账", "en": "Import your own ledgers"},
+    "empty_formats": {
+        "zh": "支持的台账：劳动力就业台账、补贴发放花名册、岗位信息、培训记录、"
+        "安置点与楼长、年度目标、乡镇边界（GeoJSON）。",
+        "en": "Accepted ledgers: labour ledger, subsidy roster, job postings, training records, "
+        "sites and building captains, annual targets, township boundaries (GeoJSON).",
+    },
+    "imports_title": {"zh": "数据导入记录", "en": "Import history"},
+    "imports_empty": {"zh": "还没有导入过数据。", "en": "Nothing has been imported yet."},
+    "col_id": {"zh": "批次", "en": "Batch"},
+    "col_created_at": {"zh": "时间", "en": "When"},
+    "col_user": {"zh": "操作人", "en": "User"},
+    "col_source": {"zh": "来源", "en": "Source"},
+    "col_files": {"zh": "文件", "en": "Files"},
+    "col_formats": {"zh": "台账类型", "en": "Ledger types"},
+    "col_months": {"zh": "月份", "en": "Months"},
+    "col_rows_read": {"zh": "读取行数", "en": "Rows read"},
+    "col_rows_imported": {"zh": "导入行数", "en": "Rows imported"},
+    "col_rows_replaced": {"zh": "替换行数", "en": "Rows replaced"},
+    "col_rows_rejected": {"zh": "拒收行数", "en": "Rows rejected"},
+    "data_as_of": {
+        "zh": "数据截至 {month} · 数据版本 {version}",
+        "en": "Data as of {month} · data version {version}",
+    },
+}
+
+
+def lang() -> str:
+    """The viewer's language: the `lang` widget's value (bound to the URL), Chinese by default."""
+    value = st.session_state.get("lang")
+    return value if value in LANGUAGES else "zh"
+
+
+def t(key: str, **values: object) -> str:
+    """The string `key` in the viewer's language, with `{placeholders}` filled from `values`."""
+    text = STRINGS[key][lang()]
+    return text.format(**values) if values else text

@@ -1,0 +1,104 @@
+"""Widgets the pages share: the month picker, the KPI row, Excel downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from ui.format import fmt_month
+from ui.strings import STRINGS, t
+
+RATE_COLUMNS = ("employment_rate", "household_coverage")
+
+
+def url_bound(
+    widget: Callable[..., Any],
+    label: str,
+    options: Sequence[str],
+    *,
+    key: str,
+    default: str,
+    **kwargs: Any,
+) -> str:
+    """`widget` (selectbox, segmented_control, …) whose value lives in the URL as `?key=option`.
+
+    Streamlit's own `bind="query-params"` writes the *formatted* label into the URL, which would
+    make a link depend on the viewer's language; this keeps the option itself there.
+    """
+    if key not in st.session_state:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+    value = widget(label, options, key=key, **kwargs)
+    if value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+    return value
+
+
+def month_picker(months: Sequence[dt.date], *, key: str = "month") -> dt.date:
+    """A month select, latest first and by default, kept in the URL as `?month=YYYY-MM`."""
+    by_key = {f"{m:%Y-%m}": m for m in sorted(months, reverse=True)}
+    labels = {option: fmt_month(month) for option, month in by_key.items()}
+    options = list(by_key)
+    chosen = url_bound(
+        st.selectbox,
+        t("month"),
+        options,
+        key=key,
+        default=options[0],
+        format_func=labels.get,
+    )
+    return by_key[chosen]
+
+
+def kpi(
+    column,
+    label: str,
+    value: str,
+    delta: str | None = None,
+    *,
+    help: str | None = None,
+    lower_is_better: bool = False,
+) -> None:
+    """One headline number with its change against last month."""
+    column.metric(
+        label,
+        value,
+        delta,
+        help=help,
+        delta_color="inverse" if lower_is_better else "normal",
+        border=True,
+    )
+
+
+def excel_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
+    """A workbook with one sheet per frame, headers in the viewer's language, rates as percent."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer) as workbook:
+        for name, frame in sheets.items():
+            headers = {c: t(c) for c in frame.columns if c in STRINGS}
+            rates = {headers.get(c, c): "0.0%" for c in frame.columns if c in RATE_COLUMNS}
+            frame.rename(headers).write_excel(
+                workbook, worksheet=name[:31], autofit=True, column_formats=rates or None
+            )
+    return buffer.getvalue()
+
+
+def excel_download(sheets: dict[str, pl.DataFrame], file_name: str, *, key: str) -> None:
+    """A button that downloads `sheets` as one Excel workbook."""
+    st.download_button(
+        t("download_excel"),
+        data=excel_bytes(sheets),
+        file_name=file_name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key=key,
+    )
