@@ -295,7 +295,9 @@ def _without_brackets(key: str) -> str:
 # Outside ASCII and the CJK ideographs, NFKC may change a character (full-width forms, U+3000).
 _NEEDS_NFKC = r"[^\x00-\x7F\p{Han}]"
 # A cell that NFKC, stripping or nulling would change.
-_NEEDS_CLEANING = r"^$|^\s|\s$|[^\x00-\x7F\p{Han}]"
+_NEEDS_CLEANING = r"^$|^\s|\s$|[^\x00-\x7F\p{Han}]|^[-/\\_]+$"
+# A cell filled only to show it is empty on paper: /, -, —, ／.
+_PLACEHOLDER = r"^[-/\\_\u2014\u2013]+$"
 
 
 def fix_where(
@@ -318,11 +320,12 @@ def _clean_values(series: pl.Series) -> pl.Series:
         return s.str.normalize("NFKC").str.strip_chars()
 
     cleaned = fix_where(series, series.str.contains(_NEEDS_CLEANING), fix)
-    return fix_where(cleaned, cleaned == "", lambda s: s.clear(len(s)))
+    empty = (cleaned == "") | cleaned.str.contains(_PLACEHOLDER)
+    return fix_where(cleaned, empty, lambda s: s.clear(len(s)))
 
 
 def clean_text(series: pl.Series) -> pl.Series:
-    """NFKC, surrounding spaces gone, empty cells null."""
+    """NFKC, surrounding spaces gone, empty cells (and placeholders like `/`) null."""
     return by_value(series.cast(pl.String), _clean_values)
 
 

@@ -100,7 +100,11 @@ def people(n: int, **changes: Cell) -> list[dict[str, Cell]]:
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_labour_round_trip(engine: Engine, tmp_path: Path, suffix: str) -> None:
-    rows = [*people(7), labour_row(7, 户编号="HH-0007")]
+    # Quotes and braces survive the SQL the writer builds for repeated texts.
+    rows = [
+        *people(7),
+        labour_row(7, 户编号="HH-0007", 就业单位="王氏'鞋厂{一}", 就业形式="居家就业"),
+    ]
     result = import_files(engine, [labour_ledger(tmp_path / f"8月{suffix}", rows)])
     assert result.ok, result.report()
     labour = load_frames(engine).labour

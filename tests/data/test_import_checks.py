@@ -475,3 +475,10 @@ def test_id_number_cells_are_rejected_even_when_their_digits_pass(tmp_path: Path
         (4, str(int(float(f"{unlucky:.16g}")))),
     ]
     assert all("已被 Excel 存成数字" in i.reason_zh for i in issues)
+
+
+def test_placeholders_of_empty_cells_are_empty(tmp_path: Path) -> None:
+    row = labour_row(0, 就业形式="/", 就业单位="—", 就业地点="／")  # person 0 is not employed
+    parsed, issues = check_labour(tmp_path, [row])
+    assert issues == []
+    assert parsed.rows.select("employment_type", "employer", "work_place").row(0) == (None,) * 3

@@ -303,6 +303,11 @@ def test_every_format_recognised_by_its_headers() -> None:
         ("高中（中专）", "高中(中专)"),
         ("", None),
         ("   ", None),
+        ("/", None),
+        ("／", None),
+        ("—", None),
+        ("--", None),
+        ("1-302", "1-302"),
     ],
 )
 def test_clean_text(text: str, expected: str | None) -> None:
