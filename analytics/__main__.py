@@ -1,4 +1,5 @@
-"""`python -m analytics rates | changes | subsidies`: domain.md's metrics on the command line.
+"""`python -m analytics rates | changes | subsidies | mix | targets | children`: domain.md's
+metrics on the command line.
 
 The output is a contract other tools read: the column names below, rates as fractions (csv, json),
 one row per group or person. The month defaults to the latest in the store. No data for what was
@@ -18,8 +19,12 @@ from datetime import date
 import polars as pl
 
 from analytics.changes import changes
+from analytics.domain import COUNTY_SCOPE
+from analytics.drill import Place, children, in_place
+from analytics.mix import employment_mix
 from analytics.rates import employment_rates, latest_month, previous_month
 from analytics.subsidies import subsidy_totals
+from analytics.targets import target_board
 
 RATES_BY = {
     "county": [],
@@ -36,6 +41,10 @@ RATES_COLUMNS = [
     "zero_employment_households",
 ]
 SUBSIDIES_BY = ("kind", "township", "site")
+# Shown as percent in tables: rates, coverage, shares of a total, progress against a target.
+_PERCENT_SUFFIXES = ("_rate", "_coverage", "share", "progress")
+# Yuan: exactly 2 decimals in csv.
+_MONEY = ("amount", "monthly_income")
 
 _SEP = r"\s*(?:-|/|\.|年)\s*"
 _MONTH = re.compile(rf"(\d{{4}}){_SEP}(\d{{1,2}})\s*月?")
@@ -143,18 +152,74 @@ def subsidies_report(
     return f"补贴 / subsidies {span}", rows
 
 
+def mix_report(labour: pl.DataFrame, month: date | None) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `mix`."""
+    month = _report_month(labour, month)
+    return f"就业形式 / employment types {month:%Y-%m}", employment_mix(labour, month)
+
+
+def targets_report(
+    targets: pl.DataFrame,
+    labour: pl.DataFrame,
+    subsidies: pl.DataFrame,
+    training: pl.DataFrame,
+    year: int | None,
+    month: date | None,
+    scope: str,
+) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `targets`: the month defaults to the latest (of `year`, when given)."""
+    if month is not None or year is None:
+        month = _report_month(labour, month)
+        year = month.year
+    else:
+        in_year = labour.filter(pl.col("month").dt.year() == year)
+        month = latest_month(in_year)
+    rows = target_board(targets, labour, subsidies, training, year, month, scope)
+    if rows.is_empty():
+        raise NoData(f"{year} 年 {scope} 没有年度目标 / no targets for {scope} in {year}")
+    when = f"{month:%Y-%m}" if month is not None else f"{year} (无台账 / no ledger)"
+    return f"目标 / targets {scope} {when}", rows
+
+
+def children_report(
+    labour: pl.DataFrame,
+    month: date | None,
+    township: str | None,
+    site: str | None,
+    building: str | None,
+    household: str | None,
+) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `children`; `household` may be the household code or its room."""
+    month = _report_month(labour, month)
+    if household is not None:
+        # People know rooms, the store keys households by code: take a room that names one.
+        homes = in_place(labour, Place(site=site, building=building))
+        codes = homes.filter(pl.col("room") == household).get_column("household").unique()
+        if not (homes.get_column("household") == household).any() and codes.len() == 1:
+            household = codes.item()
+    place = Place(township=township, site=site, building=building, household=household)
+    label = " ".join(v for v in (township, site, building, household) if v is not None)
+    if in_place(labour, place).is_empty():
+        raise NoData(f"没有 {label} 的台账数据 / no labour records for {label}")
+    rows = children(labour, place, month)
+    if rows.is_empty():
+        when = f"{month:%Y-%m}"
+        raise NoData(f"{when} 没有 {label} 的台账数据 / no labour records for {label} in {when}")
+    return f"{label or COUNTY_SCOPE} 下一级 / children {month:%Y-%m}", rows
+
+
 def render(title: str, rows: pl.DataFrame, fmt: str) -> str:
     """The rows as csv, json (a list of objects) or a table for people (percent, "—")."""
     if fmt == "csv":
         # Rates need ≥ 4 decimals, money exactly 2; no frame carries both.
-        precision = 2 if "amount" in rows.columns else 6
+        precision = 2 if set(_MONEY) & set(rows.columns) else 6
         return rows.write_csv(float_precision=precision)
     if fmt == "json":
         return json.dumps(rows.to_dicts(), ensure_ascii=False) + "\n"
     table = rows.with_columns(
-        _percent(c) if c.endswith(("_rate", "_coverage")) else pl.col(c).fill_null("—")
+        _percent(c) if c.endswith(_PERCENT_SUFFIXES) else pl.col(c).fill_null("—")
         for c, dtype in rows.schema.items()
-        if dtype == pl.String() or c.endswith(("_rate", "_coverage"))
+        if dtype == pl.String() or c.endswith(_PERCENT_SUFFIXES)
     )
     with pl.Config(
         tbl_rows=-1,
@@ -213,11 +278,57 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="last day paid, inclusive: YYYY-MM-DD, or YYYY-MM for its last day",
     )
+
+    mix = sub.add_parser("mix", parents=[formats], help="employed persons per employment type")
+    mix.add_argument(
+        "--month", type=parse_month, metavar="YYYY-MM", help="reporting month (default: the latest)"
+    )
+
+    targets = sub.add_parser(
+        "targets", parents=[formats], help="the year's targets: actual, progress, status"
+    )
+    targets.add_argument(
+        "--year", type=int, metavar="YYYY", help="target year (default: the month's year)"
+    )
+    targets.add_argument(
+        "--month",
+        type=parse_month,
+        metavar="YYYY-MM",
+        help="reporting month (default: the latest, of --year when given)",
+    )
+    targets.add_argument(
+        "--scope",
+        default=COUNTY_SCOPE,
+        metavar=f"{COUNTY_SCOPE}|NAME",
+        help=f"{COUNTY_SCOPE} (the county, default) or a township or site name",
+    )
+
+    kids = sub.add_parser(
+        "children", parents=[formats], help="a place's children, the ones needing attention first"
+    )
+    top = kids.add_mutually_exclusive_group()
+    top.add_argument("--township", help="a township (乡镇): its sites")
+    top.add_argument("--site", help="a resettlement site (安置点): its buildings")
+    kids.add_argument("--building", help="with --site, a building (楼栋): its households")
+    kids.add_argument(
+        "--household", help="with --building, a household code or room (户): its members"
+    )
+    kids.add_argument(
+        "--month", type=parse_month, metavar="YYYY-MM", help="reporting month (default: the latest)"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "targets" and args.year and args.month and args.month.year != args.year:
+        parser.error(f"--month {args.month:%Y-%m} 不在 --year {args.year} / is not in that year")
+    if args.command == "children":
+        if args.building is not None and args.site is None:
+            parser.error("--building 需要 --site / --building needs --site")
+        if args.household is not None and args.building is None:
+            parser.error("--household 需要 --building / --household needs --building")
 
     # Imported here so that `import analytics` never touches the database.
     from data.frames import load_frames
@@ -229,8 +340,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             title, rows = rates_report(frames.labour, args.by, args.month)
         elif args.command == "changes":
             title, rows = changes_report(frames.labour, args.month, args.site, args.building)
-        else:
+        elif args.command == "subsidies":
             title, rows = subsidies_report(frames.subsidies, args.by, args.date_from, args.date_to)
+        elif args.command == "mix":
+            title, rows = mix_report(frames.labour, args.month)
+        elif args.command == "targets":
+            title, rows = targets_report(
+                frames.targets,
+                frames.labour,
+                frames.subsidies,
+                frames.training,
+                args.year,
+                args.month,
+                args.scope,
+            )
+        else:
+            title, rows = children_report(
+                frames.labour, args.month, args.township, args.site, args.building, args.household
+            )
     except NoData as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -1,15 +1,22 @@
-"""就业总览: the county's headline numbers for a month, the trend, and who lags."""
+"""就业总览: a place's month at a glance, from the county down to one person.
+
+The path (township / site / building / household / person) and the month live in the URL.
+"""
 
 import streamlit as st
 
-from analytics.rates import employment_rates, previous_month, rates_by_month
-from analytics.targets import target_value
-from ui import charts
+from analytics.drill import children, in_place, person_timeline, subsidies_in_place
+from analytics.kpis import headline
+from analytics.mix import employment_mix, migrant_split
+from analytics.rates import rates_by_month
+from analytics.targets import target_board, target_value
+from ui import charts, views
+from ui.drill import breadcrumb, chosen_bar, chosen_row, current_place, go, widget_key
 from ui.empty import first_run_screen
-from ui.format import fmt_count, fmt_delta_count, fmt_delta_rate, fmt_month, fmt_rate
+from ui.format import fmt_month
 from ui.state import current_version, frames
 from ui.strings import t
-from ui.widgets import excel_download, kpi, month_picker
+from ui.widgets import month_picker
 
 data = frames()
 if data.labour.is_empty():
@@ -17,78 +24,107 @@ if data.labour.is_empty():
     st.stop()
 
 months = data.labour.get_column("month").unique().sort().to_list()
+place = current_place(data.labour)
 head, picker = st.columns([4, 1], vertical_alignment="bottom")
 with picker:
     month = month_picker(months)
 head.title(f"{t('nav_overview')} · {fmt_month(month)}")
+breadcrumb(place, data.labour)
 
-now = employment_rates(data.labour, by=[], month=month).row(0, named=True)
-before = None
-if previous_month(month) in months:
-    before = employment_rates(data.labour, by=[], month=previous_month(month)).row(0, named=True)
+labour = in_place(data.labour, place)
+if labour.filter(labour["month"] == month).is_empty():
+    st.info(t("no_data_month", month=fmt_month(month)))
+    st.stop()
+views.kpi_row(
+    headline(labour, subsidies_in_place(data.subsidies, data.labour, place), month).row(
+        0, named=True
+    )
+)
 
+level = place.level
+target = target_value(data.targets, month.year, "就业率")
 
-def change(column: str):
-    """The change of `column` against last month, or None without a last month."""
-    if before is None or now[column] is None or before[column] is None:
-        return None
-    return now[column] - before[column]
+if level == "person":
+    st.subheader(t("timeline_title"))
+    timeline = person_timeline(data.labour, place.id_number)
+    views.table(timeline, key="timeline")
+    views.download({t("timeline_title"): timeline}, place, month, key="excel")
+    st.stop()
 
-
-cols = st.columns(5)
-kpi(
-    cols[0],
-    t("labour_force"),
-    fmt_count(now["labour_force"], "unit_persons"),
-    fmt_delta_count(change("labour_force")),
-)
-kpi(
-    cols[1],
-    t("employed"),
-    fmt_count(now["employed"], "unit_persons"),
-    fmt_delta_count(change("employed")),
-)
-kpi(
-    cols[2],
-    t("employment_rate"),
-    fmt_rate(now["employment_rate"]),
-    fmt_delta_rate(change("employment_rate")),
-    help=t("help_employment_rate"),
-)
-kpi(
-    cols[3],
-    t("household_coverage"),
-    fmt_rate(now["household_coverage"]),
-    fmt_delta_rate(change("household_coverage")),
-    help=t("help_household_coverage"),
-)
-kpi(
-    cols[4],
-    t("zero_employment_households"),
-    fmt_count(now["zero_employment_households"], "unit_households"),
-    fmt_delta_count(change("zero_employment_households")),
-    help=t("help_zero_employment"),
-    lower_is_better=True,
-)
+if level == "household":
+    st.subheader(t("children_household"))
+    members = children(data.labour, place, month)
+    event = views.table(members, key=widget_key("members"), clickable=True)
+    if picked := chosen_row(event, members, "id_number"):
+        go(place.child(picked))
+    views.download({t("children_household"): members}, place, month, key="excel")
+    st.stop()
 
 st.subheader(t("trend_title"))
-trend = rates_by_month(data.labour.filter(data.labour["month"] <= month), by=[]).tail(24)
-charts.show(charts.rate_trend(trend), key="overview_trend")
+trend = rates_by_month(labour.filter(labour["month"] <= month), by=[]).tail(24)
+charts.show(charts.rate_trend(trend), key="trend")
+st.caption(t("click_hint"))
 
-target = target_value(data.targets, month.year, "就业率")
-left, right = st.columns(2)
-by_township = employment_rates(data.labour, by=["township"], month=month)
-by_site = employment_rates(data.labour, by=["site"], month=month)
-with left:
-    st.subheader(t("by_township_title"))
-    charts.show(charts.rate_bars(by_township, "township", target), key="overview_townships")
-with right:
-    st.subheader(t("by_site_title"))
-    charts.show(charts.rate_bars(by_site, "site", target), key="overview_sites")
-    excel_download(
-        {t("township"): by_township, t("site"): by_site},
-        f"employment-rates-{month:%Y-%m}.xlsx",
-        key="overview_excel",
+if level == "county":
+    left, right = st.columns(2)
+    townships = children(data.labour, place, month, by="township")
+    sites = children(data.labour, place, month, by="site")
+    with left:
+        st.subheader(t("by_township_title"))
+        event = charts.show(
+            charts.rate_bars(townships, "township", target),
+            key=widget_key("townships"),
+            on_select="rerun",
+            selection_mode="points",
+        )
+        if picked := chosen_bar(event):
+            go(place.child(picked, by="township"))
+    with right:
+        st.subheader(t("by_site_title"))
+        event = charts.show(
+            charts.rate_bars(sites, "site", target),
+            key=widget_key("sites"),
+            on_select="rerun",
+            selection_mode="points",
+        )
+        if picked := chosen_bar(event):
+            go(place.child(picked, by="site"))
+
+    mix_col, split_col = st.columns([3, 2])
+    with mix_col:
+        st.subheader(t("mix_title"))
+        charts.show(charts.mix_bars(employment_mix(data.labour, month)), key="mix")
+    with split_col:
+        st.subheader(t("migrant_title"))
+        charts.show(charts.migrant_donut(migrant_split(data.labour, month)), key="split")
+
+    st.subheader(t("targets_title"))
+    board = target_board(
+        data.targets, data.labour, data.subsidies, data.training, month.year, month
     )
+    views.target_board(board, month.year)
+    views.download(
+        {t("township"): townships, t("site"): sites, t("targets_title"): board},
+        place,
+        month,
+        key="excel",
+    )
+else:
+    key = {"township": "site", "site": "building", "building": "household"}[level]
+    kids = children(data.labour, place, month)
+    st.subheader(t(f"children_{level}"))
+    if level != "building":
+        event = charts.show(
+            charts.rate_bars(kids, key, target),
+            key=widget_key("bars"),
+            on_select="rerun",
+            selection_mode="points",
+        )
+        if picked := chosen_bar(event):
+            go(place.child(picked))
+    event = views.table(kids, key=widget_key("children"), clickable=True)
+    if picked := chosen_row(event, kids, key):
+        go(place.child(picked))
+    views.download({t(f"children_{level}"): kids}, place, month, key="excel")
 
 st.caption(t("data_as_of", month=fmt_month(months[-1]), version=current_version()))

@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from ui.format import fmt_count, fmt_month, fmt_rate
 from ui.strings import t
-from ui.theme import BAD, GOOD, PRIMARY, WARN
+from ui.theme import BAD, EMPLOYMENT_TYPE_COLOURS, GOOD, PRIMARY, WARN
 
 
 def rate_trend(series: pl.DataFrame) -> go.Figure:
@@ -67,14 +67,19 @@ def rate_trend(series: pl.DataFrame) -> go.Figure:
     return fig
 
 
-def rate_bars(rates: pl.DataFrame, group: str, target: float | None = None) -> go.Figure:
+def rate_bars(
+    rates: pl.DataFrame, group: str, target: float | None = None, label: str | None = None
+) -> go.Figure:
     """Horizontal bars of the employment rate per group, lowest at the top, with the target line.
 
     Bars are green at or above the target, amber within 2 points below it, red further below.
-    Groups without labour force show no bar ("—" in the hover), never a false 0.
+    Groups without labour force show no bar ("—" in the hover), never a false 0. `label` is a
+    UI string with a `{%s}` placeholder for the group's name (e.g. "3栋"); the group's own value
+    rides along in each bar's customdata, for clicks.
     """
     data = rates.sort("employment_rate", descending=True, nulls_last=False)
-    names = data.get_column(group).to_list()
+    keys = data.get_column(group).to_list()
+    names = [t(label, **{group: k}) if label else k for k in keys]
     values = [None if r is None else r * 100 for r in data.get_column("employment_rate")]
     goal = None if target is None else target * 100
     colours = [
@@ -88,6 +93,7 @@ def rate_bars(rates: pl.DataFrame, group: str, target: float | None = None) -> g
         for v in values
     ]
     labels = [fmt_rate(r) for r in data.get_column("employment_rate")]
+    counts = [fmt_count(v) for v in data.get_column("labour_force")]
     fig = go.Figure(
         go.Bar(
             x=values,
@@ -98,9 +104,7 @@ def rate_bars(rates: pl.DataFrame, group: str, target: float | None = None) -> g
             textposition="inside",
             insidetextanchor="end",
             textfont={"color": "white", "size": 16},
-            customdata=list(
-                zip(labels, [fmt_count(v) for v in data.get_column("labour_force")], strict=True)
-            ),
+            customdata=list(zip(labels, counts, keys, strict=True)),
             hovertemplate="%{y}<br>"
             + t("employment_rate")
             + " %{customdata[0]}<br>"
@@ -111,6 +115,7 @@ def rate_bars(rates: pl.DataFrame, group: str, target: float | None = None) -> g
     present = [v for v in values if v is not None]
     low = min([*present, goal or 100.0], default=0.0)
     fig.update_xaxes(range=[max(0.0, low - 8), 104], ticksuffix="%")
+    fig.update_yaxes(type="category")
     if goal is not None:
         fig.add_vline(x=goal, line_dash="dash", line_color="#333", line_width=2)
         fig.add_annotation(
@@ -123,3 +128,43 @@ def rate_bars(rates: pl.DataFrame, group: str, target: float | None = None) -> g
 def show(fig: go.Figure, *, key: str, **kwargs) -> object:
     """Draw `fig` with the app's own template (Streamlit's chart theme would shrink the fonts)."""
     return st.plotly_chart(fig, key=key, theme=None, **kwargs)
+
+
+def mix_bars(mix: pl.DataFrame) -> go.Figure:
+    """Employed persons per employment type, in the fixed order and colours of the whole app."""
+    types = mix.get_column("employment_type").to_list()
+    employed = mix.get_column("employed").to_list()
+    shares = [fmt_rate(v) for v in mix.get_column("share")]
+    fig = go.Figure(
+        go.Bar(
+            x=employed,
+            y=types,
+            orientation="h",
+            marker_color=[EMPLOYMENT_TYPE_COLOURS[k] for k in types],
+            text=[f"{fmt_count(v)}（{s}）" for v, s in zip(employed, shares, strict=True)],
+            textposition="auto",
+            hovertemplate="%{y}<br>%{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickformat=",")
+    fig.update_layout(height=380, showlegend=False)
+    return fig
+
+
+def migrant_donut(split: pl.DataFrame) -> go.Figure:
+    """The three-way split of migrant work the province reports (省外 / 省内县外 / 县内)."""
+    types = split.get_column("employment_type").to_list()
+    fig = go.Figure(
+        go.Pie(
+            labels=types,
+            values=split.get_column("employed").to_list(),
+            hole=0.5,
+            sort=False,
+            marker_colors=[EMPLOYMENT_TYPE_COLOURS[k] for k in types],
+            texttemplate="%{label}<br>%{percent:.1%}",
+            hovertemplate="%{label}<br>%{value:,} " + t("unit_persons") + "<extra></extra>",
+        )
+    )
+    fig.update_layout(height=380, showlegend=False)
+    return fig

@@ -35,6 +35,8 @@ def fmt_money(yuan: float | None) -> str:
         return f"¥{yuan:,.0f}"
     if abs(yuan) >= 1e8:
         return f"{yuan / 1e8:,.2f} 亿元"
+    if abs(yuan) >= 1e7:  # 2,099 万元: a decimal would not fit a KPI card
+        return f"{yuan / 1e4:,.0f} 万元"
     if abs(yuan) >= 1e4:
         return f"{yuan / 1e4:,.1f} 万元"
     return f"{yuan:,.0f} 元"
@@ -47,11 +49,34 @@ def fmt_month(month: dt.date | None) -> str:
     return f"{month.year}年{month.month}月" if lang() == "zh" else f"{month:%Y-%m}"
 
 
+UNCHANGED = "±"
+
+
 def fmt_delta_count(delta: int | None) -> str | None:
-    """A change in a count for st.metric: "+12" / "-3"; None when there is nothing to compare."""
-    return None if _missing(delta) else f"{int(delta):+,}"
+    """A change in a count for st.metric: "+12" / "-3" / "±0"; None with nothing to compare."""
+    if _missing(delta):
+        return None
+    return f"{UNCHANGED}0" if delta == 0 else f"{int(delta):+,}"
 
 
 def fmt_delta_rate(delta: float | None) -> str | None:
-    """A change in a rate, in percentage points: 0.0031 → "+0.3 个百分点"."""
-    return None if _missing(delta) else f"{delta * 100:+.1f} {t('pp')}"
+    """A change in a rate, in percentage points: 0.0031 → "+0.3 个百分点", below 0.05 → "±0.0"."""
+    if _missing(delta):
+        return None
+    if round(delta * 100, 1) == 0:
+        return f"{UNCHANGED}0.0 {t('pp')}"
+    return f"{delta * 100:+.1f} {t('pp')}"
+
+
+def mask_id(id_number: str | None) -> str:
+    """An ID number with its middle hidden: 5224**********123X."""
+    if not id_number:
+        return MISSING
+    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+
+
+def mask_phone(phone: str | None) -> str:
+    """A mobile number with its middle hidden: 138****5678."""
+    if not phone:
+        return MISSING
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

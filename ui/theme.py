@@ -33,7 +33,7 @@ pio.templates["dashboard"] = go.layout.Template(
     layout=go.Layout(
         font={"family": FONT_FAMILY, "size": 16, "color": "#1f2328"},
         xaxis={"tickfont": {"size": 15}, "title": {"font": {"size": 16}}},
-        yaxis={"tickfont": {"size": 15}, "title": {"font": {"size": 16}}},
+        yaxis={"tickfont": {"size": 15}, "title": {"font": {"size": 16}}, "automargin": True},
         title={"font": {"size": 20}},
         colorway=list(EMPLOYMENT_TYPE_COLOURS.values()),
         hoverlabel={"font": {"family": FONT_FAMILY, "size": 16}},
@@ -45,7 +45,7 @@ pio.templates.default = "plotly_white+dashboard"
 
 _CSS = """
 <style>
-[data-testid="stMetricValue"] { font-size: clamp(1.6rem, 2.3vw, 3.2rem); font-weight: 700; }
+[data-testid="stMetricValue"] { font-size: clamp(1.5rem, 2.1vw, 3.2rem); font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 </style>
 """

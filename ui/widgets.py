@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from ui.format import fmt_month
+from ui.format import UNCHANGED, fmt_month, mask_id, mask_phone
 from ui.strings import STRINGS, t
 
 RATE_COLUMNS = ("employment_rate", "household_coverage")
@@ -66,14 +66,26 @@ def kpi(
     help: str | None = None,
     lower_is_better: bool = False,
 ) -> None:
-    """One headline number with its change against last month."""
+    """One headline number with its change against last month (grey and flat when unchanged)."""
+    unchanged = delta is not None and delta.startswith(UNCHANGED)
     column.metric(
         label,
         value,
         delta,
         help=help,
-        delta_color="inverse" if lower_is_better else "normal",
+        delta_color="off" if unchanged else "inverse" if lower_is_better else "normal",
+        delta_arrow="off" if unchanged else "auto",
         border=True,
+    )
+
+
+def masked(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with ID numbers and phones masked (until roles exist, nobody sees them whole)."""
+    masks = {"id_number": mask_id, "phone": mask_phone, "captain_phone": mask_phone}
+    return frame.with_columns(
+        pl.col(c).map_elements(fn, return_dtype=pl.String)
+        for c, fn in masks.items()
+        if c in frame.columns
     )
 
 
@@ -84,6 +96,7 @@ def excel_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer) as workbook:
         for name, frame in sheets.items():
+            frame = masked(frame)
             headers = {c: t(c) for c in frame.columns if c in STRINGS}
             rates = {headers.get(c, c): "0.0%" for c in frame.columns if c in RATE_COLUMNS}
             frame.rename(headers).write_excel(

@@ -437,3 +437,238 @@ def test_bad_month_is_a_usage_error(store: str, month: str) -> None:
 
     assert result.returncode == 2
     assert "not a month" in result.stderr
+
+
+# -- mix, targets, children ----------------------------------------------------------------------
+
+TYPES = [
+    "省外务工",
+    "省内县外务工",
+    "县内务工",
+    "公益性岗位",
+    "扶贫车间",
+    "居家就业",
+    "自主创业",
+    "灵活就业",
+]
+
+
+def test_mix_csv(store: str) -> None:
+    # June: 张三 赵六 赵妻 周八 employed, all 县内务工.
+    result = csv_rows(store, "mix", "--month", "2024-06")
+
+    assert [(r["employment_type"], r["employed"]) for r in result] == [
+        (kind, "4" if kind == "县内务工" else "0") for kind in TYPES
+    ]
+    assert [float(r["share"]) for r in result] == [1.0 if k == "县内务工" else 0.0 for k in TYPES]
+
+
+def test_mix_table_and_default_month(store: str) -> None:
+    result = run(store, "mix")
+
+    assert result.returncode == 0, result.stderr
+    assert "2024-06" in result.stdout
+    assert "100.0 %" in result.stdout
+    assert "灵活就业" in result.stdout
+
+
+# Targets of 2024 (县 unless noted) and one training record (张三, March), on top of the store.
+TARGETS = [
+    (2024, "就业率", "县", 95.0),
+    (2024, "零就业家庭", "县", 0.0),
+    (2024, "已就业人数", "县", 4.0),
+    (2024, "培训人数", "县", 2.0),
+    (2024, "补贴金额", "县", 20000.0),
+    (2024, "就业率", "西洛街道", 100.0),
+]
+
+
+@pytest.fixture(scope="module")
+def target_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from sqlmodel import select
+
+    from data.store import Target, TrainingRecord
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('targets') / 'store.sqlite'}"
+    _build_store(url)
+    engine = get_engine(url)
+    with Session(engine) as session:
+        batch = session.exec(select(ImportBatch)).one()
+        session.add_all(
+            Target(year=year, metric=metric, scope=scope, target=value, batch_id=batch.id)
+            for year, metric, scope, value in TARGETS
+        )
+        session.add(
+            TrainingRecord(
+                id_number="520523199001010011",
+                name="张三",
+                course="电工",
+                start=date(2024, 3, 1),
+                batch_id=batch.id,
+            )
+        )
+        session.commit()
+    engine.dispose()
+    yield url
+
+
+BOARD_COLUMNS = ("metric", "target", "actual", "progress", "expected_progress", "status")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            # June: 4 of 6 employed; H2 zero-employment; 1 trainee of 2 at half the year gone;
+            # 9,380.30 yuan paid from January to June (the 7-01 payment is none).
+            ["--month", "2024-06"],
+            [
+                ("就业率", 95.0, 400 / 6, 400 / 6 / 95, 1.0, "red"),
+                ("零就业家庭", 0.0, 1.0, 0.0, 1.0, "amber"),
+                ("已就业人数", 4.0, 4.0, 1.0, 1.0, "green"),
+                ("培训人数", 2.0, 1.0, 0.5, 0.5, "green"),
+                ("补贴金额", 20000.0, 9380.30, 0.469015, 0.5, "amber"),
+            ],
+        ),
+        (
+            ["--year", "2024", "--scope", "西洛街道"],
+            [("就业率", 100.0, 100.0, 1.0, 1.0, "green")],
+        ),
+    ],
+)
+def test_targets_csv(target_store: str, args: list[str], expected: list[tuple]) -> None:
+    result = csv_rows(target_store, "targets", *args)
+
+    assert [r["metric"] for r in result] == [row[0] for row in expected]
+    for row, (_, *numbers, status) in zip(result, expected, strict=True):
+        assert [float(row[c]) for c in BOARD_COLUMNS[1:-1]] == pytest.approx(numbers, abs=1e-6)
+        assert row["status"] == status
+
+
+def test_targets_table(target_store: str) -> None:
+    result = run(target_store, "targets")
+
+    assert result.returncode == 0, result.stderr
+    assert "县 2024-06" in result.stdout
+    assert "50.0 %" in result.stdout  # progress of 培训人数
+    assert "amber" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--year", "2023"], 1, "no targets for 县 in 2023"),
+        (["--scope", "鼎新社区"], 1, "no targets for 鼎新社区 in 2024"),
+        (["--month", "2023-01"], 1, "no labour records for 2023-01"),
+        (["--year", "2023", "--month", "2024-06"], 2, "is not in that year"),
+    ],
+)
+def test_targets_errors(target_store: str, args: list[str], code: int, message: str) -> None:
+    result = run(target_store, "targets", *args)
+
+    assert result.returncode == code
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("place", "key", "expected"),
+    [
+        # key, labour_force, employed, zero-employment households: lowest rate first.
+        ([], "site", [("光明小镇", "5", "3", "1"), ("鼎新社区", "1", "1", "0")]),
+        (
+            ["--township", "西洛街道"],
+            "site",
+            [("光明小镇", "2", "2", "0"), ("鼎新社区", "1", "1", "0")],
+        ),
+        # B栋 has people but no labour force: its empty rate comes last.
+        (["--site", "鼎新社区"], "building", [("A栋", "1", "1", "0"), ("B栋", "0", "0", "0")]),
+        (
+            ["--site", "光明小镇", "--building", "1栋"],
+            "household",
+            [("H2", "1", "0", "1"), ("H1", "2", "1", "0")],
+        ),
+    ],
+)
+def test_children_csv(store: str, place: list[str], key: str, expected: list[tuple]) -> None:
+    result = csv_rows(store, "children", "--month", "2024-06", *place)
+
+    columns = (key, "labour_force", "employed", "zero_employment_households")
+    assert [tuple(row[c] for c in columns) for row in result] == expected
+
+
+def test_children_households_have_rooms_and_members(store: str) -> None:
+    result = json_rows(store, "children", "--site", "光明小镇", "--building", "1栋")
+
+    assert [(r["room"], r["head_name"], r["members"]) for r in result] == [
+        ("102", "H2", 2),  # 钱十 left in June
+        ("101", "H1", 3),
+    ]
+
+
+@pytest.mark.parametrize("household", ["H1", "101"])
+def test_children_members(store: str, household: str) -> None:
+    args = ["--site", "光明小镇", "--building", "1栋", "--household", household]
+
+    result = json_rows(store, "children", *args, "--month", "2024-06")
+
+    # Unemployed labour first, then employed, then people outside the labour force.
+    assert [
+        (r["name"], r["status"], r["employment_type"], r["in_labour_force"]) for r in result
+    ] == [
+        ("李四", U, None, True),
+        ("张三", E, "县内务工", True),
+        ("张小", "在校生", None, False),
+    ]
+    assert set(result[0]) == {
+        "name",
+        "id_number",
+        "relation",
+        "capacity",
+        "status",
+        "employment_type",
+        "employer",
+        "work_place",
+        "monthly_income",
+        "in_labour_force",
+    }
+
+
+def test_children_table(store: str) -> None:
+    result = run(store, "children", "--site", "鼎新社区")
+
+    assert result.returncode == 0, result.stderr
+    assert "鼎新社区" in result.stdout
+    assert "2024-06" in result.stdout
+    assert "100.0 %" in result.stdout
+    assert "—" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--site", "不存在"], 1, "no labour records for 不存在"),
+        (["--site", "光明小镇", "--building", "9栋"], 1, "no labour records for 光明小镇 9栋"),
+        (["--month", "2023-01"], 1, "no labour records for 2023-01"),
+        (["--building", "1栋"], 2, "--building needs --site"),
+        (["--site", "光明小镇", "--household", "H1"], 2, "--household needs --building"),
+        (["--township", "西洛街道", "--site", "光明小镇"], 2, "not allowed with argument"),
+    ],
+)
+def test_children_errors(store: str, args: list[str], code: int, message: str) -> None:
+    result = run(store, "children", *args)
+
+    assert result.returncode == code
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args", [["mix"], ["targets"], ["children"], ["children", "--site", "光明小镇"]]
+)
+def test_new_reports_on_an_empty_store(empty_store: str, args: list[str]) -> None:
+    result = run(empty_store, *args)
+
+    assert result.returncode == 1
+    assert "the store holds no labour records" in result.stderr
+    assert result.stdout == ""

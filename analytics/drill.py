@@ -1,0 +1,288 @@
+"""Drill-down: county → township or site → building → household → person.
+
+A `Place` is the path a viewer chose, and nothing more: a township chosen on the way down stays a
+filter all the way down (its people in that site, that building). Every level lists its children
+with the rates of `employment_rates`, the ones that need attention first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import Literal
+
+import polars as pl
+
+from analytics.domain import RELATIONS
+from analytics.rates import (
+    RATES_SCHEMA,
+    employed_mask,
+    employment_rates,
+    labour_force_mask,
+    latest_month,
+)
+
+Level = Literal["county", "township", "site", "building", "household", "person"]
+LEVELS: tuple[Level, ...] = ("county", "township", "site", "building", "household", "person")
+
+# Place field → URL query key; the field order is the path order.
+_QUERY_KEYS = {
+    "township": "township",
+    "site": "site",
+    "building": "building",
+    "household": "household",
+    "id_number": "person",
+}
+# A building name is only unique inside its site, a room inside its building: each needs the one
+# before it. A township needs nothing, and a site may come with or without one.
+_NEEDS = {"building": "site", "household": "building", "id_number": "household"}
+
+# Children of a household: one row per member.
+MEMBERS_SCHEMA: dict[str, pl.DataType] = {
+    "name": pl.String(),
+    "id_number": pl.String(),
+    "relation": pl.String(),
+    "capacity": pl.String(),
+    "status": pl.String(),
+    "employment_type": pl.String(),
+    "employer": pl.String(),
+    "work_place": pl.String(),
+    "monthly_income": pl.Float64(),
+    "in_labour_force": pl.Boolean(),
+}
+# Children of a building: one row per household, before the rates columns.
+HOUSEHOLD_COLUMNS: dict[str, pl.DataType] = {
+    "household": pl.String(),
+    "room": pl.String(),
+    "head_name": pl.String(),
+    "members": pl.Int64(),
+}
+TIMELINE_SCHEMA: dict[str, pl.DataType] = {
+    "month": pl.Date(),
+    "site": pl.String(),
+    "building": pl.String(),
+    "room": pl.String(),
+    "capacity": pl.String(),
+    "status": pl.String(),
+    "employment_type": pl.String(),
+    "employer": pl.String(),
+    "work_place": pl.String(),
+    "monthly_income": pl.Float64(),
+    "changed": pl.Boolean(),
+}
+# Digit runs are padded to this width for natural order: "2" before "10", "1-302" before "1-1002".
+_DIGITS = 20
+
+
+@dataclass(frozen=True)
+class Place:
+    """A drill path: township and/or site, then building, household (code), person (ID number).
+
+    `Place()` is the county. Raises ValueError for a path with a gap (a building without a site).
+    """
+
+    township: str | None = None
+    site: str | None = None
+    building: str | None = None
+    household: str | None = None
+    id_number: str | None = None
+
+    def __post_init__(self) -> None:
+        for name, needed in _NEEDS.items():
+            if getattr(self, name) is not None and getattr(self, needed) is None:
+                raise ValueError(f"a {name} needs a {needed}: {self!r}")
+
+    @property
+    def level(self) -> Level:
+        """The deepest level chosen: "county" when nothing is."""
+        last = self._last()
+        return "county" if last is None else ("person" if last == "id_number" else last)
+
+    def parent(self) -> Place:
+        """One level up: the path without its last element (the county stays the county)."""
+        last = self._last()
+        return self if last is None else replace(self, **{last: None})
+
+    def child(self, value: str, by: Literal["site", "township"] = "site") -> Place:
+        """The place one level down named `value` (a key column value of `children`).
+
+        `by` picks the county's children; from a township the children are its sites.
+        """
+        level = self.level
+        if level == "person":
+            raise ValueError("a person has no children")
+        if level == "county":
+            if by not in ("site", "township"):
+                raise ValueError(f"by must be 'site' or 'township', not {by!r}")
+            return replace(self, **{by: value})
+        field = {"township": "site", "site": "building", "building": "household"}.get(
+            level, "id_number"
+        )
+        return replace(self, **{field: value})
+
+    def filter(self) -> pl.Expr:
+        """True for the ledger rows inside the place."""
+        expr = pl.lit(True)
+        for name in _QUERY_KEYS:
+            value = getattr(self, name)
+            if value is not None:
+                expr = expr & (pl.col(name) == value)
+        return expr
+
+    def to_query(self) -> dict[str, str]:
+        """URL query parameters of the path (keys township, site, building, household, person)."""
+        return {
+            key: getattr(self, name)
+            for name, key in _QUERY_KEYS.items()
+            if getattr(self, name) is not None
+        }
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str | Sequence[str] | None]) -> Place:
+        """The place in URL query parameters; a broken path is cut before its gap.
+
+        A repeated key keeps its last value; empty values and unknown keys are ignored.
+        """
+        values: dict[str, str | None] = {}
+        for name, key in _QUERY_KEYS.items():
+            raw = params.get(key)
+            if raw is not None and not isinstance(raw, str):
+                raw = raw[-1] if len(raw) else None
+            value = raw.strip() if raw is not None else ""
+            needed = _NEEDS.get(name)
+            # Once a link in the chain is missing, everything below it goes too.
+            values[name] = value if value and (needed is None or values[needed]) else None
+        return cls(**values)
+
+    def _last(self) -> str | None:
+        chosen = [f.name for f in fields(self) if getattr(self, f.name) is not None]
+        return chosen[-1] if chosen else None
+
+
+def in_place(labour: pl.DataFrame, place: Place) -> pl.DataFrame:
+    """The ledger rows of `place` (every month)."""
+    return labour if place.level == "county" else labour.filter(place.filter())
+
+
+def subsidies_in_place(subsidies: pl.DataFrame, labour: pl.DataFrame, place: Place) -> pl.DataFrame:
+    """The payments of `place`: by the township and site written on them (domain.md), and below
+    site level by payee, the people living in the place in any month."""
+    if place.level == "county":
+        return subsidies
+    if place.building is None:
+        at = pl.lit(True)
+        if place.township is not None:
+            at = at & (pl.col("township") == place.township)
+        if place.site is not None:
+            at = at & (pl.col("site") == place.site)
+        return subsidies.filter(at)
+    people = in_place(labour, place).get_column("id_number").unique().drop_nulls()
+    return subsidies.filter(pl.col("id_number").is_in(people.implode()))
+
+
+def children(
+    labour: pl.DataFrame,
+    place: Place,
+    month: date | None = None,
+    by: Literal["site", "township"] = "site",
+) -> pl.DataFrame:
+    """The children of `place` in `month` (default: the latest), the ones needing attention first.
+
+    County → sites (or townships with `by="township"`), township → its sites, site → buildings:
+    the key column, then the rates columns. Building → households: household, room, head_name,
+    members (people in the ledger that month), then the rates. Household → its members
+    (`MEMBERS_SCHEMA`). Order: lowest employment rate first, groups without labour force last,
+    then most zero-employment households, then the name in natural order. A member's "rate" is
+    0 (unemployed), 1 (employed) or none (not labour force), so members follow the same rule,
+    then go by relation to the head (户主 first).
+    """
+    level = place.level
+    if level == "person":
+        raise ValueError("a person has no children: see person_timeline")
+    if level == "county" and by not in ("site", "township"):
+        raise ValueError(f"by must be 'site' or 'township', not {by!r}")
+    month = month.replace(day=1) if month is not None else latest_month(labour)
+    # The month first: the ledger holds every month, the page needs one.
+    rows = labour.lazy()
+    if month is not None:
+        rows = rows.filter(pl.col("month") == month)
+    if level != "county":
+        rows = rows.filter(place.filter())
+    rows = rows.collect()
+
+    if level == "household":
+        return _members(rows)
+    key = {"county": by, "township": "site", "site": "building", "building": "household"}[level]
+    rates = employment_rates(rows, [key], month)
+    if level != "building":
+        return _by_attention(rates, [natural_order(key), key])
+    households = (
+        rows.group_by("household")
+        .agg(
+            pl.col("room").drop_nulls().first(),
+            pl.col("head_name").drop_nulls().first(),
+            pl.len().cast(pl.Int64).alias("members"),
+        )
+        .join(rates, on="household", how="left", nulls_equal=True)
+        .select(*HOUSEHOLD_COLUMNS, *RATES_SCHEMA)
+    )
+    return _by_attention(households, [natural_order("room"), "room", "household"])
+
+
+def person_timeline(labour: pl.DataFrame, id_number: str) -> pl.DataFrame:
+    """One row per month of `id_number`, oldest first (`TIMELINE_SCHEMA`).
+
+    `changed` is true where the status or employment type differs from the row before (a null
+    counts as a value); the first row has nothing before it and is false.
+    """
+    rows = (
+        labour.lazy()
+        .filter(pl.col("id_number") == id_number)
+        .select(c for c in TIMELINE_SCHEMA if c != "changed")
+        .collect()
+        .sort("month")
+    )
+    differs = pl.col("status").ne_missing(pl.col("status").shift(1)) | pl.col(
+        "employment_type"
+    ).ne_missing(pl.col("employment_type").shift(1))
+    return rows.with_columns(changed=(pl.int_range(pl.len()) > 0) & differs)
+
+
+def natural_order(column: str) -> pl.Expr:
+    """A sort key on `column` that orders digit runs by value: "2栋" < "10栋", "1-302" < "1-1002".
+
+    Equal keys ("02" and "2") need the column itself as a second key.
+    """
+    return (
+        pl.col(column)
+        .str.extract_all(r"[0-9]+|[^0-9]+")
+        .list.eval(
+            pl.when(pl.element().str.contains(r"^[0-9]"))
+            .then(pl.element().str.zfill(_DIGITS))
+            .otherwise(pl.element())
+        )
+        .list.join("")
+        .alias(f"{column}_order")
+    )
+
+
+def _by_attention(frame: pl.DataFrame, names: list[pl.Expr | str]) -> pl.DataFrame:
+    # Null rates (no labour force) have nothing to fix: last, through nulls_last.
+    return frame.sort(
+        ["employment_rate", "zero_employment_households", *names],
+        descending=[False, True, *[False] * len(names)],
+        nulls_last=True,
+    )
+
+
+def _members(rows: pl.DataFrame) -> pl.DataFrame:
+    relation = pl.col("relation").replace_strict(
+        RELATIONS, range(len(RELATIONS)), default=len(RELATIONS), return_dtype=pl.Int64
+    )
+    attention = pl.when(employed_mask()).then(1).when(labour_force_mask()).then(0).otherwise(2)
+    return (
+        rows.with_columns(in_labour_force=labour_force_mask())
+        .sort(attention, relation, "name", "id_number", nulls_last=True)
+        .select(list(MEMBERS_SCHEMA))
+    )

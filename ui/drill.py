@@ -1,0 +1,91 @@
+"""The drill path in the URL, the breadcrumb, and turning a click into the next level."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from analytics.drill import Place
+from ui.format import mask_id
+from ui.strings import t
+
+DRILL_KEYS = ("township", "site", "building", "household", "person")
+
+
+def current_place(labour: pl.DataFrame) -> Place:
+    """The place in the URL; a place the data does not know falls back to the county."""
+    place = Place.from_query(st.query_params.to_dict())
+    if place.level != "county" and labour.filter(place.filter()).is_empty():
+        st.warning(t("place_unknown"))
+        return Place()
+    return place
+
+
+def go(place: Place) -> None:
+    """Show `place`: the path goes into the URL (a link or reload opens the same place)."""
+    for key in DRILL_KEYS:
+        st.query_params.pop(key, None)
+    st.query_params.update(place.to_query())
+    # Fresh keys for the charts and tables of the next level: an old click must not replay.
+    st.session_state["drill_round"] = st.session_state.get("drill_round", 0) + 1
+    st.rerun()
+
+
+def widget_key(name: str) -> str:
+    """A key for a clickable chart or table, new after every move."""
+    return f"drill_{name}_{st.session_state.get('drill_round', 0)}"
+
+
+def place_label(place: Place, labour: pl.DataFrame) -> list[tuple[str, Place]]:
+    """The breadcrumb: (label, place) from the county down to `place`."""
+    crumbs = [(t("county"), Place())]
+    path = Place()
+    for field in ("township", "site", "building", "household", "id_number"):
+        value = getattr(place, field)
+        if value is None:
+            continue
+        path = Place(**{**path.__dict__, field: value})
+        crumbs.append((_label(field, value, labour), path))
+    return crumbs
+
+
+def _label(field: str, value: str, labour: pl.DataFrame) -> str:
+    if field == "building":
+        return t("building_label", building=value)
+    if field == "household":
+        row = labour.filter(pl.col("household") == value).select("room", "head_name").row(0)
+        return t("household_label", room=row[0], head=row[1])
+    if field == "id_number":
+        name = labour.filter(pl.col("id_number") == value).get_column("name")[0]
+        return f"{name}（{mask_id(value)}）"
+    return value
+
+
+def breadcrumb(place: Place, labour: pl.DataFrame) -> None:
+    """County › township › site › building › household › person; each step but the last links."""
+    crumbs = place_label(place, labour)
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        for index, (label, target) in enumerate(crumbs):
+            if index == len(crumbs) - 1:
+                st.markdown(f"**{label}**")
+                break
+            if st.button(
+                label,
+                type="tertiary",
+                key=f"crumb_{index}",
+                icon=":material/arrow_upward:" if index == len(crumbs) - 2 else None,
+            ):
+                go(target)
+            st.markdown("›")
+
+
+def chosen_row(event, frame: pl.DataFrame, column: str) -> str | None:
+    """The `column` value of the row clicked in a dataframe with on_select, if any."""
+    rows = event.selection.rows if event is not None else []
+    return frame.get_column(column)[rows[0]] if rows else None
+
+
+def chosen_bar(event) -> str | None:
+    """The group of the bar clicked in a `charts.rate_bars` chart with on_select, if any."""
+    points = event.selection.points if event is not None else []
+    return points[0]["customdata"][2] if points else None
