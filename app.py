@@ -14,6 +14,11 @@ FAVICON = Path(__file__).parent / "ui" / "assets" / "favicon.png"
 st.set_page_config(page_title="易地扶贫搬迁就业监测", page_icon=str(FAVICON), layout="wide")
 theme.apply()
 
+if theme.presenting():
+    present = st.Page("pages/present.py", title=t("nav_present"), default=True)
+    st.navigation([present], position="hidden").run()
+    st.stop()
+
 with st.sidebar:
     url_bound(
         st.segmented_control,
@@ -25,6 +30,9 @@ with st.sidebar:
         required=True,
         label_visibility="collapsed",
     )
+    if st.button(t("present_start"), icon=":material/present_to_all:", width="stretch"):
+        st.query_params["present"] = "1"
+        st.rerun()
 
 pages = {
     t("section_dashboard"): [

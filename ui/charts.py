@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from ui.format import fmt_count, fmt_month, fmt_rate
 from ui.strings import t
-from ui.theme import BAD, EMPLOYMENT_TYPE_COLOURS, GOOD, PRIMARY, WARN
+from ui.theme import BAD, EMPLOYMENT_TYPE_COLOURS, GOOD, PRIMARY, WARN, chart_template
 
 
 def rate_trend(series: pl.DataFrame) -> go.Figure:
@@ -103,7 +103,7 @@ def rate_bars(
             text=labels,
             textposition="inside",
             insidetextanchor="end",
-            textfont={"color": "white", "size": 16},
+            textfont={"color": "white"},
             customdata=list(zip(labels, counts, keys, strict=True)),
             hovertemplate="%{y}<br>"
             + t("employment_rate")
@@ -114,7 +114,7 @@ def rate_bars(
     )
     present = [v for v in values if v is not None]
     low = min([*present, goal or 100.0], default=0.0)
-    fig.update_xaxes(range=[max(0.0, low - 8), 104], ticksuffix="%")
+    fig.update_xaxes(range=[max(0.0, low - 8), 100.5], ticksuffix="%")
     fig.update_yaxes(type="category")
     if goal is not None:
         fig.add_vline(x=goal, line_dash="dash", line_color="#333", line_width=2)
@@ -127,6 +127,10 @@ def rate_bars(
 
 def show(fig: go.Figure, *, key: str, **kwargs) -> object:
     """Draw `fig` with the app's own template (Streamlit's chart theme would shrink the fonts)."""
+    if template := chart_template():
+        fig.update_layout(template=template)
+        # Bars and lines grow with the projector's text.
+        fig.update_layout(height=max(fig.layout.height or 420, 520))
     return st.plotly_chart(fig, key=key, theme=None, **kwargs)
 
 

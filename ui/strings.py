@@ -53,6 +53,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Employment rate by township (lowest first)",
     },
     "target": {"zh": "目标", "en": "Target"},
+    "nav_present": {"zh": "投影模式", "en": "Projector mode"},
+    "present_start": {"zh": "投影模式", "en": "Projector mode"},
+    "slide_overview": {"zh": "全县就业", "en": "County employment"},
+    "slide_lagging": {"zh": "各安置点就业率（落后的在上）", "en": "Sites, lagging first"},
+    "slide_trend": {"zh": "就业率走势", "en": "Employment trend"},
+    "slide_targets": {"zh": "年度目标", "en": "Annual targets"},
+    "slide_prev": {"zh": "上一页 (P)", "en": "Previous (P)"},
+    "slide_next": {"zh": "下一页 (N)", "en": "Next (N)"},
+    "slide_pause": {"zh": "暂停 (S)", "en": "Pause (S)"},
+    "slide_play": {"zh": "播放 (S)", "en": "Play (S)"},
+    "slide_exit": {"zh": "退出投影", "en": "Leave"},
+    "look_dark": {"zh": "深色", "en": "Dark"},
+    "look_light": {"zh": "浅色", "en": "Light"},
     "public_welfare_posts": {"zh": "公益性岗位", "en": "Public-welfare posts"},
     "subsidy_amount_ytd": {"zh": "本年补贴发放", "en": "Subsidies this year"},
     "place_unknown": {
@@ -81,9 +94,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "actual": {"zh": "完成", "en": "Actual"},
     "progress": {"zh": "完成进度", "en": "Progress"},
     "status_rag": {"zh": "状态", "en": "Status"},
-    "rag_green": {"zh": "🟢 达标", "en": "🟢 on track"},
-    "rag_amber": {"zh": "🟡 接近", "en": "🟡 close"},
-    "rag_red": {"zh": "🔴 落后", "en": "🔴 behind"},
+    "rag_green": {"zh": "达标", "en": "on track"},
+    "rag_amber": {"zh": "接近", "en": "close"},
+    "rag_red": {"zh": "落后", "en": "behind"},
     "name": {"zh": "姓名", "en": "Name"},
     "id_number": {"zh": "身份证号", "en": "ID number"},
     "relation": {"zh": "与户主关系", "en": "Relation"},
@@ -140,7 +153,8 @@ STRINGS: dict[str, dict[str, str]] = {
 
 def lang() -> str:
     """The viewer's language: the `lang` widget's value (bound to the URL), Chinese by default."""
-    value = st.session_state.get("lang")
+    # The URL speaks for pages without the switch (projector mode has no sidebar).
+    value = st.session_state.get("lang") or st.query_params.get("lang")
     return value if value in LANGUAGES else "zh"
 
 

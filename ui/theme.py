@@ -43,14 +43,101 @@ pio.templates["dashboard"] = go.layout.Template(
 )
 pio.templates.default = "plotly_white+dashboard"
 
+# Projector: read from five metres. Chart text ≥ 20 px; the dark look for dim rooms.
+pio.templates["projector"] = go.layout.Template(
+    layout=go.Layout(
+        font={"size": 22},
+        xaxis={"tickfont": {"size": 20}, "title": {"font": {"size": 22}}},
+        yaxis={"tickfont": {"size": 20}, "title": {"font": {"size": 22}}},
+        hoverlabel={"font": {"size": 20}},
+        legend={"font": {"size": 20}},
+    )
+)
+pio.templates["projector_dark"] = go.layout.Template(
+    layout=go.Layout(
+        font={"color": "#f0f3f6"},
+        paper_bgcolor="#0d1117",
+        plot_bgcolor="#0d1117",
+        xaxis={"gridcolor": "#30363d", "linecolor": "#8b949e"},
+        yaxis={"gridcolor": "#30363d", "linecolor": "#8b949e"},
+    )
+)
+
 _CSS = """
 <style>
 [data-testid="stMetricValue"] { font-size: clamp(1.5rem, 2.1vw, 3.2rem); font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+table.board { width: 100%; border-collapse: collapse; font-size: 1.1rem; }
+table.board th { text-align: left; color: #57606a; font-weight: 600; padding: .45rem .6rem;
+    border-bottom: 2px solid #d0d7de; }
+table.board td { padding: .45rem .6rem; border-bottom: 1px solid #eaeef2; }
+table.board .n { text-align: right; font-variant-numeric: tabular-nums; }
+table.board .bar { display: inline-block; width: 60%; height: .7em; background: #eaeef2;
+    border-radius: .35em; vertical-align: middle; margin-right: .6em; }
+table.board .bar div { height: 100%; background: #0b5cad; border-radius: .35em; }
+table.board .rag { color: white; padding: .1em .7em; border-radius: 1em; font-weight: 600; }
+</style>
+"""
+
+# No sidebar, header, toolbar or footer: only the slide. KPI numerals 72 px at 1920×1080.
+_PROJECTOR_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header,
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], footer { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem !important;
+    max-width: 100% !important; }
+p, li, button p, [data-testid="stMarkdownContainer"] p { font-size: 22px; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+    font-size: 72px !important; line-height: 1.1 !important; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 28px !important; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 24px !important; }
+[data-testid="stCaptionContainer"] p { font-size: 20px !important; }
+h1 { font-size: 52px !important; }
+h2, h3 { font-size: 36px !important; }
+table.board { font-size: 30px !important; }
+</style>
+"""
+_DARK_CSS = """
+<style>
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+    background: #0d1117 !important; color: #f0f3f6 !important; }
+.stApp h1, .stApp h2, .stApp h3, [data-testid="stMarkdownContainer"] p,
+[data-testid="stCaptionContainer"] p, [data-testid="stMetricLabel"] p,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { color: #f0f3f6 !important; }
+[data-testid="stMetric"], [data-testid="stVerticalBlockBorderWrapper"] {
+    background: #161b22; border-color: #30363d !important; }
+[data-testid="stMetricDelta"] { background: transparent !important; filter: brightness(1.8); }
+[data-testid="stMetricDelta"] p { color: inherit !important; }
+.stButton button { background: #21262d !important; border-color: #484f58 !important; }
+.stButton button p, .stButton button span { color: #f0f3f6 !important; }
+table.board td, table.board th { color: #f0f3f6 !important; border-color: #30363d !important; }
+table.board .bar { background: #30363d !important; }
 </style>
 """
 
 
+def presenting() -> bool:
+    """Projector mode: `?present=1` in the URL."""
+    return st.query_params.get("present") == "1"
+
+
+def dark() -> bool:
+    """The dark projector look: `?look=dark`."""
+    return st.query_params.get("look") == "dark"
+
+
 def apply() -> None:
-    """Put the shared CSS on the page."""
+    """Put the shared CSS on the page, and the projector's when presenting."""
     st.html(_CSS)
+    if presenting():
+        st.html(_PROJECTOR_CSS)
+        if dark():
+            st.html(_DARK_CSS)
+
+
+def chart_template() -> str | None:
+    """The plotly template for this view: the default, or the projector's."""
+    if not presenting():
+        return None
+    return "plotly_white+dashboard+projector" + ("+projector_dark" if dark() else "")

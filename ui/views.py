@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 import polars as pl
 import streamlit as st
 
 from analytics.drill import Place
+from analytics.targets import RATE_METRICS
 from ui.format import (
     MISSING,
     fmt_count,
@@ -15,6 +18,7 @@ from ui.format import (
     fmt_rate,
 )
 from ui.strings import STRINGS, t
+from ui.theme import BAD, GOOD, WARN
 from ui.widgets import excel_download, kpi, masked
 
 RATE_COLUMNS = ("employment_rate", "household_coverage", "share", "progress")
@@ -92,36 +96,47 @@ def table(frame: pl.DataFrame, *, key: str, clickable: bool = False, height: int
 
 
 def target_board(board: pl.DataFrame, year: int) -> None:
-    """Each target of the year with its actual, % done and a red/amber/green mark."""
+    """Each target of the year with its actual, % done and a red/amber/green mark.
+
+    Drawn as HTML rather than a data grid: it must read from the back of a meeting room, and
+    coloured marks must not depend on an emoji font the county's PCs may lack.
+    """
     if board.is_empty():
         st.info(t("targets_none", year=year))
         return
-    shown = board.select(
-        "metric",
-        "target",
-        "actual",
-        "progress",
-        pl.col("status")
-        .replace_strict(
-            {"green": t("rag_green"), "amber": t("rag_amber"), "red": t("rag_red")},
-            default=MISSING,
+    colours = {"green": GOOD, "amber": WARN, "red": BAD}
+    rows = []
+    for row in board.iter_rows(named=True):
+        value = _target_format(row["metric"])
+        progress = row["progress"]
+        width = 0 if progress is None else min(progress, 1.0) * 100
+        status = row["status"]
+        mark = (
+            f'<span class="rag" style="background:{colours[status]}">{t("rag_" + status)}</span>'
+            if status in colours
+            else MISSING
         )
-        .alias("status_rag"),
+        rows.append(
+            f"<tr><td>{html.escape(row['metric'])}</td><td class='n'>{value(row['target'])}</td>"
+            f"<td class='n'>{value(row['actual'])}</td>"
+            f"<td><div class='bar'><div style='width:{width:.0f}%'></div></div>"
+            f"<span class='pct'>{fmt_rate(progress)}</span></td><td>{mark}</td></tr>"
+        )
+    head = "".join(
+        f"<th>{t(c)}</th>" for c in ("metric", "target", "actual", "progress", "status_rag")
     )
-    st.dataframe(
-        shown,
-        hide_index=True,
-        placeholder=MISSING,
-        column_config={
-            "metric": t("metric"),
-            "target": st.column_config.NumberColumn(t("target"), format="%,.1f"),
-            "actual": st.column_config.NumberColumn(t("actual"), format="%,.1f"),
-            "progress": st.column_config.ProgressColumn(
-                t("progress"), format="percent", min_value=0.0, max_value=1.0
-            ),
-            "status_rag": t("status_rag"),
-        },
+    st.html(
+        f"<table class='board'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _target_format(metric: str):
+    """How a target's numbers read: rates in percent, money in 万元, counts with separators."""
+    if metric in RATE_METRICS:
+        return lambda v: MISSING if v is None else f"{v:.1f}%"
+    if metric == "补贴金额":
+        return fmt_money
+    return lambda v: fmt_count(None if v is None else round(v))
 
 
 def download(sheets: dict[str, pl.DataFrame], place: Place, month, *, key: str) -> None:
