@@ -13,11 +13,10 @@ from analytics.rates import rates_by_month
 from analytics.targets import target_board, target_value
 from ui import charts, views
 from ui.empty import first_run_screen
-from ui.format import fmt_count, fmt_delta_count, fmt_delta_rate, fmt_money, fmt_month, fmt_rate
+from ui.format import fmt_month
 from ui.state import frames
 from ui.strings import t
 from ui.theme import dark
-from ui.widgets import kpi
 
 SLIDES = ("slide_overview", "slide_lagging", "slide_trend", "slide_targets")
 SECONDS_PER_SLIDE = 15
@@ -71,49 +70,6 @@ with st.container(horizontal=True, vertical_alignment="center"):
     st.button(t("slide_exit"), icon=":material/close:", on_click=leave)
 
 
-def overview_slide(head: dict) -> None:
-    top = st.columns(4)
-    kpi(
-        top[0],
-        t("employment_rate"),
-        fmt_rate(head["employment_rate"]),
-        fmt_delta_rate(head["employment_rate_change"]),
-    )
-    kpi(
-        top[1],
-        t("employed"),
-        fmt_count(head["employed"], "unit_persons"),
-        fmt_delta_count(head["employed_change"]),
-    )
-    kpi(
-        top[2],
-        t("household_coverage"),
-        fmt_rate(head["household_coverage"]),
-        fmt_delta_rate(head["household_coverage_change"]),
-    )
-    kpi(
-        top[3],
-        t("zero_employment_households"),
-        fmt_count(head["zero_employment_households"], "unit_households"),
-        fmt_delta_count(head["zero_employment_households_change"]),
-        lower_is_better=True,
-    )
-    bottom = st.columns(4)
-    kpi(
-        bottom[0],
-        t("labour_force"),
-        fmt_count(head["labour_force"], "unit_persons"),
-        fmt_delta_count(head["labour_force_change"]),
-    )
-    kpi(
-        bottom[1],
-        t("public_welfare_posts"),
-        fmt_count(head["public_welfare_posts"], "unit_persons"),
-        fmt_delta_count(head["public_welfare_posts_change"]),
-    )
-    kpi(bottom[2], t("subsidy_amount_ytd"), fmt_money(head["subsidy_amount_ytd"]))
-
-
 @st.fragment(run_every=SECONDS_PER_SLIDE if playing else None)
 def slide() -> None:
     """The current slide; on the timer's beat, the next one."""
@@ -125,7 +81,7 @@ def slide() -> None:
     st.title(f"{t(name)} · {fmt_month(month)}")
     st.caption(f"{st.session_state.present_slide + 1} / {len(SLIDES)}")
     if name == "slide_overview":
-        overview_slide(headline(data.labour, data.subsidies, month).row(0, named=True))
+        views.kpi_row(headline(data.labour, data.subsidies, month).row(0, named=True))
     elif name == "slide_lagging":
         sites = children(data.labour, Place(), month, by="site")
         target = target_value(data.targets, month.year, "就业率")
