@@ -47,6 +47,7 @@ target = target_value(data.targets, month.year, "就业率")
 if level == "person":
     st.subheader(t("timeline_title"))
     timeline = person_timeline(data.labour, place.id_number)
+    charts.show(charts.person_months(timeline), key="timeline_chart")
     views.table(timeline, key="timeline")
     views.download({t("timeline_title"): timeline}, place, month, key="excel")
     st.stop()

@@ -172,3 +172,24 @@ def migrant_donut(split: pl.DataFrame) -> go.Figure:
     )
     fig.update_layout(height=380, showlegend=False)
     return fig
+
+
+def person_months(timeline: pl.DataFrame) -> go.Figure:
+    """One person's months: income bars coloured by employment type; other statuses as labels."""
+    months = [fmt_month(m) for m in timeline.get_column("month")]
+    types = timeline.get_column("employment_type").to_list()
+    statuses = timeline.get_column("status").to_list()
+    incomes = [v or 0 for v in timeline.get_column("monthly_income")]
+    fig = go.Figure(
+        go.Bar(
+            x=months,
+            y=incomes,
+            marker_color=[EMPLOYMENT_TYPE_COLOURS.get(k, "#bbbbbb") for k in types],
+            text=[k if k else s for k, s in zip(types, statuses, strict=True)],
+            textposition="outside",
+            hovertemplate="%{x}<br>%{text}<br>" + t("monthly_income") + " %{y:,}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title_text=t("monthly_income"), tickformat=",", rangemode="tozero")
+    fig.update_layout(height=360, showlegend=False)
+    return fig

@@ -84,9 +84,15 @@ def table(frame: pl.DataFrame, *, key: str, clickable: bool = False, height: int
     """
     shown = masked(frame).with_columns(pl.col(c) * 100 for c in frame.columns if c in RATE_COLUMNS)
     config = {c: t(c) for c in frame.columns if c in STRINGS}
-    for column in frame.columns:
+    for column, dtype in frame.schema.items():
         if column in RATE_COLUMNS:
             config[column] = st.column_config.NumberColumn(t(column), format="%.1f%%")
+        elif dtype == pl.Date():
+            # Reporting months read as months: 2020-08, not a midnight timestamp.
+            config[column] = st.column_config.DateColumn(
+                t(column) if column in STRINGS else column,
+                format="YYYY-MM" if column == "month" else "YYYY-MM-DD",
+            )
     return st.dataframe(
         shown,
         key=key,
