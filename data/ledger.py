@@ -349,49 +349,36 @@ def by_value(series: pl.Series, fn: Callable[[pl.Series], pl.Series]) -> pl.Seri
 _DASHES = r"[\u2010-\u2015\u2212\u30FC\uFE58\uFE63]"  # ‐ ‑ ‒ – — ― − ー ﹘ ﹣
 
 
-def building_names(series: pl.Series) -> pl.Series:
-    """`3`, `3栋`, `3号楼`, `３栋`, `第3栋`, `3.0` -> `3`."""
+def _address_part(suffixes: str, *, dashes: bool = False) -> Callable[[pl.Series], pl.Series]:
+    """A normaliser for one part of an address: no spaces, no 第…, no trailing word, no ".0"."""
 
     def fn(s: pl.Series) -> pl.Series:
+        s = s.str.replace_all(r"\s+", "")
+        if dashes:
+            s = s.str.replace_all(_DASHES, "-")
         return (
-            s.str.replace_all(r"\s+", "")
-            .str.replace(r"^第", "")
-            .str.replace(r"(号楼|号栋|栋|幢|号|楼|座)$", "")
+            s.str.replace(r"^第", "")
+            .str.replace(f"({suffixes})$", "")
             .str.replace(r"^(\d+)\.0+$", "$1")
             .replace("", None)
         )
 
-    return by_value(series, fn)
+    return fn
+
+
+def building_names(series: pl.Series) -> pl.Series:
+    """`3`, `3栋`, `3号楼`, `３栋`, `第3栋`, `3.0` -> `3`."""
+    return by_value(series, _address_part("号楼|号栋|栋|幢|号|楼|座"))
 
 
 def room_names(series: pl.Series) -> pl.Series:
     """`１－３０２`, `1—302`, `302室`, `302.0` -> `1-302`, `302`."""
-
-    def fn(s: pl.Series) -> pl.Series:
-        return (
-            s.str.replace_all(r"\s+", "")
-            .str.replace_all(_DASHES, "-")
-            .str.replace(r"(室|号|号房)$", "")
-            .str.replace(r"^(\d+)\.0+$", "$1")
-            .replace("", None)
-        )
-
-    return by_value(series, fn)
+    return by_value(series, _address_part("室|号|号房", dashes=True))
 
 
 def unit_names(series: pl.Series) -> pl.Series:
     """`1单元`, `1.0` -> `1`."""
-
-    def fn(s: pl.Series) -> pl.Series:
-        return (
-            s.str.replace_all(r"\s+", "")
-            .str.replace(r"^第", "")
-            .str.replace(r"单元$", "")
-            .str.replace(r"^(\d+)\.0+$", "$1")
-            .replace("", None)
-        )
-
-    return by_value(series, fn)
+    return by_value(series, _address_part("单元"))
 
 
 def compact(series: pl.Series) -> pl.Series:
