@@ -19,6 +19,20 @@ if theme.presenting():
     st.navigation([present], position="hidden").run()
     st.stop()
 
+pages = {
+    t("section_dashboard"): [
+        st.Page(
+            "pages/overview.py", title=t("nav_overview"), icon=":material/monitoring:", default=True
+        ),
+    ],
+    t("section_data"): [
+        st.Page("pages/imports.py", title=t("nav_imports"), icon=":material/history:"),
+    ],
+}
+# Navigation first, then the sidebar's widgets: a widget drawn before st.navigation loses the
+# first click of a new session (its state is reset by the first page transition).
+page = st.navigation(pages)
+
 with st.sidebar:
     url_bound(
         st.segmented_control,
@@ -34,14 +48,4 @@ with st.sidebar:
         st.query_params["present"] = "1"
         st.rerun()
 
-pages = {
-    t("section_dashboard"): [
-        st.Page(
-            "pages/overview.py", title=t("nav_overview"), icon=":material/monitoring:", default=True
-        ),
-    ],
-    t("section_data"): [
-        st.Page("pages/imports.py", title=t("nav_imports"), icon=":material/history:"),
-    ],
-}
-st.navigation(pages).run()
+page.run()

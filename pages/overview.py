@@ -115,8 +115,10 @@ else:
     kids = children(data.labour, place, month)
     st.subheader(t(f"children_{level}"))
     if level != "building":
+        # A building is a bare number ("3"): the bar says "3栋", as the breadcrumb does.
+        label = "building_label" if key == "building" else None
         event = charts.show(
-            charts.rate_bars(kids, key, target),
+            charts.rate_bars(kids, key, target, label=label),
             key=widget_key("bars"),
             on_select="rerun",
             selection_mode="points",

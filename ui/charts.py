@@ -72,12 +72,13 @@ def rate_bars(
 ) -> go.Figure:
     """Horizontal bars of the employment rate per group, lowest at the top, with the target line.
 
+    `rates` comes in attention order (`analytics.drill.children`), drawn top to bottom.
     Bars are green at or above the target, amber within 2 points below it, red further below.
     Groups without labour force show no bar ("—" in the hover), never a false 0. `label` is a
     UI string with a `{%s}` placeholder for the group's name (e.g. "3栋"); the group's own value
     rides along in each bar's customdata, for clicks.
     """
-    data = rates.sort("employment_rate", descending=True, nulls_last=False)
+    data = rates.reverse()  # plotly draws the first category at the bottom
     keys = data.get_column(group).to_list()
     names = [t(label, **{group: k}) if label else k for k in keys]
     values = [None if r is None else r * 100 for r in data.get_column("employment_rate")]

@@ -28,16 +28,21 @@ def url_bound(
     """`widget` (selectbox, segmented_control, …) whose value lives in the URL as `?key=option`.
 
     Streamlit's own `bind="query-params"` writes the *formatted* label into the URL, which would
-    make a link depend on the viewer's language; this keeps the option itself there.
+    make a link depend on the viewer's language; this keeps the option itself there. The URL's
+    value goes in as the widget's default: seeding `st.session_state` instead loses the value on
+    the next rerun of a widget drawn before `st.navigation`.
     """
-    if key not in st.session_state:
-        wanted = st.query_params.get(key)
-        st.session_state[key] = wanted if wanted in options else default
-    value = widget(label, options, key=key, **kwargs)
-    if value == default:
-        st.query_params.pop(key, None)
+    wanted = st.query_params.get(key)
+    initial = wanted if wanted in options else default
+    if widget in (st.selectbox, st.radio):
+        kwargs["index"] = list(options).index(initial)
     else:
-        st.query_params[key] = value
+        kwargs["default"] = initial
+    value = widget(label, options, key=key, **kwargs)
+    if value is None or value == default:
+        st.query_params.pop(key, None)
+        return default if value is None else value
+    st.query_params[key] = value
     return value
 
 

@@ -26,12 +26,21 @@ def test_headline_rate_is_on_screen(page, app_url: str, demo_store_url: str) -> 
     assert page.outside_requests == [], page.outside_requests
 
 
-def test_english_switch_keeps_the_number(page, app_url: str, demo_store_url: str) -> None:
+def test_language_switch_keeps_the_number_and_the_url(
+    page, app_url: str, demo_store_url: str
+) -> None:
     labour = load_frames(get_engine(demo_store_url)).labour
     month = latest_month(labour)
-    rate = employment_rates(labour, by=[], month=month)["employment_rate"][0]
+    rate = f"{employment_rates(labour, by=[], month=month)['employment_rate'][0] * 100:.1f}%"
 
     page.goto(f"{app_url}/?lang=en")
     metric = page.get_by_test_id("stMetric").filter(has_text="Employment rate").first
-    expect(metric).to_contain_text(f"{rate * 100:.1f}%", timeout=30_000)
+    expect(metric).to_contain_text(rate, timeout=30_000)
     expect(page.get_by_text("就业总览")).to_have_count(0)
+
+    page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
+    expect(page.get_by_test_id("stMetric").filter(has_text="就业率").first).to_contain_text(rate)
+    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Employment rate").first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"lang=en"))
+    assert "lang=None" not in page.url
