@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from ui.shell import enter
 from ui.state import frames
 from ui.strings import t
+
+enter()
 
 st.title(t("imports_title"))
 batches = frames().batches

@@ -14,9 +14,12 @@ from ui import charts, views
 from ui.drill import breadcrumb, chosen_bar, chosen_row, current_place, go, widget_key
 from ui.empty import first_run_screen
 from ui.format import fmt_month
+from ui.shell import enter
 from ui.state import current_version, frames
 from ui.strings import t
 from ui.widgets import month_picker
+
+enter()
 
 data = frames()
 if data.labour.is_empty():

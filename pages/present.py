@@ -14,9 +14,12 @@ from analytics.targets import target_board, target_value
 from ui import charts, views
 from ui.empty import first_run_screen
 from ui.format import fmt_month
+from ui.shell import enter
 from ui.state import frames
 from ui.strings import t
 from ui.theme import dark
+
+enter()
 
 SLIDES = ("slide_overview", "slide_lagging", "slide_trend", "slide_targets")
 SECONDS_PER_SLIDE = 15
