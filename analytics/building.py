@@ -1,0 +1,162 @@
+"""One building in one month, as its employment captain (就业楼长) goes through it room by room.
+
+Pure functions of frames: `roster` (every building with its captain), `search` (buildings found
+by room, person or captain), `members_by_room` (every member of every household, room by room,
+each household flagged when it is a zero-employment household) and `unemployed` (the building's
+unemployed labour with their wish and training need). Pass the labour ledger already cut to the
+building (`drill.in_place`) to the last two.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from analytics.domain import RELATIONS, STATUS_UNEMPLOYED
+from analytics.drill import natural_order
+from analytics.rates import employed_mask, labour_force_mask
+from data.frames import BUILDING_SCHEMA
+
+ROSTER_SCHEMA = BUILDING_SCHEMA
+
+# How a search hit was found.
+BY_ROOM, BY_NAME, BY_CAPTAIN = "room", "name", "captain"
+HIT_SCHEMA: dict[str, pl.DataType] = {
+    "site": pl.String(),
+    "building": pl.String(),
+    "found_by": pl.String(),
+    "text": pl.String(),  # the room, person or captain that matched
+}
+
+# What a row of `changes.changes` tells the meeting: who, and what they did before and do now.
+CHANGE_DETAILS = (
+    "change",
+    "room",
+    "name",
+    "status_before",
+    "employment_type_before",
+    "status_after",
+    "employment_type_after",
+)
+
+MEMBER_ROWS_SCHEMA: dict[str, pl.DataType] = {
+    "household": pl.String(),
+    "room": pl.String(),
+    "head_name": pl.String(),
+    "zero_employment": pl.Boolean(),
+    "name": pl.String(),
+    "id_number": pl.String(),
+    "relation": pl.String(),
+    "capacity": pl.String(),
+    "status": pl.String(),
+    "employment_type": pl.String(),
+    "employer": pl.String(),
+    "monthly_income": pl.Float64(),
+}
+
+UNEMPLOYED_SCHEMA: dict[str, pl.DataType] = {
+    "room": pl.String(),
+    "name": pl.String(),
+    "id_number": pl.String(),
+    "gender": pl.String(),
+    "age": pl.Int64(),
+    "education": pl.String(),
+    "capacity": pl.String(),
+    "wish": pl.String(),
+    "training_need": pl.String(),
+    "two_after": pl.Boolean(),
+    "three_no": pl.Boolean(),
+    "phone": pl.String(),
+}
+
+
+def roster(buildings: pl.DataFrame, labour: pl.DataFrame) -> pl.DataFrame:
+    """Every building of the captains' list or the ledger, with its captain (`ROSTER_SCHEMA`).
+
+    A building only in the ledger has no captain (nulls). Order: site, then building in natural
+    order ("2" before "10").
+    """
+    in_ledger = labour.select("site", "building").unique().drop_nulls()
+    return (
+        buildings.join(in_ledger, on=["site", "building"], how="full", coalesce=True)
+        .select(list(ROSTER_SCHEMA))
+        .sort("site", natural_order("building"), "building")
+    )
+
+
+def search(
+    buildings: pl.DataFrame, labour: pl.DataFrame, text: str, limit: int = 12
+) -> pl.DataFrame:
+    """Buildings found by `text` in a room number, a person's name or a captain's name.
+
+    A person is found where they lived in their latest month in the ledger. Substring match;
+    rooms first, then people, then captains, at most `limit` hits
+    (`HIT_SCHEMA`). Blank text finds nothing.
+    """
+    text = text.strip()
+    if not text:
+        return pl.DataFrame(schema=HIT_SCHEMA)
+    latest = labour.sort("month").unique("id_number", keep="last")
+
+    def found(frame: pl.DataFrame, column: str, by: str) -> pl.DataFrame:
+        return (
+            frame.filter(pl.col(column).str.contains(text, literal=True))
+            .select("site", "building", pl.lit(by).alias("found_by"), pl.col(column).alias("text"))
+            .unique()
+            .sort("site", natural_order("building"), natural_order("text"), "text")
+        )
+
+    hits = pl.concat(
+        [
+            found(latest, "room", BY_ROOM),
+            found(latest, "name", BY_NAME),
+            found(buildings, "captain", BY_CAPTAIN),
+        ]
+    )
+    return hits.select(list(HIT_SCHEMA)).head(limit).cast(HIT_SCHEMA)
+
+
+def members_by_room(labour: pl.DataFrame, month: date) -> pl.DataFrame:
+    """Every member in `month`, household by household in natural room order (`MEMBER_ROWS_SCHEMA`).
+
+    Inside a household: 户主 first, then by relation and name. `zero_employment` is true for every
+    member of a household with labour force and nobody employed (domain.md).
+    """
+    relation = pl.col("relation").replace_strict(
+        RELATIONS, range(len(RELATIONS)), default=len(RELATIONS), return_dtype=pl.Int64
+    )
+    zero = labour_force_mask().any().over("household") & ~employed_mask().any().over("household")
+    return (
+        labour.filter(pl.col("month") == month.replace(day=1))
+        .with_columns(zero_employment=zero)
+        .sort(natural_order("room"), "room", "household", relation, "name", nulls_last=True)
+        .select(list(MEMBER_ROWS_SCHEMA))
+    )
+
+
+def zero_employment(members: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `members_by_room` that belong to zero-employment households."""
+    return members.filter(pl.col("zero_employment"))
+
+
+def unemployed(labour: pl.DataFrame, month: date) -> pl.DataFrame:
+    """Unemployed labour-force members in `month`, room by room (`UNEMPLOYED_SCHEMA`).
+
+    `age` is in whole years on the month's first day.
+    """
+    month = month.replace(day=1)
+    birthday_ahead = (pl.col("birth_date").dt.month() > month.month) | (
+        (pl.col("birth_date").dt.month() == month.month) & (pl.col("birth_date").dt.day() > 1)
+    )
+    age = month.year - pl.col("birth_date").dt.year() - birthday_ahead.cast(pl.Int32)
+    return (
+        labour.filter(
+            (pl.col("month") == month)
+            & labour_force_mask()
+            & (pl.col("status") == STATUS_UNEMPLOYED)
+        )
+        .with_columns(age=age.cast(pl.Int64))
+        .sort(natural_order("room"), "room", "name", "id_number", nulls_last=True)
+        .select(list(UNEMPLOYED_SCHEMA))
+    )
