@@ -6,6 +6,7 @@ force: its rates are then null ("—" on screen), never 0 % and never a division
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from datetime import date
 
@@ -47,6 +48,11 @@ def previous_month(month: date) -> date:
     if month.month == 1:
         return date(month.year - 1, 12, 1)
     return date(month.year, month.month - 1, 1)
+
+
+def month_end(month: date) -> date:
+    """The last day of `month`'s calendar month."""
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def employment_rates(

@@ -17,6 +17,8 @@ from analytics.building import (
 from analytics.changes import CHANGES, changes
 from analytics.drill import Place, in_place, subsidies_in_place
 from analytics.kpis import headline
+from analytics.matching import job_seekers, match_postings
+from analytics.rates import month_end
 from ui import views
 from ui.empty import first_run_screen
 from ui.format import MISSING, fmt_month
@@ -26,6 +28,19 @@ from ui.strings import t
 from ui.widgets import masked, month_picker, url_bound
 
 enter()
+
+# For each unemployed member the best open postings, with why they were chosen.
+MATCH_COLUMNS = (
+    "room",
+    "name",
+    "wish",
+    "training_need",
+    "rank",
+    "employer",
+    "title",
+    "work_place",
+    "reason",
+)
 
 
 def choose(site: str, building: str) -> None:
@@ -136,12 +151,21 @@ if idle.is_empty():
 else:
     views.table(idle, key="building_unemployed")
 
+st.subheader(t("bld_matches_title"))
+matches = match_postings(job_seekers(labour, month), data.postings, as_of=month_end(month))
+if matches.is_empty():
+    st.caption(t("bld_matches_none"))
+else:
+    st.caption(t("bld_matches_hint"))
+    views.table(matches.select(MATCH_COLUMNS), key="building_matches")
+
 views.download(
     {
         t("bld_sheet_zero"): zero.drop("household", "zero_employment"),
         t("bld_sheet_members"): members.drop("household"),
         t("bld_sheet_changes"): moved.drop("household"),
         t("bld_sheet_unemployed"): idle,
+        t("bld_matches_title"): matches.select(MATCH_COLUMNS),
     },
     place,
     month,

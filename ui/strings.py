@@ -218,6 +218,23 @@ STRINGS: dict[str, dict[str, str]] = {
     "two_after": {"zh": "两后生", "en": "Two-after youth"},
     "three_no": {"zh": "三无人员", "en": "Three-no group"},
     "phone": {"zh": "联系电话", "en": "Phone"},
+    "bld_matches_title": {
+        "zh": "因人荐岗：为未就业成员推荐的岗位",
+        "en": "Job suggestions for the unemployed",
+    },
+    "bld_matches_hint": {
+        "zh": "每人最多 3 个近 90 天内发布、仍有空缺的岗位，"
+        "按就业意愿、技能与月薪排序，并写明推荐理由。",
+        "en": "Up to 3 postings per person, posted in the last 90 days with vacancies, ranked by "
+        "wish, skills and wage, each with its reason.",
+    },
+    "bld_matches_none": {
+        "zh": "本月没有未就业成员，或近 90 天没有在招岗位。",
+        "en": "No unemployed members this month, or no open postings in the last 90 days.",
+    },
+    "rank": {"zh": "推荐顺序", "en": "Rank"},
+    "title": {"zh": "岗位名称", "en": "Job title"},
+    "reason": {"zh": "推荐理由", "en": "Why"},
 }
 
 

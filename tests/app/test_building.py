@@ -14,7 +14,8 @@ import pytest
 from analytics.building import members_by_room, unemployed, zero_employment
 from analytics.drill import Place, children, in_place, subsidies_in_place
 from analytics.kpis import headline
-from analytics.rates import latest_month
+from analytics.matching import job_seekers, match_postings
+from analytics.rates import latest_month, month_end
 from data.frames import Frames, load_frames
 from data.store import get_engine
 from ui.format import fmt_count, fmt_rate
@@ -68,13 +69,23 @@ def test_building_shows_its_kpis_and_zero_employment_households_first(
     members = members_by_room(labour, month)
     zero = zero_employment(members)
     # Read-only tables carry no key: they come in page order, the pinned zero-employment first.
-    shown_zero, shown_members, *_, shown_idle = (d.value for d in at.dataframe)
+    tables = [d.value for d in at.dataframe]
+    shown_zero, shown_members = tables[:2]
+    shown_idle = next(x for x in tables if "wish" in x.columns and "reason" not in x.columns)
     assert shown_zero["name"].tolist() == zero.get_column("name").to_list()
     assert shown_zero["room"].nunique() == head["zero_employment_households"]
     assert shown_members["name"].tolist() == members.get_column("name").to_list()
     idle = unemployed(labour, month)
     assert shown_idle["name"].tolist() == idle.get_column("name").to_list()
     assert {"wish", "training_need"} <= set(shown_idle.columns)
+    expected = match_postings(job_seekers(labour, month), data.postings, as_of=month_end(month))
+    shown_matches = next((x for x in tables if "reason" in x.columns), None)
+    if expected.is_empty():
+        assert shown_matches is None
+    else:
+        assert shown_matches["title"].tolist() == expected.get_column("title").to_list()
+        assert set(shown_matches["name"]) <= set(idle.get_column("name"))
+        assert shown_matches["reason"].str.len().min() > 0
     assert zh("bld_changes_title") in [s.value for s in at.subheader]
     assert not any(zh("bld_no_previous", previous="") in i.value for i in at.info)
 

@@ -14,6 +14,7 @@ from analytics.rates import (
     employment_rates,
     labour_force_mask,
     latest_month,
+    month_end,
     previous_month,
     rates_by_month,
 )
@@ -262,3 +263,16 @@ def test_latest_month(rows: list[dict], expected: date | None) -> None:
 )
 def test_previous_month(month: date, expected: date) -> None:
     assert previous_month(month) == expected
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [
+        (date(2020, 2, 1), date(2020, 2, 29)),
+        (date(2019, 2, 14), date(2019, 2, 28)),
+        (date(2020, 12, 1), date(2020, 12, 31)),
+        (date(2020, 4, 30), date(2020, 4, 30)),
+    ],
+)
+def test_month_end(month: date, expected: date) -> None:
+    assert month_end(month) == expected
