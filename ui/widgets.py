@@ -29,15 +29,17 @@ def url_bound(
 
     Streamlit's own `bind="query-params"` writes the *formatted* label into the URL, which would
     make a link depend on the viewer's language; this keeps the option itself there. The URL's
-    value goes in as the widget's default: seeding `st.session_state` instead loses the value on
-    the next rerun of a widget drawn before `st.navigation`.
+    value goes in as the widget's default on its first render.
     """
     wanted = st.query_params.get(key)
     initial = wanted if wanted in options else default
-    if widget in (st.selectbox, st.radio):
-        kwargs["index"] = list(options).index(initial)
-    else:
-        kwargs["default"] = initial
+    # Only on the first render: afterwards the widget's own state (or a callback's) governs, and
+    # a default beside a value set through st.session_state draws a warning.
+    if key not in st.session_state:
+        if widget in (st.selectbox, st.radio):
+            kwargs["index"] = list(options).index(initial)
+        else:
+            kwargs["default"] = initial
     value = widget(label, options, key=key, **kwargs)
     if value is None or value == default:
         st.query_params.pop(key, None)
