@@ -140,7 +140,7 @@ if head["labour_force_previous"] is None:
     st.info(t("bld_no_previous", previous=fmt_month(head["previous_month"])))
 else:
     counts = (f"{n} **{moved.filter(pl.col('change') == n).height}**" for n in named.values())
-    st.markdown(" · ".join(counts))
+    views.inline(counts)
     if not moved.is_empty():
         views.table(moved.select(CHANGE_DETAILS), key="building_changes")
 

@@ -77,6 +77,11 @@ def kpi_row(head: dict) -> None:
     kpi(bottom[2], t("subsidy_amount_ytd"), fmt_money(head["subsidy_amount_ytd"]))
 
 
+def inline(parts) -> None:
+    """Short facts on one line: "新就业 2 · 失业 1"."""
+    st.markdown(" · ".join(parts))
+
+
 def table(frame: pl.DataFrame, *, key: str, clickable: bool = False, height: int | str = "auto"):
     """A table with localised headers, rates in percent, ID numbers masked and "—" for gaps.
 
