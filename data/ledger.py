@@ -648,7 +648,9 @@ def sheet_from_grid(
 
 
 def _unreadable(path: Path, exc: Exception | str) -> LedgerIssue:
-    detail = exc if isinstance(exc, str) else f"{exc.__class__.__name__}: {exc}"
+    # A reader's own message can run to a traceback-like page: its first line says enough.
+    text = exc if isinstance(exc, str) else f"{exc.__class__.__name__}: {exc}"
+    detail = text.strip().splitlines()[0] if text.strip() else text
     return LedgerIssue(
         path.name,
         None,

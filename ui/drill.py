@@ -36,17 +36,17 @@ def widget_key(name: str) -> str:
     return f"drill_{name}_{st.session_state.get('drill_round', 0)}"
 
 
-def place_label(place: Place, labour: pl.DataFrame) -> list[tuple[str, Place]]:
+def crumbs(place: Place, labour: pl.DataFrame) -> list[tuple[str, Place]]:
     """The breadcrumb: (label, place) from the county down to `place`."""
-    crumbs = [(t("county"), Place())]
+    trail = [(t("county"), Place())]
     path = Place()
     for field in ("township", "site", "building", "household", "id_number"):
         value = getattr(place, field)
         if value is None:
             continue
         path = Place(**{**path.__dict__, field: value})
-        crumbs.append((_label(field, value, labour), path))
-    return crumbs
+        trail.append((_label(field, value, labour), path))
+    return trail
 
 
 def _label(field: str, value: str, labour: pl.DataFrame) -> str:
@@ -63,17 +63,17 @@ def _label(field: str, value: str, labour: pl.DataFrame) -> str:
 
 def breadcrumb(place: Place, labour: pl.DataFrame) -> None:
     """County › township › site › building › household › person; each step but the last links."""
-    crumbs = place_label(place, labour)
+    path = crumbs(place, labour)
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        for index, (label, target) in enumerate(crumbs):
-            if index == len(crumbs) - 1:
+        for index, (label, target) in enumerate(path):
+            if index == len(path) - 1:
                 st.markdown(f"**{label}**")
                 break
             if st.button(
                 label,
                 type="tertiary",
                 key=f"crumb_{index}",
-                icon=":material/arrow_upward:" if index == len(crumbs) - 2 else None,
+                icon=":material/arrow_upward:" if index == len(path) - 2 else None,
             ):
                 go(target)
             st.markdown("›")

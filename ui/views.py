@@ -19,9 +19,8 @@ from ui.format import (
 )
 from ui.strings import STRINGS, t
 from ui.theme import BAD, GOOD, WARN
-from ui.widgets import excel_download, kpi, masked
+from ui.widgets import RATE_COLUMNS, excel_download, kpi, masked
 
-RATE_COLUMNS = ("employment_rate", "household_coverage", "share", "progress")
 # Keys the page needs for clicks but a reader does not: the room and head name say the same.
 HIDDEN_COLUMNS = ("household", "in_labour_force")
 

@@ -13,7 +13,8 @@ import streamlit as st
 from ui.format import UNCHANGED, fmt_month, mask_id, mask_phone
 from ui.strings import STRINGS, t
 
-RATE_COLUMNS = ("employment_rate", "household_coverage")
+# Fractions shown as percent, on screen and in Excel alike.
+RATE_COLUMNS = ("employment_rate", "household_coverage", "share", "progress")
 
 
 def url_bound(
