@@ -9,13 +9,17 @@ building (`drill.in_place`) to the last two.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
+from analytics.changes import changes
 from analytics.domain import RELATIONS, STATUS_UNEMPLOYED
-from analytics.drill import natural_order
-from analytics.rates import employed_mask, labour_force_mask
+from analytics.drill import Place, in_place, natural_order, subsidies_in_place
+from analytics.kpis import headline
+from analytics.matching import job_seekers, match_postings, suitable_people
+from analytics.rates import employed_mask, labour_force_mask, month_end
 from data.frames import BUILDING_SCHEMA
 
 ROSTER_SCHEMA = BUILDING_SCHEMA
@@ -69,6 +73,102 @@ UNEMPLOYED_SCHEMA: dict[str, pl.DataType] = {
     "three_no": pl.Boolean(),
     "phone": pl.String(),
 }
+
+
+HOUSEHOLD_ROWS_SCHEMA: dict[str, pl.DataType] = {
+    "household": pl.String(),
+    "room": pl.String(),
+    "head_name": pl.String(),
+    "members": pl.UInt32(),
+    "labour_force": pl.UInt32(),
+    "employed": pl.UInt32(),
+    "zero_employment": pl.Boolean(),
+}
+
+# For each unemployed member the best open postings, with why they were chosen.
+MATCH_COLUMNS = (
+    "room",
+    "name",
+    "wish",
+    "training_need",
+    "rank",
+    "employer",
+    "title",
+    "work_place",
+    "reason",
+)
+# For each open posting, the members it suits.
+SUITABLE_COLUMNS = ("employer", "title", "work_place", "room", "name", "wish", "rank", "reason")
+NOTE_COLUMNS = ("noted_on", "room", "head_name", "author", "text", "next_step")
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the captains' meeting goes through for one building and month.
+
+    The page draws it and the meeting pack prints it, so both always show the same numbers.
+    """
+
+    place: Place
+    month: date
+    captain: dict[str, str | None]  # captain, department, captain_phone (None when unknown)
+    head: dict[str, object]  # a row of `kpis.headline`
+    members: pl.DataFrame  # `members_by_room`
+    households: pl.DataFrame  # `households_by_room`
+    zero: pl.DataFrame  # members of zero-employment households
+    changes: pl.DataFrame  # `changes.changes` of the building
+    unemployed: pl.DataFrame  # `unemployed`
+    matches: pl.DataFrame  # `matching.match_postings`
+    suitable: pl.DataFrame  # `matching.suitable_people`
+    notes: pl.DataFrame  # the building's follow-up notes up to the month's end, newest first
+
+    @property
+    def has_previous(self) -> bool:
+        """The ledger holds the month before: changes can be told."""
+        return self.head["labour_force_previous"] is not None
+
+
+def review(
+    *,
+    labour: pl.DataFrame,
+    subsidies: pl.DataFrame,
+    postings: pl.DataFrame,
+    buildings: pl.DataFrame,
+    notes: pl.DataFrame,
+    place: Place,
+    month: date,
+) -> Review:
+    """The review of building `place` (site and building set) in `month`, from whole frames."""
+    month = month.replace(day=1)
+    here = in_place(labour, place)
+    members = members_by_room(here, month)
+    captain = buildings.filter(
+        (pl.col("site") == place.site) & (pl.col("building") == place.building)
+    )
+    who = {c: None for c in ("captain", "department", "captain_phone")}
+    if captain.height:
+        who = captain.select(list(who)).row(0, named=True)
+    matches = match_postings(job_seekers(here, month), postings, as_of=month_end(month))
+    return Review(
+        place=place,
+        month=month,
+        captain=who,
+        head=headline(here, subsidies_in_place(subsidies, labour, place), month).row(
+            0, named=True
+        ),
+        members=members,
+        households=households_by_room(members),
+        zero=zero_employment(members),
+        changes=changes(here, month),
+        unemployed=unemployed(here, month),
+        matches=matches,
+        suitable=suitable_people(matches),
+        notes=notes.filter(
+            (pl.col("site") == place.site)
+            & (pl.col("building") == place.building)
+            & (pl.col("noted_on") <= month_end(month))
+        ).sort("noted_on", "batch_id", descending=True),
+    )
 
 
 def roster(buildings: pl.DataFrame, labour: pl.DataFrame) -> pl.DataFrame:
@@ -132,6 +232,23 @@ def members_by_room(labour: pl.DataFrame, month: date) -> pl.DataFrame:
         .with_columns(zero_employment=zero)
         .sort(natural_order("room"), "room", "household", relation, "name", nulls_last=True)
         .select(list(MEMBER_ROWS_SCHEMA))
+    )
+
+
+def households_by_room(members: pl.DataFrame) -> pl.DataFrame:
+    """One row per household of `members_by_room`, in its room order (`HOUSEHOLD_ROWS_SCHEMA`):
+    how many members, in the labour force and employed."""
+    return (
+        members.group_by("household", maintain_order=True)
+        .agg(
+            pl.col("room").first(),
+            pl.col("head_name").first(),
+            pl.len().alias("members"),
+            labour_force_mask().sum().alias("labour_force"),
+            employed_mask().sum().alias("employed"),
+            pl.col("zero_employment").first(),
+        )
+        .cast(HOUSEHOLD_ROWS_SCHEMA)
     )
 
 

@@ -128,6 +128,46 @@ BATCH_SCHEMA: dict[str, pl.DataType] = {
     "note": pl.String(),
 }
 
+# 跟进记录: one row per note, with its household's place.
+NOTE_SCHEMA: dict[str, pl.DataType] = {
+    "noted_on": pl.Date(),
+    "township": pl.String(),
+    "site": pl.String(),
+    "building": pl.String(),
+    "room": pl.String(),
+    "household": pl.String(),
+    "head_name": pl.String(),
+    "author": pl.String(),
+    "text": pl.String(),
+    "next_step": pl.String(),
+    "recorded_at": pl.Datetime("us", "UTC"),
+    "user": pl.String(),
+    "batch_id": pl.Int64(),
+}
+
+# Hand edits of labour records (状态更新), one row per changed field: who, when, old → new.
+EDIT_SCHEMA: dict[str, pl.DataType] = {
+    "edited_at": pl.Datetime("us", "UTC"),
+    "user": pl.String(),
+    "month": pl.Date(),
+    "township": pl.String(),
+    "site": pl.String(),
+    "building": pl.String(),
+    "room": pl.String(),
+    "id_number": pl.String(),
+    "name": pl.String(),
+    "field": pl.String(),
+    "old_value": pl.String(),
+    "new_value": pl.String(),
+    "batch_id": pl.Int64(),
+}
+
+_HOUSEHOLD_PLACE = """
+        JOIN household h ON h.id = {household}
+        JOIN site s ON s.id = h.site_id
+        JOIN building b ON b.id = h.building_id
+        JOIN township t ON t.id = h.township_id"""
+
 _QUERIES = {
     "subsidies": """
         SELECT sp.paid_on, sp.kind, sp.name, sp.id_number, sp.employer,
@@ -150,6 +190,22 @@ _QUERIES = {
         SELECT s.name AS site, b.name AS building, b.captain, b.department, b.captain_phone
         FROM building b JOIN site s ON s.id = b.site_id""",
     "townships": "SELECT name AS township, boundary FROM township",
+    "notes": """
+        SELECT n.noted_on, t.name AS township, s.name AS site, b.name AS building, h.room,
+               h.code AS household, h.head_name, n.author, n.text, n.next_step,
+               ib.created_at AS recorded_at, ib."user", n.batch_id
+        FROM follow_up_note n
+        JOIN import_batch ib ON ib.id = n.batch_id"""
+    + _HOUSEHOLD_PLACE.format(household="n.household_id"),
+    "edits": """
+        SELECT ib.created_at AS edited_at, ib."user", e.month, t.name AS township,
+               s.name AS site, b.name AS building, h.room, p.id_number, p.name, e.field,
+               e.old_value, e.new_value, e.batch_id
+        FROM labour_edit e
+        JOIN import_batch ib ON ib.id = e.batch_id
+        JOIN person p ON p.id = e.person_id
+        JOIN labour_record r ON r.person_id = e.person_id AND r.month = e.month"""
+    + _HOUSEHOLD_PLACE.format(household="r.household_id"),
     "batches": """
         SELECT id, created_at, "user", source, files, formats, months, rows_read, rows_imported,
                rows_replaced, rows_rejected, note
@@ -165,6 +221,8 @@ _SCHEMAS = {
     "sites": SITE_SCHEMA,
     "buildings": BUILDING_SCHEMA,
     "townships": TOWNSHIP_SCHEMA,
+    "notes": NOTE_SCHEMA,
+    "edits": EDIT_SCHEMA,
     "batches": BATCH_SCHEMA,
 }
 
@@ -178,6 +236,8 @@ _ORDER = {
     "sites": ["site"],
     "buildings": ["site", "building"],
     "townships": ["township"],
+    "notes": ["noted_on", "batch_id"],
+    "edits": ["batch_id", "id_number", "field"],
     "batches": ["id"],
 }
 
@@ -229,6 +289,8 @@ class Frames:
     sites: pl.DataFrame
     buildings: pl.DataFrame
     townships: pl.DataFrame
+    notes: pl.DataFrame
+    edits: pl.DataFrame
     batches: pl.DataFrame
 
     @classmethod
@@ -271,6 +333,8 @@ class Frames:
             ),
             # Job postings are public notices, not personal data: every scope matches against them.
             postings=self.postings,
+            notes=self.notes.filter(scope.place_filter()),
+            edits=self.edits.filter(scope.place_filter()),
             batches=self.batches.clear(),
         )
 
@@ -305,18 +369,21 @@ def _query(conn: Connection, sql: str) -> pl.DataFrame:
     return pl.read_database(sql, conn, infer_schema_length=None)
 
 
-def _read_labour(conn: Connection) -> pl.DataFrame:
-    """The labour records with their people and places.
+def _read_labour(conn: Connection, after_batch: int | None = None) -> pl.DataFrame:
+    """The labour records with their people and places; only those written by batches after
+    `after_batch` when it is given.
 
     The big table is read flat and joined here: a join inside SQLite costs several index
     look-ups per record and was four times slower than polars.
     """
+    where = "" if after_batch is None else f" WHERE batch_id > {int(after_batch)}"
     records = _query(
         conn,
         """SELECT person_id, household_id, month, relation, education, capacity, status,
                   employment_type, employer, work_place, monthly_income, wish, training_need,
                   two_after, three_no, monitoring, phone
-           FROM labour_record""",
+           FROM labour_record"""
+        + where,
     )
     if records.is_empty():
         return pl.DataFrame(schema=LABOUR_SCHEMA)
@@ -369,12 +436,49 @@ def load_frames(engine: Engine) -> Frames:
             folder = _snapshot_dir(engine, conn)
             snapshot = folder / _snapshot_name(version)
             if snapshot.is_dir():
-                return Frames(
-                    **{name: pl.read_parquet(snapshot / f"{name}.parquet") for name in _SCHEMAS}
-                )
-            frames = Frames(**{name: _read(conn, name) for name in _SCHEMAS})
+                return _read_snapshot(snapshot)
+            frames = _patched(conn, folder) or Frames(
+                **{name: _read(conn, name) for name in _SCHEMAS}
+            )
     _write_snapshot(frames, folder, _snapshot_name(version))
     return frames
+
+
+# Hand-made writes: they touch a few labour records and add notes, never places or people.
+_SMALL_SOURCES = ("edit", "note")
+_SMALL_FRAMES = ("notes", "edits", "batches")
+
+
+def _read_snapshot(snapshot: Path) -> Frames:
+    return Frames(**{name: pl.read_parquet(snapshot / f"{name}.parquet") for name in _SCHEMAS})
+
+
+def _patched(conn: Connection, folder: Path) -> Frames | None:
+    """The previous snapshot brought up to date, when only status updates and notes came since.
+
+    A captain's saved update then shows within a second instead of a full re-read of the store;
+    None when there is no previous snapshot or an import or the demo came since.
+    """
+    versions = {}
+    if folder.is_dir():
+        for path in folder.iterdir():
+            version, _, fingerprint = path.name.removeprefix("v").partition("-")
+            if version.isdigit() and path.name == _snapshot_name(int(version)):
+                versions[int(version)] = path
+    if not versions:
+        return None
+    base = max(versions)
+    sources = _query(conn, f"SELECT DISTINCT source FROM import_batch WHERE id > {base}")
+    if not set(sources.get_column("source").to_list()) <= set(_SMALL_SOURCES):
+        return None
+    old = _read_snapshot(versions[base])
+    changed = _read_labour(conn, after_batch=base)
+    labour = old.labour
+    if not changed.is_empty():
+        labour = labour.update(changed, on=["id_number", "month"], include_nulls=True)
+    return dataclasses.replace(
+        old, labour=labour, **{name: _read(conn, name) for name in _SMALL_FRAMES}
+    )
 
 
 def _snapshot_name(version: int) -> str:

@@ -49,7 +49,9 @@ __all__ = [
     "LedgerIssue",
     "ParsedSheet",
     "SheetCounts",
+    "StoreWriter",
     "check_files",
+    "check_rows",
     "import_files",
 ]
 
@@ -894,6 +896,33 @@ def check_files(
     return parsed, issues
 
 
+def check_rows(
+    fmt: LedgerFormat, rows: pl.DataFrame, label: str
+) -> tuple[pl.DataFrame, list[LedgerIssue]]:
+    """Check rows entered in a form by the rules of `fmt`'s ledger, as if imported from a file.
+
+    `rows` holds one text column per column name of `fmt` (missing ones are empty); issues
+    name `label` as their file and number rows from 1. Returns the typed rows and the issues.
+    """
+    text = rows.select(
+        pl.col(c.name).cast(pl.String) if c.name in rows.columns else pl.lit(None, pl.String)
+        for c in fmt.columns
+    ).with_columns(pl.all().str.strip_chars().replace("", None))
+    numbered = text.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    sheet = Sheet(
+        file=Path(label),
+        sheet=None,
+        format=fmt,
+        data=numbered,
+        raw=numbered.rename({ROW: RAW_ROW, **{c.name: c.zh for c in fmt.columns}}),
+        headers={c.name: c.zh for c in fmt.columns},
+        rows_read=text.height,
+    )
+    checks = _Checks(sheet)
+    parsed = ParsedSheet(sheet, _CHECKERS[fmt.name](checks, None), checks.issues())
+    return parsed.rows, _to_ledger_issues(parsed)
+
+
 # --- the store --------------------------------------------------------------------------------
 
 _LOCK_KEY = 0x1E0B_1A7E  # pg_advisory_xact_lock key: one import at a time
@@ -901,7 +930,7 @@ _CHUNK = 50_000
 _FETCH_ALL_ABOVE = 20_000
 
 
-class _Store:
+class StoreWriter:
     """One transaction on the raw DBAPI connection, with bulk reads and writes.
 
     The ORM costs a Python object per row; here rows move as polars columns: executemany on
@@ -913,7 +942,7 @@ class _Store:
         self.conn = engine.raw_connection()
         self.cur = self.conn.cursor()
 
-    def __enter__(self) -> _Store:
+    def __enter__(self) -> StoreWriter:
         try:
             self._begin()
         except BaseException:
@@ -1134,7 +1163,7 @@ _SEQ = "\x00seq"  # position of a row in the call: later rows win when they upda
 
 
 def _ensure(
-    store: _Store,
+    store: StoreWriter,
     table: str,
     keys: list[str],
     wanted: pl.DataFrame,
@@ -1170,7 +1199,7 @@ def _ensure(
     return ids_, existing.select(keys)
 
 
-def _names(store: _Store, table: str, names: pl.Series) -> pl.DataFrame:
+def _names(store: StoreWriter, table: str, names: pl.Series) -> pl.DataFrame:
     """`name -> id` of a table keyed by name (township, site), creating the missing names."""
     wanted = pl.DataFrame({"name": names.drop_nulls().unique()}, schema={"name": pl.String})
     ids_, _ = _ensure(store, table, ["name"], wanted, {"name": pl.String()})
@@ -1185,7 +1214,7 @@ def _with_id(rows: pl.DataFrame, ids_: pl.DataFrame, column: str, target: str) -
 
 
 def _replace(
-    store: _Store, table: str, keys: list[str], rows: pl.DataFrame, schema: dict[str, pl.DataType]
+    store: StoreWriter, table: str, keys: list[str], rows: pl.DataFrame, schema: dict[str, pl.DataType]
 ) -> pl.Series:
     """Insert `rows`, first deleting stored rows with the same key. True for rows that replaced."""
     existing = store.fetch(
@@ -1233,7 +1262,7 @@ _LABOUR_RECORD = {
 }
 
 
-def _commit_labour(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+def _commit_labour(store: StoreWriter, rows: pl.DataFrame, batch_id: int) -> pl.Series:
     towns = _names(store, "township", rows["township"])
     rows = _with_id(rows, towns, "township", "township_id")
     villages, _ = _ensure(
@@ -1327,7 +1356,7 @@ _SUBSIDY = {
 }
 
 
-def _commit_subsidies(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+def _commit_subsidies(store: StoreWriter, rows: pl.DataFrame, batch_id: int) -> pl.Series:
     rows = _with_id(rows, _names(store, "township", rows["township"]), "township", "township_id")
     rows = _with_id(rows, _names(store, "site", rows["site"]), "site", "site_id")
     rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
@@ -1349,7 +1378,7 @@ _POSTING = {
 }
 
 
-def _commit_postings(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+def _commit_postings(store: StoreWriter, rows: pl.DataFrame, batch_id: int) -> pl.Series:
     rows = _with_id(rows, _names(store, "township", rows["township"]), "township", "township_id")
     rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
     return _replace(store, "job_posting", ["posted_on", "employer", "title"], rows, _POSTING)
@@ -1367,7 +1396,7 @@ _TRAINING = {
 }
 
 
-def _commit_training(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+def _commit_training(store: StoreWriter, rows: pl.DataFrame, batch_id: int) -> pl.Series:
     rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
     return _replace(
         store,
@@ -1387,12 +1416,12 @@ _TARGET = {
 }
 
 
-def _commit_targets(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+def _commit_targets(store: StoreWriter, rows: pl.DataFrame, batch_id: int) -> pl.Series:
     rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
     return _replace(store, "target", ["year", "metric", "scope"], rows, _TARGET)
 
 
-def _commit_sites(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+def _commit_sites(store: StoreWriter, rows: pl.DataFrame, batch_id: int) -> pl.Series:
     rows = _with_id(rows, _names(store, "township", rows["township"]), "township", "township_id")
     _, existed = _ensure(
         store,
@@ -1418,7 +1447,7 @@ def _commit_sites(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series
     return rows["site"].is_in(existed["name"].implode())
 
 
-def _commit_captains(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Series:
+def _commit_captains(store: StoreWriter, rows: pl.DataFrame, batch_id: int) -> pl.Series:
     rows = _with_id(rows, _names(store, "site", rows["site"]), "site", "site_id")
     _, existed = _ensure(
         store,
@@ -1446,7 +1475,7 @@ def _commit_captains(store: _Store, rows: pl.DataFrame, batch_id: int) -> pl.Ser
     )
 
 
-_COMMITS: dict[str, Callable[[_Store, pl.DataFrame, int], pl.Series]] = {
+_COMMITS: dict[str, Callable[[StoreWriter, pl.DataFrame, int], pl.Series]] = {
     "sites": _commit_sites,
     "captains": _commit_captains,
     "labour": _commit_labour,
@@ -1457,7 +1486,7 @@ _COMMITS: dict[str, Callable[[_Store, pl.DataFrame, int], pl.Series]] = {
 }
 
 
-def _commit_boundaries(store: _Store, rows: pl.DataFrame) -> pl.Series:
+def _commit_boundaries(store: StoreWriter, rows: pl.DataFrame) -> pl.Series:
     """Set the boundary of each named township; False for names that match no township."""
     towns = store.fetch("SELECT id, name FROM township", {"id": pl.Int64(), "name": pl.String()})
     matched = rows.join(
@@ -1540,7 +1569,7 @@ def import_files(
         return ImportResult(False, None, [*issues, _nothing_to_import()], counts, months)
 
     init_store(engine)
-    with _Store(engine) as store:
+    with StoreWriter(engine) as store:
         batch_id = store.allocate("import_batch", 1)
         store.insert(
             "import_batch",
@@ -1613,7 +1642,7 @@ def _unmatched_boundaries(parsed: list[ParsedSheet], rows: pl.DataFrame) -> list
 
 
 def _unknown_scopes(
-    store: _Store, parsed: list[ParsedSheet], rows: pl.DataFrame
+    store: StoreWriter, parsed: list[ParsedSheet], rows: pl.DataFrame
 ) -> list[LedgerIssue]:
     """A warning for each target whose scope is neither 县 nor a known township or site."""
     known = pl.concat(

@@ -1,8 +1,8 @@
 """The store: sqlmodel tables and the engine that `DATABASE_URL` picks.
 
 Default: an embedded SQLite file under data/store/, created on first use. The same tables run on
-PostgreSQL. Every write to the store is an `ImportBatch` (an import, the demo, an edit), so the
-largest batch id is the data version that caches key on.
+PostgreSQL. Every write to the store is an `ImportBatch` (an import, the demo, an edit, a note), so
+the largest batch id is the data version that caches key on.
 """
 
 from __future__ import annotations
@@ -196,6 +196,35 @@ class Target(SQLModel, table=True):
     batch_id: int = Field(foreign_key="import_batch.id", index=True)
 
 
+class FollowUpNote(SQLModel, table=True):
+    """跟进记录: what a building captain did for a household, and what comes next."""
+
+    __tablename__ = "follow_up_note"
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: int = Field(foreign_key="household.id", index=True)
+    noted_on: dt.date  # the day it was done, as the captain gives it
+    author: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    next_step: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+
+
+class LabourEdit(SQLModel, table=True):
+    """One field of one labour record changed by hand: old and new value, as text.
+
+    Who and when are on the batch; the record itself carries the new value and that batch id.
+    """
+
+    __tablename__ = "labour_edit"
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    month: dt.date
+    field: str  # the labour ledger column, e.g. status
+    old_value: str | None = None
+    new_value: str | None = None
+
+
 class ImportBatch(SQLModel, table=True):
     """One write to the store: who, when, what files, how many rows."""
 
@@ -203,7 +232,7 @@ class ImportBatch(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: dt.datetime
     user: str
-    source: str  # import | demo | edit
+    source: str  # import | demo | edit | note
     files: str  # file names, one per line
     formats: str  # recognised ledger formats, comma-separated
     months: str | None = None  # reporting months touched, comma-separated YYYY-MM

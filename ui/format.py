@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from analytics.privacy import MISSING, mask_value
 from ui.strings import lang, t
-
-MISSING = "—"
 
 
 def _missing(value: float | int | None) -> bool:
@@ -70,13 +69,9 @@ def fmt_delta_rate(delta: float | None) -> str | None:
 
 def mask_id(id_number: str | None) -> str:
     """An ID number with its middle hidden: 5224**********123X."""
-    if not id_number:
-        return MISSING
-    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+    return mask_value("id_number", id_number)
 
 
 def mask_phone(phone: str | None) -> str:
     """A mobile number with its middle hidden: 138****5678."""
-    if not phone:
-        return MISSING
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return mask_value("phone", phone)

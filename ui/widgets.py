@@ -10,7 +10,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from ui.format import UNCHANGED, fmt_month, mask_id, mask_phone
+from analytics.privacy import masked
+from ui.format import UNCHANGED, fmt_month
 from ui.strings import STRINGS, t
 
 # Fractions shown as percent, on screen and in Excel alike.
@@ -84,16 +85,6 @@ def kpi(
         delta_color="off" if unchanged else "inverse" if lower_is_better else "normal",
         delta_arrow="off" if unchanged else "auto",
         border=True,
-    )
-
-
-def masked(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with ID numbers and phones masked (until roles exist, nobody sees them whole)."""
-    masks = {"id_number": mask_id, "phone": mask_phone, "captain_phone": mask_phone}
-    return frame.with_columns(
-        pl.col(c).map_elements(fn, return_dtype=pl.String)
-        for c, fn in masks.items()
-        if c in frame.columns
     )
 
 

@@ -1,0 +1,275 @@
+"""Writes made from the building page: a person's status for a month, and follow-up notes.
+
+Each is checked first and changes nothing when it fails; each that succeeds is one batch (source
+`edit` or `note`), so the data version moves and every page shows it at once. A status update
+keeps every changed field's old and new value (`LabourEdit`): nothing is overwritten untraced.
+Updates are checked by the labour ledger's own rules (`importer.check_rows`), not a second copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+from sqlalchemy.engine import Engine
+
+from data.importer import StoreWriter, check_rows
+from data.ledger import LABOUR, LedgerIssue
+from data.store import init_store
+
+# The fields a status update may change: what a captain learns at the door.
+EDITABLE = (
+    "status",
+    "employment_type",
+    "employer",
+    "work_place",
+    "monthly_income",
+    "wish",
+    "training_need",
+)
+STATUS_FORM = "状态更新"
+NOTE_FORM = "跟进记录"
+NOTE_MAX_CHARS = 1000
+
+# The labour record of one person and month, in the ledger's column order.
+_RECORD_SQL = """
+    SELECT r.id, r.batch_id, r.person_id, r.month, t.name, v.name, s.name, b.name, h.unit,
+           h.room, h.code, h.head_name, p.name, p.id_number, p.gender, r.relation, r.education,
+           r.capacity, r.status, r.employment_type, r.employer, r.work_place, r.monthly_income,
+           r.wish, r.training_need, r.two_after, r.three_no, r.monitoring, r.phone
+    FROM labour_record r
+    JOIN person p ON p.id = r.person_id
+    JOIN household h ON h.id = r.household_id
+    JOIN site s ON s.id = h.site_id
+    JOIN building b ON b.id = h.building_id
+    JOIN township t ON t.id = h.township_id
+    LEFT JOIN village v ON v.id = h.village_id
+    WHERE p.id_number = ? AND r.month = ?"""
+_LEDGER_COLUMNS = tuple(c.name for c in LABOUR.columns)
+_RECORD_COLUMNS = ("record_id", "batch_id", "person_id", *_LEDGER_COLUMNS)
+
+
+@dataclass
+class EditResult:
+    """What a write did: its batch, or the issues that stopped it (nothing was written then)."""
+
+    ok: bool
+    batch_id: int | None = None
+    issues: list[LedgerIssue] = field(default_factory=list)
+    # field -> (old, new), as text; empty when the update changed nothing
+    changed: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def report(self, lang: str = "zh") -> str:
+        return "\n".join(issue.message(lang) for issue in self.issues)
+
+
+def _issue(form: str, column: str | None, value: object, zh: str, en: str) -> LedgerIssue:
+    return LedgerIssue(form, None, None, column, None if value is None else str(value), zh, en)
+
+
+_FLAGS = ("two_after", "three_no")
+
+
+def _text(value: object, name: str = "") -> str | None:
+    """A stored or typed value as the ledger would write it (SQLite keeps flags as 0/1)."""
+    if value is None:
+        return None
+    if name in _FLAGS or isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _record(writer: StoreWriter, id_number: str, month: dt.date) -> dict | None:
+    month_value = month if writer.postgres else month.isoformat()
+    writer.execute(_RECORD_SQL, [id_number, month_value])
+    row = writer.cur.fetchone()
+    return None if row is None else dict(zip(_RECORD_COLUMNS, row, strict=True))
+
+
+def update_status(
+    engine: Engine,
+    *,
+    id_number: str,
+    month: dt.date,
+    values: dict[str, object],
+    user: str,
+    expected_batch: int | None = None,
+) -> EditResult:
+    """Set `values` (fields of `EDITABLE`, as entered) on a person's labour record of `month`.
+
+    The record as it would then read is checked by the labour ledger's rules; on any error, or
+    when `expected_batch` is given and the record has changed since (someone else saved first),
+    nothing is written. Otherwise one `edit` batch updates the record and keeps old → new.
+    """
+    unknown = sorted(set(values) - set(EDITABLE))
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(unknown)}")
+    month = month.replace(day=1)
+    init_store(engine)
+    with StoreWriter(engine) as writer:
+        old = _record(writer, id_number, month)
+        if old is None:
+            return EditResult(
+                False,
+                issues=[
+                    _issue(
+                        STATUS_FORM,
+                        "身份证号",
+                        id_number,
+                        f"{month:%Y-%m} 的台账中没有此人：请先导入该月台账",
+                        f"not in the ledger of {month:%Y-%m}: import that month's ledger first",
+                    )
+                ],
+            )
+        if expected_batch is not None and old["batch_id"] != expected_batch:
+            return EditResult(
+                False,
+                issues=[
+                    _issue(
+                        STATUS_FORM,
+                        None,
+                        None,
+                        "这条记录在您打开后已被他人修改或重新导入：请刷新后再改",
+                        "this record was changed or re-imported since you opened it: "
+                        "reload and edit again",
+                    )
+                ],
+            )
+        stored = {name: _text(old[name], name) for name in _LEDGER_COLUMNS}
+        entered = {name: _text(value) for name, value in values.items()}
+        row = pl.DataFrame([stored | entered], schema=dict.fromkeys(stored, pl.String))
+        typed, issues = check_rows(LABOUR, row, STATUS_FORM)
+        if any(i.severity == "error" for i in issues):
+            return EditResult(False, issues=issues)
+        new = typed.row(0, named=True)
+        changed = {
+            name: (stored[name], _text(new[name]))
+            for name in EDITABLE
+            if _text(new[name]) != stored[name]
+        }
+        if not changed:
+            return EditResult(True, issues=issues)
+        note = f"{STATUS_FORM} {old['name']} {month:%Y-%m}"
+        batch_id = _batch(writer, "edit", user, month, note)
+        writer.update(
+            "labour_record",
+            pl.DataFrame(
+                {
+                    "id": [old["record_id"]],
+                    **{name: [new[name]] for name in changed},
+                    "batch_id": [batch_id],
+                },
+                schema_overrides={"monthly_income": pl.Float64()},
+            ),
+        )
+        writer.insert(
+            "labour_edit",
+            pl.DataFrame(
+                {
+                    "id": range(
+                        first := writer.allocate("labour_edit", len(changed)), first + len(changed)
+                    ),
+                    "batch_id": batch_id,
+                    "person_id": old["person_id"],
+                    "month": month,
+                    "field": list(changed),
+                    "old_value": [o for o, _ in changed.values()],
+                    "new_value": [n for _, n in changed.values()],
+                },
+            ),
+        )
+    return EditResult(True, batch_id, issues, changed)
+
+
+def add_note(
+    engine: Engine,
+    *,
+    household: str,
+    noted_on: dt.date,
+    author: str,
+    text: str,
+    next_step: str | None,
+    user: str,
+) -> EditResult:
+    """Record what was done for `household` (its code) on `noted_on`, and what comes next."""
+    author, text, next_step = author.strip(), text.strip(), (next_step or "").strip() or None
+    issues = []
+    if not author:
+        issues.append(_issue(NOTE_FORM, "记录人", author, "必填，不能为空", "required, but empty"))
+    if not text:
+        issues.append(_issue(NOTE_FORM, "做了什么", text, "必填，不能为空", "required, but empty"))
+    for column, value in (("做了什么", text), ("下一步", next_step)):
+        if value and len(value) > NOTE_MAX_CHARS:
+            issues.append(
+                _issue(
+                    NOTE_FORM,
+                    column,
+                    f"{value[:20]}…",
+                    f"太长：最多 {NOTE_MAX_CHARS} 字，现有 {len(value)} 字",
+                    f"too long: at most {NOTE_MAX_CHARS} characters, not {len(value)}",
+                )
+            )
+    if noted_on > dt.date.today():
+        issues.append(
+            _issue(
+                NOTE_FORM, "日期", noted_on, "日期晚于今天，请核对", "the date lies in the future"
+            )
+        )
+    if issues:
+        return EditResult(False, issues=issues)
+    init_store(engine)
+    with StoreWriter(engine) as writer:
+        writer.execute("SELECT id, head_name FROM household WHERE code = ?", [household])
+        found = writer.cur.fetchone()
+        if found is None:
+            return EditResult(
+                False,
+                issues=[_issue(NOTE_FORM, "户", household, "没有这一户", "no such household")],
+            )
+        month = noted_on.replace(day=1)
+        batch_id = _batch(writer, "note", user, month, f"{NOTE_FORM} {found[1]}")
+        writer.insert(
+            "follow_up_note",
+            pl.DataFrame(
+                {
+                    "id": [writer.allocate("follow_up_note", 1)],
+                    "household_id": [found[0]],
+                    "noted_on": [noted_on],
+                    "author": [author],
+                    "text": [text],
+                    "next_step": [next_step],
+                    "batch_id": [batch_id],
+                },
+                schema_overrides={"next_step": pl.String()},
+            ),
+        )
+    return EditResult(True, batch_id)
+
+
+def _batch(writer: StoreWriter, source: str, user: str, month: dt.date, note: str) -> int:
+    """A new batch for one hand-made write: the data version moves with it."""
+    batch_id = writer.allocate("import_batch", 1)
+    writer.insert(
+        "import_batch",
+        pl.DataFrame(
+            {
+                "id": [batch_id],
+                "created_at": [dt.datetime.now(dt.UTC)],
+                "user": [user],
+                "source": [source],
+                "files": [""],
+                "formats": ["labour" if source == "edit" else ""],
+                "months": [f"{month:%Y-%m}"],
+                "rows_read": [1],
+                "rows_imported": [1],
+                "rows_replaced": [1 if source == "edit" else 0],
+                "rows_rejected": [0],
+                "note": [note],
+            },
+            schema_overrides={"created_at": pl.Datetime("us", "UTC")},
+        ),
+    )
+    return batch_id

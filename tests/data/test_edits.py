@@ -1,0 +1,244 @@
+"""Status updates and follow-up notes, on SQLite and PostgreSQL: checked like an import, traced,
+visible at once, and a rejected one changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from sqlalchemy.engine import Engine
+
+from data import frames as frames_module
+from data.edits import add_note, update_status
+from data.frames import Frames, load_frames
+from data.importer import import_files
+from data.store import data_version
+from tests.data.test_import import assert_store_unchanged, dump, labour_ledger
+from tests.data.test_ledger import labour_row
+
+AUGUST = dt.date(2020, 8, 1)
+
+
+@pytest.fixture
+def ledger_store(engine: Engine, tmp_path: Path) -> Engine:
+    """Eight people of August 2020 (every third one unemployed), imported from a real file."""
+    rows = [labour_row(n) for n in range(8)]
+    result = import_files(engine, [labour_ledger(tmp_path / "8月.xlsx", rows)])
+    assert result.ok, result.report()
+    return engine
+
+
+def _person(frames: Frames, n: int) -> dict:
+    row = labour_row(n)
+    found = frames.labour.filter(
+        (pl.col("id_number") == row["身份证号"]) & (pl.col("month") == AUGUST)
+    )
+    return found.row(0, named=True)
+
+
+def test_a_status_update_is_stored_traced_and_visible_at_once(ledger_store: Engine) -> None:
+    before = load_frames(ledger_store)
+    person = _person(before, 0)
+    assert person["status"] == "未就业"
+
+    result = update_status(
+        ledger_store,
+        id_number=person["id_number"],
+        month=AUGUST,
+        values={
+            "status": "已就业",
+            "employment_type": "公益性岗位",
+            "employer": "幸福家园社区",
+            "monthly_income": "1,800元",
+        },
+        user="楼长王",
+    )
+
+    assert result.ok, result.report()
+    assert data_version(ledger_store) == result.batch_id
+    after = load_frames(ledger_store)
+    now = _person(after, 0)
+    assert (now["status"], now["employment_type"], now["employer"], now["monthly_income"]) == (
+        "已就业",
+        "公益性岗位",
+        "幸福家园社区",
+        1800.0,
+    )
+    # Everyone else is as they were.
+    others = pl.col("id_number") != person["id_number"]
+    assert_frame_equal(after.labour.filter(others), before.labour.filter(others))
+    # Who, when, old → new, one row per changed field.
+    trace = after.edits.sort("field").select("user", "name", "field", "old_value", "new_value")
+    assert trace.rows() == [
+        ("楼长王", person["name"], "employer", None, "幸福家园社区"),
+        ("楼长王", person["name"], "employment_type", None, "公益性岗位"),
+        ("楼长王", person["name"], "monthly_income", None, "1800"),
+        ("楼长王", person["name"], "status", "未就业", "已就业"),
+    ]
+    batch = after.batches.filter(pl.col("id") == result.batch_id).row(0, named=True)
+    assert (batch["source"], batch["user"], batch["months"]) == ("edit", "楼长王", "2020-08")
+
+
+@pytest.mark.parametrize(
+    ("values", "column", "reason"),
+    [
+        ({"status": "已就业"}, "就业形式", "已就业的人必须填写就业形式"),
+        ({"monthly_income": "-5"}, "月收入(元)", "月收入不能为负数"),
+        ({"status": "在家"}, "就业状态", "不是可选的值"),
+        ({"wish": "随便"}, "就业意愿", "不是可选的值"),
+    ],
+)
+def test_a_rejected_update_says_why_and_changes_nothing(
+    ledger_store: Engine, values: dict, column: str, reason: str
+) -> None:
+    person = _person(load_frames(ledger_store), 0)
+    before = dump(ledger_store)
+
+    result = update_status(
+        ledger_store, id_number=person["id_number"], month=AUGUST, values=values, user="t"
+    )
+
+    assert not result.ok
+    assert any(i.column == column and reason in i.reason_zh for i in result.issues), (
+        result.report()
+    )
+    assert_store_unchanged(before, ledger_store)
+
+
+def test_an_update_of_someone_not_in_the_month_or_overtaken_changes_nothing(
+    ledger_store: Engine,
+) -> None:
+    person = _person(load_frames(ledger_store), 0)
+    before = dump(ledger_store)
+
+    missing = update_status(
+        ledger_store,
+        id_number=person["id_number"],
+        month=dt.date(2020, 9, 1),
+        values={"wish": "外出务工"},
+        user="t",
+    )
+    stale = update_status(
+        ledger_store,
+        id_number=person["id_number"],
+        month=AUGUST,
+        values={"wish": "外出务工"},
+        user="t",
+        expected_batch=data_version(ledger_store) + 1,
+    )
+
+    assert not missing.ok and "2020-09" in missing.report()
+    assert not stale.ok and "刷新" in stale.report()
+    assert_store_unchanged(before, ledger_store)
+
+
+def test_an_update_that_changes_nothing_writes_nothing(ledger_store: Engine) -> None:
+    person = _person(load_frames(ledger_store), 1)
+    before = dump(ledger_store)
+
+    result = update_status(
+        ledger_store,
+        id_number=person["id_number"],
+        month=AUGUST,
+        values={"status": person["status"], "employer": f" {person['employer']} "},
+        user="t",
+    )
+
+    assert result.ok and result.batch_id is None and result.changed == {}
+    assert_store_unchanged(before, ledger_store)
+
+
+def test_a_note_is_stored_with_its_household_and_shown(ledger_store: Engine) -> None:
+    person = _person(load_frames(ledger_store), 5)
+
+    result = add_note(
+        ledger_store,
+        household=person["household"],
+        noted_on=dt.date(2020, 8, 20),
+        author="王大飞",
+        text="上门走访，了解到想在附近工厂上班",
+        next_step="推荐县内扶贫车间岗位",
+        user="captain",
+    )
+
+    assert result.ok, result.report()
+    notes = load_frames(ledger_store).notes
+    assert notes.select(
+        "noted_on", "site", "building", "room", "head_name", "author", "text", "next_step", "user"
+    ).rows() == [
+        (
+            dt.date(2020, 8, 20),
+            person["site"],
+            person["building"],
+            person["room"],
+            person["head_name"],
+            "王大飞",
+            "上门走访，了解到想在附近工厂上班",
+            "推荐县内扶贫车间岗位",
+            "captain",
+        )
+    ]
+    assert notes.get_column("batch_id").to_list() == [data_version(ledger_store)]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"text": "   "}, "必填"),
+        ({"author": ""}, "必填"),
+        ({"text": "很长" * 600}, "太长"),
+        ({"noted_on": dt.date.today() + dt.timedelta(days=1)}, "晚于今天"),
+        ({"household": "no such household"}, "没有这一户"),
+    ],
+)
+def test_a_rejected_note_says_why_and_changes_nothing(
+    ledger_store: Engine, change: dict, reason: str
+) -> None:
+    person = _person(load_frames(ledger_store), 5)
+    before = dump(ledger_store)
+    note = {
+        "household": person["household"],
+        "noted_on": dt.date(2020, 8, 20),
+        "author": "王大飞",
+        "text": "上门走访",
+        "next_step": None,
+    }
+
+    result = add_note(ledger_store, **(note | change), user="t")
+
+    assert not result.ok
+    assert reason in result.report()
+    assert_store_unchanged(before, ledger_store)
+
+
+def test_frames_patched_after_edits_equal_a_full_read(ledger_store: Engine) -> None:
+    """After notes and updates the snapshot is patched, not re-read: it must read the same."""
+    frames = load_frames(ledger_store)
+    for n, values in ((0, {"status": "已就业", "employment_type": "县内务工"}), (1, {"wish": ""})):
+        person = _person(frames, n)
+        result = update_status(
+            ledger_store, id_number=person["id_number"], month=AUGUST, values=values, user="t"
+        )
+        assert result.ok and result.batch_id, result.report()
+    add_note(
+        ledger_store,
+        household=person["household"],
+        noted_on=AUGUST,
+        author="王",
+        text="回访",
+        next_step=None,
+        user="t",
+    )
+    patched = load_frames(ledger_store)
+
+    with ledger_store.connect() as conn:
+        shutil.rmtree(frames_module._snapshot_dir(ledger_store, conn))
+    full = load_frames(ledger_store)
+
+    for name in ("labour", "notes", "edits", "batches"):
+        assert_frame_equal(getattr(patched, name), getattr(full, name))
+    assert _person(patched, 1)["wish"] is None
