@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
 
-.PHONY: run test venv venv-test system-deps lint format demo
+.PHONY: run test venv venv-test system-deps fonts lint format demo
 
 $(VENV)/.run-installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,7 +21,7 @@ venv: $(VENV)/.run-installed
 venv-test: $(VENV)/.test-installed
 
 ## make run: install, load the demo county if the store is empty, serve on http://localhost:8501
-run: venv
+run: venv fonts
 	$(PY) -m data demo --if-empty
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
@@ -35,6 +35,13 @@ system-deps:
 	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q . || ! command -v pdftoppm >/dev/null; then \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; \
+	fi
+
+## a CJK font for the meeting pack's PDF (ui/pack.py embeds it): Debian's fonts-noto-cjk
+fonts:
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fontconfig fonts-noto-cjk; \
 	fi
 
 lint: venv-test

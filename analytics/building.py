@@ -10,7 +10,7 @@ building (`drill.in_place`) to the last two.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -120,7 +120,7 @@ class Review:
     unemployed: pl.DataFrame  # `unemployed`
     matches: pl.DataFrame  # `matching.match_postings`
     suitable: pl.DataFrame  # `matching.suitable_people`
-    notes: pl.DataFrame  # the building's follow-up notes up to the month's end, newest first
+    notes: pl.DataFrame  # the building's notes up to the meeting on the month, newest first
 
     @property
     def has_previous(self) -> bool:
@@ -153,9 +153,7 @@ def review(
         place=place,
         month=month,
         captain=who,
-        head=headline(here, subsidies_in_place(subsidies, labour, place), month).row(
-            0, named=True
-        ),
+        head=headline(here, subsidies_in_place(subsidies, labour, place), month).row(0, named=True),
         members=members,
         households=households_by_room(members),
         zero=zero_employment(members),
@@ -166,9 +164,15 @@ def review(
         notes=notes.filter(
             (pl.col("site") == place.site)
             & (pl.col("building") == place.building)
-            & (pl.col("noted_on") <= month_end(month))
+            & (pl.col("noted_on") <= meeting_end(month))
         ).sort("noted_on", "batch_id", descending=True),
     )
+
+
+def meeting_end(month: date) -> date:
+    """The last day a note can belong to `month`'s review: the captains meet on a month in the
+    month after it, and what they record there belongs to that review."""
+    return month_end(month_end(month) + timedelta(days=1))
 
 
 def roster(buildings: pl.DataFrame, labour: pl.DataFrame) -> pl.DataFrame:
@@ -249,6 +253,30 @@ def households_by_room(members: pl.DataFrame) -> pl.DataFrame:
             pl.col("zero_employment").first(),
         )
         .cast(HOUSEHOLD_ROWS_SCHEMA)
+    )
+
+
+def with_last_note(members: pl.DataFrame, notes: pl.DataFrame) -> pl.DataFrame:
+    """`members` with `last_note` on each household's first row: its newest note as
+    "MM-DD what was done → next step" (null without notes)."""
+    last = (
+        notes.sort("noted_on", "batch_id")
+        .group_by("household")
+        .last()
+        .select(
+            "household",
+            pl.concat_str(
+                pl.col("noted_on").dt.strftime("%m-%d"),
+                pl.lit(" "),
+                pl.col("text"),
+                pl.lit(" → ") + pl.col("next_step"),
+                ignore_nulls=True,
+            ).alias("last_note"),
+        )
+    )
+    first = pl.int_range(pl.len()).over("household") == 0
+    return members.join(last, on="household", how="left", maintain_order="left").with_columns(
+        pl.when(first).then(pl.col("last_note"))
     )
 
 

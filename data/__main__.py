@@ -1,4 +1,4 @@
-"""`python -m data init | demo | import | history`: the store from the command line."""
+"""`python -m data init | demo | import | history | export`: the store from the command line."""
 
 from __future__ import annotations
 
@@ -58,7 +58,73 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--user", default="cli", help="who imports (recorded in the history)")
 
     sub.add_parser("history", help="list past imports")
+
+    export = sub.add_parser("export", help="write reports from the store")
+    what = export.add_subparsers(dest="export", required=True)
+    pack = what.add_parser(
+        "pack", help="the building captains' meeting pack (one A4 page per building, or Excel)"
+    )
+    pack.add_argument("--site", required=True)
+    pack.add_argument("--building", help="one building (default: every building of the site)")
+    pack.add_argument("--month", type=_month, help="YYYY-MM (default: the latest in the ledger)")
+    pack.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
     return parser
+
+
+def _export_pack(engine, args: argparse.Namespace) -> int:
+    """Write the meeting pack; anything that cannot be packed is said on stderr, exit 2."""
+    import polars as pl
+
+    from analytics.building import roster
+    from data.frames import load_frames
+    from ui.format import fmt_month
+
+    def refuse(message: str) -> int:
+        print(message, file=sys.stderr)
+        return 2
+
+    kind = args.out.suffix.lower()
+    if kind not in (".pdf", ".xlsx"):
+        return refuse(f"只能导出 .pdf 或 .xlsx / --out must end in .pdf or .xlsx: {args.out}")
+    frames = load_frames(engine)
+    if frames.labour.is_empty():
+        return refuse("库中没有台账数据 / the store holds no labour records")
+    buildings = roster(frames.buildings, frames.labour)
+    in_site = buildings.filter(pl.col("site") == args.site).get_column("building").to_list()
+    if not in_site:
+        known = ", ".join(buildings.get_column("site").unique(maintain_order=True))
+        return refuse(f"没有安置点 {args.site} / no site {args.site} (有 / known: {known})")
+    if args.building is not None and args.building not in in_site:
+        return refuse(
+            f"{args.site} 没有楼栋 {args.building} / {args.site} has no building {args.building}"
+            f" (有 / known: {', '.join(in_site)})"
+        )
+    month = args.month or frames.labour.get_column("month").max()
+    here = (pl.col("site") == args.site) & (pl.col("month") == month)
+    if args.building is not None:
+        here &= pl.col("building") == args.building
+    if frames.labour.filter(here).is_empty():
+        place = " ".join(filter(None, [args.site, args.building]))
+        when = f"{fmt_month(month)} 没有 {place} 的台账数据"
+        return refuse(f"{when} / no labour records for {place} in {month:%Y-%m}")
+
+    from ui.pack import FontMissing, pack_pdf, pack_xlsx, site_reviews
+
+    reviews = site_reviews(frames, args.site, month, args.building)
+    if kind == ".pdf":
+        try:
+            content = pack_pdf(reviews)
+        except FontMissing as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        what = f"{len(reviews)} 页 / pages"
+    else:
+        content = pack_xlsx(reviews)
+        what = "Excel"
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(content)
+    print(f"{args.site} {fmt_month(month)}: {len(reviews)} 栋 / buildings, {what} → {args.out}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         with __import__("polars").Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60):
             print(batches)
         return 0
+
+    if args.command == "export":
+        return _export_pack(engine, args)
     return 2
 
 

@@ -34,7 +34,7 @@ NOTE_MAX_CHARS = 1000
 
 # The labour record of one person and month, in the ledger's column order.
 _RECORD_SQL = """
-    SELECT r.id, r.batch_id, r.person_id, r.month, t.name, v.name, s.name, b.name, h.unit,
+    SELECT r.id, r.person_id, r.month, t.name, v.name, s.name, b.name, h.unit,
            h.room, h.code, h.head_name, p.name, p.id_number, p.gender, r.relation, r.education,
            r.capacity, r.status, r.employment_type, r.employer, r.work_place, r.monthly_income,
            r.wish, r.training_need, r.two_after, r.three_no, r.monitoring, r.phone
@@ -47,7 +47,7 @@ _RECORD_SQL = """
     LEFT JOIN village v ON v.id = h.village_id
     WHERE p.id_number = ? AND r.month = ?"""
 _LEDGER_COLUMNS = tuple(c.name for c in LABOUR.columns)
-_RECORD_COLUMNS = ("record_id", "batch_id", "person_id", *_LEDGER_COLUMNS)
+_RECORD_COLUMNS = ("record_id", "person_id", *_LEDGER_COLUMNS)
 
 
 @dataclass
@@ -96,13 +96,14 @@ def update_status(
     month: dt.date,
     values: dict[str, object],
     user: str,
-    expected_batch: int | None = None,
+    seen: dict[str, object] | None = None,
 ) -> EditResult:
     """Set `values` (fields of `EDITABLE`, as entered) on a person's labour record of `month`.
 
-    The record as it would then read is checked by the labour ledger's rules; on any error, or
-    when `expected_batch` is given and the record has changed since (someone else saved first),
-    nothing is written. Otherwise one `edit` batch updates the record and keeps old → new.
+    The record as it would then read is checked by the labour ledger's rules. Nothing is written
+    on any error, nor when `seen` (the values the form showed) no longer matches the store:
+    someone saved or imported in between, and their change must not vanish unseen. Otherwise
+    one `edit` batch updates the record and keeps old → new.
     """
     unknown = sorted(set(values) - set(EDITABLE))
     if unknown:
@@ -124,7 +125,8 @@ def update_status(
                     )
                 ],
             )
-        if expected_batch is not None and old["batch_id"] != expected_batch:
+        stored = {name: _text(old[name], name) for name in _LEDGER_COLUMNS}
+        if seen is not None and any(_text(v, k) != stored[k] for k, v in seen.items()):
             return EditResult(
                 False,
                 issues=[
@@ -138,7 +140,6 @@ def update_status(
                     )
                 ],
             )
-        stored = {name: _text(old[name], name) for name in _LEDGER_COLUMNS}
         entered = {name: _text(value) for name, value in values.items()}
         row = pl.DataFrame([stored | entered], schema=dict.fromkeys(stored, pl.String))
         typed, issues = check_rows(LABOUR, row, STATUS_FORM)

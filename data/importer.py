@@ -1214,7 +1214,11 @@ def _with_id(rows: pl.DataFrame, ids_: pl.DataFrame, column: str, target: str) -
 
 
 def _replace(
-    store: StoreWriter, table: str, keys: list[str], rows: pl.DataFrame, schema: dict[str, pl.DataType]
+    store: StoreWriter,
+    table: str,
+    keys: list[str],
+    rows: pl.DataFrame,
+    schema: dict[str, pl.DataType],
 ) -> pl.Series:
     """Insert `rows`, first deleting stored rows with the same key. True for rows that replaced."""
     existing = store.fetch(

@@ -8,39 +8,27 @@ import streamlit as st
 
 from analytics.building import (
     CHANGE_DETAILS,
-    members_by_room,
+    MATCH_COLUMNS,
+    NOTE_COLUMNS,
+    SUITABLE_COLUMNS,
+    review,
     roster,
     search,
-    unemployed,
-    zero_employment,
+    with_last_note,
 )
-from analytics.changes import CHANGES, changes
-from analytics.drill import Place, in_place, subsidies_in_place
-from analytics.kpis import headline
-from analytics.matching import job_seekers, match_postings
-from analytics.rates import month_end
-from ui import views
+from analytics.changes import CHANGES
+from analytics.drill import Place
+from analytics.privacy import masked
+from ui import record, views
 from ui.empty import first_run_screen
 from ui.format import MISSING, fmt_month
+from ui.pack import pack_file_name, pack_pdf, pack_xlsx, site_reviews
 from ui.shell import enter
 from ui.state import current_version, frames
 from ui.strings import t
-from ui.widgets import masked, month_picker, url_bound
+from ui.widgets import month_picker, url_bound
 
 enter()
-
-# For each unemployed member the best open postings, with why they were chosen.
-MATCH_COLUMNS = (
-    "room",
-    "name",
-    "wish",
-    "training_need",
-    "rank",
-    "employer",
-    "title",
-    "work_place",
-    "reason",
-)
 
 
 def choose(site: str, building: str) -> None:
@@ -106,69 +94,126 @@ if text.strip():
 
 place = Place(site=site, building=building)
 head_col.title(f"{site} {t('building_label', building=building)} · {fmt_month(month)}")
-captain = masked(in_site.filter(pl.col("building") == building)).row(0, named=True)
-if captain["captain"]:
+record.show_outcome()
+if data.labour.filter(pl.col("month") == month).is_empty():
+    st.info(t("no_data_month", month=fmt_month(month)))
+    st.stop()
+here = review(
+    labour=data.labour,
+    subsidies=data.subsidies,
+    postings=data.postings,
+    buildings=data.buildings,
+    notes=data.notes,
+    place=place,
+    month=month,
+)
+if here.captain["captain"]:
+    captain = masked(pl.DataFrame([here.captain])).row(0, named=True)
     st.markdown(t("bld_captain_line", **{k: v or MISSING for k, v in captain.items()}))
 else:
     st.caption(t("bld_no_captain"))
-
-labour = in_place(data.labour, place)
-if labour.filter(pl.col("month") == month).is_empty():
+if here.members.is_empty():
     st.info(t("no_data_month", month=fmt_month(month)))
     st.stop()
-head = headline(labour, subsidies_in_place(data.subsidies, data.labour, place), month)
-head = head.row(0, named=True)
-views.kpi_row(head)
+views.kpi_row(here.head)
 
-members = members_by_room(labour, month)
-zero = zero_employment(members)
-if zero.is_empty():
+if here.zero.is_empty():
     st.success(t("bld_zero_none"), icon=":material/check_circle:")
 else:
     with st.container(border=True):
-        count = head["zero_employment_households"]
+        count = here.head["zero_employment_households"]
         st.subheader(f":red[:material/warning: {t('bld_zero_title', count=count)}]")
-        views.table(zero.drop("zero_employment"), key="building_zero")
-
-st.subheader(t("bld_members_title"))
-views.table(members.drop("zero_employment"), key="building_members", height=720)
+        views.table(here.zero.drop("zero_employment"), key="building_zero")
 
 st.subheader(t("bld_changes_title"))
 named = {kind: t("change_" + kind) for kind in CHANGES}
-moved = changes(labour, month).with_columns(pl.col("change").replace(named))
-if head["labour_force_previous"] is None:
-    st.info(t("bld_no_previous", previous=fmt_month(head["previous_month"])))
+moved = here.changes.with_columns(pl.col("change").replace(named))
+if not here.has_previous:
+    st.info(t("bld_no_previous", previous=fmt_month(here.head["previous_month"])))
 else:
     counts = (f"{n} **{moved.filter(pl.col('change') == n).height}**" for n in named.values())
     views.inline(counts)
     if not moved.is_empty():
         views.table(moved.select(CHANGE_DETAILS), key="building_changes")
 
+st.subheader(t("bld_members_title"))
+members = with_last_note(here.members, here.notes)
+views.table(members.drop("zero_employment"), key="building_members", height=720)
+
 st.subheader(t("bld_unemployed_title"))
-idle = unemployed(labour, month)
-if idle.is_empty():
+if here.unemployed.is_empty():
     st.caption(t("bld_unemployed_none"))
 else:
-    views.table(idle, key="building_unemployed")
+    views.table(here.unemployed, key="building_unemployed")
 
 st.subheader(t("bld_matches_title"))
-matches = match_postings(job_seekers(labour, month), data.postings, as_of=month_end(month))
-if matches.is_empty():
+if here.matches.is_empty():
     st.caption(t("bld_matches_none"))
 else:
-    st.caption(t("bld_matches_hint"))
-    views.table(matches.select(MATCH_COLUMNS), key="building_matches")
+    by_person, by_posting = st.tabs([t("bld_matches_tab"), t("bld_suitable_tab")])
+    with by_person:
+        st.caption(t("bld_matches_hint"))
+        views.table(here.matches.select(MATCH_COLUMNS), key="building_matches")
+    with by_posting:
+        st.caption(t("bld_suitable_hint"))
+        views.table(here.suitable.select(SUITABLE_COLUMNS), key="building_suitable")
 
-views.download(
-    {
-        t("bld_sheet_zero"): zero.drop("household", "zero_employment"),
-        t("bld_sheet_members"): members.drop("household"),
-        t("bld_sheet_changes"): moved.drop("household"),
-        t("bld_sheet_unemployed"): idle,
-        t("bld_matches_title"): matches.select(MATCH_COLUMNS),
-    },
-    place,
-    month,
-    key="building_excel",
+st.subheader(t("bld_record_title"))
+update_col, note_col = st.columns(2, gap="large")
+with update_col.container(border=True):
+    st.markdown(f"**{t('bld_update_title')}**")
+    st.caption(t("bld_update_hint"))
+    record.status_form(here, data.labour)
+with note_col.container(border=True):
+    st.markdown(f"**{t('bld_note_title')}**")
+    record.note_form(here)
+
+st.subheader(t("bld_notes_title"))
+if here.notes.is_empty():
+    st.caption(t("bld_notes_none"))
+else:
+    views.table(here.notes.select(NOTE_COLUMNS), key="building_notes")
+edits = data.edits.filter(
+    (pl.col("site") == site) & (pl.col("building") == building) & (pl.col("month") == month)
+)
+if not edits.is_empty():
+    st.markdown(f"**{t('bld_edits_title')}**")
+    shown = edits.sort("batch_id", descending=True).with_columns(
+        pl.col("field").map_elements(t, return_dtype=pl.String)
+    )
+    views.table(
+        shown.select("edited_at", "user", "room", "name", "field", "old_value", "new_value"),
+        key="building_edits",
+    )
+
+st.subheader(t("bld_pack_title"))
+st.caption(t("bld_pack_masked"))
+pdf_col, whole_col, xlsx_col = st.columns(3)
+pdf_col.download_button(
+    t("bld_pack_pdf"),
+    data=lambda: pack_pdf([here]),
+    file_name=pack_file_name(site, building, month, ".pdf"),
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    key="building_pack_pdf",
+    on_click="ignore",
+)
+whole_col.download_button(
+    t("bld_pack_site_pdf"),
+    data=lambda: pack_pdf(site_reviews(data, site, month)),
+    file_name=pack_file_name(site, None, month, ".pdf"),
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    key="site_pack_pdf",
+    on_click="ignore",
+)
+xlsx_col.download_button(
+    t("bld_pack_xlsx"),
+    data=lambda: pack_xlsx([here]),
+    file_name=pack_file_name(site, building, month, ".xlsx"),
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    key="building_pack_xlsx",
+    on_click="ignore",
 )
 st.caption(t("data_as_of", month=fmt_month(months[-1]), version=current_version()))

@@ -48,6 +48,9 @@ def fmt_month(month: dt.date | None) -> str:
     return f"{month.year}年{month.month}月" if lang() == "zh" else f"{month:%Y-%m}"
 
 
+# Fractions shown as percent, on screen, in Excel and in the meeting pack alike.
+RATE_COLUMNS = ("employment_rate", "household_coverage", "share", "progress")
+
 UNCHANGED = "±"
 
 

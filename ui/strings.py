@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 LANGUAGES = {"zh": "中文", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -235,11 +233,120 @@ STRINGS: dict[str, dict[str, str]] = {
     "rank": {"zh": "推荐顺序", "en": "Rank"},
     "title": {"zh": "岗位名称", "en": "Job title"},
     "reason": {"zh": "推荐理由", "en": "Why"},
+    "bld_matches_tab": {"zh": "按人荐岗", "en": "Postings per person"},
+    "bld_suitable_tab": {"zh": "按岗找人", "en": "People per posting"},
+    "bld_suitable_hint": {
+        "zh": "每个在招岗位适合本楼哪些未就业成员，适合度高的在前。",
+        "en": "For each open posting, the building's unemployed members it suits, best first.",
+    },
+    "posted_on": {"zh": "发布日期", "en": "Posted on"},
+    "wage_min": {"zh": "月薪下限", "en": "Wage from"},
+    "wage_max": {"zh": "月薪上限", "en": "Wage to"},
+    # Follow-up notes and status updates recorded at the meeting
+    "noted_on": {"zh": "日期", "en": "Date"},
+    "author": {"zh": "记录人", "en": "Recorded by"},
+    "text": {"zh": "做了什么", "en": "What was done"},
+    "next_step": {"zh": "下一步", "en": "Next step"},
+    "last_note": {"zh": "最近跟进", "en": "Latest follow-up"},
+    "edited_at": {"zh": "记录时间", "en": "Recorded at"},
+    "user": {"zh": "记录人", "en": "Recorded by"},
+    "field": {"zh": "项目", "en": "Field"},
+    "old_value": {"zh": "原值", "en": "Before"},
+    "new_value": {"zh": "新值", "en": "After"},
+    "bld_record_title": {"zh": "会上记录", "en": "Record at the meeting"},
+    "bld_update_title": {"zh": "更新就业状态", "en": "Update a member's status"},
+    "bld_update_hint": {
+        "zh": "改动按台账导入的同一规则检查，保存后各页面立即更新，原值留有记录。",
+        "en": "Checked by the same rules as a ledger import; every page shows it at once and the "
+        "old values are kept.",
+    },
+    "bld_update_person": {"zh": "成员", "en": "Member"},
+    "bld_person_option": {"zh": "{room} {name}（{status}）", "en": "{room} {name} ({status})"},
+    "bld_update_save": {"zh": "保存状态", "en": "Save status"},
+    "bld_update_saved": {"zh": "已保存 {name}：{changes}", "en": "Saved for {name}: {changes}"},
+    "bld_update_same": {
+        "zh": "没有改动：与台账中的记录相同。",
+        "en": "Nothing changed: the same as the ledger.",
+    },
+    "bld_rejected": {"zh": "未保存，请修改后再试：", "en": "Not saved. Please correct:"},
+    "bld_note_title": {"zh": "记录跟进情况", "en": "Record a follow-up"},
+    "bld_note_household": {"zh": "户", "en": "Household"},
+    "bld_household_option": {"zh": "{room} {head}户", "en": "{room} {head}"},
+    "bld_note_save": {"zh": "保存跟进记录", "en": "Save note"},
+    "bld_note_saved": {
+        "zh": "已记录 {room} {head}户的跟进情况。",
+        "en": "Note saved for {room} {head}.",
+    },
+    "bld_notes_title": {"zh": "跟进记录", "en": "Follow-up notes"},
+    "bld_notes_none": {
+        "zh": "本楼到本月底还没有跟进记录。",
+        "en": "No follow-up notes for this building up to this month.",
+    },
+    "bld_edits_title": {"zh": "状态更新记录", "en": "Status updates"},
+    "bld_pack_title": {"zh": "月例会材料", "en": "Meeting pack"},
+    "bld_pack_pdf": {"zh": "本楼材料（PDF，A4 一页）", "en": "This building (PDF, one A4 page)"},
+    "bld_pack_site_pdf": {
+        "zh": "全安置点材料（PDF，每栋一页）",
+        "en": "Whole site (PDF, a page per building)",
+    },
+    "bld_pack_xlsx": {"zh": "本楼材料（Excel）", "en": "This building (Excel)"},
+    "bld_pack_masked": {
+        "zh": "材料中身份证号和电话已脱敏。",
+        "en": "ID numbers and phones are masked in the pack.",
+    },
+    # ui/pack.py (就业楼长月例会材料: the printed page per building and the workbook)
+    "pack_title": {
+        "zh": "{site} {building} 就业楼长月例会 · {month}",
+        "en": "{site} {building} · captains' meeting · {month}",
+    },
+    "pack_captain_line": {
+        "zh": "就业楼长 {captain} · 包保单位 {department} · 电话 {captain_phone}",
+        "en": "Captain {captain} · paired department {department} · phone {captain_phone}",
+    },
+    "pack_as_of": {
+        "zh": "{month}台账 · 数据截至 {date}",
+        "en": "{month} ledger · data as of {date}",
+    },
+    "pack_grid_title": {
+        "zh": "各户就业情况（房号 户主 已就业/劳动力）",
+        "en": "Households by room (room, head, employed/labour force)",
+    },
+    "pack_best_posting": {"zh": "首选推荐岗位", "en": "Best suggested posting"},
+    "pack_flags": {"zh": "标记", "en": "Flags"},
+    "pack_notes_title": {"zh": "跟进记录（最近）", "en": "Recent follow-up notes"},
+    "pack_no_notes": {"zh": "没有跟进记录。", "en": "No follow-up notes."},
+    "pack_more": {"zh": "另有 {count} 条，见 Excel 材料", "en": "{count} more in the Excel pack"},
+    "pack_more_households": {
+        "zh": "另有 {count} 户，见 Excel 材料",
+        "en": "{count} more households in the Excel pack",
+    },
+    "pack_signature": {"zh": "楼长签字", "en": "Captain's signature"},
+    "pack_signed_on": {"zh": "日期", "en": "Date"},
+    "pack_page": {"zh": "第 {page} / {pages} 页", "en": "Page {page} of {pages}"},
+    "pack_file": {"zh": "{place}-{month}-月例会", "en": "{place}-{month}-captains-meeting"},
+    "pack_change_of": {"zh": "{metric}较上月", "en": "{metric} vs last month"},
+    "captain": {"zh": "就业楼长", "en": "Captain"},
+    "department": {"zh": "包保单位", "en": "Paired department"},
+    "captain_phone": {"zh": "楼长电话", "en": "Captain's phone"},
+    "pack_sheet_overview": {"zh": "概况", "en": "Overview"},
+    "pack_sheet_zero": {"zh": "零就业家庭", "en": "Zero-employment"},
+    "pack_sheet_members": {"zh": "分户名单", "en": "Members"},
+    "pack_sheet_changes": {"zh": "本月变动", "en": "Changes"},
+    "pack_sheet_unemployed": {"zh": "未就业人员", "en": "Unemployed"},
+    "pack_sheet_matches": {"zh": "推荐岗位", "en": "Suggested postings"},
+    "pack_sheet_suitable": {"zh": "岗位适合人员", "en": "People for postings"},
+    "pack_sheet_notes": {"zh": "跟进记录", "en": "Follow-up notes"},
 }
 
 
 def lang() -> str:
     """The viewer's language: the `lang` widget's value (bound to the URL), Chinese by default."""
+    # Imported here: the command line renders meeting packs with these strings, without a server.
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return "zh"
     # The URL speaks for pages without the switch (projector mode has no sidebar).
     value = st.session_state.get("lang") or st.query_params.get("lang")
     return value if value in LANGUAGES else "zh"

@@ -8,9 +8,11 @@ import polars as pl
 import streamlit as st
 
 from analytics.drill import Place
+from analytics.privacy import masked
 from analytics.targets import RATE_METRICS
 from ui.format import (
     MISSING,
+    RATE_COLUMNS,
     fmt_count,
     fmt_delta_count,
     fmt_delta_rate,
@@ -19,7 +21,7 @@ from ui.format import (
 )
 from ui.strings import STRINGS, t
 from ui.theme import BAD, GOOD, WARN
-from ui.widgets import RATE_COLUMNS, excel_download, kpi, masked
+from ui.widgets import excel_download, kpi
 
 # Keys the page needs for clicks but a reader does not: the room and head name say the same.
 HIDDEN_COLUMNS = ("household", "in_labour_force")

@@ -11,11 +11,8 @@ import polars as pl
 import streamlit as st
 
 from analytics.privacy import masked
-from ui.format import UNCHANGED, fmt_month
+from ui.format import RATE_COLUMNS, UNCHANGED, fmt_month
 from ui.strings import STRINGS, t
-
-# Fractions shown as percent, on screen and in Excel alike.
-RATE_COLUMNS = ("employment_rate", "household_coverage", "share", "progress")
 
 
 def url_bound(

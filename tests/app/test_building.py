@@ -6,6 +6,7 @@ Expected values come from `analytics` on the demo store, never from the page's o
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 import polars as pl
@@ -17,7 +18,8 @@ from analytics.kpis import headline
 from analytics.matching import job_seekers, match_postings
 from analytics.rates import latest_month, month_end
 from data.frames import Frames, load_frames
-from data.store import get_engine
+from data.importer import import_files
+from data.store import data_version, get_engine
 from ui.format import fmt_count, fmt_rate
 from ui.strings import STRINGS
 
@@ -70,7 +72,8 @@ def test_building_shows_its_kpis_and_zero_employment_households_first(
     zero = zero_employment(members)
     # Read-only tables carry no key: they come in page order, the pinned zero-employment first.
     tables = [d.value for d in at.dataframe]
-    shown_zero, shown_members = tables[:2]
+    shown_zero = tables[0]
+    shown_members = next(x for x in tables if "last_note" in x.columns)
     shown_idle = next(x for x in tables if "wish" in x.columns and "reason" not in x.columns)
     assert shown_zero["name"].tolist() == zero.get_column("name").to_list()
     assert shown_zero["room"].nunique() == head["zero_employment_households"]
@@ -131,3 +134,107 @@ def test_search_by_room_offers_the_building_and_opens_it(
     assert at.title[0].value.startswith(
         f"{place.site} {zh('building_label', building=place.building)}"
     )
+
+
+@pytest.fixture
+def own_store_url(demo_store_url: str, tmp_path) -> str:
+    """A copy of the demo store that a test may write to."""
+    copy = tmp_path / "own.sqlite"
+    source = sqlite3.connect(demo_store_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(copy) as target:
+        source.backup(target)
+    source.close()
+    return f"sqlite:///{copy}"
+
+
+def test_a_building_without_households_says_so(app_for, own_store_url: str, tmp_path) -> None:
+    """A building on the captains' list that nobody lives in yet: its captain, and no numbers."""
+    site = load_frames(get_engine(own_store_url)).buildings.get_column("site")[0]
+    captains = tmp_path / "楼长名册.csv"
+    captains.write_text(f"安置点,楼栋,楼长,包保单位\n{site},99栋,李新,县林业局\n", encoding="utf-8")
+    assert import_files(get_engine(own_store_url), [captains]).ok
+
+    at = app_for(own_store_url, site=site, building="99").switch_page(PAGE).run()
+
+    assert not at.exception
+    assert not at.warning
+    assert any("李新" in m.value for m in at.markdown)
+    assert not at.metric
+    assert [i.value for i in at.info] == [
+        zh("no_data_month", month=at.title[0].value.split(" · ")[1])
+    ]
+
+
+def _employed(at) -> str:
+    return {m.label: m.value for m in at.metric}[zh("employed")]
+
+
+def test_a_status_update_saves_and_every_number_follows(
+    app_for, own_store_url: str, place: Place
+) -> None:
+    data = load_frames(get_engine(own_store_url))
+    month = latest_month(data.labour)
+    idle = unemployed(in_place(data.labour, place), month).row(0, named=True)
+    at = app_for(own_store_url, **place.to_query()).switch_page(PAGE).run()
+    employed_before = _employed(at)
+    version_before = data_version(get_engine(own_store_url))
+
+    at.selectbox(key="update_person").select(idle["id_number"]).run()
+    form = f"update_{idle['id_number']}_{month:%Y%m}"
+    at.selectbox(key=f"{form}_status").select("已就业")
+    at.selectbox(key=f"{form}_type").select("公益性岗位")
+    at.text_input(key=f"{form}_employer").input("幸福家园社区")
+    at.text_input(key=f"{form}_income").input("1,800元")
+    at.button[[b.label for b in at.button].index(zh("bld_update_save"))].click().run()
+
+    assert not at.exception
+    assert data_version(get_engine(own_store_url)) == version_before + 1
+    saved = [s.value for s in at.success]
+    assert any(idle["name"] in s and "未就业 → 已就业" in s for s in saved), saved
+    head = headline(
+        in_place(load_frames(get_engine(own_store_url)).labour, place), data.subsidies, month
+    ).row(0, named=True)
+    assert _employed(at) == fmt_count(head["employed"], "unit_persons") != employed_before
+    edits = next(d.value for d in at.dataframe if "old_value" in d.value.columns)
+    assert set(edits["name"]) == {idle["name"]}
+    assert "未就业" in set(edits["old_value"]) and "已就业" in set(edits["new_value"])
+
+
+def test_a_rejected_status_update_says_why_and_saves_nothing(
+    app_for, own_store_url: str, place: Place
+) -> None:
+    data = load_frames(get_engine(own_store_url))
+    month = latest_month(data.labour)
+    idle = unemployed(in_place(data.labour, place), month).row(0, named=True)
+    at = app_for(own_store_url, **place.to_query()).switch_page(PAGE).run()
+    version_before = data_version(get_engine(own_store_url))
+
+    at.selectbox(key="update_person").select(idle["id_number"]).run()
+    form = f"update_{idle['id_number']}_{month:%Y%m}"
+    at.selectbox(key=f"{form}_status").select("已就业")  # but no employment type
+    at.button[[b.label for b in at.button].index(zh("bld_update_save"))].click().run()
+
+    assert not at.exception
+    assert data_version(get_engine(own_store_url)) == version_before
+    assert "已就业的人必须填写就业形式" in at.error[0].value
+
+
+def test_a_note_is_saved_and_shown_on_its_household(
+    app_for, own_store_url: str, place: Place
+) -> None:
+    at = app_for(own_store_url, **place.to_query()).switch_page(PAGE).run()
+    household = at.selectbox(key="note_household").value
+
+    at.text_area(key="note_text").input("上门走访，本人愿意去扶贫车间")
+    at.text_input(key="note_next").input("下周带去车间面试")
+    at.button[[b.label for b in at.button].index(zh("bld_note_save"))].click().run()
+
+    assert not at.exception
+    notes = next(d.value for d in at.dataframe if "next_step" in d.value.columns)
+    assert notes["text"].tolist() == ["上门走访，本人愿意去扶贫车间"]
+    members = next(d.value for d in at.dataframe if "last_note" in d.value.columns)
+    noted = members.dropna(subset=["last_note"])
+    assert noted["last_note"].str.endswith("上门走访，本人愿意去扶贫车间 → 下周带去车间面试").all()
+    data = load_frames(get_engine(own_store_url))
+    room = data.labour.filter(pl.col("household") == household).get_column("room")[0]
+    assert noted["room"].tolist() == [room]
