@@ -115,6 +115,36 @@ else:
 if here.members.is_empty():
     st.info(t("no_data_month", month=fmt_month(month)))
     st.stop()
+# The meeting pack is printed before the meeting: its buttons come first.
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.download_button(
+        t("bld_pack_pdf"),
+        data=lambda: pack_pdf([here]),
+        file_name=pack_file_name(site, building, month, ".pdf"),
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="building_pack_pdf",
+        on_click="ignore",
+    )
+    st.download_button(
+        t("bld_pack_site_pdf"),
+        data=lambda: pack_pdf(site_reviews(data, site, month)),
+        file_name=pack_file_name(site, None, month, ".pdf"),
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="site_pack_pdf",
+        on_click="ignore",
+    )
+    st.download_button(
+        t("bld_pack_xlsx"),
+        data=lambda: pack_xlsx([here]),
+        file_name=pack_file_name(site, building, month, ".xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="building_pack_xlsx",
+        on_click="ignore",
+    )
+    st.caption(t("bld_pack_masked"))
 views.kpi_row(here.head)
 
 if here.zero.is_empty():
@@ -186,34 +216,4 @@ if not edits.is_empty():
         key="building_edits",
     )
 
-st.subheader(t("bld_pack_title"))
-st.caption(t("bld_pack_masked"))
-pdf_col, whole_col, xlsx_col = st.columns(3)
-pdf_col.download_button(
-    t("bld_pack_pdf"),
-    data=lambda: pack_pdf([here]),
-    file_name=pack_file_name(site, building, month, ".pdf"),
-    mime="application/pdf",
-    icon=":material/picture_as_pdf:",
-    key="building_pack_pdf",
-    on_click="ignore",
-)
-whole_col.download_button(
-    t("bld_pack_site_pdf"),
-    data=lambda: pack_pdf(site_reviews(data, site, month)),
-    file_name=pack_file_name(site, None, month, ".pdf"),
-    mime="application/pdf",
-    icon=":material/picture_as_pdf:",
-    key="site_pack_pdf",
-    on_click="ignore",
-)
-xlsx_col.download_button(
-    t("bld_pack_xlsx"),
-    data=lambda: pack_xlsx([here]),
-    file_name=pack_file_name(site, building, month, ".xlsx"),
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/download:",
-    key="building_pack_xlsx",
-    on_click="ignore",
-)
 st.caption(t("data_as_of", month=fmt_month(months[-1]), version=current_version()))

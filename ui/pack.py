@@ -145,11 +145,9 @@ def _installed_font() -> Path | None:
     return next((Path(f) for f in sorted(listed, key=lambda f: ("Sans" not in f, f))), None)
 
 
-def pack_pdf(
-    reviews: Sequence[Review], *, as_of: date | None = None, full_view: bool = False
-) -> bytes:
-    """One A4 page per review, in the order given. `as_of`: when the data was taken (default:
-    the month's last day). ID numbers and phones are masked unless `full_view`."""
+def pack_pdf(reviews: Sequence[Review], *, full_view: bool = False) -> bytes:
+    """One A4 page per review, in the order given, with the data as of each month's last day.
+    ID numbers and phones are masked unless `full_view`."""
     if not reviews:
         raise ValueError("no building to pack")
     path, face = font_file()
@@ -159,7 +157,7 @@ def pack_pdf(
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     for number, one in enumerate(reviews, start=1):
         pdf.add_page()
-        _page(pdf, one, as_of or month_end(one.month), full_view)
+        _page(pdf, one, month_end(one.month), full_view)
         _signature(pdf, number, len(reviews))
     return bytes(pdf.output())
 

@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.building import Review, meeting_end
-from analytics.domain import EMPLOYMENT_TYPES, STATUSES, WISHES
+from analytics.domain import EMPLOYMENT_TYPES, STATUS_UNEMPLOYED, STATUSES, WISHES
 from data.edits import EditResult, add_note, update_status
 from data.store import get_engine
 from ui.format import MISSING
@@ -52,8 +52,14 @@ def status_form(review: Review, labour: pl.DataFrame) -> None:
                             status=_shown(row["status"]))
         for row in members.iter_rows(named=True)
     }  # fmt: skip
+    # The meeting asks first about those without work: the first of them is chosen to begin with.
+    idle = members.filter(pl.col("status") == STATUS_UNEMPLOYED).get_column("id_number")
     chosen = st.selectbox(
-        t("bld_update_person"), list(labels), format_func=labels.get, key="update_person"
+        t("bld_update_person"),
+        list(labels),
+        index=list(labels).index(idle[0]) if idle.len() else 0,
+        format_func=labels.get,
+        key="update_person",
     )
     now = labour.filter((pl.col("id_number") == chosen) & (pl.col("month") == review.month)).row(
         0, named=True

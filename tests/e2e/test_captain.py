@@ -3,7 +3,9 @@ member found work, and see the building's employment rate follow."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import subprocess
 
 import polars as pl
 import pytest
@@ -100,3 +102,27 @@ def test_captain_records_a_new_job_and_the_rate_follows(
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_one_click_hands_out_the_meeting_pack(page: Page, app_url: str, tmp_path) -> None:
+    """The building's page as a PDF, straight from the button, one A4 page with the names."""
+    page.goto(f"{app_url}/building")
+    button = page.get_by_role("button", name=zh("bld_pack_pdf"))
+    expect(button).to_be_visible(timeout=60_000)
+    title = page.get_by_role("heading", level=1).inner_text()
+
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+
+    assert path.suffix == ".pdf"
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    assert "(A4)" in info
+    text = subprocess.run(
+        ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    site_and_building = title.split(" · ")[0]
+    assert site_and_building.replace(" ", "") in text.replace(" ", "")
+    assert page.outside_requests == [], page.outside_requests
