@@ -252,25 +252,14 @@ def add_note(
 
 def _batch(writer: StoreWriter, source: str, user: str, month: dt.date, note: str) -> int:
     """A new batch for one hand-made write: the data version moves with it."""
-    batch_id = writer.allocate("import_batch", 1)
-    writer.insert(
-        "import_batch",
-        pl.DataFrame(
-            {
-                "id": [batch_id],
-                "created_at": [dt.datetime.now(dt.UTC)],
-                "user": [user],
-                "source": [source],
-                "files": [""],
-                "formats": ["labour" if source == "edit" else ""],
-                "months": [f"{month:%Y-%m}"],
-                "rows_read": [1],
-                "rows_imported": [1],
-                "rows_replaced": [1 if source == "edit" else 0],
-                "rows_rejected": [0],
-                "note": [note],
-            },
-            schema_overrides={"created_at": pl.Datetime("us", "UTC")},
-        ),
+    return writer.new_batch(
+        user=user,
+        source=source,
+        files="",
+        formats="labour" if source == "edit" else "",
+        months=f"{month:%Y-%m}",
+        rows_read=1,
+        rows_imported=1,
+        rows_replaced=1 if source == "edit" else 0,
+        note=note,
     )
-    return batch_id

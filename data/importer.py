@@ -1032,6 +1032,18 @@ class StoreWriter:
         self.cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")
         return int(self.cur.fetchone()[0])
 
+    def new_batch(self, **values: object) -> int:
+        """A new `import_batch` row (now, with `values`): its id is the new data version."""
+        batch_id = self.allocate("import_batch", 1)
+        counts = dict.fromkeys(("rows_read", "rows_imported", "rows_replaced", "rows_rejected"), 0)
+        row = {"id": batch_id, "created_at": dt.datetime.now(dt.UTC), **counts, **values}
+        schema = {
+            "created_at": pl.Datetime("us", "UTC"),
+            **{k: pl.String for k in ("user", "source", "files", "formats", "months", "note")},
+        }
+        self.insert("import_batch", pl.DataFrame([row], schema_overrides=schema))
+        return batch_id
+
     def insert(self, table: str, frame: pl.DataFrame) -> None:
         if frame.is_empty():
             return
@@ -1574,25 +1586,14 @@ def import_files(
 
     init_store(engine)
     with StoreWriter(engine) as store:
-        batch_id = store.allocate("import_batch", 1)
-        store.insert(
-            "import_batch",
-            pl.DataFrame(
-                {
-                    "id": [batch_id],
-                    "created_at": [dt.datetime.now(dt.UTC)],
-                    "user": [user],
-                    "source": [source],
-                    "files": ["\n".join(p.name for p in paths)],
-                    "formats": [",".join(f for f in (*_ORDER, "boundaries") if f in frames)],
-                    "months": [",".join(f"{m:%Y-%m}" for m in months) or None],
-                    "rows_read": [sum(c.rows_read for c in counts)],
-                    "rows_rejected": [sum(c.rejected for c in counts)],
-                    "rows_imported": [0],  # set once the rows are written
-                    "rows_replaced": [0],
-                },
-                schema_overrides={"created_at": pl.Datetime("us", "UTC"), "months": pl.String},
-            ),
+        batch_id = store.new_batch(
+            user=user,
+            source=source,
+            files="\n".join(p.name for p in paths),
+            formats=",".join(f for f in (*_ORDER, "boundaries") if f in frames),
+            months=",".join(f"{m:%Y-%m}" for m in months) or None,
+            rows_read=sum(c.rows_read for c in counts),
+            rows_rejected=sum(c.rejected for c in counts),
         )
         for fmt in (*_ORDER, "boundaries"):
             if fmt not in frames:

@@ -116,34 +116,23 @@ if here.members.is_empty():
     st.info(t("no_data_month", month=fmt_month(month)))
     st.stop()
 # The meeting pack is printed before the meeting: its buttons come first.
+PDF, XLSX = "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+packs = (
+    ("bld_pack_pdf", lambda: pack_pdf([here]), building, ".pdf", PDF),
+    ("bld_pack_site_pdf", lambda: pack_pdf(site_reviews(data, site, month)), None, ".pdf", PDF),
+    ("bld_pack_xlsx", lambda: pack_xlsx([here]), building, ".xlsx", XLSX),
+)
 with st.container(horizontal=True, vertical_alignment="center"):
-    st.download_button(
-        t("bld_pack_pdf"),
-        data=lambda: pack_pdf([here]),
-        file_name=pack_file_name(site, building, month, ".pdf"),
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        key="building_pack_pdf",
-        on_click="ignore",
-    )
-    st.download_button(
-        t("bld_pack_site_pdf"),
-        data=lambda: pack_pdf(site_reviews(data, site, month)),
-        file_name=pack_file_name(site, None, month, ".pdf"),
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        key="site_pack_pdf",
-        on_click="ignore",
-    )
-    st.download_button(
-        t("bld_pack_xlsx"),
-        data=lambda: pack_xlsx([here]),
-        file_name=pack_file_name(site, building, month, ".xlsx"),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-        key="building_pack_xlsx",
-        on_click="ignore",
-    )
+    for label, make, one, suffix, mime in packs:
+        st.download_button(
+            t(label),
+            data=make,  # made on the click only: a site's pack takes seconds
+            file_name=pack_file_name(site, one, month, suffix),
+            mime=mime,
+            icon=":material/picture_as_pdf:" if suffix == ".pdf" else ":material/download:",
+            key=label,
+            on_click="ignore",
+        )
     st.caption(t("bld_pack_masked"))
 views.kpi_row(here.head)
 

@@ -169,18 +169,25 @@ def _employed(at) -> str:
     return {m.label: m.value for m in at.metric}[zh("employed")]
 
 
+def _open_status_form(app_for, url: str, place: Place):
+    """The page with the status form opened on the building's first unemployed member."""
+    data = load_frames(get_engine(url))
+    month = latest_month(data.labour)
+    idle = unemployed(in_place(data.labour, place), month).row(0, named=True)
+    at = app_for(url, **place.to_query()).switch_page(PAGE).run()
+    at.selectbox(key="update_person").select(idle["id_number"]).run()
+    return at, idle, f"update_{idle['id_number']}_{month:%Y%m}"
+
+
 def test_a_status_update_saves_and_every_number_follows(
     app_for, own_store_url: str, place: Place
 ) -> None:
     data = load_frames(get_engine(own_store_url))
     month = latest_month(data.labour)
-    idle = unemployed(in_place(data.labour, place), month).row(0, named=True)
-    at = app_for(own_store_url, **place.to_query()).switch_page(PAGE).run()
+    at, idle, form = _open_status_form(app_for, own_store_url, place)
     employed_before = _employed(at)
     version_before = data_version(get_engine(own_store_url))
 
-    at.selectbox(key="update_person").select(idle["id_number"]).run()
-    form = f"update_{idle['id_number']}_{month:%Y%m}"
     at.selectbox(key=f"{form}_status").select("已就业")
     at.selectbox(key=f"{form}_type").select("公益性岗位")
     at.text_input(key=f"{form}_employer").input("幸福家园社区")
@@ -203,14 +210,9 @@ def test_a_status_update_saves_and_every_number_follows(
 def test_a_rejected_status_update_says_why_and_saves_nothing(
     app_for, own_store_url: str, place: Place
 ) -> None:
-    data = load_frames(get_engine(own_store_url))
-    month = latest_month(data.labour)
-    idle = unemployed(in_place(data.labour, place), month).row(0, named=True)
-    at = app_for(own_store_url, **place.to_query()).switch_page(PAGE).run()
+    at, _, form = _open_status_form(app_for, own_store_url, place)
     version_before = data_version(get_engine(own_store_url))
 
-    at.selectbox(key="update_person").select(idle["id_number"]).run()
-    form = f"update_{idle['id_number']}_{month:%Y%m}"
     at.selectbox(key=f"{form}_status").select("已就业")  # but no employment type
     at.button[[b.label for b in at.button].index(zh("bld_update_save"))].click().run()
 
