@@ -23,7 +23,7 @@ from analytics.domain import COUNTY_SCOPE
 from analytics.drill import Place, children, in_place
 from analytics.mix import employment_mix
 from analytics.rates import employment_rates, latest_month, previous_month
-from analytics.subsidies import subsidy_totals
+from analytics.subsidies import subsidy_budget, subsidy_per_capita, subsidy_totals
 from analytics.targets import target_board
 
 RATES_BY = {
@@ -40,7 +40,9 @@ RATES_COLUMNS = [
     "households_covered",
     "zero_employment_households",
 ]
-SUBSIDIES_BY = ("kind", "township", "site")
+SUBSIDIES_BY = ("kind", "township", "site", "month", "year", "payee_type")
+# Per labour-force member: only places the ledger has too.
+SUBSIDIES_PER_CAPITA_BY = (["township"], ["site"])
 # Shown as percent in tables: rates, coverage, shares of a total, progress against a target.
 _PERCENT_SUFFIXES = ("_rate", "_coverage", "share", "progress")
 # Yuan: exactly 2 decimals in csv.
@@ -140,16 +142,97 @@ def changes_report(
 
 
 def subsidies_report(
-    payments: pl.DataFrame, by: str, date_from: date | None, date_to: date | None
+    payments: pl.DataFrame,
+    labour: pl.DataFrame,
+    by: Sequence[str],
+    date_from: date | None,
+    date_to: date | None,
+    per_capita: bool = False,
+    month: date | None = None,
 ) -> tuple[str, pl.DataFrame]:
-    """Title and rows of `subsidies`."""
+    """Title and rows of `subsidies`: totals per group (time groups in time order), or with
+    `per_capita` the amount per labour-force member and employed person of `month`'s ledger."""
+    _any_payments(payments)
+    span = f"{date_from or '…'} – {date_to or '…'}" if date_from or date_to else "全部 / all dates"
+    if subsidy_totals(payments, [], date_from, date_to).item(0, "payments") == 0:
+        raise NoData(f"{span} 没有补贴发放 / no subsidy payments from {span}")
+    if per_capita:
+        month = _report_month(labour, month)
+        rows = subsidy_per_capita(payments, labour, by, month, date_from, date_to)
+        return f"人均补贴 / subsidies per capita {span}, 劳动力 / labour {month:%Y-%m}", rows
+    rows = subsidy_totals(payments, by, date_from, date_to)
+    times = [c for c in by if c in ("year", "month")]
+    if times:
+        rest = [c for c in by if c not in times]
+        rows = rows.sort(
+            [*times, "amount", *rest],
+            descending=[False] * len(times) + [True] + [False] * len(rest),
+            nulls_last=True,
+        )
+    return f"补贴 / subsidies {span}", rows
+
+
+def subsidy_budget_report(
+    payments: pl.DataFrame,
+    targets: pl.DataFrame,
+    labour: pl.DataFrame,
+    year: int | None,
+    month: date | None,
+) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `subsidies --budget`: paid from 1 January to `month`, which defaults
+    to the latest ledger month of `year` (December when it has none), as the target board's."""
+    _any_payments(payments)
+    year = year if year is not None else month.year
+    if month is None:
+        month = latest_month(labour.filter(pl.col("month").dt.year() == year)) or date(year, 12, 1)
+    rows = subsidy_budget(payments, targets, year, month)
+    if rows.is_empty():
+        raise NoData(f"{year} 年没有补贴金额目标 / no 补贴金额 targets for {year}")
+    return f"补贴预算 / subsidy budget {year}-01 – {month:%Y-%m}", rows
+
+
+def _any_payments(payments: pl.DataFrame) -> None:
     if payments.is_empty():
         raise NoData("库中没有补贴发放数据 / the store holds no subsidy payments")
-    rows = subsidy_totals(payments, [by], date_from, date_to)
-    span = f"{date_from or '…'} – {date_to or '…'}" if date_from or date_to else "全部 / all dates"
-    if rows.is_empty():
-        raise NoData(f"{span} 没有补贴发放 / no subsidy payments from {span}")
-    return f"补贴 / subsidies {span}", rows
+
+
+def _subsidies_by(text: str) -> list[str]:
+    """`township,kind` → ["township", "kind"]: groupings from `SUBSIDIES_BY`, each once."""
+    by = [part.strip() for part in text.split(",")]
+    unknown = [part for part in by if part not in SUBSIDIES_BY]
+    if unknown or len(set(by)) != len(by):
+        choices = ",".join(SUBSIDIES_BY)
+        raise argparse.ArgumentTypeError(
+            f"不能按 {text!r} 分组（可选 {choices}，逗号分隔，各一次）/ "
+            f"cannot group by {text!r} (choose from {choices}, comma-separated, each once)"
+        )
+    return by
+
+
+def _subsidies_usage(args: argparse.Namespace) -> str | None:
+    """The message for options of `subsidies` that do not go together, None when they do."""
+    if args.per_capita and args.budget:
+        return "--per-capita 与 --budget 不能同时使用 / --per-capita and --budget do not combine"
+    if args.per_capita and (args.by or ["kind"]) not in SUBSIDIES_PER_CAPITA_BY:
+        return (
+            "--per-capita 需要 --by township 或 --by site / "
+            "--per-capita needs --by township or --by site"
+        )
+    if args.budget:
+        if args.by is not None or args.date_from is not None or args.date_to is not None:
+            return (
+                "--budget 不能与 --by、--from、--to 同用（从 1 月 1 日算到 --month）/ "
+                "--budget takes no --by, --from or --to (it counts from 1 January to --month)"
+            )
+        if args.year is None and args.month is None:
+            return "--budget 需要 --year / --budget needs --year"
+        if args.year is not None and args.month is not None and args.month.year != args.year:
+            return f"--month {args.month:%Y-%m} 不在 --year {args.year} / is not in that year"
+    if args.month is not None and not (args.per_capita or args.budget):
+        return "--month 需要 --per-capita 或 --budget / --month needs --per-capita or --budget"
+    if args.year is not None and not args.budget:
+        return "--year 需要 --budget / --year needs --budget"
+    return None
 
 
 def mix_report(labour: pl.DataFrame, month: date | None) -> tuple[str, pl.DataFrame]:
@@ -263,7 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("--building", help="only this building (楼栋)")
 
     subsidies = sub.add_parser("subsidies", parents=[formats], help="subsidy spending")
-    subsidies.add_argument("--by", choices=SUBSIDIES_BY, default="kind")
+    subsidies.add_argument(
+        "--by",
+        type=_subsidies_by,
+        metavar="GROUP[,GROUP…]",
+        help=f"one or more of {', '.join(SUBSIDIES_BY)}, comma-separated (default: kind)",
+    )
     subsidies.add_argument(
         "--from",
         dest="date_from",
@@ -277,6 +365,26 @@ def build_parser() -> argparse.ArgumentParser:
         type=_date_to,
         metavar="DATE",
         help="last day paid, inclusive: YYYY-MM-DD, or YYYY-MM for its last day",
+    )
+    subsidies.add_argument(
+        "--per-capita",
+        action="store_true",
+        help="with --by township or site: amount per labour-force member and per employed person",
+    )
+    subsidies.add_argument(
+        "--budget",
+        action="store_true",
+        help="the year's 补贴金额 targets: budget, paid from 1 January, progress",
+    )
+    subsidies.add_argument(
+        "--year", type=int, metavar="YYYY", help="with --budget: the year (default: --month's)"
+    )
+    subsidies.add_argument(
+        "--month",
+        type=parse_month,
+        metavar="YYYY-MM",
+        help="with --per-capita: the ledger month (default: the latest); with --budget: paid to "
+        "its end (default: the latest ledger month of --year, else December)",
     )
 
     mix = sub.add_parser("mix", parents=[formats], help="employed persons per employment type")
@@ -329,6 +437,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--building 需要 --site / --building needs --site")
         if args.household is not None and args.building is None:
             parser.error("--household 需要 --building / --household needs --building")
+    if args.command == "subsidies" and (problem := _subsidies_usage(args)):
+        parser.error(problem)
 
     # Imported here so that `import analytics` never touches the database.
     from data.frames import load_frames
@@ -340,8 +450,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             title, rows = rates_report(frames.labour, args.by, args.month)
         elif args.command == "changes":
             title, rows = changes_report(frames.labour, args.month, args.site, args.building)
+        elif args.command == "subsidies" and args.budget:
+            title, rows = subsidy_budget_report(
+                frames.subsidies, frames.targets, frames.labour, args.year, args.month
+            )
         elif args.command == "subsidies":
-            title, rows = subsidies_report(frames.subsidies, args.by, args.date_from, args.date_to)
+            title, rows = subsidies_report(
+                frames.subsidies,
+                frames.labour,
+                args.by or ["kind"],
+                args.date_from,
+                args.date_to,
+                args.per_capita,
+                args.month,
+            )
         elif args.command == "mix":
             title, rows = mix_report(frames.labour, args.month)
         elif args.command == "targets":

@@ -397,6 +397,262 @@ def test_subsidies_json_grand_amount(store: str) -> None:
     ]
 
 
+# Grouped several ways; time groups come in time order, then by amount.
+@pytest.mark.parametrize(
+    ("by", "expected"),
+    [
+        (
+            "township,kind",
+            [
+                ("西洛街道", "创业补贴", "1", "5000.00"),
+                ("岩孔街道", "吸纳就业补贴", "1", "2000.00"),
+                ("西洛街道", "公益性岗位补贴", "2", "1600.00"),
+                ("岩孔街道", "交通补贴", "1", "500.00"),
+                ("岩孔街道", "生活补贴", "2", "280.30"),
+            ],
+        ),
+        (
+            "month,kind",
+            [
+                ("2024-04-01", "创业补贴", "1", "5000.00"),
+                ("2024-05-01", "公益性岗位补贴", "1", "800.00"),
+                ("2024-06-01", "吸纳就业补贴", "1", "2000.00"),
+                ("2024-06-01", "公益性岗位补贴", "1", "800.00"),
+                ("2024-06-01", "交通补贴", "1", "500.00"),
+                ("2024-06-01", "生活补贴", "2", "280.30"),
+            ],
+        ),
+        # Only 吸纳就业补贴 goes to an employer.
+        ("payee_type", [("person", "6", "7380.30"), ("employer", "1", "2000.00")]),
+        (
+            "township,site",
+            [
+                ("西洛街道", "鼎新社区", "1", "5000.00"),
+                ("岩孔街道", "", "1", "2000.00"),
+                ("西洛街道", "光明小镇", "2", "1600.00"),
+                ("岩孔街道", "光明小镇", "3", "780.30"),
+            ],
+        ),
+    ],
+)
+def test_subsidies_by_several(store: str, by: str, expected: list[tuple]) -> None:
+    result = csv_rows(store, "subsidies", "--by", by)
+
+    columns = [*by.split(","), "payments", "amount"]
+    assert [tuple(row[c] for c in columns) for row in result] == expected
+
+
+def test_subsidies_by_year_json(store: str) -> None:
+    result = json_rows(store, "subsidies", "--by", "year,payee_type")
+
+    assert result == [
+        {"year": 2024, "payee_type": "person", "payments": 6, "amount": 7380.3},
+        {"year": 2024, "payee_type": "employer", "payments": 1, "amount": 2000.0},
+    ]
+
+
+PER_CAPITA_COLUMNS = (
+    "payments",
+    "amount",
+    "labour_force",
+    "employed",
+    "amount_per_capita",
+    "amount_per_employed",
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            # June's payments over June's ledger: 岩孔 2,780.30 / 3 members, 1 employed; 西洛
+            # 800 / 3, all employed.
+            ["--by", "township", "--month", "2024-06", "--from", "2024-06", "--to", "2024-06"],
+            [
+                ("岩孔街道", "4", "2780.30", "3", "1", "926.77", "2780.30"),
+                ("西洛街道", "1", "800.00", "3", "3", "266.67", "266.67"),
+            ],
+        ),
+        (
+            # All payments over May's ledger: 光明小镇 has 张三 李四 王五 钱十 赵六, 3 employed;
+            # the employer payment has no site, so no labour and no per-capita figure.
+            ["--by", "site", "--month", "2024-05"],
+            [
+                ("鼎新社区", "1", "5000.00", "1", "1", "5000.00", "5000.00"),
+                ("光明小镇", "5", "2380.30", "5", "3", "476.06", "793.43"),
+                ("", "1", "2000.00", "0", "0", "", ""),
+            ],
+        ),
+    ],
+)
+def test_subsidies_per_capita_csv(store: str, args: list[str], expected: list[tuple]) -> None:
+    result = csv_rows(store, "subsidies", "--per-capita", *args)
+
+    place = args[1]
+    assert [tuple(row[c] for c in (place, *PER_CAPITA_COLUMNS)) for row in result] == expected
+
+
+def test_subsidies_per_capita_is_the_analytics_function(store: str) -> None:
+    from analytics.subsidies import subsidy_per_capita
+    from data.frames import load_frames
+
+    frames = load_frames(get_engine(store))
+    expected = subsidy_per_capita(frames.subsidies, frames.labour, ["site"], JUNE)
+
+    # Default month: the latest in the store.
+    result = json_rows(store, "subsidies", "--by", "site", "--per-capita")
+
+    assert result == expected.to_dicts()
+
+
+def test_subsidies_per_capita_table(store: str) -> None:
+    result = run(store, "subsidies", "--by", "township", "--per-capita")
+
+    assert result.returncode == 0, result.stderr
+    assert "labour 2024-06" in result.stdout
+    assert "amount_per_employed" in result.stdout
+
+
+# 补贴金额 budgets on top of the store (and a target of another metric, which is no budget).
+BUDGETS = [
+    (2024, "补贴金额", "县", 20000.0),
+    (2024, "补贴金额", "西洛街道", 10000.0),
+    (2024, "补贴金额", "光明小镇", 4000.0),
+    (2024, "补贴金额", "鼎新社区", 0.0),
+    (2024, "就业率", "县", 95.0),
+    (2023, "补贴金额", "县", 1000.0),
+]
+
+
+@pytest.fixture(scope="module")
+def budget_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from sqlmodel import select
+
+    from data.store import Target
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('budget') / 'store.sqlite'}"
+    _build_store(url)
+    engine = get_engine(url)
+    with Session(engine) as session:
+        batch = session.exec(select(ImportBatch)).one()
+        session.add_all(
+            Target(year=year, metric=metric, scope=scope, target=value, batch_id=batch.id)
+            for year, metric, scope, value in BUDGETS
+        )
+        session.commit()
+    engine.dispose()
+    yield url
+
+
+BUDGET_COLUMNS = ("budget", "paid", "progress", "expected_progress")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            # Default month: June, the latest ledger month of 2024. Paid January to June:
+            # everything; 西洛 800 + 800 + 5,000; 光明小镇 800 + 800 + 500 + 140.10 + 140.20.
+            ["--year", "2024"],
+            [
+                ("县", 20000.0, 9380.30, 0.469015, 0.5),
+                ("光明小镇", 4000.0, 2380.30, 0.595075, 0.5),
+                ("西洛街道", 10000.0, 6600.0, 0.66, 0.5),
+                # A budget of 0: no progress ("—"), never a division by zero.
+                ("鼎新社区", 0.0, 5000.0, None, 0.5),
+            ],
+        ),
+        (
+            ["--month", "2024-05"],
+            [
+                ("县", 20000.0, 5800.0, 0.29, 5 / 12),
+                ("光明小镇", 4000.0, 800.0, 0.2, 5 / 12),
+                ("西洛街道", 10000.0, 5800.0, 0.58, 5 / 12),
+                ("鼎新社区", 0.0, 5000.0, None, 5 / 12),
+            ],
+        ),
+        # No ledger month in 2023: the whole year, and nothing was paid in it.
+        (["--year", "2023"], [("县", 1000.0, 0.0, 0.0, 1.0)]),
+    ],
+)
+def test_subsidies_budget_csv(budget_store: str, args: list[str], expected: list[tuple]) -> None:
+    result = csv_rows(budget_store, "subsidies", "--budget", *args)
+
+    assert [row["scope"] for row in result] == [scope for scope, *_ in expected]
+    for row, (_, *numbers) in zip(result, expected, strict=True):
+        values = [float(row[c]) if row[c] else None for c in BUDGET_COLUMNS]
+        assert values == pytest.approx(numbers, abs=1e-6)
+
+
+def test_subsidies_budget_matches_the_target_board(budget_store: str) -> None:
+    board = csv_rows(budget_store, "targets", "--month", "2024-06")
+    budget = csv_rows(budget_store, "subsidies", "--budget", "--year", "2024")
+
+    on_board = next(row for row in board if row["metric"] == "补贴金额")
+    assert float(budget[0]["paid"]) == float(on_board["actual"])
+    assert float(budget[0]["progress"]) == pytest.approx(float(on_board["progress"]))
+
+
+def test_subsidies_budget_table(budget_store: str) -> None:
+    result = run(budget_store, "subsidies", "--budget", "--year", "2024")
+
+    assert result.returncode == 0, result.stderr
+    assert "2024-01 – 2024-06" in result.stdout
+    assert "50.0 %" in result.stdout
+    assert "—" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--by", "quarter"], "cannot group by 'quarter'"),
+        (["--by", "kind,kind"], "each once"),
+        (["--per-capita"], "--per-capita needs --by township or --by site"),
+        (["--per-capita", "--by", "township,kind"], "--per-capita needs --by township"),
+        (["--per-capita", "--by", "site", "--budget", "--year", "2024"], "do not combine"),
+        (["--budget"], "--budget needs --year"),
+        (["--budget", "--year", "2024", "--by", "kind"], "--budget takes no --by"),
+        (["--budget", "--year", "2024", "--from", "2024-01"], "--budget takes no --by"),
+        (["--budget", "--year", "2024", "--month", "2023-12"], "is not in that year"),
+        (["--month", "2024-06"], "--month needs --per-capita or --budget"),
+        (["--year", "2024"], "--year needs --budget"),
+    ],
+)
+def test_subsidies_usage_errors(store: str, args: list[str], message: str) -> None:
+    result = run(store, "subsidies", *args)
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--budget", "--year", "2025"], "no 补贴金额 targets for 2025"),
+        (["--per-capita", "--by", "site", "--month", "2023-01"], "no labour records for 2023-01"),
+        (["--per-capita", "--by", "site", "--from", "2025-01"], "no subsidy payments"),
+        (["--by", "month,kind", "--to", "2024-03"], "no subsidy payments"),
+    ],
+)
+def test_subsidies_no_data(budget_store: str, args: list[str], message: str) -> None:
+    result = run(budget_store, "subsidies", *args)
+
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args", [["--budget", "--year", "2024"], ["--per-capita", "--by", "township"]]
+)
+def test_subsidies_modes_on_an_empty_store(empty_store: str, args: list[str]) -> None:
+    result = run(empty_store, "subsidies", *args)
+
+    assert result.returncode == 1
+    assert "the store holds no subsidy payments" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
