@@ -46,7 +46,15 @@ SUBSIDIES_PER_CAPITA_BY = (["township"], ["site"])
 # Shown as percent in tables: rates, coverage, shares of a total, progress against a target.
 _PERCENT_SUFFIXES = ("_rate", "_coverage", "share", "progress")
 # Yuan: exactly 2 decimals in csv.
-_MONEY = ("amount", "monthly_income")
+_MONEY = (
+    "amount",
+    "monthly_income",
+    "budget",
+    "paid",
+    "amount_change",
+    "amount_per_capita",
+    "amount_per_employed",
+)
 
 _SEP = r"\s*(?:-|/|\.|年)\s*"
 _MONTH = re.compile(rf"(\d{{4}}){_SEP}(\d{{1,2}})\s*月?")
@@ -294,16 +302,14 @@ def children_report(
 def render(title: str, rows: pl.DataFrame, fmt: str) -> str:
     """The rows as csv, json (a list of objects) or a table for people (percent, "—")."""
     if fmt == "csv":
-        # Rates need ≥ 4 decimals, money exactly 2; no frame carries both.
-        precision = 2 if set(_MONEY) & set(rows.columns) else 6
-        return rows.write_csv(float_precision=precision)
+        # Money exactly 2 decimals (as Decimal), rates 6: one frame may carry both (budgets).
+        money = [c for c in rows.columns if c in _MONEY and rows.schema[c].is_float()]
+        return rows.with_columns(pl.col(money).round(2).cast(pl.Decimal(20, 2))).write_csv(
+            float_precision=6
+        )
     if fmt == "json":
         return json.dumps(rows.to_dicts(), ensure_ascii=False) + "\n"
-    table = rows.with_columns(
-        _percent(c) if c.endswith(_PERCENT_SUFFIXES) else pl.col(c).fill_null("—")
-        for c, dtype in rows.schema.items()
-        if dtype == pl.String() or c.endswith(_PERCENT_SUFFIXES)
-    )
+    table = rows.with_columns(_cell(c, dtype) for c, dtype in rows.schema.items())
     with pl.Config(
         tbl_rows=-1,
         tbl_cols=-1,
@@ -315,6 +321,16 @@ def render(title: str, rows: pl.DataFrame, fmt: str) -> str:
         float_precision=2,
     ):
         return f"{title}\n{table}\n"
+
+
+def _cell(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A column as people read it: percent, "—" for every gap, a year without a separator."""
+    if column.endswith(_PERCENT_SUFFIXES):
+        return _percent(column)
+    if column == "year" or not dtype.is_numeric():
+        return pl.col(column).cast(pl.String).fill_null("—")
+    spelled = "{:,.2f}" if dtype.is_float() else "{:,}"
+    return pl.col(column).map_elements(spelled.format, return_dtype=pl.String).fill_null("—")
 
 
 def _percent(column: str) -> pl.Expr:
