@@ -8,6 +8,7 @@ Everything is vectorised polars; Python loops only run over distinct values and 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from data.ledger import (
     CAPTAINS,
     EXCEL_SUFFIXES,
     FORMATS,
+    NAME_PROPERTIES,
     POSTINGS,
     RAW_ROW,
     ROW,
@@ -32,6 +34,7 @@ from data.ledger import (
     LedgerFormat,
     LedgerIssue,
     Sheet,
+    boundary_problem,
     building_names,
     by_value,
     compact,
@@ -606,11 +609,37 @@ def _check_targets(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
 
 
 def _check_boundaries(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
+    """A boundary must be an area in lon/lat (`boundary_problem`); when no feature's is, the
+    file is in projected coordinates (or another CRS): one error for the file, not one each."""
+    found = [
+        (row, problem)
+        for row, text in checks.frame.select(ROW, "boundary").iter_rows()
+        if (problem := boundary_problem(json.loads(text))) is not None
+    ]
+    off = [(row, zh, en) for row, (column, zh, en) in found if column == "coordinates"]
+    if off and len(off) == checks.frame.height and checks.frame.height > 1:
+        _, zh, en = off[0]
+        checks.whole_sheet(
+            "coordinates",
+            f"所有要素的坐标都不是经纬度，例如第 {off[0][0]} 个要素：{zh}",
+            f"no feature is in lon/lat; feature {off[0][0]}: {en}",
+        )
+    else:
+        for column in ("type", "coordinates"):
+            bad = [(row, (zh, en)) for row, (c, zh, en) in found if c == column]
+            if bad:
+                checks.add_each(
+                    pl.Series([row for row, _ in bad], dtype=pl.Int64),
+                    column,
+                    [reason for _, reason in bad],
+                    "error",
+                )
+    names = "、".join(NAME_PROPERTIES[:3] + ("XZQMC",))
     checks.add(
         pl.col("township").is_null(),
         "township",
-        "没有乡镇名（properties.name），未导入",
-        "no township name (properties.name): not imported",
+        f"没有乡镇名（properties 中应有 {names} 等属性之一），未导入",
+        "no township name (a property such as name, 乡镇 or XZQMC): not imported",
         "warning",
     )
     return checks.typed("township", "boundary").filter(pl.col("township").is_not_null())
@@ -1636,7 +1665,7 @@ def _unmatched_boundaries(parsed: list[ParsedSheet], rows: pl.DataFrame) -> list
             parsed[index].sheet.file.name,
             None,
             row,
-            "properties.name",
+            parsed[index].sheet.headers.get("township", "properties.name"),
             name,
             "没有这个乡镇（名称与台账中的乡镇都不一致），边界未导入",
             "no township of this name (it matches no township of the ledgers): not imported",

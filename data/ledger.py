@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -266,7 +267,8 @@ BOUNDARIES = LedgerFormat(
     "boundaries",
     "乡镇边界",
     "township boundaries",
-    # A feature without a name is a warning, not an error: see the importer.
+    # A feature without a name is a warning, not an error: see the importer. The name comes
+    # from any of NAME_PROPERTIES (see `read_geojson`).
     (_c("township", "name"), _c("boundary", "geometry")),
     (),
     0,
@@ -773,6 +775,28 @@ def read_csv(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
     return [sheet], []
 
 
+# The feature property that names the township, in order of preference: GeoJSON's usual `name`,
+# Chinese headers, and the field names of Chinese GIS layers (XZQMC: 行政区名称, as in the land
+# survey's XZQ layer). Matched like ledger headers: any case, full- or half-width.
+NAME_PROPERTIES = (
+    "name",
+    "乡镇",
+    "乡镇名称",
+    "乡镇名",
+    "乡镇(街道)",
+    "乡镇街道",
+    "街道",
+    "township",
+    "town",
+    "XZQMC",
+    "XZMC",
+    "名称",
+    "MC",
+)
+BOUNDARY_TYPES = ("Polygon", "MultiPolygon")
+_NAMES_ZH = "、".join(NAME_PROPERTIES[:4] + ("XZQMC",))
+
+
 def _boundary_file_error(path: Path) -> LedgerIssue:
     return LedgerIssue(
         path.name,
@@ -780,31 +804,132 @@ def _boundary_file_error(path: Path) -> LedgerIssue:
         None,
         None,
         None,
-        "不是乡镇边界文件：应为 GeoJSON FeatureCollection，每个要素在 properties.name 中写乡镇名",
-        "not a boundary file: a GeoJSON FeatureCollection whose features carry the township "
-        "name in properties.name is expected",
+        "不是乡镇边界文件：应为 GeoJSON FeatureCollection，每个要素的 properties 写乡镇名"
+        f"（{_NAMES_ZH} 等属性之一），geometry 为 Polygon 或 MultiPolygon",
+        "not a boundary file: a GeoJSON FeatureCollection is expected, each feature naming its "
+        "township in its properties (name, 乡镇, XZQMC, …) with a Polygon or MultiPolygon geometry",
     )
 
 
-def read_geojson(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
-    """Township boundaries: a FeatureCollection whose features name a township in properties.name.
+def _name_property(features: list[dict]) -> str | None:
+    """The property, as the file spells it, that names the townships: the first of
+    NAME_PROPERTIES that some feature fills."""
+    rank = {header_key(p): i for i, p in enumerate(NAME_PROPERTIES)}
+    found: dict[str, int] = {}
+    for feature in features:
+        props = feature.get("properties")
+        if not isinstance(props, dict):
+            continue
+        for key, value in props.items():
+            place = rank.get(header_key(key))
+            if place is not None and value not in (None, "") and key not in found:
+                found[key] = place
+    return min(found, key=found.__getitem__) if found else None
 
-    A feature without a geometry is reported as a warning, never dropped silently.
+
+def _first_position(geometry: dict) -> str | None:
+    """The geometry's first position as written, for messages: `[106.2, 27.5]`."""
+    value = geometry.get("coordinates")
+    while isinstance(value, list) and value and isinstance(value[0], list):
+        value = value[0]
+    if not isinstance(value, list) or not value:
+        return None
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _is_position(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) >= 2
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in value)
+    )
+
+
+def boundary_problem(geometry: dict) -> tuple[str, str, str] | None:
+    """What keeps a GeoJSON geometry from being a township boundary: ("type" or "coordinates",
+    zh, en), or None. A boundary is a Polygon or MultiPolygon of rings of [lon, lat] positions
+    (RFC 7946); positions beyond ±180/±90 are projected coordinates or lon and lat swapped."""
+    kind = geometry.get("type")
+    if kind not in BOUNDARY_TYPES:
+        return (
+            "type",
+            "不是面：乡镇边界的 geometry 应为 Polygon 或 MultiPolygon",
+            "not an area: a township boundary is a Polygon or MultiPolygon",
+        )
+    coordinates = geometry.get("coordinates")
+    polygons = [coordinates] if kind == "Polygon" else coordinates
+    rings = (
+        [ring for polygon in polygons if isinstance(polygon, list) for ring in polygon]
+        if isinstance(polygons, list)
+        else []
+    )
+    well_formed = (
+        bool(rings)
+        and all(isinstance(p, list) and p for p in polygons)
+        and all(isinstance(r, list) and len(r) >= 3 and all(map(_is_position, r)) for r in rings)
+    )
+    if not well_formed:
+        return (
+            "coordinates",
+            "坐标格式不对：每个面应由若干个 [经度, 纬度] 组成的环构成",
+            "malformed coordinates: each polygon is a list of rings of [lon, lat] positions",
+        )
+    for ring in rings:
+        for lon, lat, *_ in ring:
+            if math.isfinite(lon) and math.isfinite(lat) and abs(lon) <= 180 and abs(lat) <= 90:
+                continue
+            where = f"[{lon:g}, {lat:g}]"
+            if max(abs(lon), abs(lat)) > 1000:
+                hint_zh = (
+                    "这多半是投影坐标（单位米，如 CGCS2000 高斯-克吕格）：请在 GIS 软件中另存为"
+                    "经纬度（WGS84 或 CGCS2000 地理坐标，EPSG:4326 或 4490）"
+                )
+                hint_en = (
+                    "these look like projected coordinates in metres (e.g. CGCS2000 "
+                    "Gauss-Krüger): export the layer in lon/lat (EPSG:4326 or 4490)"
+                )
+            elif abs(lon) <= 90 and abs(lat) <= 180:
+                hint_zh, hint_en = "经纬度是否写反了？应为 [经度, 纬度]", "lat and lon swapped?"
+            else:
+                hint_zh, hint_en = "请核对", "check the file"
+            return (
+                "coordinates",
+                f"坐标 {where} 不是经纬度（经度应在 ±180、纬度在 ±90 以内）：{hint_zh}",
+                f"{where} is not a lon/lat position (lon within ±180, lat within ±90): {hint_en}",
+            )
+    return None
+
+
+def read_geojson(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
+    """Township boundaries: a FeatureCollection whose features name a township in their
+    properties (`name`, or another of NAME_PROPERTIES) and carry its geometry.
+
+    UTF-8 (with or without BOM), else GB18030. A feature without a geometry is reported as a
+    warning, never dropped silently; checking the geometry is the importer's job
+    (`boundary_problem`).
     """
+    data = path.read_bytes()
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
         return [], [_unreadable(path, f"JSON: {exc}")]
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         return [], [_boundary_file_error(path)]
     features = doc.get("features")
     if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
         return [], [_boundary_file_error(path)]
+    key = _name_property(features)
+    name_header = f"properties.{key or NAME_PROPERTIES[0]}"
     rows: dict[str, list] = {ROW: [], "township": [], "boundary": []}
+    raw: dict[str, list] = {"geometry.type": [], "geometry.coordinates": []}
     issues = []
     for number, feature in enumerate(features, start=1):
         props = feature.get("properties")
-        name = props.get("name") if isinstance(props, dict) else None
+        name = props.get(key) if isinstance(props, dict) and key else None
         name = None if name is None else str(name)
         geometry = feature.get("geometry")
         if not isinstance(geometry, dict) or "type" not in geometry:
@@ -813,9 +938,9 @@ def read_geojson(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
                     path.name,
                     None,
                     number,
-                    "geometry",
+                    name_header,
                     name,
-                    "没有边界几何（geometry），未导入",
+                    "没有边界（geometry 为空），未导入",
                     "has no geometry: not imported",
                     "warning",
                 )
@@ -824,14 +949,24 @@ def read_geojson(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
         rows[ROW].append(number)
         rows["township"].append(name)
         rows["boundary"].append(json.dumps(geometry, ensure_ascii=False, separators=(",", ":")))
+        raw["geometry.type"].append(str(geometry["type"]))
+        raw["geometry.coordinates"].append(_first_position(geometry))
     frame = pl.DataFrame(rows, schema={ROW: pl.Int64, "township": pl.String, "boundary": pl.String})
+    written = frame.select(
+        pl.col(ROW).alias(RAW_ROW), pl.col("township").alias(name_header)
+    ).with_columns(pl.Series(k, v, dtype=pl.String) for k, v in raw.items())
     sheet = Sheet(
         file=path,
         sheet=None,
         format=BOUNDARIES,
         data=frame.with_columns(clean_text(frame["township"])),
-        raw=frame.rename({ROW: RAW_ROW, "township": "properties.name"}),
-        headers={"township": "properties.name", "boundary": "geometry"},
+        raw=written,
+        headers={
+            "township": name_header,
+            "boundary": "geometry",
+            "type": "geometry.type",
+            "coordinates": "geometry.coordinates",
+        },
         rows_read=len(features),
         skipped=len(features) - frame.height,
         issues=issues,

@@ -3,6 +3,7 @@
 The path (township / site / building / household / person) and the month live in the URL.
 """
 
+import polars as pl
 import streamlit as st
 
 from analytics.drill import children, in_place, person_timeline, subsidies_in_place
@@ -13,7 +14,8 @@ from analytics.targets import target_board, target_value
 from ui import charts, views
 from ui.drill import breadcrumb, chosen_bar, chosen_row, current_place, go, widget_key
 from ui.empty import first_run_screen
-from ui.format import fmt_month
+from ui.format import fmt_month, fmt_rate
+from ui.maps import place_map
 from ui.shell import enter
 from ui.state import current_version, frames
 from ui.strings import t
@@ -93,6 +95,37 @@ if level == "county":
         )
         if picked := chosen_bar(event):
             go(place.child(picked, by="site"))
+        # Beside the long township list: the county's shape, coloured by the same rates.
+        st.subheader(t("map_title"))
+        site_rates = sites.join(data.sites.select("site", "lon", "lat"), on="site", how="inner")
+        clicked = place_map(
+            data.townships,
+            townships.select(
+                "township",
+                value="employment_rate",
+                text=pl.col("employment_rate").map_elements(fmt_rate, return_dtype=pl.String),
+            ),
+            legend_title=t("employment_rate"),
+            value_format=fmt_rate,
+            sites=site_rates.select(
+                "site",
+                "lon",
+                "lat",
+                size=pl.col("labour_force").cast(pl.Float64),
+                text=pl.format(
+                    "{} {} · {} {}",
+                    pl.lit(t("employment_rate")),
+                    pl.col("employment_rate").map_elements(fmt_rate, return_dtype=pl.String),
+                    pl.lit(t("labour_force")),
+                    pl.col("labour_force"),
+                ),
+            ),
+            site_legend=t("map_circles"),
+            higher_is_better=True,
+            key=widget_key("map"),
+        )
+        if clicked is not None:
+            go(place.child(clicked.name, by=clicked.level))
 
     mix_col, split_col = st.columns([3, 2])
     with mix_col:

@@ -9,9 +9,17 @@ import polars as pl
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from ui.format import fmt_count, fmt_month, fmt_rate
+from ui.format import fmt_count, fmt_money, fmt_month, fmt_rate
 from ui.strings import t
-from ui.theme import BAD, EMPLOYMENT_TYPE_COLOURS, GOOD, PRIMARY, WARN, chart_template
+from ui.theme import (
+    BAD,
+    EMPLOYMENT_TYPE_COLOURS,
+    GOOD,
+    PRIMARY,
+    SUBSIDY_KIND_COLOURS,
+    WARN,
+    chart_template,
+)
 
 
 def rate_trend(series: pl.DataFrame) -> go.Figure:
@@ -193,4 +201,73 @@ def person_months(timeline: pl.DataFrame) -> go.Figure:
     )
     fig.update_yaxes(title_text=t("monthly_income"), tickformat=",", rangemode="tozero")
     fig.update_layout(height=360, showlegend=False)
+    return fig
+
+
+def subsidy_stack(by_month: pl.DataFrame) -> go.Figure:
+    """Yuan paid per month, stacked by subsidy type in the app's fixed type colours.
+
+    `by_month`: month, kind, amount (`subsidy_totals(by=["month", "kind"])`). Amounts are drawn
+    in 万元, the unit leaders read; the hover gives the exact sum.
+    """
+    months = by_month.get_column("month").unique().sort().to_list()
+    labels = [fmt_month(m) for m in months]
+    fig = go.Figure()
+    present = set(by_month.get_column("kind"))
+    for kind, colour in SUBSIDY_KIND_COLOURS.items():
+        if kind not in present:
+            continue
+        rows = dict(by_month.filter(pl.col("kind") == kind).select("month", "amount").iter_rows())
+        amounts = [rows.get(m) for m in months]
+        fig.add_bar(
+            x=labels,
+            y=[None if a is None else a / 1e4 for a in amounts],
+            name=kind,
+            marker_color=colour,
+            customdata=[fmt_money(a) for a in amounts],
+            hovertemplate="%{x}<br>" + kind + " %{customdata}<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=460,
+        legend={"orientation": "h", "y": -0.15, "x": 0},
+        hovermode="x",
+    )
+    fig.update_yaxes(title_text=t("unit_wan_yuan"), tickformat=",", rangemode="tozero")
+    return fig
+
+
+def subsidy_treemap(by_kind_place: pl.DataFrame, place: str) -> go.Figure:
+    """Subsidy type → place (`place` = "township" or "site"), areas proportional to the yuan paid.
+
+    `by_kind_place`: kind, `place`, amount. Each type keeps its colour; its places are its tiles.
+    """
+    rows = by_kind_place.filter(pl.col("amount") > 0)
+    kinds = rows.group_by("kind").agg(pl.col("amount").sum()).sort("amount", descending=True)
+    ids = kinds.get_column("kind").to_list()
+    parents = [""] * len(ids)
+    values = kinds.get_column("amount").to_list()
+    labels = list(ids)
+    colours = [SUBSIDY_KIND_COLOURS.get(k, "#bbbbbb") for k in ids]
+    for kind, name, amount in rows.select("kind", place, "amount").iter_rows():
+        ids.append(f"{kind}/{name}")
+        parents.append(kind)
+        values.append(amount)
+        labels.append(name or t("unknown_place"))
+        colours.append(SUBSIDY_KIND_COLOURS.get(kind, "#bbbbbb"))
+    fig = go.Figure(
+        go.Treemap(
+            ids=ids,
+            parents=parents,
+            values=values,
+            labels=labels,
+            branchvalues="total",
+            marker={"colors": colours, "line": {"color": "white", "width": 1}},
+            customdata=[fmt_money(v) for v in values],
+            texttemplate="%{label}<br>%{customdata}",
+            hovertemplate="%{label}<br>%{customdata}<br>%{percentParent:.1%}<extra></extra>",
+            maxdepth=2,
+        )
+    )
+    fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 10, "b": 0})
     return fig

@@ -49,7 +49,9 @@ def fmt_month(month: dt.date | None) -> str:
 
 
 # Fractions shown as percent, on screen, in Excel and in the meeting pack alike.
-RATE_COLUMNS = ("employment_rate", "household_coverage", "share", "progress")
+RATE_COLUMNS = ("employment_rate", "household_coverage", "share", "progress", "expected_progress")
+# Yuan, shown whole with thousands separators on screen (Excel keeps the fen).
+MONEY_COLUMNS = ("amount", "amount_per_capita", "amount_per_employed", "budget", "paid")
 
 UNCHANGED = "±"
 
@@ -59,6 +61,15 @@ def fmt_delta_count(delta: int | None) -> str | None:
     if _missing(delta):
         return None
     return f"{UNCHANGED}0" if delta == 0 else f"{int(delta):+,}"
+
+
+def fmt_delta_money(delta: float | None) -> str | None:
+    """A change in yuan for st.metric: "+1.2 万元", "-800 元", "±0 元"; None: nothing to compare."""
+    if _missing(delta):
+        return None
+    if round(delta) == 0:
+        return f"{UNCHANGED}{fmt_money(0.0)}"
+    return ("+" if delta > 0 else "-") + fmt_money(abs(delta))
 
 
 def fmt_delta_rate(delta: float | None) -> str | None:

@@ -36,6 +36,12 @@ def _pages() -> dict[str, list[st.Page]]:
                 icon=":material/apartment:",
                 url_path="building",
             ),
+            st.Page(
+                "pages/subsidies.py",
+                title=t("nav_subsidies"),
+                icon=":material/payments:",
+                url_path="subsidies",
+            ),
         ],
         t("section_data"): [
             st.Page("pages/imports.py", title=t("nav_imports"), icon=":material/history:"),

@@ -19,6 +19,20 @@ EMPLOYMENT_TYPE_COLOURS = {
     domain.SELF_EMPLOYED: "#8c564b",
     domain.FLEXIBLE: "#7f7f7f",
 }
+# One fixed colour per subsidy type: person payments in colour, employer payments in muted tones.
+SUBSIDY_KIND_COLOURS = {
+    domain.SUBSIDY_PUBLIC_WELFARE: "#ff7f0e",
+    domain.SUBSIDY_TRANSPORT: "#1f77b4",
+    domain.SUBSIDY_LIVING: "#aec7e8",
+    domain.SUBSIDY_TRAINING: "#2ca02c",
+    domain.SUBSIDY_STABLE: "#98df8a",
+    domain.SUBSIDY_START_UP: "#8c564b",
+    domain.SUBSIDY_LOAN_INTEREST: "#c49c94",
+    domain.SUBSIDY_FLOOR_MANAGER: "#e377c2",
+    domain.SUBSIDY_HIRING: "#9467bd",
+    domain.SUBSIDY_SOCIAL_INSURANCE: "#c5b0d5",
+    domain.SUBSIDY_ON_THE_JOB: "#7f7f7f",
+}
 GOOD = "#1a7f37"
 WARN = "#d4a017"
 BAD = "#c62828"

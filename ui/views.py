@@ -12,6 +12,7 @@ from analytics.privacy import masked
 from analytics.targets import RATE_METRICS
 from ui.format import (
     MISSING,
+    MONEY_COLUMNS,
     RATE_COLUMNS,
     fmt_count,
     fmt_delta_count,
@@ -88,11 +89,17 @@ def table(frame: pl.DataFrame, *, key: str, clickable: bool = False, height: int
 
     With `clickable`, a click on a row reruns the page and the selection is returned.
     """
-    shown = masked(frame).with_columns(pl.col(c) * 100 for c in frame.columns if c in RATE_COLUMNS)
+    shown = masked(frame).with_columns(
+        *(pl.col(c) * 100 for c in frame.columns if c in RATE_COLUMNS),
+        *(pl.col(c).round(0) for c in frame.columns if c in MONEY_COLUMNS),
+    )
     config = {c: t(c) for c in frame.columns if c in STRINGS}
     for column, dtype in frame.schema.items():
         if column in RATE_COLUMNS:
             config[column] = st.column_config.NumberColumn(t(column), format="%.1f%%")
+        elif column in MONEY_COLUMNS:
+            # Whole yuan with thousands separators: 1,234,567.
+            config[column] = st.column_config.NumberColumn(t(column), format="localized")
         elif dtype == pl.Date():
             # Reporting months read as months: 2020-08, not a midnight timestamp.
             config[column] = st.column_config.DateColumn(

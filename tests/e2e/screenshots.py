@@ -39,6 +39,12 @@ def main() -> None:
                     # Streamlit shows its status widget while the script runs.
                     page.wait_for_timeout(1000)
                     page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=120_000)
+                    # A map draws in WebGL after its script bundle loads: seconds without a GPU.
+                    # (ui.maps draws each map inside a container keyed "…map…").
+                    maps = page.locator('[class*="st-key-"][class*="map"]')
+                    if maps.count():
+                        maps.first.locator("canvas").first.wait_for(timeout=60_000)
+                        page.wait_for_timeout(3000)
                     page.wait_for_timeout(1500)
                     name = path.strip("/").replace("/", "_").replace("?", "_") or "home"
                     target = out / f"{name}-{size}.png"

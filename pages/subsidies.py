@@ -1,0 +1,187 @@
+"""补贴发放: where the subsidy money went, per type, township and site, per worker, over time.
+
+The month, the place (a township or site clicked on the map) and the map's measure live in the
+URL. "This year" is 1 January to the end of the chosen month.
+"""
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from analytics.drill import Place, children, in_place, subsidies_in_place
+from analytics.rates import month_end
+from analytics.subsidies import (
+    subsidy_budget,
+    subsidy_headline,
+    subsidy_per_capita,
+    subsidy_ranking,
+    subsidy_totals,
+)
+from ui import charts, views
+from ui.drill import breadcrumb, crumbs, current_place, go
+from ui.empty import first_run_screen
+from ui.format import fmt_count, fmt_delta_money, fmt_money, fmt_month, fmt_rate
+from ui.maps import place_map
+from ui.shell import enter
+from ui.state import current_version, frames
+from ui.strings import t
+from ui.widgets import kpi, month_picker, url_bound
+
+enter()
+
+MEASURES = ("amount", "per_capita", "rate", "zero")
+
+data = frames()
+if data.labour.is_empty() and data.subsidies.is_empty():
+    first_run_screen()
+    st.stop()
+
+paid_months = data.subsidies.get_column("paid_on").dt.month_start()
+months = pl.concat([data.labour.get_column("month"), paid_months]).unique().sort().to_list()
+place = current_place(data.labour)
+head_col, month_col = st.columns([4, 1], vertical_alignment="bottom")
+with month_col:
+    month = month_picker(months)
+head_col.title(f"{t('nav_subsidies')} · {fmt_month(month)}")
+breadcrumb(place, data.labour)
+where = crumbs(place, data.labour)[-1][0]
+
+year_start, until = dt.date(month.year, 1, 1), month_end(month)
+payments = subsidies_in_place(data.subsidies, data.labour, place)
+labour = in_place(data.labour, place)
+head = subsidy_headline(payments, month).row(0, named=True)
+per_capita = subsidy_per_capita(payments, labour, [], month, year_start, until).row(0, named=True)
+budget = subsidy_budget(data.subsidies, data.targets, month.year, month)
+county_budget = (
+    budget.filter(pl.col("scope") == "县") if place.level == "county" else budget.clear()
+)
+
+cards = st.columns(5)
+kpi(cards[0], t("sub_kpi_ytd"), fmt_money(head["amount_ytd"]))
+kpi(
+    cards[1],
+    t("sub_kpi_month"),
+    fmt_money(head["amount_month"]),
+    fmt_delta_money(head["amount_month_change"]),
+)
+kpi(cards[2], t("sub_kpi_payments"), fmt_count(head["payments_month"]))
+per_member = per_capita["amount_per_capita"]
+kpi(cards[3], t("sub_kpi_per_capita"), "—" if per_member is None else f"{per_member:,.0f} 元")
+if county_budget.height:
+    row = county_budget.row(0, named=True)
+    kpi(
+        cards[4],
+        t("sub_kpi_budget"),
+        fmt_rate(row["progress"]),
+        help=t("sub_budget_help", share=fmt_rate(row["expected_progress"])),
+    )
+
+if payments.filter(pl.col("paid_on").is_between(year_start, until)).is_empty():
+    st.info(t("sub_none", place=where, year=month.year))
+
+# --- the map: every township, coloured by the chosen measure; sites as circles ---
+st.subheader(t("sub_map_title"))
+labels = {m: t(f"measure_{m}") for m in MEASURES}
+measure = url_bound(
+    st.segmented_control, t("sub_measure"), list(MEASURES), key="measure", default="amount",
+    format_func=labels.get, required=True,
+)  # fmt: skip
+county_rates = children(data.labour, Place(), month, by="township")
+by_township = subsidy_per_capita(
+    data.subsidies, data.labour, ["township"], month, year_start, until
+)
+if measure == "amount":
+    values = by_township.select("township", value="amount")
+    text, better = fmt_money, None
+elif measure == "per_capita":
+    values = by_township.select("township", value="amount_per_capita")
+    text, better = (lambda v: f"{v:,.0f} 元"), None
+elif measure == "rate":
+    values = county_rates.select("township", value="employment_rate")
+    text, better = fmt_rate, True
+else:
+    values = county_rates.select("township", value="zero_employment_households")
+    text, better = (lambda v: fmt_count(v, "unit_households")), False
+values = (
+    data.townships.select("township")
+    .join(values, on="township", how="left")
+    .with_columns(
+        pl.col("value").cast(pl.Float64),
+        pl.col("value").map_elements(text, return_dtype=pl.String).alias("text"),
+    )
+)
+site_amounts = subsidy_totals(data.subsidies, ["site"], year_start, until)
+sites = (
+    data.sites.filter(pl.col("lon").is_not_null())
+    .join(site_amounts, on="site", how="left")
+    .select(
+        "site",
+        "lon",
+        "lat",
+        size=pl.col("amount").fill_null(0.0),
+        text=pl.col("amount").fill_null(0.0).map_elements(fmt_money, return_dtype=pl.String),
+    )
+)
+map_col, rank_col = st.columns([3, 2], gap="large")
+with map_col:
+    clicked = place_map(
+        data.townships,
+        values,
+        legend_title=labels[measure],
+        value_format=text,
+        sites=sites,
+        site_legend=t("sub_circles"),
+        higher_is_better=better,
+        selected=place.site or place.township,
+        key=f"subsidy_map_{measure}",
+    )
+    st.caption(t("sub_map_hint"))
+    if clicked is not None and clicked.name != (place.site or place.township):
+        go(Place(**{clicked.level: clicked.name}))
+    if place.level != "county":
+        st.page_link(
+            "pages/overview.py",
+            label=t("sub_drill", place=where),
+            icon=":material/monitoring:",
+            query_params=place.to_query(),
+        )
+
+with rank_col:
+    st.subheader(t("sub_ranking_title"))
+    level = "township" if place.level == "county" else "site"
+    ranking = subsidy_ranking(payments, labour, level, month, year_start, until).select(
+        pl.col(level).fill_null(t("unknown_place")),  # e.g. employer payments without a site
+        *("amount", "share", "amount_per_capita", "amount_per_employed", "persons", "payments"),
+        *("labour_force", "employed"),
+    )
+    views.table(ranking, key="subsidy_ranking", height=560)
+
+# --- over time and by type ---
+st.subheader(t("sub_by_month_title"))
+recent = dt.date(month.year - 1, 1, 1)
+by_month = subsidy_totals(payments, ["month", "kind"], recent, until).sort("month", "kind")
+charts.show(charts.subsidy_stack(by_month), key="subsidy_stack")
+
+tree_col, budget_col = st.columns([3, 2], gap="large")
+with tree_col:
+    st.subheader(t("sub_treemap_title"))
+    by_kind = subsidy_totals(payments, ["kind", level], year_start, until)
+    charts.show(charts.subsidy_treemap(by_kind, level), key="subsidy_treemap")
+with budget_col:
+    if budget.height:
+        st.subheader(t("sub_budget_title"))
+        views.table(budget, key="subsidy_budget")
+
+views.download(
+    {
+        t("sub_ranking_title"): ranking,
+        t("sub_by_month_title"): by_month,
+        t("sub_treemap_title"): by_kind,
+        t("sub_budget_title"): budget,
+    },
+    place,
+    month,
+    key="subsidy_excel",
+)
+st.caption(t("data_as_of", month=fmt_month(months[-1]), version=current_version()))

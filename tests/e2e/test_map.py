@@ -1,0 +1,81 @@
+"""The subsidy map in chromium with every request beyond this machine refused: the township
+polygons draw, nothing is fetched from outside, and a click on a township narrows the page."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from urllib.parse import unquote
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from data.frames import load_frames
+from data.store import get_engine
+from ui.maps import project, township_labels, township_view
+from ui.strings import STRINGS
+
+pytestmark = pytest.mark.e2e
+
+MAP = ".st-key-subsidy_map_amount"
+HEIGHT = 560  # as pages/subsidies.py draws it
+
+
+def zh(key: str, **values: object) -> str:
+    return STRINGS[key]["zh"].format(**values)
+
+
+def _coloured_share(png: bytes) -> float:
+    """The share of pixels that are clearly coloured (filled polygons), not white or grey."""
+    image = Image.open(io.BytesIO(png)).convert("RGB").resize((200, 200))
+    pixels = list(image.get_flattened_data())
+    coloured = [p for p in pixels if max(p) - min(p) > 40]
+    return len(coloured) / len(pixels)
+
+
+def test_the_map_draws_offline_and_a_click_narrows_the_page(
+    page: Page, app_url: str, demo_store_url: str
+) -> None:
+    data = load_frames(get_engine(demo_store_url))
+    labels = township_labels(data.townships)
+    sites = data.sites.drop_nulls(["lon", "lat"])
+    view = township_view(data.townships, HEIGHT, sites)
+
+    page.goto(f"{app_url}/subsidies")
+    canvas = page.locator(f"{MAP} canvas").first
+    expect(canvas).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
+    box = canvas.bounding_box()
+
+    def where(lon: float, lat: float) -> tuple[float, float]:
+        x, y = project(lon, lat, view, box["width"], box["height"])
+        return box["x"] + x, box["y"] + y
+
+    # The township whose name lies farthest from every site circle: a click there hits it.
+    def room(name: str) -> float:
+        x, y = where(*labels[name])
+        return min(
+            math.dist((x, y), where(lon, lat)) for lon, lat in sites.select("lon", "lat").rows()
+        )
+
+    township = max(labels, key=room)
+    x, y = where(*labels[township])
+    for _ in range(60):  # WebGL draws a moment after the canvas appears
+        if _coloured_share(canvas.screenshot()) > 0.2:
+            break
+        page.wait_for_timeout(500)
+    assert _coloured_share(canvas.screenshot()) > 0.2, "no filled polygons on the map"
+
+    page.mouse.move(x, y)
+    expect(page.locator(".deck-tooltip")).to_contain_text(township, timeout=15_000)
+    page.mouse.click(x, y)
+
+    expect(page).to_have_url(re.compile(r"[?&]township="), timeout=30_000)
+    assert f"township={township}" in unquote(page.url)
+    expect(page.get_by_role("link", name=zh("sub_drill", place=township))).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
+    assert page.outside_requests == [], page.outside_requests
