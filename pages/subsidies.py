@@ -21,7 +21,7 @@ from analytics.subsidies import (
 from ui import charts, views
 from ui.drill import breadcrumb, crumbs, current_place, go
 from ui.empty import first_run_screen
-from ui.format import fmt_count, fmt_delta_money, fmt_money, fmt_month, fmt_rate
+from ui.format import MISSING, fmt_count, fmt_delta_money, fmt_money, fmt_month, fmt_rate
 from ui.maps import place_map
 from ui.shell import enter
 from ui.state import current_version, frames
@@ -31,6 +31,12 @@ from ui.widgets import kpi, month_picker, url_bound
 enter()
 
 MEASURES = ("amount", "per_capita", "rate", "zero")
+
+
+def each(yuan: float | None) -> str:
+    """Yuan per person ("2,431 元": the label says per whom); "—" with nobody to divide by."""
+    return MISSING if yuan is None else t("yuan_each", value=f"{yuan:,.0f}")
+
 
 data = frames()
 if data.labour.is_empty() and data.subsidies.is_empty():
@@ -67,7 +73,7 @@ kpi(
 )
 kpi(cards[2], t("sub_kpi_payments"), fmt_count(head["payments_month"]))
 per_member = per_capita["amount_per_capita"]
-kpi(cards[3], t("sub_kpi_per_capita"), "—" if per_member is None else f"{per_member:,.0f} 元")
+kpi(cards[3], t("sub_kpi_per_capita"), each(per_member))
 if county_budget.height:
     row = county_budget.row(0, named=True)
     kpi(
@@ -96,7 +102,7 @@ if measure == "amount":
     text, better = fmt_money, None
 elif measure == "per_capita":
     values = by_township.select("township", value="amount_per_capita")
-    text, better = (lambda v: f"{v:,.0f} 元"), None
+    text, better = each, None
 elif measure == "rate":
     values = county_rates.select("township", value="employment_rate")
     text, better = fmt_rate, True

@@ -309,6 +309,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "budget": {"zh": "年度预算(元)", "en": "Budget (yuan)"},
     "paid": {"zh": "已发放(元)", "en": "Paid (yuan)"},
     "expected_progress": {"zh": "时间进度", "en": "Share of the year"},
+    "yuan_each": {"zh": "{value} 元", "en": "¥{value}"},
     "unit_wan_yuan": {"zh": "万元", "en": "10,000 yuan"},
     "unknown_place": {"zh": "未注明", "en": "Not given"},
     "map_title": {"zh": "各乡镇就业率地图", "en": "Employment rate by township"},

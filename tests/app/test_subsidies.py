@@ -7,10 +7,12 @@ Expected values come from `analytics` on the demo store, never from the page's o
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import polars as pl
 import pytest
 
+from analytics.__main__ import main as cli
 from analytics.drill import Place, in_place, subsidies_in_place
 from analytics.rates import month_end
 from analytics.subsidies import subsidy_headline, subsidy_ranking
@@ -106,3 +108,22 @@ def test_an_empty_store_shows_the_first_run_screen(app_for, empty_store_url) -> 
     assert not at.exception
     assert not at.metric
     assert any(zh("empty_demo") in b.label for b in at.button)
+
+
+def test_the_ranking_equals_the_command_line(
+    app_for, demo_store_url, data, monkeypatch, capsys
+) -> None:
+    """Every township's amount on screen is what `python -m analytics subsidies` prints."""
+    month = _latest(data)
+    monkeypatch.setenv("DATABASE_URL", demo_store_url)
+    period = ["--from", f"{month.year}-01", "--to", f"{month:%Y-%m}"]
+    assert cli(["subsidies", "--by", "township", *period, "--format", "json"]) == 0
+    printed = {row["township"]: row["amount"] for row in json.loads(capsys.readouterr().out)}
+
+    at = app_for(demo_store_url).switch_page(PAGE).run()
+
+    shown = next(d.value for d in at.dataframe if "amount_per_capita" in d.value.columns)
+    paid = shown[shown["amount"] > 0]
+    assert len(paid) == len(printed)
+    for township, amount in zip(paid["township"], paid["amount"], strict=True):
+        assert amount == pytest.approx(printed[township], abs=0.5)
