@@ -524,24 +524,39 @@ BUDGETS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def budget_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _store_with(url: str, targets: list[tuple], *, trainee: bool = False) -> str:
+    """The test store with `targets` (year, metric, scope, value) and, with `trainee`, one
+    training record (张三, electrics, from March), written in the store's batch."""
     from sqlmodel import select
 
-    from data.store import Target
+    from data.store import Target, TrainingRecord
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('budget') / 'store.sqlite'}"
     _build_store(url)
     engine = get_engine(url)
     with Session(engine) as session:
         batch = session.exec(select(ImportBatch)).one()
         session.add_all(
             Target(year=year, metric=metric, scope=scope, target=value, batch_id=batch.id)
-            for year, metric, scope, value in BUDGETS
+            for year, metric, scope, value in targets
         )
+        if trainee:
+            session.add(
+                TrainingRecord(
+                    id_number="520523199001010011",
+                    name="张三",
+                    course="电工",
+                    start=date(2024, 3, 1),
+                    batch_id=batch.id,
+                )
+            )
         session.commit()
     engine.dispose()
-    yield url
+    return url
+
+
+@pytest.fixture(scope="module")
+def budget_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _store_with(f"sqlite:///{tmp_path_factory.mktemp('budget') / 'store.sqlite'}", BUDGETS)
 
 
 BUDGET_COLUMNS = ("budget", "paid", "progress", "expected_progress")
@@ -740,32 +755,9 @@ TARGETS = [
 
 
 @pytest.fixture(scope="module")
-def target_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from sqlmodel import select
-
-    from data.store import Target, TrainingRecord
-
+def target_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('targets') / 'store.sqlite'}"
-    _build_store(url)
-    engine = get_engine(url)
-    with Session(engine) as session:
-        batch = session.exec(select(ImportBatch)).one()
-        session.add_all(
-            Target(year=year, metric=metric, scope=scope, target=value, batch_id=batch.id)
-            for year, metric, scope, value in TARGETS
-        )
-        session.add(
-            TrainingRecord(
-                id_number="520523199001010011",
-                name="张三",
-                course="电工",
-                start=date(2024, 3, 1),
-                batch_id=batch.id,
-            )
-        )
-        session.commit()
-    engine.dispose()
-    yield url
+    return _store_with(url, TARGETS, trainee=True)
 
 
 BOARD_COLUMNS = ("metric", "target", "actual", "progress", "expected_progress", "status")
