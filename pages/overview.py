@@ -123,6 +123,8 @@ if level == "county":
             site_legend=t("map_circles"),
             higher_is_better=True,
             key=widget_key("map"),
+            # The bars' colours: at or above the target, within 2 points below it, further below.
+            thresholds=None if target is None else [target - 0.02, target],
         )
         if clicked is not None:
             go(place.child(clicked.name, by=clicked.level))

@@ -18,6 +18,7 @@ from analytics.subsidies import (
     subsidy_ranking,
     subsidy_totals,
 )
+from analytics.targets import target_value
 from ui import charts, views
 from ui.drill import breadcrumb, crumbs, current_place, go
 from ui.empty import first_run_screen
@@ -94,6 +95,7 @@ measure = url_bound(
     format_func=labels.get, required=True,
 )  # fmt: skip
 county_rates = children(data.labour, Place(), month, by="township")
+target = target_value(data.targets, month.year, "就业率")
 by_township = subsidy_per_capita(
     data.subsidies, data.labour, ["township"], month, year_start, until
 )
@@ -139,6 +141,7 @@ with map_col:
         sites=sites,
         site_legend=t("sub_circles"),
         higher_is_better=better,
+        thresholds=None if measure != "rate" or target is None else [target - 0.02, target],
         selected=place.site or place.township,
         key=f"subsidy_map_{measure}",
     )

@@ -17,7 +17,7 @@ import bisect
 import html
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -123,6 +123,13 @@ def _snapped_quantiles(ordered: list[float], classes: int, whole: bool) -> list[
 def whole_numbers(values: Iterable[float | None]) -> bool:
     """Counts rather than measures: every value present is a whole number."""
     return all(float(v).is_integer() for v in values if v is not None and math.isfinite(v))
+
+
+def fixed_edges(values: Iterable[float | None], thresholds: Sequence[float]) -> list[float]:
+    """Class edges with `thresholds` inside, stretched to cover every value."""
+    inner = sorted(thresholds)
+    known = [v for v in values if v is not None and math.isfinite(v)]
+    return [min([*known, inner[0]]), *inner, max([*known, inner[-1]])]
 
 
 def class_of(value: float | None, edges: list[float]) -> int | None:
@@ -422,9 +429,11 @@ def township_layer(
     higher_is_better: bool | None,
     no_data_label: str,
     tolerance: float = 0.0,
+    thresholds: Sequence[float] | None = None,
 ) -> TownshipLayer:
     """Each township with a readable boundary as a feature filled by its value's class; outlines
-    simplified to `tolerance` degrees (see `simplify_tolerance`)."""
+    simplified to `tolerance` degrees (see `simplify_tolerance`). `thresholds` fixes the inner
+    class edges (e.g. a target and 2 points below it) instead of the values' quantiles."""
     table = (
         townships.select("township", "boundary")
         .filter(pl.col("boundary").is_not_null())
@@ -438,7 +447,7 @@ def township_layer(
         .sort("township")
     )
     present = table.get_column("value").to_list()
-    edges = class_breaks(present)
+    edges = class_breaks(present) if not thresholds else fixed_edges(present, thresholds)
     colours = class_colours(len(edges) - 1, higher_is_better)
     features, labels, has_no_data = [], [], False
     for name, boundary, value, text in table.iter_rows():
@@ -729,6 +738,7 @@ def place_map(
     no_data_label: str = "—",
     key: str,
     height: int = 560,
+    thresholds: Sequence[float] | None = None,
 ) -> MapClick | None:
     """Draw the map and return what the user clicked in this run (None if nothing).
 
@@ -736,7 +746,8 @@ def place_map(
     value (null: no data), text (the tooltip's line). `sites`: site, lon, lat, size (circle area
     ∝ size), text. `higher_is_better`: True for rates (low is red), False for counts of a bad
     thing (high is red), None for amounts (one blue hue). `selected` (a township or site) is
-    outlined.
+    outlined. `thresholds`: fixed inner class edges (a rate's target and 2 points below it, as the
+    bars colour it) instead of quantiles.
     """
     click = st.session_state.pop(f"{key}__click", None)
     view = township_view(townships, height, sites)
@@ -746,6 +757,7 @@ def place_map(
         higher_is_better=higher_is_better,
         no_data_label=no_data_label,
         tolerance=simplify_tolerance(view.zoom),
+        thresholds=thresholds,
     )
     points = site_points(sites) if sites is not None else []
     projector = presenting()

@@ -28,6 +28,7 @@ from ui.maps import (
     class_colours,
     class_of,
     fit_view,
+    fixed_edges,
     label_point,
     legend_html,
     legend_items,
@@ -576,3 +577,16 @@ def test_place_map_draws_the_chart_and_its_legend_and_reports_no_click() -> None
     legend = at.get("html")[0].proto.body
     assert "补贴金额（万元）" in legend and "12.5 万元" in legend and "圆圈大小：补贴金额" in legend
     assert at.markdown[0].value == "clicked=None"
+
+
+@pytest.mark.parametrize(
+    ("values", "thresholds", "expected"),
+    [
+        ([0.90, 0.94, 0.97], [0.93, 0.95], [0.90, 0.93, 0.95, 0.97]),
+        ([0.96, None, 0.99], [0.93, 0.95], [0.93, 0.93, 0.95, 0.99]),
+        ([None], [0.93, 0.95], [0.93, 0.93, 0.95, 0.95]),
+    ],
+)
+def test_fixed_edges_keep_the_thresholds_and_cover_every_value(values, thresholds, expected):
+    assert fixed_edges(values, thresholds) == pytest.approx(expected)
+    assert [class_of(v, fixed_edges(values, thresholds)) for v in (0.92, 0.94, 0.96)] == [0, 1, 2]
