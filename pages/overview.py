@@ -3,7 +3,6 @@
 The path (township / site / building / household / person) and the month live in the URL.
 """
 
-import polars as pl
 import streamlit as st
 
 from analytics.drill import children, in_place, person_timeline, subsidies_in_place
@@ -14,14 +13,23 @@ from analytics.targets import target_board, target_value
 from ui import charts, views
 from ui.drill import breadcrumb, chosen_bar, chosen_row, current_place, go, widget_key
 from ui.empty import first_run_screen
-from ui.format import fmt_month, fmt_rate
-from ui.maps import place_map
+from ui.format import fmt_count, fmt_month, fmt_rate
+from ui.maps import place_map, site_circles, township_values
 from ui.shell import enter
 from ui.state import current_version, frames
 from ui.strings import t
 from ui.widgets import month_picker
 
 enter()
+
+
+def site_line(site: dict) -> str:
+    """A site's tooltip on the map: its rate and labour force."""
+    return (
+        f"{t('employment_rate')} {fmt_rate(site['employment_rate'])} · "
+        f"{t('labour_force')} {fmt_count(site['labour_force'])}"
+    )
+
 
 data = frames()
 if data.labour.is_empty():
@@ -97,29 +105,12 @@ if level == "county":
             go(place.child(picked, by="site"))
         # Beside the long township list: the county's shape, coloured by the same rates.
         st.subheader(t("map_title"))
-        site_rates = sites.join(data.sites.select("site", "lon", "lat"), on="site", how="inner")
         clicked = place_map(
             data.townships,
-            townships.select(
-                "township",
-                value="employment_rate",
-                text=pl.col("employment_rate").map_elements(fmt_rate, return_dtype=pl.String),
-            ),
+            township_values(data.townships, townships, "employment_rate", fmt_rate),
             legend_title=t("employment_rate"),
             value_format=fmt_rate,
-            sites=site_rates.select(
-                "site",
-                "lon",
-                "lat",
-                size=pl.col("labour_force").cast(pl.Float64),
-                text=pl.format(
-                    "{} {} · {} {}",
-                    pl.lit(t("employment_rate")),
-                    pl.col("employment_rate").map_elements(fmt_rate, return_dtype=pl.String),
-                    pl.lit(t("labour_force")),
-                    pl.col("labour_force"),
-                ),
-            ),
+            sites=site_circles(data.sites, sites, "labour_force", site_line),
             site_legend=t("map_circles"),
             higher_is_better=True,
             key=widget_key("map"),

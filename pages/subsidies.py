@@ -23,7 +23,7 @@ from ui import charts, views
 from ui.drill import breadcrumb, crumbs, current_place, go
 from ui.empty import first_run_screen
 from ui.format import MISSING, fmt_count, fmt_delta_money, fmt_money, fmt_month, fmt_rate
-from ui.maps import place_map
+from ui.maps import place_map, site_circles, township_values
 from ui.shell import enter
 from ui.state import current_version, frames
 from ui.strings import t
@@ -99,45 +99,24 @@ target = target_value(data.targets, month.year, "就业率")
 by_township = subsidy_per_capita(
     data.subsidies, data.labour, ["township"], month, year_start, until
 )
-if measure == "amount":
-    values = by_township.select("township", value="amount")
-    text, better = fmt_money, None
-elif measure == "per_capita":
-    values = by_township.select("township", value="amount_per_capita")
-    text, better = each, None
+if measure in ("amount", "per_capita"):
+    column = "amount" if measure == "amount" else "amount_per_capita"
+    spell, better, measures = (fmt_money if measure == "amount" else each), None, by_township
 elif measure == "rate":
-    values = county_rates.select("township", value="employment_rate")
-    text, better = fmt_rate, True
+    column, spell, better, measures = "employment_rate", fmt_rate, True, county_rates
 else:
-    values = county_rates.select("township", value="zero_employment_households")
-    text, better = (lambda v: fmt_count(v, "unit_households")), False
-values = (
-    data.townships.select("township")
-    .join(values, on="township", how="left")
-    .with_columns(
-        pl.col("value").cast(pl.Float64),
-        pl.col("value").map_elements(text, return_dtype=pl.String).alias("text"),
-    )
-)
+    column, better, measures = "zero_employment_households", False, county_rates
+    spell = lambda v: fmt_count(v, "unit_households")  # noqa: E731
+values = township_values(data.townships, measures, column, spell)
 site_amounts = subsidy_totals(data.subsidies, ["site"], year_start, until)
-sites = (
-    data.sites.filter(pl.col("lon").is_not_null())
-    .join(site_amounts, on="site", how="left")
-    .select(
-        "site",
-        "lon",
-        "lat",
-        size=pl.col("amount").fill_null(0.0),
-        text=pl.col("amount").fill_null(0.0).map_elements(fmt_money, return_dtype=pl.String),
-    )
-)
+sites = site_circles(data.sites, site_amounts, "amount", lambda row: fmt_money(row["amount"] or 0))
 map_col, rank_col = st.columns([3, 2], gap="large")
 with map_col:
     clicked = place_map(
         data.townships,
         values,
         legend_title=labels[measure],
-        value_format=text,
+        value_format=spell,
         sites=sites,
         site_legend=t("sub_circles"),
         higher_is_better=better,

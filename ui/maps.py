@@ -716,6 +716,36 @@ def legend_html(
     return f'<div class="map-legend" style="{style}">{"".join(entries)}</div>'
 
 
+def township_values(
+    townships: pl.DataFrame, measures: pl.DataFrame, column: str, spell: Callable[[float], str]
+) -> pl.DataFrame:
+    """`place_map`'s values: `column` of `measures` (by township) for every township of the
+    store, null where it has none, with its text spelled by `spell`."""
+    value = pl.col(column).cast(pl.Float64).alias("value")
+    return (
+        townships.select("township")
+        .join(measures.select("township", value), on="township", how="left")
+        .with_columns(text=pl.col("value").map_elements(spell, return_dtype=pl.String))
+    )
+
+
+def site_circles(
+    sites: pl.DataFrame, measures: pl.DataFrame, size: str, text: Callable[[dict], str]
+) -> pl.DataFrame:
+    """`place_map`'s sites: every located site, sized by `size` of `measures` (by site; 0 where
+    it has none), with the tooltip line `text(row of measures)`."""
+    rows = sites.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null()).join(
+        measures, on="site", how="left"
+    )
+    return rows.select(
+        "site",
+        "lon",
+        "lat",
+        size=pl.col(size).cast(pl.Float64).fill_null(0.0),
+        text=pl.Series([text(row) for row in rows.iter_rows(named=True)], dtype=pl.String),
+    )
+
+
 def _take_click(key: str) -> None:
     """on_select: keep the click for `place_map`, and renew the layers (see the module doc)."""
     state = st.session_state.get(f"{key}__deck")

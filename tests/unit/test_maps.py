@@ -36,9 +36,11 @@ from ui.maps import (
     project,
     rgba,
     simplify_tolerance,
+    site_circles,
     site_points,
     township_labels,
     township_layer,
+    township_values,
     township_view,
 )
 
@@ -590,3 +592,26 @@ def test_place_map_draws_the_chart_and_its_legend_and_reports_no_click() -> None
 def test_fixed_edges_keep_the_thresholds_and_cover_every_value(values, thresholds, expected):
     assert fixed_edges(values, thresholds) == pytest.approx(expected)
     assert [class_of(v, fixed_edges(values, thresholds)) for v in (0.92, 0.94, 0.96)] == [0, 1, 2]
+
+
+def test_township_values_cover_every_township_and_spell_gaps():
+    townships = pl.DataFrame({"township": ["甲镇", "乙镇"], "boundary": [None, None]})
+    measures = pl.DataFrame({"township": ["甲镇", "丙镇"], "rate": [0.5, 0.9]})
+
+    values = township_values(townships, measures, "rate", lambda v: f"{v:.0%}")
+
+    assert values.rows() == [("甲镇", 0.5, "50%"), ("乙镇", None, None)]
+
+
+def test_site_circles_keep_located_sites_and_size_missing_ones_zero():
+    sites = pl.DataFrame(
+        {"site": ["A", "B", "C"], "lon": [106.1, 106.2, None], "lat": [27.1, 27.2, None]}
+    )
+    measures = pl.DataFrame({"site": ["A"], "amount": [1200.0]})
+
+    circles = site_circles(sites, measures, "amount", lambda row: str(row["amount"]))
+
+    assert circles.rows() == [
+        ("A", 106.1, 27.1, 1200.0, "1200.0"),
+        ("B", 106.2, 27.2, 0.0, "None"),
+    ]
