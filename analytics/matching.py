@@ -33,6 +33,7 @@ import polars as pl
 
 from analytics.domain import STATUS_UNEMPLOYED
 from analytics.rates import labour_force_mask
+from data.frames import POSTING_SCHEMA
 
 OPEN_DAYS = 90
 WISH_POINTS = 3
@@ -61,18 +62,7 @@ SEEKER_SCHEMA: dict[str, pl.DataType] = {
     "two_after": pl.Boolean(),
 }
 
-_POSTING_COLUMNS: dict[str, pl.DataType] = {
-    "posted_on": pl.Date(),
-    "employer": pl.String(),
-    "title": pl.String(),
-    "work_place": pl.String(),
-    "township": pl.String(),
-    "vacancies": pl.Int64(),
-    "wage_min": pl.Int64(),
-    "wage_max": pl.Int64(),
-    "skills": pl.String(),
-    "source": pl.String(),
-}
+_POSTING_COLUMNS = POSTING_SCHEMA  # every column of a posting rides along with its match
 
 MATCH_SCHEMA: dict[str, pl.DataType] = {
     **SEEKER_SCHEMA,

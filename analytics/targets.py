@@ -35,7 +35,7 @@ from analytics.domain import (
     WORKSHOP,
 )
 from analytics.rates import employed_mask, employment_rates
-from analytics.subsidies import subsidy_totals
+from analytics.subsidies import in_scope, paid_in_scope
 
 # Targets for these metrics are written in percent (95 = 95 %); metrics compare with fractions.
 RATE_METRICS = ("就业率", "一户一人率")
@@ -197,7 +197,7 @@ def _actuals(
         else date(year, 12, 31)
     )
     county = scope == COUNTY_SCOPE
-    at_scope = pl.lit(True) if county else (pl.col("township") == scope) | (pl.col("site") == scope)
+    at_scope = in_scope(scope)  # the same rule places ledger rows and payments
     actual: dict[str, float | None] = dict.fromkeys(TARGET_METRICS)
 
     # Levels: the scope's ledger in the month, cut first (the ledger holds every month).
@@ -228,9 +228,7 @@ def _actuals(
         )
 
     # Totals from 1 January; an empty frame means nothing was imported, not nothing happened.
-    if not subsidies.is_empty():
-        paid = subsidy_totals(subsidies.filter(at_scope), [], start, end)
-        actual["补贴金额"] = paid.get_column("amount").item()
+    actual["补贴金额"] = paid_in_scope(subsidies, scope, start, end)
     in_period = pl.col("start").is_between(start, end)
     if not training.is_empty() and county:
         actual["培训人数"] = _trainees(training.filter(in_period))
