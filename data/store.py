@@ -17,15 +17,19 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Index,
+    LargeBinary,
     Text,
     UniqueConstraint,
     event,
     func,
     insert,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.schema import CreateColumn
 from sqlmodel import Field, SQLModel, create_engine
 
 STORE_DIR = Path(__file__).parent / "store"
@@ -232,7 +236,7 @@ class ImportBatch(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: dt.datetime
     user: str
-    source: str  # import | demo | edit | note
+    source: str  # import | demo | edit | note | undo
     files: str  # file names, one per line
     formats: str  # recognised ledger formats, comma-separated
     months: str | None = None  # reporting months touched, comma-separated YYYY-MM
@@ -241,6 +245,75 @@ class ImportBatch(SQLModel, table=True):
     rows_replaced: int = 0
     rows_rejected: int = 0
     note: str | None = None
+    undone_by: int | None = None  # the undo batch that took this one back
+
+
+class BatchChange(SQLModel, table=True):
+    """What one batch overwrote, so that undoing it restores the store exactly.
+
+    One row per batch, table and action; `rows` is a Parquet file of the affected rows: for
+    `delete` and `update` the rows as they were before, for `insert` the new rows' ids.
+    """
+
+    __tablename__ = "batch_change"
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+    table_name: str
+    action: str  # insert | update | delete
+    rows: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class UserAccount(SQLModel, table=True):
+    """Someone who may sign in: a role, and for township officers and captains a scope."""
+
+    __tablename__ = "user_account"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True)
+    display_name: str
+    role: str  # leader | analyst | township | captain | clerk | admin
+    # argon2 hash; None for demo accounts, which sign in only by the demo buttons
+    password_hash: str | None = None
+    disabled: bool = False
+    demo: bool = False
+    created_at: dt.datetime
+    password_changed_at: dt.datetime | None = None
+
+
+class UserScope(SQLModel, table=True):
+    """One place a user may see: a township, a site, or a building of a site."""
+
+    __tablename__ = "user_scope"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    township: str | None = None
+    site: str | None = None
+    building: str | None = None
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser: the hash of the token its cookie holds, and when it lapses."""
+
+    __tablename__ = "user_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: dt.datetime
+    last_seen: dt.datetime
+    ended_at: dt.datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """One thing done that is not a write to the data: sign-ins, exports, account changes.
+
+    Writes to the data (imports, undo, status updates, notes) are their `ImportBatch`.
+    """
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    username: str = Field(index=True)
+    action: str
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class StoreInfo(SQLModel, table=True):
@@ -280,8 +353,13 @@ def _engine(url: str) -> Engine:
 
 
 def init_store(engine: Engine) -> None:
-    """Create the tables that do not exist yet, and name the store; never touches existing data."""
+    """Create the tables and columns that do not exist yet, and name the store.
+
+    Never touches existing data: a store made by an earlier release gains the new tables and the
+    new (nullable) columns, and keeps every row.
+    """
     SQLModel.metadata.create_all(engine)
+    _add_missing_columns(engine)
     with engine.connect() as conn:
         if conn.execute(select(StoreInfo.store_id)).scalar() is not None:
             return
@@ -290,6 +368,24 @@ def init_store(engine: Engine) -> None:
             conn.execute(insert(StoreInfo).values(id=1, store_id=uuid.uuid4().hex))
     except IntegrityError:  # another process named it at the same moment
         pass
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    with engine.connect() as conn:
+        stored = inspect(conn).get_multi_columns()
+    present = {table: {c["name"] for c in columns} for (_, table), columns in stored.items()}
+    missing = [
+        column
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if column.name not in present.get(table.name, {column.name})
+    ]
+    if not missing:
+        return
+    with engine.begin() as conn:
+        for column in missing:
+            ddl = CreateColumn(column).compile(dialect=engine.dialect)
+            conn.execute(text(f"ALTER TABLE {column.table.name} ADD COLUMN {ddl}"))
 
 
 def store_id(conn: Connection) -> str:
