@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
+# One-click sign-in as a demo user of each role; a real deployment runs with DEMO_SIGN_IN=0.
+DEMO_SIGN_IN ?= 1
 
 .PHONY: run test venv venv-test system-deps fonts lint format demo
 
@@ -23,7 +25,8 @@ venv-test: $(VENV)/.test-installed
 ## make run: install, load the demo county if the store is empty, serve on http://localhost:8501
 run: venv fonts
 	$(PY) -m data demo --if-empty
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m data user demo
+	DEMO_SIGN_IN=$(DEMO_SIGN_IN) $(PY) -m streamlit run app.py --server.port $(PORT)
 
 ## make test: install what the tests need (Debian chromium and CJK fonts too) and run the suite
 test: venv-test system-deps

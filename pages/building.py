@@ -20,13 +20,14 @@ from analytics.changes import CHANGES
 from analytics.drill import Place
 from analytics.privacy import masked
 from ui import record, views
-from ui.empty import first_run_screen
+from ui.auth import record_export
+from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_month
 from ui.pack import pack_file_name, pack_pdf, pack_xlsx, site_reviews
 from ui.shell import enter
-from ui.state import current_version, frames
+from ui.state import account, current_version, frames, full_view
 from ui.strings import t
-from ui.widgets import month_picker, url_bound
+from ui.widgets import may_export, month_picker, url_bound
 
 enter()
 
@@ -42,9 +43,11 @@ def first_building(buildings: pl.DataFrame) -> None:
     st.session_state["building"] = here.get_column("building")[0]
 
 
+viewer = account()
+full = full_view()
 data = frames()
 if data.labour.is_empty():
-    first_run_screen()
+    no_data_screen()
     st.stop()
 
 buildings = roster(data.buildings, data.labour)
@@ -73,6 +76,11 @@ with building_col:
     )  # fmt: skip
 known = buildings.filter(pl.col("site").eq_missing(wanted[0])).get_column("building").to_list()
 if (wanted[0] is not None and wanted[0] not in sites) or (wanted[1] not in [None, *known]):
+    if not viewer.scope.county:
+        # Outside a limited scope: refused, without saying whether the place exists.
+        asked = " ".join(w for w in wanted if w)
+        st.error(t("not_in_scope", place=asked), icon=":material/block:")
+        st.stop()
     shown = f"{site} {t('building_label', building=building)}"
     st.warning(t("bld_unknown", site=wanted[0] or MISSING, building=wanted[1] or "", shown=shown))
 with search_col:
@@ -108,7 +116,9 @@ here = review(
     month=month,
 )
 if here.captain["captain"]:
-    captain = masked(pl.DataFrame([here.captain])).row(0, named=True)
+    captain = (pl.DataFrame([here.captain]) if full else masked(pl.DataFrame([here.captain]))).row(
+        0, named=True
+    )
     st.markdown(t("bld_captain_line", **{k: v or MISSING for k, v in captain.items()}))
 else:
     st.caption(t("bld_no_captain"))
@@ -118,22 +128,32 @@ if here.members.is_empty():
 # The meeting pack is printed before the meeting: its buttons come first.
 PDF, XLSX = "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 packs = (
-    ("bld_pack_pdf", lambda: pack_pdf([here]), building, ".pdf", PDF),
-    ("bld_pack_site_pdf", lambda: pack_pdf(site_reviews(data, site, month)), None, ".pdf", PDF),
-    ("bld_pack_xlsx", lambda: pack_xlsx([here]), building, ".xlsx", XLSX),
+    ("bld_pack_pdf", lambda: pack_pdf([here], full_view=full), building, ".pdf", PDF),
+    (
+        "bld_pack_site_pdf",
+        lambda: pack_pdf(site_reviews(data, site, month), full_view=full),
+        None,
+        ".pdf",
+        PDF,
+    ),
+    ("bld_pack_xlsx", lambda: pack_xlsx([here], full_view=full), building, ".xlsx", XLSX),
 )
-with st.container(horizontal=True, vertical_alignment="center"):
-    for label, make, one, suffix, mime in packs:
-        st.download_button(
-            t(label),
-            data=make,  # made on the click only: a site's pack takes seconds
-            file_name=pack_file_name(site, one, month, suffix),
-            mime=mime,
-            icon=":material/picture_as_pdf:" if suffix == ".pdf" else ":material/download:",
-            key=label,
-            on_click="ignore",
-        )
-    st.caption(t("bld_pack_masked"))
+if may_export():
+    with st.container(horizontal=True, vertical_alignment="center"):
+        for label, make, one, suffix, mime in packs:
+            file_name = pack_file_name(site, one, month, suffix)
+            st.download_button(
+                t(label),
+                data=make,  # made on the click only: a site's pack takes seconds
+                file_name=file_name,
+                mime=mime,
+                icon=":material/picture_as_pdf:" if suffix == ".pdf" else ":material/download:",
+                key=label,
+                on_click=record_export,
+                args=(file_name,),
+                kwargs={"full": full},
+            )
+        st.caption(t("bld_pack_full") if full else t("bld_pack_masked"))
 views.kpi_row(here.head)
 
 if here.zero.is_empty():
@@ -178,14 +198,17 @@ else:
         views.table(here.suitable.select(SUITABLE_COLUMNS), key="building_suitable")
 
 st.subheader(t("bld_record_title"))
-update_col, note_col = st.columns(2, gap="large")
-with update_col.container(border=True):
-    st.markdown(f"**{t('bld_update_title')}**")
-    st.caption(t("bld_update_hint"))
-    record.status_form(here, data.labour)
-with note_col.container(border=True):
-    st.markdown(f"**{t('bld_note_title')}**")
-    record.note_form(here)
+if viewer.may_edit:
+    update_col, note_col = st.columns(2, gap="large")
+    with update_col.container(border=True):
+        st.markdown(f"**{t('bld_update_title')}**")
+        st.caption(t("bld_update_hint"))
+        record.status_form(here, data.labour)
+    with note_col.container(border=True):
+        st.markdown(f"**{t('bld_note_title')}**")
+        record.note_form(here)
+else:
+    st.caption(t("read_only"))
 
 st.subheader(t("bld_notes_title"))
 if here.notes.is_empty():

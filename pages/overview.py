@@ -12,7 +12,7 @@ from analytics.rates import rates_by_month
 from analytics.targets import target_board, target_value
 from ui import charts, views
 from ui.drill import breadcrumb, chosen_bar, chosen_row, current_place, go, widget_key
-from ui.empty import first_run_screen
+from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month, fmt_rate
 from ui.maps import place_map, site_circles, township_values
 from ui.shell import enter
@@ -33,7 +33,7 @@ def site_line(site: dict) -> str:
 
 data = frames()
 if data.labour.is_empty():
-    first_run_screen()
+    no_data_screen()
     st.stop()
 
 months = data.labour.get_column("month").unique().sort().to_list()

@@ -12,7 +12,7 @@ from analytics.kpis import headline
 from analytics.rates import rates_by_month
 from analytics.targets import target_board, target_value
 from ui import charts, views
-from ui.empty import first_run_screen
+from ui.empty import no_data_screen
 from ui.format import fmt_month
 from ui.shell import enter
 from ui.state import frames
@@ -26,7 +26,7 @@ SECONDS_PER_SLIDE = 15
 
 data = frames()
 if data.labour.is_empty():
-    first_run_screen()
+    no_data_screen()
     st.stop()
 months = data.labour.get_column("month").unique().sort().to_list()
 wanted = st.query_params.get("month")

@@ -21,7 +21,7 @@ from analytics.subsidies import (
 from analytics.targets import target_value
 from ui import charts, views
 from ui.drill import breadcrumb, crumbs, current_place, go
-from ui.empty import first_run_screen
+from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_count, fmt_delta_money, fmt_money, fmt_month, fmt_rate
 from ui.maps import place_map, site_circles, township_values
 from ui.shell import enter
@@ -41,7 +41,7 @@ def each(yuan: float | None) -> str:
 
 data = frames()
 if data.labour.is_empty() and data.subsidies.is_empty():
-    first_run_screen()
+    no_data_screen()
     st.stop()
 
 paid_months = data.subsidies.get_column("paid_on").dt.month_start()

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
+from data.accounts import ensure_demo_accounts
 from data.store import get_engine, init_store
 
 # Frame snapshots of throwaway PostgreSQL stores go to a throwaway folder, not data/store/.
@@ -71,6 +72,7 @@ def demo_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{folder / 'demo.sqlite'}"
     result = build_demo(get_engine(url), seed=7, scale=3000, months=6, out_dir=folder / "ledgers")
     assert result.ok, result.report()
+    ensure_demo_accounts(get_engine(url))
     return url
 
 
@@ -79,4 +81,5 @@ def empty_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A SQLite store with its tables and no data."""
     url = f"sqlite:///{tmp_path_factory.mktemp('empty') / 'empty.sqlite'}"
     init_store(get_engine(url))
+    ensure_demo_accounts(get_engine(url))  # no places yet: the county roles only
     return url

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics.drill import Place
 from ui.format import mask_id
+from ui.state import scope_places, session_scope
 from ui.strings import t
 
 DRILL_KEYS = ("township", "site", "building", "household", "person")
@@ -37,8 +38,11 @@ def widget_key(name: str) -> str:
 
 
 def crumbs(place: Place, labour: pl.DataFrame) -> list[tuple[str, Place]]:
-    """The breadcrumb: (label, place) from the county down to `place`."""
-    trail = [(t("county"), Place())]
+    """The breadcrumb: (label, place) from the top of the viewer's scope down to `place`.
+
+    The top is the county, or for a township officer or captain the places they may see.
+    """
+    trail = [(scope_places(session_scope()) or t("county"), Place())]
     path = Place()
     for field in ("township", "site", "building", "household", "id_number"):
         value = getattr(place, field)

@@ -1,11 +1,28 @@
-"""The first-run screen, shown instead of a page while the store holds no labour data."""
+"""What a page shows instead of itself when there is nothing for this viewer to see."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from data.store import get_engine
+from data.store import data_version, get_engine
+from ui.state import account
 from ui.strings import t
+
+
+def no_data_screen() -> None:
+    """The reason the viewer sees no data: their account has no places, or their places have no
+    records yet, or the store is empty (then how to load it, for those who may)."""
+    signed_in = account()
+    if signed_in is None or signed_in.scope.is_empty:
+        st.warning(t("scope_none"), icon=":material/lock:")
+        return
+    if data_version(get_engine()) > 0:
+        st.info(t("scope_no_data"), icon=":material/info:")
+        return
+    if signed_in.may("upload"):
+        first_run_screen()
+    else:
+        st.info(t("empty_ask_clerk"), icon=":material/info:")
 
 
 def first_run_screen() -> None:

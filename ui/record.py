@@ -17,6 +17,7 @@ from analytics.domain import EMPLOYMENT_TYPES, STATUS_UNEMPLOYED, STATUSES, WISH
 from data.edits import EditResult, add_note, update_status
 from data.store import get_engine
 from ui.format import MISSING
+from ui.state import account
 from ui.strings import lang, t
 
 _FLASH = "building_saved"
@@ -90,7 +91,6 @@ def status_form(review: Review, labour: pl.DataFrame) -> None:
         training = left.text_input(
             t("training_need"), now["training_need"] or "", key=f"{key}_training"
         )
-        author = right.text_input(t("author"), review.captain["captain"] or "", key=f"{key}_by")
         saved = st.form_submit_button(t("bld_update_save"), type="primary")
     if not saved:
         return
@@ -108,7 +108,7 @@ def status_form(review: Review, labour: pl.DataFrame) -> None:
         id_number=chosen,
         month=review.month,
         values=values,
-        user=author.strip() or t("bld_record_title"),
+        user=signed_in_name(),
         seen={name: now[name] for name in values},
     )
     if not result.ok:
@@ -157,7 +157,7 @@ def note_form(review: Review) -> None:
         author=author,
         text=text,
         next_step=next_step,
-        user=author.strip(),
+        user=signed_in_name(),
     )
     if not result.ok:
         _rejected(result)
@@ -165,6 +165,12 @@ def note_form(review: Review) -> None:
     row = households.filter(pl.col("household") == household).row(0, named=True)
     st.session_state[_FLASH] = t("bld_note_saved", room=row["room"], head=row["head_name"])
     st.rerun()
+
+
+def signed_in_name() -> str:
+    """Who saves: the signed-in user name, whatever name they type as the author."""
+    signed_in = account()
+    return signed_in.username if signed_in else "?"
 
 
 def _index(options, value) -> int:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import theme
+from data.accounts import PAGES, Account
+from ui import auth, theme
+from ui.state import FULL_VIEW, scope_places
 from ui.strings import LANGUAGES, t
 from ui.widgets import url_bound
 
@@ -21,64 +23,118 @@ FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 _inside_app: ContextVar[bool] = ContextVar("inside_app", default=False)
 
 
-def _pages() -> dict[str, list[st.Page]]:
-    return {
-        t("section_dashboard"): [
-            st.Page(
-                "pages/overview.py",
-                title=t("nav_overview"),
-                icon=":material/monitoring:",
-                default=True,
-            ),
-            st.Page(
-                "pages/building.py",
-                title=t("nav_building"),
-                icon=":material/apartment:",
-                url_path="building",
-            ),
-            st.Page(
-                "pages/subsidies.py",
-                title=t("nav_subsidies"),
-                icon=":material/payments:",
-                url_path="subsidies",
-            ),
-        ],
-        t("section_data"): [
-            st.Page("pages/imports.py", title=t("nav_imports"), icon=":material/history:"),
-        ],
-    }
+# Every page: script, title, icon, URL path, section. Which of them a viewer gets: their role's.
+_PAGES = {
+    "overview": ("pages/overview.py", "nav_overview", ":material/monitoring:", "", "dashboard"),
+    "building": (
+        "pages/building.py",
+        "nav_building",
+        ":material/apartment:",
+        "building",
+        "dashboard",
+    ),
+    "subsidies": (
+        "pages/subsidies.py",
+        "nav_subsidies",
+        ":material/payments:",
+        "subsidies",
+        "dashboard",
+    ),
+    "upload": ("pages/upload.py", "nav_upload", ":material/upload_file:", "upload", "data"),
+    "imports": ("pages/imports.py", "nav_imports", ":material/history:", "imports", "data"),
+    "users": ("pages/users.py", "nav_users", ":material/group:", "users", "admin"),
+    "audit": ("pages/audit.py", "nav_audit", ":material/policy:", "audit", "admin"),
+}
 
 
-def _sidebar() -> None:
-    with st.sidebar:
-        url_bound(
-            st.segmented_control,
-            "Language",
-            list(LANGUAGES),
-            key="lang",
-            default="zh",
-            format_func=LANGUAGES.get,
-            required=True,
-            label_visibility="collapsed",
+def _pages(account: Account) -> dict[str, list[st.Page]]:
+    """The pages `account`'s role may use, by section; the role's first page is the default."""
+    allowed = [name for name in PAGES[account.role] if name in _PAGES]
+    sections: dict[str, list[st.Page]] = {}
+    for name in _PAGES:
+        if name not in allowed:
+            continue
+        script, title, icon, path, section = _PAGES[name]
+        sections.setdefault(t(f"section_{section}"), []).append(
+            st.Page(
+                script,
+                title=t(title),
+                icon=icon,
+                url_path=path or None,
+                default=name == allowed[0],
+            )
         )
-        if st.button(t("present_start"), icon=":material/present_to_all:", width="stretch"):
+    return sections
+
+
+def _signed_out_pages() -> list[st.Page]:
+    """The sign-in form under every page's URL: a deep link survives signing in."""
+    from ui.sign_in import sign_in_page
+
+    return [
+        st.Page(
+            sign_in_page,
+            title=t("nav_sign_in"),
+            url_path=path or "sign-in",
+            default=not path,
+        )
+        for _, _, _, path, _ in _PAGES.values()
+    ]
+
+
+def _language() -> None:
+    url_bound(
+        st.segmented_control,
+        "Language",
+        list(LANGUAGES),
+        key="lang",
+        default="zh",
+        format_func=LANGUAGES.get,
+        required=True,
+        label_visibility="collapsed",
+    )
+
+
+def _sidebar(account: Account) -> None:
+    with st.sidebar:
+        _language()
+        if account.may("present") and st.button(
+            t("present_start"), icon=":material/present_to_all:", width="stretch"
+        ):
             st.query_params["present"] = "1"
             st.rerun()
+        st.divider()
+        st.markdown(t("signed_in_as", name=account.display_name, role=t(f"role_{account.role}")))
+        if account.demo:
+            st.badge(t("demo_badge"), color="orange", icon=":material/science:")
+        places = scope_places(account.scope)
+        if places:
+            st.caption(t("scope_label", places=places))
+        if account.may_see_full:
+            st.toggle(t("full_view"), key=FULL_VIEW, help=t("full_view_help"))
+        st.button(t("sign_out"), icon=":material/logout:", on_click=auth.sign_out, width="stretch")
+        auth.sync_cookie()
 
 
 def run_app() -> None:
-    """Page config, theme, navigation (by mode), the sidebar, then the chosen page."""
+    """Page config, theme, who is signed in, navigation (by role and mode), then the page."""
     # A local favicon: a :material/…: icon here would be fetched from Google's font servers.
     st.set_page_config(page_title="易地扶贫搬迁就业监测", page_icon=str(FAVICON), layout="wide")
     theme.apply()
-    if theme.presenting():
+    account = auth.current_account()
+    if account is None:
+        page = st.navigation(_signed_out_pages(), position="hidden")
+        with st.sidebar:
+            _language()
+            auth.sync_cookie()
+    elif theme.presenting() and account.may("present"):
         present = st.Page("pages/present.py", title=t("nav_present"), default=True)
         page = st.navigation([present], position="hidden")
     else:
         # Navigation first, then the sidebar's widgets: a widget drawn before st.navigation
         # loses the first click of a new session (the first page transition resets its state).
-        page = st.navigation(_pages())
-        _sidebar()
+        page = st.navigation(_pages(account))
+        _sidebar(account)
     token = _inside_app.set(True)
     try:
         page.run()

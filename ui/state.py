@@ -1,11 +1,15 @@
-"""The store's frames for this session: loaded once per data version, shared by all sessions."""
+"""The store's frames for this session: loaded once per data version, shared by all sessions,
+then cut to what the signed-in viewer may see."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from data.accounts import Account
 from data.frames import Frames, Scope, load_frames
 from data.store import data_version, database_url, get_engine
+
+FULL_VIEW = "full_view"  # session key of the sidebar switch "show full ID numbers and phones"
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -19,9 +23,30 @@ def current_version() -> int:
     return data_version(get_engine(database_url()))
 
 
+def account() -> Account | None:
+    """The signed-in account (`ui.auth` checked it against the store at the start of this run)."""
+    return st.session_state.get("auth_account")
+
+
 def session_scope() -> Scope:
-    """What this session may see. Until sign-in exists, everyone sees the whole county."""
-    return Scope.whole_county()
+    """What this session may see: the signed-in account's scope; nothing when signed out."""
+    signed_in = account()
+    return signed_in.scope if signed_in is not None else Scope()
+
+
+def full_view() -> bool:
+    """Personal data in full: only for roles allowed it, and only while their switch is on."""
+    signed_in = account()
+    return bool(signed_in and signed_in.may_see_full and st.session_state.get(FULL_VIEW))
+
+
+def scope_places(scope: Scope) -> str:
+    """The places of a limited scope, for the sidebar ("" for the whole county)."""
+    if scope.county:
+        return ""
+    names = sorted(scope.townships) + sorted(scope.sites)
+    names += [f"{site} {building}" for site, building in sorted(scope.buildings)]
+    return "、".join(names)
 
 
 def frames() -> Frames:

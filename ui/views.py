@@ -20,6 +20,7 @@ from ui.format import (
     fmt_money,
     fmt_rate,
 )
+from ui.state import full_view
 from ui.strings import STRINGS, t
 from ui.theme import BAD, GOOD, WARN
 from ui.widgets import excel_download, kpi
@@ -85,11 +86,12 @@ def inline(parts) -> None:
 
 
 def table(frame: pl.DataFrame, *, key: str, clickable: bool = False, height: int | str = "auto"):
-    """A table with localised headers, rates in percent, ID numbers masked and "—" for gaps.
+    """A table with localised headers, rates in percent, ID numbers masked (unless the viewer
+    switched to full view) and "—" for gaps.
 
     With `clickable`, a click on a row reruns the page and the selection is returned.
     """
-    shown = masked(frame).with_columns(
+    shown = (frame if full_view() else masked(frame)).with_columns(
         *(pl.col(c) * 100 for c in frame.columns if c in RATE_COLUMNS),
         *(pl.col(c).round(0) for c in frame.columns if c in MONEY_COLUMNS),
     )

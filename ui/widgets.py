@@ -11,7 +11,9 @@ import polars as pl
 import streamlit as st
 
 from analytics.privacy import masked
+from ui.auth import record_export
 from ui.format import RATE_COLUMNS, UNCHANGED, fmt_month
+from ui.state import account, full_view
 from ui.strings import STRINGS, t
 
 
@@ -85,14 +87,15 @@ def kpi(
     )
 
 
-def excel_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
-    """A workbook with one sheet per frame, headers in the viewer's language, rates as percent."""
+def excel_bytes(sheets: dict[str, pl.DataFrame], *, full: bool = False) -> bytes:
+    """A workbook with one sheet per frame, headers in the viewer's language, rates as percent;
+    ID numbers and phones masked unless `full`."""
     import xlsxwriter
 
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer) as workbook:
         for name, frame in sheets.items():
-            frame = masked(frame)
+            frame = frame if full else masked(frame)
             headers = {c: t(c) for c in frame.columns if c in STRINGS}
             rates = {headers.get(c, c): "0.0%" for c in frame.columns if c in RATE_COLUMNS}
             frame.rename(headers).write_excel(
@@ -102,12 +105,28 @@ def excel_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
 
 
 def excel_download(sheets: dict[str, pl.DataFrame], file_name: str, *, key: str) -> None:
-    """A button that downloads `sheets` as one Excel workbook."""
+    """A button that downloads `sheets` as one Excel workbook, for roles that may export.
+
+    Personal data is in full only while the viewer's full-view switch is on; every download is
+    put in the audit log.
+    """
+    if not may_export():
+        return
+    full = full_view()
     st.download_button(
         t("download_excel"),
-        data=excel_bytes(sheets),
+        data=excel_bytes(sheets, full=full),
         file_name=file_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         key=key,
+        on_click=record_export,
+        args=(file_name,),
+        kwargs={"full": full},
     )
+
+
+def may_export() -> bool:
+    """Whether the signed-in viewer's role may download files."""
+    signed_in = account()
+    return bool(signed_in and signed_in.may_export)

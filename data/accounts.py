@@ -1,0 +1,481 @@
+"""Accounts, roles and sign-in: who may see and change what.
+
+Passwords are hashed with argon2 (argon2-cffi). Repeated failed sign-ins for one user name lock
+that name for a while, with the same message whether or not the user exists. A signed-in browser
+holds a random token; the store keeps only its hash, so a stolen store cannot sign anyone in.
+
+A user's `Scope` comes from the role: county roles see the whole county; township officers and
+building captains see the places listed for them, and nothing when none is listed (default deny).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import polars as pl
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Engine
+
+from data.audit import record
+from data.frames import Scope
+from data.store import (
+    AuditEvent,
+    Building,
+    Household,
+    Site,
+    Township,
+    UserAccount,
+    UserScope,
+    UserSession,
+    init_store,
+)
+
+ROLES = ("leader", "analyst", "township", "captain", "clerk", "admin")
+# Pages by role: a page left out is absent from the navigation and unreachable by URL.
+PAGES: dict[str, tuple[str, ...]] = {
+    "leader": ("overview", "subsidies", "building", "present"),
+    "analyst": ("overview", "subsidies", "building", "present", "imports"),
+    "township": ("overview", "subsidies", "building", "present"),
+    "captain": ("overview", "building"),
+    "clerk": ("upload", "imports", "overview"),
+    "admin": (
+        "overview",
+        "subsidies",
+        "building",
+        "present",
+        "upload",
+        "imports",
+        "users",
+        "audit",
+    ),
+}
+COUNTY_ROLES = frozenset({"leader", "analyst", "clerk", "admin"})
+# Excel and PDF downloads; a captain gets the meeting pack of their own buildings.
+EXPORT_ROLES = frozenset({"analyst", "admin", "captain"})
+# May switch personal data to full view (each full-view export is recorded).
+FULL_VIEW_ROLES = frozenset({"analyst", "admin"})
+# May record status updates and follow-up notes (within their scope).
+EDIT_ROLES = frozenset({"captain", "admin"})
+# Throttling: this many failures for one user name within the window lock it for the window.
+MAX_FAILURES = 5
+LOCK_WINDOW = dt.timedelta(minutes=15)
+# A signed-in browser lapses after this long without use, and after the absolute limit anyway.
+IDLE_LIMIT = dt.timedelta(hours=2)
+SESSION_LIMIT = dt.timedelta(hours=12)
+MIN_PASSWORD = 8
+DEMO_NAMES = {
+    "leader": "演示·县领导",
+    "analyst": "演示·分析员",
+    "township": "演示·乡镇干部",
+    "captain": "演示·楼长",
+    "clerk": "演示·录入员",
+    "admin": "演示·管理员",
+}
+
+# Core tables: rows read through a plain connection, with attribute access by column name.
+_USERS = UserAccount.__table__
+_PLACES = UserScope.__table__
+_SESSIONS = UserSession.__table__
+_hasher = PasswordHasher()
+# Verified against when the user name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@dataclass(frozen=True)
+class Account:
+    """A signed-in user as the app sees them."""
+
+    username: str
+    display_name: str
+    role: str
+    scope: Scope
+    demo: bool = False
+
+    def may(self, page: str) -> bool:
+        return page in PAGES.get(self.role, ())
+
+    @property
+    def may_export(self) -> bool:
+        return self.role in EXPORT_ROLES
+
+    @property
+    def may_see_full(self) -> bool:
+        return self.role in FULL_VIEW_ROLES
+
+    @property
+    def may_edit(self) -> bool:
+        return self.role in EDIT_ROLES
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt; `locked_until` is set when throttled."""
+
+    account: Account | None
+    locked_until: dt.datetime | None = None
+
+
+class AccountError(ValueError):
+    """A user command that cannot be done, with the reason in Chinese and English."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of `password` (refuses passwords shorter than MIN_PASSWORD)."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(
+            f"密码至少 {MIN_PASSWORD} 位", f"a password needs at least {MIN_PASSWORD} characters"
+        )
+    return _hasher.hash(password)
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def add_user(
+    engine: Engine,
+    username: str,
+    *,
+    role: str,
+    display_name: str | None = None,
+    password: str | None = None,
+    townships: tuple[str, ...] = (),
+    sites: tuple[str, ...] = (),
+    buildings: tuple[tuple[str, str], ...] = (),
+    demo: bool = False,
+    by: str = "cli",
+) -> None:
+    """Create a user. Township officers need townships; captains need buildings or sites."""
+    username = username.strip()
+    if not username:
+        raise AccountError("用户名不能为空", "the user name is empty")
+    if role not in ROLES:
+        raise AccountError(
+            f"没有角色 {role}（可用：{'、'.join(ROLES)}）",
+            f"no role {role!r} (known: {', '.join(ROLES)})",
+        )
+    if role == "township" and not townships:
+        raise AccountError("乡镇干部须指定乡镇 --township", "a township officer needs --township")
+    if role == "captain" and not (buildings or sites):
+        raise AccountError("楼长须指定楼栋 --building 安置点/楼栋", "a captain needs --building")
+    password_hash = hash_password(password) if password is not None else None
+    init_store(engine)
+    with engine.begin() as conn:
+        if conn.execute(select(UserAccount.id).where(UserAccount.username == username)).first():
+            raise AccountError(f"用户 {username} 已存在", f"user {username!r} already exists")
+        user_id = conn.execute(
+            insert(UserAccount)
+            .values(
+                username=username,
+                display_name=display_name or username,
+                role=role,
+                password_hash=password_hash,
+                disabled=False,
+                demo=demo,
+                created_at=_now(),
+                password_changed_at=_now() if password_hash else None,
+            )
+            .returning(UserAccount.id)
+        ).scalar_one()
+        places = [{"township": t} for t in townships]
+        places += [{"site": s} for s in sites]
+        places += [{"site": s, "building": b} for s, b in buildings]
+        if places and role not in COUNTY_ROLES:
+            conn.execute(
+                insert(UserScope),
+                [
+                    {"user_id": user_id, "township": None, "site": None, "building": None, **p}
+                    for p in places
+                ],
+            )
+        record(conn, by, "user_add", f"{username} ({role})")
+
+
+def set_password(engine: Engine, username: str, password: str, *, by: str = "cli") -> None:
+    """Give `username` a new password and end their open sessions."""
+    password_hash = hash_password(password)
+    with engine.begin() as conn:
+        user_id = _user_id(conn, username)
+        conn.execute(
+            update(UserAccount)
+            .where(UserAccount.id == user_id)
+            .values(password_hash=password_hash, password_changed_at=_now())
+        )
+        _end_sessions(conn, user_id)
+        record(conn, by, "user_passwd", username)
+
+
+def set_disabled(engine: Engine, username: str, disabled: bool = True, *, by: str = "cli") -> None:
+    """Disable (or enable again) `username`; a disabled user's sessions end at once."""
+    with engine.begin() as conn:
+        user_id = _user_id(conn, username)
+        conn.execute(update(UserAccount).where(UserAccount.id == user_id).values(disabled=disabled))
+        if disabled:
+            _end_sessions(conn, user_id)
+        record(conn, by, "user_disable" if disabled else "user_enable", username)
+
+
+def list_users(engine: Engine) -> pl.DataFrame:
+    """Every user with role, state and places (one row each, places joined by "、")."""
+    init_store(engine)
+    with engine.connect() as conn:
+        users = conn.execute(select(_USERS).order_by(UserAccount.username)).all()
+        scopes = conn.execute(select(_PLACES).order_by(UserScope.id)).all()
+    places: dict[int, list[str]] = {}
+    for row in scopes:
+        places.setdefault(row.user_id, []).append(_place_name(row))
+    return pl.DataFrame(
+        [
+            {
+                "username": u.username,
+                "display_name": u.display_name,
+                "role": u.role,
+                "places": "、".join(places.get(u.id, [])) or None,
+                "disabled": bool(u.disabled),
+                "demo": bool(u.demo),
+                "created_at": u.created_at,
+                "password_changed_at": u.password_changed_at,
+            }
+            for u in users
+        ],
+        schema={
+            "username": pl.String(),
+            "display_name": pl.String(),
+            "role": pl.String(),
+            "places": pl.String(),
+            "disabled": pl.Boolean(),
+            "demo": pl.Boolean(),
+            "created_at": pl.Datetime("us"),
+            "password_changed_at": pl.Datetime("us"),
+        },
+    )
+
+
+def _place_name(row: UserScope) -> str:
+    if row.building:
+        return f"{row.site}/{row.building}"
+    return row.township or row.site or ""
+
+
+def get_account(engine: Engine, username: str) -> Account | None:
+    """The enabled user `username` with their scope, or None."""
+    with engine.connect() as conn:
+        user = conn.execute(select(_USERS).where(UserAccount.username == username)).one_or_none()
+        if user is None or user.disabled:
+            return None
+        places = conn.execute(select(_PLACES).where(UserScope.user_id == user.id)).all()
+    return _account(user, list(places))
+
+
+def _account(user: UserAccount, places: list[UserScope]) -> Account:
+    if user.role in COUNTY_ROLES:
+        scope = Scope.whole_county()
+    else:
+        scope = Scope(
+            townships=frozenset(p.township for p in places if p.township),
+            sites=frozenset(p.site for p in places if p.site and not p.building),
+            buildings=frozenset((p.site, p.building) for p in places if p.site and p.building),
+        )
+    return Account(user.username, user.display_name, user.role, scope, bool(user.demo))
+
+
+def authenticate(engine: Engine, username: str, password: str) -> SignIn:
+    """Check a user name and password; every attempt is recorded, failures are throttled."""
+    username = username.strip()
+    init_store(engine)
+    now = _now()
+    with engine.begin() as conn:
+        failures = conn.execute(
+            select(AuditEvent.at)
+            .where(
+                AuditEvent.username == username,
+                AuditEvent.action == "sign_in_failed",
+                AuditEvent.at > now - LOCK_WINDOW,
+            )
+            .order_by(AuditEvent.at)
+        ).all()
+        if len(failures) >= MAX_FAILURES:
+            record(conn, username, "sign_in_locked")
+            return SignIn(None, locked_until=failures[-MAX_FAILURES][0] + LOCK_WINDOW)
+        user = conn.execute(select(_USERS).where(UserAccount.username == username)).one_or_none()
+        good = _verify(user.password_hash if user else None, password)
+        if not good or user is None or user.disabled:
+            record(conn, username, "sign_in_failed")
+            return SignIn(None)
+        places = conn.execute(select(_PLACES).where(UserScope.user_id == user.id)).all()
+        record(conn, username, "sign_in")
+    return SignIn(_account(user, list(places)))
+
+
+def demo_sign_in(engine: Engine, username: str) -> Account | None:
+    """Sign in a demo account without a password (only when the app allows demo sign-in)."""
+    with engine.begin() as conn:
+        user = conn.execute(
+            select(_USERS).where(UserAccount.username == username, UserAccount.demo)
+        ).one_or_none()
+        if user is None or user.disabled:
+            return None
+        record(conn, username, "sign_in", "demo")
+    return get_account(engine, username)
+
+
+def demo_accounts(engine: Engine) -> list[Account]:
+    """The demo accounts, one per role, in role order."""
+    init_store(engine)
+    with engine.connect() as conn:
+        names = conn.execute(
+            select(UserAccount.username).where(UserAccount.demo, ~UserAccount.disabled)
+        ).all()
+    accounts = [a for (name,) in names if (a := get_account(engine, name))]
+    return sorted(accounts, key=lambda a: ROLES.index(a.role))
+
+
+# --- sessions: a token in the browser's cookie, its hash in the store ---------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(engine: Engine, username: str) -> str:
+    """A new session token for `username` (give it to the browser; the store keeps its hash)."""
+    token = secrets.token_urlsafe(32)
+    now = _now()
+    with engine.begin() as conn:
+        user_id = _user_id(conn, username)
+        conn.execute(
+            insert(UserSession).values(
+                token_hash=_token_hash(token), user_id=user_id, created_at=now, last_seen=now
+            )
+        )
+    return token
+
+
+def resume_session(engine: Engine, token: str) -> Account | None:
+    """The account of a live session, which counts as used now; None when lapsed or ended."""
+    now = _now()
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(_SESSIONS, UserAccount.username)
+            .join(UserAccount, UserAccount.id == UserSession.user_id)
+            .where(UserSession.token_hash == _token_hash(token), UserSession.ended_at.is_(None))
+        ).first()
+        if row is None:
+            return None
+        session, username = row, row.username
+        if now - session.last_seen > IDLE_LIMIT or now - session.created_at > SESSION_LIMIT:
+            conn.execute(
+                update(UserSession).where(UserSession.id == session.id).values(ended_at=now)
+            )
+            record(conn, username, "session_expired")
+            return None
+        # Once a minute is enough to keep the idle clock: no write on every click.
+        if now - session.last_seen > dt.timedelta(minutes=1):
+            conn.execute(
+                update(UserSession).where(UserSession.id == session.id).values(last_seen=now)
+            )
+    return get_account(engine, username)
+
+
+def end_session(engine: Engine, token: str | None, username: str) -> None:
+    """Sign out: the token stops working at once."""
+    with engine.begin() as conn:
+        if token:
+            conn.execute(
+                update(UserSession)
+                .where(UserSession.token_hash == _token_hash(token))
+                .values(ended_at=_now())
+            )
+        record(conn, username, "sign_out")
+
+
+def _end_sessions(conn, user_id: int) -> None:
+    conn.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+        .values(ended_at=_now())
+    )
+
+
+def _user_id(conn, username: str) -> int:
+    user_id = conn.execute(
+        select(UserAccount.id).where(UserAccount.username == username)
+    ).scalar_one_or_none()
+    if user_id is None:
+        raise AccountError(f"没有用户 {username}", f"no user {username!r}")
+    return user_id
+
+
+def ensure_demo_accounts(engine: Engine) -> list[str]:
+    """One demo account per role, created when missing; the user names created.
+
+    The captain gets the building with the most households of the largest site, the township
+    officer the township with the most households: places every demo store has.
+    """
+    init_store(engine)
+    with engine.connect() as conn:
+        existing = {
+            name for (name,) in conn.execute(select(UserAccount.username).where(UserAccount.demo))
+        }
+        busiest = (
+            select(Site.name, Building.name)
+            .join(Household, Household.building_id == Building.id)
+            .join(Site, Site.id == Building.site_id)
+            .group_by(Site.name, Building.name)
+            .order_by(func.count().desc(), Site.name, Building.name)
+            .limit(1)
+        )
+        building = conn.execute(busiest).first()
+        township = conn.execute(
+            select(Township.name)
+            .join(Household, Household.township_id == Township.id)
+            .group_by(Township.name)
+            .order_by(func.count().desc(), Township.name)
+            .limit(1)
+        ).first()
+    created = []
+    for role in ROLES:
+        username = f"demo-{role}"
+        if username in existing:
+            continue
+        if role == "captain" and building is None or role == "township" and township is None:
+            continue  # an empty store has no places to give them
+        add_user(
+            engine,
+            username,
+            role=role,
+            display_name=DEMO_NAMES[role],
+            townships=(township[0],) if role == "township" else (),
+            buildings=((building[0], building[1]),) if role == "captain" else (),
+            demo=True,
+        )
+        created.append(username)
+    return created
+
+
+def remove_demo_accounts(engine: Engine) -> int:
+    """Delete the demo accounts (a real deployment has no use for them)."""
+    with engine.begin() as conn:
+        ids = [i for (i,) in conn.execute(select(UserAccount.id).where(UserAccount.demo)).all()]
+        if not ids:
+            return 0
+        conn.execute(delete(UserSession).where(UserSession.user_id.in_(ids)))
+        conn.execute(delete(UserScope).where(UserScope.user_id.in_(ids)))
+        conn.execute(delete(UserAccount).where(UserAccount.id.in_(ids)))
+    return len(ids)
