@@ -57,7 +57,12 @@ st.dataframe(
     height=640,
 )
 excel_download(
-    {t("nav_audit"): shown.with_columns(pl.col("at").dt.convert_time_zone("Asia/Shanghai"))},
+    # Excel has no time zones: China time, as county staff read it.
+    {
+        t("nav_audit"): shown.with_columns(
+            pl.col("at").dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
+        )
+    },
     f"审计日志-{dt.datetime.now(china):%Y%m%d}.xlsx",
     key="audit_excel",
 )

@@ -20,7 +20,7 @@ from analytics.subsidies import (
 )
 from analytics.targets import target_value
 from ui import charts, views
-from ui.drill import breadcrumb, crumbs, current_place, go
+from ui.drill import breadcrumb, crumbs, current_place, go, url_query
 from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_count, fmt_delta_money, fmt_money, fmt_month, fmt_rate
 from ui.maps import place_map, site_circles, township_values
@@ -132,7 +132,7 @@ with map_col:
             "pages/overview.py",
             label=t("sub_drill", place=where),
             icon=":material/monitoring:",
-            query_params=place.to_query(),
+            query_params=url_query(place),
         )
 
 with rank_col:

@@ -44,7 +44,7 @@ def current_account() -> Account | None:
         st.session_state[_ACCOUNT] = fresh
         return fresh
     token = st.context.cookies.get(COOKIE)
-    if token:
+    if isinstance(token, str) and token:
         fresh = accounts.resume_session(engine, token)
         if fresh is not None:
             st.session_state[_ACCOUNT], st.session_state[_TOKEN] = fresh, token

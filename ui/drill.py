@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 import streamlit as st
 
@@ -16,17 +18,39 @@ DRILL_KEYS = ("township", "site", "building", "household", "person")
 def current_place(labour: pl.DataFrame) -> Place:
     """The place in the URL; a place the data does not know falls back to the county."""
     place = Place.from_query(st.query_params.to_dict())
+    if place.id_number is not None:
+        place = replace(place, id_number=_unmasked(labour, place))
     if place.level != "county" and labour.filter(place.filter()).is_empty():
         st.warning(t("place_unknown"))
         return Place()
     return place
 
 
+def url_query(place: Place) -> dict[str, str]:
+    """The place as URL parameters, a person by their masked ID number.
+
+    URLs end up in browser histories, server logs and chat messages: never a whole ID number.
+    Within one household the masked number still tells its members apart.
+    """
+    query = place.to_query()
+    if "person" in query:
+        query["person"] = mask_id(query["person"])
+    return query
+
+
+def _unmasked(labour: pl.DataFrame, place: Place) -> str:
+    members = labour.filter(pl.col("household") == place.household).get_column("id_number")
+    for id_number in members.unique().sort():
+        if mask_id(id_number) == place.id_number:
+            return id_number
+    return place.id_number  # matches nobody: the caller says the place is unknown
+
+
 def go(place: Place) -> None:
     """Show `place`: the path goes into the URL (a link or reload opens the same place)."""
     for key in DRILL_KEYS:
         st.query_params.pop(key, None)
-    st.query_params.update(place.to_query())
+    st.query_params.update(url_query(place))
     # Fresh keys for the charts and tables of the next level: an old click must not replay.
     st.session_state["drill_round"] = st.session_state.get("drill_round", 0) + 1
     st.rerun()

@@ -8,6 +8,7 @@ in the session and shown at the top of that rerun.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import polars as pl
 import streamlit as st
@@ -65,7 +66,7 @@ def status_form(review: Review, labour: pl.DataFrame) -> None:
     now = labour.filter((pl.col("id_number") == chosen) & (pl.col("month") == review.month)).row(
         0, named=True
     )
-    key = f"update_{chosen}_{review.month:%Y%m}"  # fresh fields for each person and month
+    key = form_key(chosen, review.month)
     with st.form(key, border=False):
         left, right = st.columns(2)
         status = left.selectbox(
@@ -165,6 +166,14 @@ def note_form(review: Review) -> None:
     row = households.filter(pl.col("household") == household).row(0, named=True)
     st.session_state[_FLASH] = t("bld_note_saved", room=row["room"], head=row["head_name"])
     st.rerun()
+
+
+def form_key(id_number: str, month: dt.date) -> str:
+    """The status form's key: fresh fields for each person and month.
+
+    Widget keys reach the browser, so the ID number goes in only as a hash.
+    """
+    return f"update_{hashlib.sha256(id_number.encode()).hexdigest()[:12]}_{month:%Y%m}"
 
 
 def signed_in_name() -> str:

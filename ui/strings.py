@@ -126,6 +126,179 @@ STRINGS: dict[str, dict[str, str]] = {
     "users_enabled_done": {"zh": "已启用 {name}。", "en": "{name} enabled."},
     "users_not_self": {"zh": "不能停用自己的账号。", "en": "You cannot disable yourself."},
     # --- upload and import history (issue 6): add new keys below this line ---
+    # pages/upload.py (台账上传)
+    "upl_intro": {
+        "zh": "上传台账文件（可一次多个）：先检查并预览，确认无误再导入。默认全部导入或全部不导入；"
+        "同一月份的台账再次导入，会替换之前导入的同一人员的记录，不会重复。",
+        "en": "Upload ledger files (several at once): they are checked and previewed first, and "
+        "imported only when you confirm. All or nothing by default; importing a month's ledger "
+        "again replaces the earlier records of the same people, nothing is duplicated.",
+    },
+    "upl_files": {
+        "zh": "台账文件（Excel、CSV 或乡镇边界 GeoJSON，可多选）",
+        "en": "Ledger files (Excel, CSV or township boundaries as GeoJSON; several allowed)",
+    },
+    "upl_month": {"zh": "统计月份（可不选）", "en": "Reporting month (optional)"},
+    "upl_month_auto": {"zh": "自动识别", "en": "Automatic"},
+    "upl_month_help": {
+        "zh": "只用于没有统计月份的劳动力台账行。默认自动识别：按表中的“统计月份”列，"
+        "或标题、工作表名中写明的月份。",
+        "en": "Only for labour rows without a month. By default it is found automatically: in "
+        "the 统计月份 column, or in the title or sheet name.",
+    },
+    "upl_checking": {
+        "zh": "正在读取和检查 {count} 个文件…",
+        "en": "Reading and checking {count} files…",
+    },
+    "upl_preview_title": {"zh": "识别结果", "en": "What was recognised"},
+    "upl_col_file": {"zh": "文件", "en": "File"},
+    "upl_col_sheet": {"zh": "工作表", "en": "Sheet"},
+    "upl_col_format": {"zh": "台账类型", "en": "Ledger"},
+    "upl_col_months": {"zh": "月份", "en": "Months"},
+    "upl_col_rows_read": {"zh": "读取行数", "en": "Rows read"},
+    "upl_col_rows_valid": {"zh": "可导入行数", "en": "Valid rows"},
+    "upl_col_rows_with_errors": {"zh": "有错误的行", "en": "Rows with errors"},
+    "upl_col_warnings": {"zh": "警告", "en": "Warnings"},
+    "upl_col_skipped": {"zh": "跳过（空行、合计）", "en": "Skipped (blank, totals)"},
+    "upl_col_imported": {"zh": "导入行数", "en": "Imported"},
+    "upl_col_replaced": {"zh": "其中替换", "en": "Of which replaced"},
+    "upl_col_rejected": {"zh": "未导入（有错误）", "en": "Rejected"},
+    "upl_col_row": {"zh": "行号", "en": "Row"},
+    "upl_col_column": {"zh": "列", "en": "Column"},
+    "upl_col_value": {"zh": "填写的值", "en": "Value"},
+    "upl_col_reason": {"zh": "原因", "en": "Reason"},
+    "upl_col_severity": {"zh": "类型", "en": "Type"},
+    "upl_severity_error": {"zh": "错误", "en": "Error"},
+    "upl_severity_warning": {"zh": "警告", "en": "Warning"},
+    "upl_unrecognised": {"zh": "未识别", "en": "Not recognised"},
+    "upl_months_range": {
+        "zh": "{first} 至 {last}（{count} 个月）",
+        "en": "{first} to {last} ({count} months)",
+    },
+    "upl_reimport_labour": {
+        "zh": "{months}的劳动力就业台账已导入过（批次 {batches}）：再次导入会替换其中同一人员的"
+        "记录，不会重复；本次文件中没有的人员保持不变。",
+        "en": "The labour ledger of {months} was imported before (batch {batches}): importing "
+        "again replaces the records of the same people, nothing is duplicated; people not in "
+        "these files keep theirs.",
+    },
+    "upl_reimport_other": {
+        "zh": "{format}{months}已导入过（批次 {batches}）：再次导入会替换相同的记录，不会重复。",
+        "en": "{format}{months}was imported before (batch {batches}): importing again replaces "
+        "the same records, nothing is duplicated.",
+    },
+    "upl_report_title": {"zh": "检查结果", "en": "Check"},
+    "upl_ok": {
+        "zh": "检查通过：没有发现错误，可以导入。",
+        "en": "No errors found: ready to import.",
+    },
+    "upl_errors": {
+        "zh": "发现 {errors} 个错误，涉及 {rows} 行。数据没有任何改动：请改正后重新上传，"
+        "或只导入正确的行。",
+        "en": "{errors} errors in {rows} rows. Nothing has been changed: correct them and upload "
+        "again, or import only the valid rows.",
+    },
+    "upl_file_errors": {
+        "zh": "其中 {count} 个错误涉及整个文件或整张表（下表中没有行号的几行）。",
+        "en": "{count} of the errors concern a whole file or sheet (the rows without a number).",
+    },
+    "upl_warnings": {
+        "zh": "另有 {count} 个警告：不影响导入，建议核对。",
+        "en": "{count} warnings: they do not stop the import, but please check them.",
+    },
+    "upl_download_marked": {"zh": "下载标注错误的 Excel", "en": "Download the marked workbook"},
+    "upl_download_marked_help": {
+        "zh": "有问题的表按上传时的行号原样列出：错误单元格标红、警告标黄，原因写在批注和最后一列"
+        "“错误原因”里。改正后可直接上传这个文件。",
+        "en": "Each sheet with problems, row numbers as uploaded: errors in red, warnings in "
+        "amber, the reasons in a comment and in the last column 错误原因. Correct it and upload "
+        "this file.",
+    },
+    "upl_commit_title": {"zh": "导入", "en": "Import"},
+    "upl_commit": {"zh": "导入", "en": "Import"},
+    "upl_commit_blocked": {
+        "zh": "有错误时不能全部导入：请改正后重新上传，或只导入正确的行。",
+        "en": "Not with errors: correct them and upload again, or import only the valid rows.",
+    },
+    "upl_commit_valid": {
+        "zh": "只导入正确的行（{rows} 行）",
+        "en": "Import only the valid rows ({rows})",
+    },
+    "upl_commit_valid_help": {
+        "zh": "正确的行导入数据库；有错误的 {bad} 行不导入，另存为 Excel 供改正后再导入。",
+        "en": "The valid rows are imported; the {bad} rows with errors are not, and come back as "
+        "an Excel file to correct and import again.",
+    },
+    "upl_nothing": {
+        "zh": "没有可以导入的行：请按上表改正文件后重新上传。",
+        "en": "No row can be imported: correct the files as listed above and upload them again.",
+    },
+    "upl_importing": {"zh": "正在导入…", "en": "Importing…"},
+    "upl_refreshing": {"zh": "正在更新看板数据…", "en": "Updating the dashboard's data…"},
+    "upl_failed": {
+        "zh": "导入没有完成，数据没有任何改动：{reason}",
+        "en": "The import did not finish and nothing was changed: {reason}",
+    },
+    "upl_done": {
+        "zh": "导入成功：批次 #{batch}{months}。",
+        "en": "Imported as batch #{batch}{months}.",
+    },
+    "upl_done_rows": {
+        "zh": "导入 {imported} 行（其中替换之前导入的 {replaced} 行），未导入 {rejected} 行。",
+        "en": "{imported} rows imported ({replaced} of them replaced earlier ones), {rejected} "
+        "rejected.",
+    },
+    "upl_replaced_note": {
+        "zh": "被替换的是之前导入的同一人员同一月份（或同一记录）的数据：数据不会重复。",
+        "en": "Replaced rows are earlier records of the same people and months (or the same "
+        "records): nothing is duplicated.",
+    },
+    "upl_download_rejects": {
+        "zh": "下载未导入的 {rows} 行（Excel）",
+        "en": "Download the {rows} rejected rows (Excel)",
+    },
+    "upl_download_rejects_help": {
+        "zh": "每行带原行号和错误原因；改正后上传即可补充导入。",
+        "en": "Each row with its row number and reasons: correct them and upload the file.",
+    },
+    "upl_to_history": {"zh": "查看导入记录", "en": "See the import history"},
+    # pages/imports.py (导入记录)
+    "imp_source_import": {"zh": "台账导入", "en": "Import"},
+    "imp_source_demo": {"zh": "演示数据", "en": "Demo data"},
+    "imp_source_edit": {"zh": "状态更新", "en": "Status update"},
+    "imp_source_note": {"zh": "跟进记录", "en": "Follow-up note"},
+    "imp_source_undo": {"zh": "撤销", "en": "Undo"},
+    "imp_col_status": {"zh": "撤销情况", "en": "Undone"},
+    "imp_undone_by": {"zh": "已被 #{batch} 撤销", "en": "undone by #{batch}"},
+    "imp_undo_of": {"zh": "撤销了 {what}", "en": "undoes {what}"},
+    "imp_count": {"zh": "共 {count} 个批次，新的在前", "en": "{count} batches, newest first"},
+    "imp_hint_undo": {
+        "zh": "点击一行可撤销该批次。",
+        "en": "Click a row to undo its batch.",
+    },
+    "imp_read_only": {
+        "zh": "只能查看：撤销导入请联系录入员或管理员。",
+        "en": "Read only: a clerk or an administrator can undo an import.",
+    },
+    "imp_span": {"zh": "{first}至{last}", "en": "{first} to {last}"},
+    "imp_what": {"zh": "{when}{what}，{rows} 行", "en": "{when}{what}, {rows} rows"},
+    "imp_confirm": {
+        "zh": "撤销 #{batch}（{what}）？此操作会删除本批导入的数据并恢复被它覆盖的数据。",
+        "en": "Undo #{batch} ({what})? This deletes the data the batch wrote and restores the "
+        "data it overwrote.",
+    },
+    "imp_undo_button": {"zh": "撤销 #{batch}", "en": "Undo #{batch}"},
+    "imp_undoing": {"zh": "正在撤销 #{batch}…", "en": "Undoing #{batch}…"},
+    "imp_already_undone": {
+        "zh": "批次 #{batch} 已被批次 #{by} 撤销，不能再撤销；需要时请重新导入原文件。",
+        "en": "Batch #{batch} was undone by batch #{by} and cannot be undone again; import its "
+        "files again if needed.",
+    },
+    "imp_is_undo": {
+        "zh": "批次 #{batch} 本身是一次撤销，不能再撤销；需要时请重新导入原文件。",
+        "en": "Batch #{batch} is itself an undo and cannot be undone; import the files again "
+        "if needed.",
+    },
     "month": {"zh": "统计月份", "en": "Reporting month"},
     "county": {"zh": "全县", "en": "County"},
     "labour_force": {"zh": "劳动力", "en": "Labour force"},

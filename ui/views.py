@@ -10,6 +10,7 @@ import streamlit as st
 from analytics.drill import Place
 from analytics.privacy import masked
 from analytics.targets import RATE_METRICS
+from ui.drill import url_query
 from ui.format import (
     MISSING,
     MONEY_COLUMNS,
@@ -167,5 +168,5 @@ def _target_format(metric: str):
 
 def download(sheets: dict[str, pl.DataFrame], place: Place, month, *, key: str) -> None:
     """Every table of the screen as one workbook named after the place and month."""
-    name = "-".join([*place.to_query().values(), f"{month:%Y-%m}"]) or "county"
+    name = "-".join([*url_query(place).values(), f"{month:%Y-%m}"]) or "county"
     excel_download(sheets, f"就业-{name}.xlsx", key=key)

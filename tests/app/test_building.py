@@ -21,6 +21,7 @@ from data.frames import Frames, load_frames
 from data.importer import import_files
 from data.store import data_version, get_engine
 from ui.format import fmt_count, fmt_rate
+from ui.record import form_key
 from ui.strings import STRINGS
 
 PAGE = "pages/building.py"
@@ -176,7 +177,7 @@ def _open_status_form(app_for, url: str, place: Place):
     idle = unemployed(in_place(data.labour, place), month).row(0, named=True)
     at = app_for(url, **place.to_query()).switch_page(PAGE).run()
     at.selectbox(key="update_person").select(idle["id_number"]).run()
-    return at, idle, f"update_{idle['id_number']}_{month:%Y%m}"
+    return at, idle, form_key(idle["id_number"], month)
 
 
 def test_a_status_update_saves_and_every_number_follows(
