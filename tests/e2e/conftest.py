@@ -39,7 +39,8 @@ def _free_port() -> int:
 def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free port against `database_url`; returns when healthy."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
+    # One-click demo sign-in, as `make run` has it: the tests sign in as the demo users.
+    env = {**os.environ, "DATABASE_URL": database_url, "DEMO_SIGN_IN": "1"}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -109,3 +110,26 @@ def page(browser):
     page.outside_requests = outside
     yield page
     context.close()
+
+
+def signed_in(page, base: str, store_url: str, user: str = "demo-admin") -> None:
+    """Give `page`'s browser a live session of `user`, as signing in leaves it (a cookie).
+
+    For tests about something else than signing in; those click the sign-in page's buttons.
+    """
+    from data.accounts import open_session
+    from data.store import get_engine
+    from ui.auth import COOKIE
+
+    token = open_session(get_engine(store_url), user)
+    page.context.add_cookies([{"name": COOKIE, "value": token, "url": base}])
+
+
+def demo_sign_in(page, role_label: str) -> None:
+    """Click the sign-in page's demo button for a role (its label: 楼长, 录入员, …)."""
+    from playwright.sync_api import expect
+
+    button = page.get_by_role("button", name=role_label, exact=True)
+    expect(button).to_be_visible(timeout=60_000)
+    button.click()
+    expect(page.get_by_role("button", name=role_label, exact=True)).to_have_count(0, timeout=60_000)

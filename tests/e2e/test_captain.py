@@ -1,5 +1,6 @@
-"""A building captain at the monthly meeting, in chromium: pick the building, record that a
-member found work, and see the building's employment rate follow."""
+"""A building captain at the monthly meeting, in chromium: sign in, see the own building and
+only it, record that a member found work, see the building's employment rate follow, and be
+refused another building's link."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from analytics.building import roster, unemployed
 from analytics.drill import Place, in_place, subsidies_in_place
 from analytics.kpis import headline
 from analytics.rates import latest_month
+from data.accounts import get_account
 from data.frames import load_frames
 from data.store import get_engine
-from tests.e2e.conftest import start_server
+from tests.e2e.conftest import demo_sign_in, signed_in, start_server
 from ui.format import fmt_rate
+from ui.record import form_key
 from ui.strings import STRINGS
 
 pytestmark = pytest.mark.e2e
@@ -33,6 +36,8 @@ def _choose(page: Page, key: str, option: str) -> None:
     box = page.locator(f".st-key-{key}").get_by_test_id("stSelectbox")
     box.scroll_into_view_if_needed()
     box.click()
+    # Typing filters a long list (a building has hundreds of members) down to the option.
+    page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
 
@@ -50,7 +55,7 @@ def _rate_of(url: str, place: Place) -> str:
     return fmt_rate(head.get_column("employment_rate")[0])
 
 
-def test_captain_records_a_new_job_and_the_rate_follows(
+def test_captain_signs_in_sees_only_the_own_building_and_records_a_new_job(
     page: Page, demo_store_url: str, tmp_path
 ) -> None:
     own = tmp_path / "own.sqlite"
@@ -59,32 +64,38 @@ def test_captain_records_a_new_job_and_the_rate_follows(
         source.backup(target)
     source.close()
     url = f"sqlite:///{own}"
+    account = get_account(get_engine(url), "demo-captain")
+    ((site, building),) = account.scope.buildings
     data = load_frames(get_engine(url))
     month = latest_month(data.labour)
-    # Not the building the page opens on: the last site's last building with someone unemployed.
-    buildings = roster(data.buildings, data.labour).reverse()
-    for chosen in buildings.iter_rows(named=True):
-        place = Place(site=chosen["site"], building=chosen["building"])
-        idle = unemployed(in_place(data.labour, place), month)
-        if idle.height:
-            break
-    site, building, captain = chosen["site"], chosen["building"], chosen["captain"]
-    person = idle.row(0, named=True)
+    place = Place(site=site, building=building)
+    person = unemployed(in_place(data.labour, place), month).row(0, named=True)
+    captain = roster(data.buildings, data.labour).filter(
+        (pl.col("site") == site) & (pl.col("building") == building)
+    )["captain"][0]
     before = _rate_of(url, place)
+    other = (
+        data.labour.filter(pl.col("site") != site).select("site", "building").sort("site").row(0)
+    )
 
     proc, base = start_server(url)
     try:
         page.goto(f"{base}/building")
-        expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-        _choose(page, "site", site)
-        _choose(page, "building", zh("bld_option", building=building, captain=captain))
+        demo_sign_in(page, zh("role_captain"))
         title = f"{site} {zh('building_label', building=building)}"
-        expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(title, timeout=60_000)
         expect(_rate(page)).to_have_text(before)
+        # The building list holds the own building and nothing else.
+        box = page.locator(".st-key-building").get_by_test_id("stSelectbox")
+        box.click()
+        options = page.get_by_role("option")
+        expect(options).to_have_count(1)
+        expect(options.first).to_have_text(zh("bld_option", building=building, captain=captain))
+        page.keyboard.press("Escape")
 
         who = zh("bld_person_option", room=person["room"], name=person["name"], status="未就业")
         _choose(page, "update_person", who)
-        form = f"update_{person['id_number']}_{month:%Y%m}"
+        form = form_key(person["id_number"], month)
         _choose(page, f"{form}_status", "已就业")
         _choose(page, f"{form}_type", "公益性岗位")
         page.get_by_role("button", name=zh("bld_update_save")).click()
@@ -98,14 +109,26 @@ def test_captain_records_a_new_job_and_the_rate_follows(
             (pl.col("id_number") == person["id_number"]) & (pl.col("month") == month)
         )
         assert stored.select("status", "employment_type").row(0) == ("已就业", "公益性岗位")
+        edits = load_frames(get_engine(url)).edits
+        assert set(edits["user"]) == {"demo-captain"}
+
+        # Another building's link, typed by hand: refused, and none of its people shown.
+        page.goto(f"{base}/building?site={other[0]}&building={other[1]}")
+        refusal = page.get_by_test_id("stAlertContentError")
+        expect(refusal).to_contain_text(zh("not_in_scope", place=f"{other[0]} {other[1]}"))
+        expect(page.get_by_test_id("stMetric")).to_have_count(0)
+        expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
         assert page.outside_requests == [], page.outside_requests
     finally:
         proc.terminate()
         proc.wait(timeout=20)
 
 
-def test_one_click_hands_out_the_meeting_pack(page: Page, app_url: str, tmp_path) -> None:
+def test_one_click_hands_out_the_meeting_pack(
+    page: Page, app_url: str, demo_store_url: str, tmp_path
+) -> None:
     """The building's page as a PDF, straight from the button, one A4 page with the names."""
+    signed_in(page, app_url, demo_store_url, "demo-captain")
     page.goto(f"{app_url}/building")
     button = page.get_by_role("button", name=zh("bld_pack_pdf"))
     expect(button).to_be_visible(timeout=60_000)

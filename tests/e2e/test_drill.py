@@ -13,6 +13,7 @@ from analytics.drill import Place, children
 from analytics.rates import latest_month
 from data.frames import load_frames
 from data.store import get_engine
+from tests.e2e.conftest import signed_in
 from ui.drill import DRILL_KEYS
 from ui.strings import STRINGS
 
@@ -67,6 +68,7 @@ def _path_in_url(page: Page) -> dict[str, str]:
 
 
 def test_click_site_then_building_and_reload(page: Page, app_url: str, demo_store_url: str) -> None:
+    signed_in(page, app_url, demo_store_url)
     labour = load_frames(get_engine(demo_store_url)).labour
     month = latest_month(labour)
     # The lowest-rate site is drawn at the top, and the lowest-rate building of it too.

@@ -10,11 +10,13 @@ from playwright.sync_api import expect
 from analytics.rates import employment_rates, latest_month
 from data.frames import load_frames
 from data.store import get_engine
+from tests.e2e.conftest import signed_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_headline_rate_is_on_screen(page, app_url: str, demo_store_url: str) -> None:
+    signed_in(page, app_url, demo_store_url)
     labour = load_frames(get_engine(demo_store_url)).labour
     rate = employment_rates(labour, by=[], month=latest_month(labour))["employment_rate"][0]
     expected = f"{rate * 100:.1f}%"
@@ -32,6 +34,7 @@ def test_language_switch_keeps_the_number_and_the_url(
     labour = load_frames(get_engine(demo_store_url)).labour
     month = latest_month(labour)
     rate = f"{employment_rates(labour, by=[], month=month)['employment_rate'][0] * 100:.1f}%"
+    signed_in(page, app_url, demo_store_url)
 
     page.goto(f"{app_url}/?lang=en")
     metric = page.get_by_test_id("stMetric").filter(has_text="Employment rate").first

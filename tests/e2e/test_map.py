@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from data.frames import load_frames
 from data.store import get_engine
+from tests.e2e.conftest import signed_in
 from ui.maps import project, township_labels, township_view
 from ui.strings import STRINGS
 
@@ -42,6 +43,7 @@ def test_the_map_draws_offline_and_a_click_narrows_the_page(
     labels = township_labels(data.townships)
     sites = data.sites.drop_nulls(["lon", "lat"])
     view = township_view(data.townships, HEIGHT, sites)
+    signed_in(page, app_url, demo_store_url)
 
     page.goto(f"{app_url}/subsidies")
     canvas = page.locator(f"{MAP} canvas").first

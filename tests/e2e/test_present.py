@@ -5,10 +5,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import signed_in
+
 pytestmark = pytest.mark.e2e
 
 
-def test_projector_mode_hides_chrome_and_steps_by_key(page, app_url: str) -> None:
+def test_projector_mode_hides_chrome_and_steps_by_key(
+    page, app_url: str, demo_store_url: str
+) -> None:
+    signed_in(page, app_url, demo_store_url, "demo-leader")
     page.goto(f"{app_url}/?present=1")
     value = page.get_by_test_id("stMetricValue").first
     expect(value).to_be_visible(timeout=60_000)
