@@ -7,6 +7,7 @@ import streamlit as st
 
 from data.audit import audit_log
 from data.store import get_engine
+from ui.format import MISSING
 from ui.shell import enter
 from ui.strings import t
 from ui.widgets import excel_download
@@ -24,9 +25,15 @@ users = sorted(log.get_column("username").unique().drop_nulls().to_list())
 china = dt.timezone(dt.timedelta(hours=8))
 days = log.get_column("at").dt.convert_time_zone("Asia/Shanghai").dt.date()
 user_col, action_col, day_col = st.columns([1, 2, 1])
-chosen_users = user_col.multiselect(t("audit_user"), users, key="audit_users")
+chosen_users = user_col.multiselect(
+    t("audit_user"), users, key="audit_users", placeholder=t("audit_all")
+)
 chosen_actions = action_col.multiselect(
-    t("audit_action"), actions, format_func=lambda a: t(f"audit_{a}"), key="audit_actions"
+    t("audit_action"),
+    actions,
+    format_func=lambda a: t(f"audit_{a}"),
+    key="audit_actions",
+    placeholder=t("audit_all"),
 )
 span = day_col.date_input(
     t("audit_days"), (days.min(), days.max()), format="YYYY-MM-DD", key="audit_days"
@@ -45,6 +52,7 @@ st.caption(t("audit_count", shown=shown.height, total=log.height))
 st.dataframe(
     shown,
     hide_index=True,
+    placeholder=MISSING,
     column_config={
         "at": st.column_config.DatetimeColumn(
             t("audit_at"), format="YYYY-MM-DD HH:mm:ss", timezone="Asia/Shanghai"

@@ -5,6 +5,7 @@ import streamlit as st
 
 from data import accounts
 from data.store import get_engine
+from ui.format import MISSING
 from ui.shell import enter
 from ui.state import account, frames
 from ui.strings import lang, t
@@ -16,8 +17,15 @@ me = account()
 st.title(t("nav_users"))
 users = accounts.list_users(engine)
 st.dataframe(
-    users.with_columns(pl.col("role").replace_strict({r: t(f"role_{r}") for r in accounts.ROLES})),
+    users.with_columns(
+        pl.when(pl.col("role").is_in(sorted(accounts.COUNTY_ROLES)))
+        .then(pl.lit(t("county")))
+        .otherwise(pl.col("places"))
+        .alias("places"),
+        pl.col("role").replace_strict({r: t(f"role_{r}") for r in accounts.ROLES}),
+    ),
     hide_index=True,
+    placeholder=MISSING,
     column_config={
         "username": t("signin_username"),
         "display_name": t("users_display_name"),

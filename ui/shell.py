@@ -16,8 +16,8 @@ import streamlit as st
 from data.accounts import PAGES, Account
 from ui import auth, theme
 from ui.state import FULL_VIEW, scope_places
-from ui.strings import LANGUAGES, t
-from ui.widgets import url_bound
+from ui.strings import t
+from ui.widgets import language_switch
 
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 _inside_app: ContextVar[bool] = ContextVar("inside_app", default=False)
@@ -82,22 +82,9 @@ def _signed_out_pages() -> list[st.Page]:
     ]
 
 
-def _language() -> None:
-    url_bound(
-        st.segmented_control,
-        "Language",
-        list(LANGUAGES),
-        key="lang",
-        default="zh",
-        format_func=LANGUAGES.get,
-        required=True,
-        label_visibility="collapsed",
-    )
-
-
 def _sidebar(account: Account) -> None:
     with st.sidebar:
-        _language()
+        language_switch()
         if account.may("present") and st.button(
             t("present_start"), icon=":material/present_to_all:", width="stretch"
         ):
@@ -124,9 +111,7 @@ def run_app() -> None:
     account = auth.current_account()
     if account is None:
         page = st.navigation(_signed_out_pages(), position="hidden")
-        with st.sidebar:
-            _language()
-            auth.sync_cookie()
+        auth.sync_cookie()
     elif theme.presenting() and account.may("present"):
         present = st.Page("pages/present.py", title=t("nav_present"), default=True)
         page = st.navigation([present], position="hidden")

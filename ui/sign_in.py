@@ -10,12 +10,15 @@ from data.store import get_engine
 from ui import auth
 from ui.state import scope_places
 from ui.strings import t
+from ui.widgets import language_switch
 
 
 def sign_in_page() -> None:
-    _, middle, _ = st.columns([1, 1.2, 1])
+    _, middle, _ = st.columns([1, 1.8, 1])
     with middle:
-        st.title(t("app_title"))
+        with st.container(horizontal=True, horizontal_alignment="right"):
+            language_switch()
+        st.header(t("app_title"))
         with st.form("sign_in", enter_to_submit=True):
             st.subheader(t("signin_title"))
             username = st.text_input(t("signin_username"), key="signin_username")
@@ -54,11 +57,13 @@ def _demo_buttons() -> None:
     demos = demo_accounts(get_engine())
     if not demos:
         return
-    st.subheader(t("signin_demo"))
-    st.caption(t("signin_demo_note"))
-    columns = st.columns(3)
+    with st.container(border=True):
+        st.badge(t("demo_badge"), color="orange", icon=":material/science:")
+        st.markdown(f"**{t('signin_demo')}**")
+        st.caption(t("signin_demo_note"))
+        columns = st.columns(2)
     for index, account in enumerate(demos):
-        columns[index % 3].button(
+        columns[index % 2].button(
             t(f"role_{account.role}"),
             key=f"demo_{account.username}",
             on_click=auth.demo_sign_in,

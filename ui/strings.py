@@ -85,6 +85,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "完整显示模式：会议材料含完整身份证号和电话，下载将记入审计日志。",
         "en": "Full view: the pack holds full ID numbers and phones; the download is recorded.",
     },
+    "audit_all": {"zh": "全部", "en": "All"},
     "audit_empty": {"zh": "还没有任何记录。", "en": "Nothing recorded yet."},
     "audit_at": {"zh": "时间", "en": "When"},
     "audit_user": {"zh": "用户", "en": "User"},
@@ -280,7 +281,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "只能查看：撤销导入请联系录入员或管理员。",
         "en": "Read only: a clerk or an administrator can undo an import.",
     },
-    "imp_span": {"zh": "{first}至{last}", "en": "{first} to {last}"},
+    "imp_span": {"zh": "{first}–{last}", "en": "{first} to {last}"},
     "imp_what": {"zh": "{when}{what}，{rows} 行", "en": "{when}{what}, {rows} rows"},
     "imp_confirm": {
         "zh": "撤销 #{batch}（{what}）？此操作会删除本批导入的数据并恢复被它覆盖的数据。",

@@ -14,7 +14,7 @@ from analytics.privacy import masked
 from ui.auth import record_export
 from ui.format import RATE_COLUMNS, UNCHANGED, fmt_month
 from ui.state import account, full_view
-from ui.strings import STRINGS, t
+from ui.strings import LANGUAGES, STRINGS, t
 
 
 def url_bound(
@@ -84,6 +84,20 @@ def kpi(
         delta_color="off" if unchanged else "inverse" if lower_is_better else "normal",
         delta_arrow="off" if unchanged else "auto",
         border=True,
+    )
+
+
+def language_switch() -> None:
+    """中文 | English, kept in the URL (`?lang=en`)."""
+    url_bound(
+        st.segmented_control,
+        "Language",
+        list(LANGUAGES),
+        key="lang",
+        default="zh",
+        format_func=LANGUAGES.get,
+        required=True,
+        label_visibility="collapsed",
     )
 
 
