@@ -17,6 +17,7 @@ from analytics.drill import Place, in_place, subsidies_in_place
 from analytics.kpis import headline
 from analytics.rates import latest_month
 from data.accounts import get_account
+from data.audit import audit_log
 from data.frames import load_frames
 from data.store import get_engine
 from tests.e2e.conftest import demo_sign_in, signed_in, start_server
@@ -148,4 +149,9 @@ def test_one_click_hands_out_the_meeting_pack(
     ).stdout
     site_and_building = title.split(" · ")[0]
     assert site_and_building.replace(" ", "") in text.replace(" ", "")
+    # Masked, and recorded: who downloaded which file.
+    assert not re.search(r"\d{17}[\dX]", text)
+    log = audit_log(get_engine(demo_store_url))
+    exports = log.filter(pl.col("action") == "export").select("username", "detail").rows()
+    assert ("demo-captain", download.value.suggested_filename) in exports
     assert page.outside_requests == [], page.outside_requests
