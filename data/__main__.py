@@ -1,4 +1,4 @@
-"""`python -m data init | demo | import | history | export`: the store from the command line."""
+"""`python -m data init | demo | import | history | undo | user | export`: the store."""
 
 from __future__ import annotations
 
@@ -58,6 +58,35 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--user", default="cli", help="who imports (recorded in the history)")
 
     sub.add_parser("history", help="list past imports")
+
+    undo = sub.add_parser("undo", help="take back one batch of the history (an import, an edit)")
+    undo.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    undo.add_argument("--user", default="cli", help="who undoes (recorded in the history)")
+
+    user = sub.add_parser("user", help="manage who may sign in (accounts, roles, places)")
+    users = user.add_subparsers(dest="user_command", required=True)
+    add = users.add_parser("add", help="create a user; asks for the password")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, help="leader|analyst|township|captain|clerk|admin")
+    add.add_argument("--name", help="display name (default: the user name)")
+    add.add_argument("--township", action="append", default=[], help="a township officer's")
+    add.add_argument("--site", action="append", default=[], help="a captain's whole site")
+    add.add_argument(
+        "--building", action="append", default=[], metavar="SITE/BUILDING", help="a captain's"
+    )
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin, not a prompt"
+    )
+    passwd = users.add_parser("passwd", help="set a new password (ends the user's sessions)")
+    passwd.add_argument("username")
+    passwd.add_argument("--password-stdin", action="store_true")
+    users.add_parser("list", help="list users with role, places and state")
+    disable = users.add_parser("disable", help="stop a user from signing in (sessions end)")
+    disable.add_argument("username")
+    enable = users.add_parser("enable", help="let a disabled user sign in again")
+    enable.add_argument("username")
+    users.add_parser("demo", help="create the demo accounts, one per role (when missing)")
+    users.add_parser("remove-demo", help="delete the demo accounts")
 
     export = sub.add_parser("export", help="write reports from the store")
     what = export.add_subparsers(dest="export", required=True)
@@ -127,6 +156,67 @@ def _export_pack(engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("密码 / password: ")
+    if getpass.getpass("再输一次 / again: ") != first:
+        raise SystemExit("两次输入的密码不一致 / the passwords differ")
+    return first
+
+
+def _user(engine, args: argparse.Namespace) -> int:
+    """`python -m data user …`: an error is said on stderr with exit 2, nothing changed."""
+    from data import accounts
+
+    try:
+        if args.user_command == "add":
+            buildings = []
+            for text in args.building:
+                site, sep, building = text.partition("/")
+                if not sep or not site.strip() or not building.strip():
+                    raise accounts.AccountError(
+                        f"楼栋须写作 安置点/楼栋：{text}",
+                        f"write a building as SITE/BUILDING: {text}",
+                    )
+                buildings.append((site.strip(), building.strip()))
+            accounts.add_user(
+                engine,
+                args.username,
+                role=args.role,
+                display_name=args.name,
+                password=_password(args),
+                townships=tuple(args.township),
+                sites=tuple(args.site),
+                buildings=tuple(buildings),
+            )
+            print(f"用户已创建 / user created: {args.username} ({args.role})")
+        elif args.user_command == "passwd":
+            accounts.set_password(engine, args.username, _password(args))
+            print(f"密码已更新 / password changed: {args.username}")
+        elif args.user_command in ("disable", "enable"):
+            accounts.set_disabled(engine, args.username, args.user_command == "disable")
+            print(f"{args.user_command}d: {args.username}")
+        elif args.user_command == "demo":
+            created = accounts.ensure_demo_accounts(engine)
+            print(f"演示账号 / demo accounts created: {', '.join(created) or '—'}")
+        elif args.user_command == "remove-demo":
+            print(
+                f"已删除演示账号 / demo accounts removed: {accounts.remove_demo_accounts(engine)}"
+            )
+        else:
+            import polars as pl
+
+            with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60):
+                print(accounts.list_users(engine))
+    except accounts.AccountError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     engine = get_engine()
@@ -146,7 +236,13 @@ def main(argv: list[str] | None = None) -> int:
             engine, seed=args.seed, scale=args.scale, months=args.months, out_dir=args.out
         )
         print(result.report())
-        return _prepare_frames(engine) if result.ok else 1
+        if not result.ok:
+            return 1
+        from data.accounts import ensure_demo_accounts
+
+        created = ensure_demo_accounts(engine)
+        print(f"演示账号 / demo accounts: {', '.join(created) or '—'}")
+        return _prepare_frames(engine)
 
     if args.command == "import":
         from data.importer import import_files
@@ -165,9 +261,22 @@ def main(argv: list[str] | None = None) -> int:
         from data.frames import load_frames
 
         batches = load_frames(engine).batches
-        with __import__("polars").Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60):
+        # Wide: with undone_by the columns no longer fit 100 characters, and names got cut.
+        with __import__("polars").Config(
+            tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200
+        ):
             print(batches)
         return 0
+
+    if args.command == "undo":
+        from data.undo import undo_batch
+
+        result = undo_batch(engine, args.batch_id, user=args.user)
+        print(result.report(), file=sys.stdout if result.ok else sys.stderr)
+        return _prepare_frames(engine) if result.ok else 1
+
+    if args.command == "user":
+        return _user(engine, args)
 
     if args.command == "export":
         return _export_pack(engine, args)

@@ -126,6 +126,7 @@ BATCH_SCHEMA: dict[str, pl.DataType] = {
     "rows_replaced": pl.Int64(),
     "rows_rejected": pl.Int64(),
     "note": pl.String(),
+    "undone_by": pl.Int64(),  # the undo batch that took this one back
 }
 
 # 跟进记录: one row per note, with its household's place.
@@ -208,7 +209,7 @@ _QUERIES = {
     + _HOUSEHOLD_PLACE.format(household="r.household_id"),
     "batches": """
         SELECT id, created_at, "user", source, files, formats, months, rows_read, rows_imported,
-               rows_replaced, rows_rejected, note
+               rows_replaced, rows_rejected, note, undone_by
         FROM import_batch""",
 }
 
@@ -445,6 +446,7 @@ def load_frames(engine: Engine) -> Frames:
 
 
 # Hand-made writes: they touch a few labour records and add notes, never places or people.
+# An undo is not one of them, even of an edit: it may delete rows, which a patch cannot show.
 _SMALL_SOURCES = ("edit", "note")
 _SMALL_FRAMES = ("notes", "edits", "batches")
 

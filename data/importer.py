@@ -8,6 +8,7 @@ Everything is vectorised polars; Python loops only run over distinct values and 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -15,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+import sqlalchemy as sa
 import xlsxwriter
 from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
 
 from analytics import domain
 from data import ids
@@ -56,6 +59,7 @@ __all__ = [
     "check_files",
     "check_rows",
     "import_files",
+    "table_schema",
 ]
 
 # --- values -----------------------------------------------------------------------------------
@@ -957,6 +961,59 @@ def check_rows(
 _LOCK_KEY = 0x1E0B_1A7E  # pg_advisory_xact_lock key: one import at a time
 _CHUNK = 50_000
 _FETCH_ALL_ABOVE = 20_000
+_RUNS_PER_QUERY = 200
+
+# Places and people carry no batch id: a batch logs the ids of those it inserted, so that an
+# undo can find them. Rows of every other table it writes carry its batch id.
+ENTITY_TABLES = ("township", "village", "site", "building", "household", "person")
+DATA_TABLES = (
+    "labour_record",
+    "subsidy_payment",
+    "job_posting",
+    "training_record",
+    "target",
+    "follow_up_note",
+    "labour_edit",
+)
+
+_POLARS_TYPES: tuple[tuple[type, pl.DataType], ...] = (
+    (sa.Boolean, pl.Boolean()),
+    (sa.Integer, pl.Int64()),
+    (sa.Float, pl.Float64()),
+    (sa.DateTime, pl.Datetime("us", "UTC")),
+    (sa.Date, pl.Date()),
+    (sa.LargeBinary, pl.Binary()),
+    (sa.String, pl.String()),
+)
+
+
+def table_schema(table: str) -> dict[str, pl.DataType]:
+    """Every column of a store table, in the table's order, as polars types."""
+    schema = {}
+    for column in SQLModel.metadata.tables[table].columns:
+        kind = column.type
+        if isinstance(kind, sa.TypeDecorator):
+            kind = kind.impl_instance
+        schema[column.name] = next(p for t, p in _POLARS_TYPES if isinstance(kind, t))
+    return schema
+
+
+def _quoted(columns: Iterable[str]) -> str:
+    # "end" and "user" are SQL keywords.
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def _id_runs(row_ids: pl.Series) -> pl.DataFrame:
+    """Ids as runs of consecutive ids (first, last): new ids are handed out in runs."""
+    return (
+        pl.DataFrame({"id": row_ids.unique().sort()})
+        .group_by(
+            (pl.col("id").diff() != 1).fill_null(True).cum_sum().alias("run"),
+            maintain_order=True,
+        )
+        .agg(pl.col("id").min().alias("first"), pl.col("id").max().alias("last"))
+        .select("first", "last")
+    )
 
 
 class StoreWriter:
@@ -964,12 +1021,18 @@ class StoreWriter:
 
     The ORM costs a Python object per row; here rows move as polars columns: executemany on
     SQLite, COPY on PostgreSQL. New ids are handed out in polars (max(id) + 1, …) under a lock.
+
+    Once `new_batch` has run, nothing is overwritten untraced: `update` and `delete` keep the
+    rows as they were, `insert` the ids of new places and people, and the commit writes them to
+    `batch_change` (one Parquet file per table and action), which `data.undo` reads back.
     """
 
     def __init__(self, engine: Engine) -> None:
         self.postgres = engine.dialect.name == "postgresql"
         self.conn = engine.raw_connection()
         self.cur = self.conn.cursor()
+        self.batch_id: int | None = None
+        self._changes: dict[tuple[str, str], list[pl.DataFrame]] = {}
 
     def __enter__(self) -> StoreWriter:
         try:
@@ -997,6 +1060,11 @@ class StoreWriter:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
             if exc_type is None:
+                try:
+                    self._write_changes()
+                except BaseException:
+                    self.conn.rollback()
+                    raise
                 self.conn.commit()
             else:
                 self.conn.rollback()
@@ -1021,10 +1089,10 @@ class StoreWriter:
         where_in: tuple[str, pl.Series] | None = None,
     ) -> pl.DataFrame:
         """Rows of `select` as a frame; `where_in=(column, values)` keeps rows with those values."""
-        rows: list[tuple] = []
+        parts: list[pl.DataFrame] = []
         if where_in is None:
             self.cur.execute(select)
-            rows = self.cur.fetchall()
+            parts = self._drain(schema)
         elif len(values := where_in[1].drop_nulls().unique()) > _FETCH_ALL_ABOVE:
             # Many keys: one scan of the table beats thousands of IN queries.
             frame = self.fetch(select, schema)
@@ -1037,16 +1105,27 @@ class StoreWriter:
             for chunk in _chunks(values.to_list(), 500):
                 marks = ", ".join("?" * len(chunk))
                 self.cur.execute(self._sql(f"{select}{joiner}{column} IN ({marks})"), chunk)
-                rows.extend(self.cur.fetchall())
-        if not rows:
-            return pl.DataFrame(schema=schema)
-        columns = zip(*rows, strict=True)
-        frame = pl.DataFrame(
-            {name: list(values) for name, values in zip(schema, columns, strict=True)}, strict=False
-        )
-        return frame.select(
-            _cast(pl.col(n), frame.schema[n], d).alias(n) for n, d in schema.items()
-        )
+                parts.extend(self._drain(schema))
+        return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+    def _drain(self, schema: dict[str, pl.DataType]) -> list[pl.DataFrame]:
+        # A slice at a time: a province's month as Python tuples would not fit in memory.
+        parts = []
+        while rows := self.cur.fetchmany(_CHUNK):
+            parts.append(_frame(rows, schema))
+        return parts
+
+    def rows_by_id(self, table: str, row_ids: pl.Series) -> pl.DataFrame:
+        """The whole rows (every column) of `table` with these ids, a query per 200 id runs."""
+        schema = table_schema(table)
+        select = f"SELECT {_quoted(schema)} FROM {table} WHERE "
+        parts: list[pl.DataFrame] = []
+        for chunk in _id_runs(row_ids.drop_nulls()).iter_slices(_RUNS_PER_QUERY):
+            where = " OR ".join(["id BETWEEN ? AND ?"] * chunk.height)
+            bounds = [v for run in zip(chunk["first"], chunk["last"], strict=True) for v in run]
+            self.cur.execute(self._sql(select + where), bounds)
+            parts.extend(self._drain(schema))
+        return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
     def allocate(self, table: str, n: int) -> int:
         """The first of `n` fresh ids for `table`; PostgreSQL's sequence is moved past them."""
@@ -1059,7 +1138,10 @@ class StoreWriter:
             )
             return int(self.cur.fetchone()[0]) - n + 1
         self.cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")
-        return int(self.cur.fetchone()[0])
+        start = int(self.cur.fetchone()[0])
+        # Never hand out an id this batch freed: undoing the batch puts those rows back.
+        freed = self._changes.get((table, "delete"), [])
+        return max([start, *(int(f["id"].max()) + 1 for f in freed)])
 
     def new_batch(self, **values: object) -> int:
         """A new `import_batch` row (now, with `values`): its id is the new data version."""
@@ -1071,11 +1153,58 @@ class StoreWriter:
             **{k: pl.String for k in ("user", "source", "files", "formats", "months", "note")},
         }
         self.insert("import_batch", pl.DataFrame([row], schema_overrides=schema))
+        self.batch_id = batch_id
+        # Every batch logs at least this row: a batch without any is older than the log.
+        self._log("import_batch", "insert", pl.DataFrame({"id": [batch_id]}))
         return batch_id
+
+    def _log(self, table: str, action: str, rows: pl.DataFrame) -> None:
+        if self.batch_id is not None and not rows.is_empty():
+            self._changes.setdefault((table, action), []).append(rows)
+
+    def _before(self, table: str, row_ids: pl.Series, old: pl.DataFrame | None) -> pl.DataFrame:
+        """The rows about to change, whole: from `old` when it holds every column, else read."""
+        schema = table_schema(table)
+        if old is None or not set(schema) <= set(old.columns):
+            return self.rows_by_id(table, row_ids)
+        return old.filter(pl.col("id").is_in(row_ids.implode())).select(
+            pl.col(c).cast(d) for c, d in schema.items()
+        )
+
+    def _write_changes(self) -> None:
+        """The batch's log: one `batch_change` row per table and action."""
+        if self.batch_id is None:
+            return
+        values = []
+        for (table, action), parts in self._changes.items():
+            frame = pl.concat(parts, how="vertical_relaxed")
+            if action != "insert":
+                # The first state seen is the one from before the batch.
+                frame = frame.unique("id", keep="first", maintain_order=True)
+            if action == "delete" and "batch_id" in frame.columns:
+                frame = frame.filter(pl.col("batch_id") != self.batch_id)
+            if frame.is_empty():
+                continue
+            buffer = io.BytesIO()
+            frame.write_parquet(buffer)
+            values.append((self.batch_id, table, action, buffer.getvalue()))
+        self._changes.clear()
+        if not values:
+            return
+        first = self.allocate("batch_change", len(values))
+        self.cur.executemany(
+            self._sql(
+                "INSERT INTO batch_change (id, batch_id, table_name, action, rows) "
+                "VALUES (?, ?, ?, ?, ?)"
+            ),
+            [(first + i, *row) for i, row in enumerate(values)],
+        )
 
     def insert(self, table: str, frame: pl.DataFrame) -> None:
         if frame.is_empty():
             return
+        if table in ENTITY_TABLES:
+            self._log(table, "insert", frame.select(pl.col("id").cast(pl.Int64)))
         columns = ", ".join(f'"{c}"' for c in frame.columns)
         if self.postgres:
             with self.cur.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
@@ -1089,10 +1218,15 @@ class StoreWriter:
         for chunk in params.iter_slices(_CHUNK):
             self.cur.executemany(sql, _tuples(chunk))
 
-    def update(self, table: str, frame: pl.DataFrame) -> None:
-        """Set the other columns of `frame` on the rows whose id is `frame["id"]`."""
+    def update(self, table: str, frame: pl.DataFrame, *, old: pl.DataFrame | None = None) -> None:
+        """Set the other columns of `frame` on the rows whose id is `frame["id"]`.
+
+        `old`: the stored rows, when the caller has read them whole (else they are read here).
+        """
         if frame.is_empty():
             return
+        if self.batch_id is not None:
+            self._log(table, "update", self._before(table, frame["id"], old))
         frame = frame.select(pl.exclude("id"), "id")
         sets = ", ".join(f'"{c}" = ?' for c in frame.columns[:-1])
         sql = self._sql(f"UPDATE {table} SET {sets} WHERE id = ?")
@@ -1100,20 +1234,30 @@ class StoreWriter:
         for chunk in values.iter_slices(_CHUNK):
             self.cur.executemany(sql, _tuples(chunk))
 
-    def delete(self, table: str, row_ids: pl.Series) -> None:
-        """Delete rows by id, as runs of consecutive ids: a re-imported month is one run."""
-        runs = (
-            pl.DataFrame({"id": row_ids.unique().sort()})
-            .group_by(
-                (pl.col("id").diff() != 1).fill_null(True).cum_sum().alias("run"),
-                maintain_order=True,
-            )
-            .agg(pl.col("id").min().alias("first"), pl.col("id").max().alias("last"))
-            .select("first", "last")
-        )
+    def delete(self, table: str, row_ids: pl.Series, *, old: pl.DataFrame | None = None) -> None:
+        """Delete rows by id, as runs of consecutive ids: a re-imported month is one run.
+
+        `old`: the stored rows, when the caller has read them whole (else they are read here).
+        """
+        if row_ids.is_empty():
+            return
+        if self.batch_id is not None:
+            self._log(table, "delete", self._before(table, row_ids, old))
+        runs = _id_runs(row_ids)
         sql = self._sql(f"DELETE FROM {table} WHERE id BETWEEN ? AND ?")
         for chunk in runs.iter_slices(_CHUNK):
             self.cur.executemany(sql, _tuples(chunk))
+
+
+def _frame(rows: list[tuple], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Database rows as a frame of `schema`."""
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    columns = zip(*rows, strict=True)
+    frame = pl.DataFrame(
+        {name: list(values) for name, values in zip(schema, columns, strict=True)}, strict=False
+    )
+    return frame.select(_cast(pl.col(n), frame.schema[n], d).alias(n) for n, d in schema.items())
 
 
 def _tuples(frame: pl.DataFrame) -> Iterable[tuple]:
@@ -1235,7 +1379,7 @@ def _ensure(
             pl.col("id").is_not_null()
             & pl.any_horizontal(pl.col(c).ne_missing(pl.col(f"{c}\x00old")) for c in attrs)
         )
-        store.update(table, changed.select("id", *attrs))
+        store.update(table, changed.select("id", *attrs), old=existing)
     ids_ = pl.concat([merged.filter(pl.col("id").is_not_null()), new]).select(*keys, "id")
     return ids_, existing.select(keys)
 
@@ -1262,13 +1406,13 @@ def _replace(
     schema: dict[str, pl.DataType],
 ) -> pl.Series:
     """Insert `rows`, first deleting stored rows with the same key. True for rows that replaced."""
+    # Whole rows, so that the batch's log can give back what it deleted.
+    stored = table_schema(table)
     existing = store.fetch(
-        f"SELECT id, {', '.join(keys)} FROM {table}",
-        {"id": pl.Int64(), **{k: schema[k] for k in keys}},
-        where_in=(keys[0], rows[keys[0]]),
+        f"SELECT {_quoted(stored)} FROM {table}", stored, where_in=(keys[0], rows[keys[0]])
     )
     matched = existing.join(rows.select(keys), on=keys, how="semi")
-    store.delete(table, matched["id"])
+    store.delete(table, matched["id"], old=matched)
     replaced = rows.select(keys).join(
         matched.select(keys).with_columns(pl.lit(True).alias("\x00hit")),
         on=keys,
@@ -1533,11 +1677,19 @@ _COMMITS: dict[str, Callable[[StoreWriter, pl.DataFrame, int], pl.Series]] = {
 
 def _commit_boundaries(store: StoreWriter, rows: pl.DataFrame) -> pl.Series:
     """Set the boundary of each named township; False for names that match no township."""
-    towns = store.fetch("SELECT id, name FROM township", {"id": pl.Int64(), "name": pl.String()})
+    towns = store.fetch("SELECT id, name, boundary FROM township", table_schema("township"))
     matched = rows.join(
-        towns, left_on="township", right_on="name", how="left", maintain_order="left"
+        towns.rename({"boundary": "\x00old"}),
+        left_on="township",
+        right_on="name",
+        how="left",
+        maintain_order="left",
     )
-    store.update("township", matched.filter(pl.col("id").is_not_null()).select("id", "boundary"))
+    # An unchanged boundary is left alone: it is no overwrite that would stop an undo.
+    changed = matched.filter(
+        pl.col("id").is_not_null() & pl.col("boundary").ne_missing(pl.col("\x00old"))
+    )
+    store.update("township", changed.select("id", "boundary"), old=towns)
     return matched["id"].is_not_null()
 
 

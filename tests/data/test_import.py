@@ -396,7 +396,7 @@ def test_every_other_format_replaces_on_reimport(engine: Engine, tmp_path: Path)
     assert again.ok
     second = dump(engine)
     for table in TABLES:
-        if table != "import_batch":
+        if table not in ("import_batch", "batch_change"):  # the history grows
             assert second[table].height == first[table].height, table
     replaced = {s.format: s.replaced for s in again.sheets}
     assert replaced == {
