@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from data.frames import Scope
 from data.importer import StoreWriter, check_rows
 from data.ledger import LABOUR, LedgerIssue
 from data.store import init_store
@@ -68,6 +69,13 @@ def _issue(form: str, column: str | None, value: object, zh: str, en: str) -> Le
     return LedgerIssue(form, None, None, column, None if value is None else str(value), zh, en)
 
 
+def _outside(form: str) -> LedgerIssue:
+    # Says nothing about the record: a writer outside its scope must not learn what it holds.
+    return _issue(
+        form, None, None, "不在您的管辖范围内：未保存", "outside your places: nothing was saved"
+    )
+
+
 _FLAGS = ("two_after", "three_no")
 
 
@@ -97,12 +105,14 @@ def update_status(
     values: dict[str, object],
     user: str,
     seen: dict[str, object] | None = None,
+    scope: Scope | None = None,
 ) -> EditResult:
     """Set `values` (fields of `EDITABLE`, as entered) on a person's labour record of `month`.
 
     The record as it would then read is checked by the labour ledger's rules. Nothing is written
     on any error, nor when `seen` (the values the form showed) no longer matches the store:
-    someone saved or imported in between, and their change must not vanish unseen. Otherwise
+    someone saved or imported in between, and their change must not vanish unseen, nor when the
+    record lies outside `scope` (the writer's places; None: no limit). Otherwise
     one `edit` batch updates the record and keeps old → new.
     """
     unknown = sorted(set(values) - set(EDITABLE))
@@ -125,6 +135,8 @@ def update_status(
                     )
                 ],
             )
+        if scope is not None and not scope.contains(old["township"], old["site"], old["building"]):
+            return EditResult(False, issues=[_outside(STATUS_FORM)])
         stored = {name: _text(old[name], name) for name in _LEDGER_COLUMNS}
         if seen is not None and any(_text(v, k) != stored[k] for k, v in seen.items()):
             return EditResult(
@@ -194,8 +206,12 @@ def add_note(
     text: str,
     next_step: str | None,
     user: str,
+    scope: Scope | None = None,
 ) -> EditResult:
-    """Record what was done for `household` (its code) on `noted_on`, and what comes next."""
+    """Record what was done for `household` (its code) on `noted_on`, and what comes next.
+
+    Refused when the household lies outside `scope` (the writer's places; None: no limit).
+    """
     author, text, next_step = author.strip(), text.strip(), (next_step or "").strip() or None
     issues = []
     if not author:
@@ -223,13 +239,22 @@ def add_note(
         return EditResult(False, issues=issues)
     init_store(engine)
     with StoreWriter(engine) as writer:
-        writer.execute("SELECT id, head_name FROM household WHERE code = ?", [household])
+        writer.execute(
+            """SELECT h.id, h.head_name, t.name, s.name, b.name FROM household h
+               JOIN township t ON t.id = h.township_id
+               JOIN site s ON s.id = h.site_id
+               JOIN building b ON b.id = h.building_id
+               WHERE h.code = ?""",
+            [household],
+        )
         found = writer.cur.fetchone()
         if found is None:
             return EditResult(
                 False,
                 issues=[_issue(NOTE_FORM, "户", household, "没有这一户", "no such household")],
             )
+        if scope is not None and not scope.contains(*found[2:]):
+            return EditResult(False, issues=[_outside(NOTE_FORM)])
         month = noted_on.replace(day=1)
         batch_id = _batch(writer, "note", user, month, f"{NOTE_FORM} {found[1]}")
         writer.insert(

@@ -263,6 +263,15 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.county or self.townships or self.sites or self.buildings)
 
+    def contains(self, township: str | None, site: str | None, building: str | None) -> bool:
+        """Whether a record at this place (township of origin, site, building) lies in scope."""
+        return (
+            self.county
+            or township in self.townships
+            or site in self.sites
+            or (site, building) in self.buildings
+        )
+
     def place_filter(self) -> pl.Expr:
         """True for rows whose township, site or (site, building) lies in the scope."""
         if self.county:

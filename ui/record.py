@@ -18,7 +18,7 @@ from analytics.domain import EMPLOYMENT_TYPES, STATUS_UNEMPLOYED, STATUSES, WISH
 from data.edits import EditResult, add_note, update_status
 from data.store import get_engine
 from ui.format import MISSING
-from ui.state import account
+from ui.state import account, session_scope
 from ui.strings import lang, t
 
 _FLASH = "building_saved"
@@ -111,6 +111,7 @@ def status_form(review: Review, labour: pl.DataFrame) -> None:
         values=values,
         user=signed_in_name(),
         seen={name: now[name] for name in values},
+        scope=session_scope(),
     )
     if not result.ok:
         _rejected(result)
@@ -159,6 +160,7 @@ def note_form(review: Review) -> None:
         text=text,
         next_step=next_step,
         user=signed_in_name(),
+        scope=session_scope(),
     )
     if not result.ok:
         _rejected(result)

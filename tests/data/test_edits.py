@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from data import frames as frames_module
 from data.edits import add_note, update_status
-from data.frames import Frames, load_frames
+from data.frames import Frames, Scope, load_frames
 from data.importer import import_files
 from data.store import data_version
 from tests.data.test_import import assert_store_unchanged, dump, labour_ledger
@@ -240,3 +240,59 @@ def test_frames_patched_after_edits_equal_a_full_read(ledger_store: Engine) -> N
     for name in ("labour", "notes", "edits", "batches"):
         assert_frame_equal(getattr(patched, name), getattr(full, name))
     assert _person(patched, 1)["wish"] is None
+
+
+def test_writes_outside_the_writer_s_places_are_refused(ledger_store: Engine) -> None:
+    frames = load_frames(ledger_store)
+    mine, other = _person(frames, 0), _person(frames, 4)
+    assert mine["building"] != other["building"]
+    captain = Scope(buildings=frozenset({(mine["site"], mine["building"])}))
+    before = dump(ledger_store)
+
+    refused = [
+        update_status(
+            ledger_store,
+            id_number=other["id_number"],
+            month=AUGUST,
+            values={"status": "已就业", "employment_type": "公益性岗位"},
+            user="楼长王",
+            scope=captain,
+        ),
+        add_note(
+            ledger_store,
+            household=other["household"],
+            noted_on=AUGUST,
+            author="王",
+            text="上门",
+            next_step=None,
+            user="楼长王",
+            scope=captain,
+        ),
+    ]
+    for result in refused:
+        assert not result.ok
+        assert "管辖范围" in result.report()
+        assert other["name"] not in result.report() and other["id_number"] not in result.report()
+    assert_store_unchanged(before, ledger_store)
+
+    inside = update_status(
+        ledger_store,
+        id_number=mine["id_number"],
+        month=AUGUST,
+        values={"training_need": "电工培训"},
+        user="楼长王",
+        scope=captain,
+    )
+    assert inside.ok and inside.batch_id is not None
+    township = Scope(townships=frozenset({other["township"]}))
+    noted = add_note(
+        ledger_store,
+        household=other["household"],
+        noted_on=AUGUST,
+        author="李",
+        text="电话回访",
+        next_step=None,
+        user="乡镇李",
+        scope=township,
+    )
+    assert noted.ok

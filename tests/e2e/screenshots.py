@@ -1,7 +1,8 @@
 """Screenshots of every page at projector and laptop size, for a person to look at.
 
 Usage: .venv/bin/python tests/e2e/screenshots.py OUT_DIR [DATABASE_URL] [PATH ...]
-(default store: DATABASE_URL or the default SQLite file; default paths: every page).
+(default store: DATABASE_URL or the default SQLite file; default paths: every page), signed in
+as the user in AS_USER (default demo-admin; `python -m data user demo` makes the demo users).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from data.store import database_url  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, signed_in, start_server  # noqa: E402
 
 # Streamlit scrolls inside the page, so a full-page shot is a tall viewport instead.
 SIZES = {"1920x1080": (1920, 1080), "1366x768": (1366, 768), "1920-full": (1920, 2600)}
-PAGES = ["/", "/?lang=en", "/imports"]
+PAGES = ["/", "/?lang=en", "/building", "/subsidies", "/upload", "/imports", "/users", "/audit"]
 
 
 def main() -> None:
@@ -33,6 +34,7 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for size, (width, height) in SIZES.items():
                 page = browser.new_page(viewport={"width": width, "height": height})
+                signed_in(page, base, url, os.environ.get("AS_USER", "demo-admin"))
                 for path in paths:
                     page.goto(base + path)
                     page.wait_for_load_state("networkidle")
@@ -47,6 +49,7 @@ def main() -> None:
                         page.wait_for_timeout(3000)
                     page.wait_for_timeout(1500)
                     name = path.strip("/").replace("/", "_").replace("?", "_") or "home"
+                    name = f"{os.environ.get('AS_USER', 'demo-admin')}-{name}"
                     target = out / f"{name}-{size}.png"
                     page.screenshot(path=target)
                     print(target)
