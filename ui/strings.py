@@ -185,8 +185,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "upl_reimport_other": {
         "zh": "{format}{months}已导入过（批次 {batches}）：再次导入会替换相同的记录，不会重复。",
-        "en": "{format}{months}was imported before (batch {batches}): importing again replaces "
-        "the same records, nothing is duplicated.",
+        "en": "The {format}{months} was imported before (batch {batches}): importing again "
+        "replaces the same records, nothing is duplicated.",
     },
     "upl_report_title": {"zh": "检查结果", "en": "Check"},
     "upl_ok": {
@@ -291,9 +291,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "imp_undo_button": {"zh": "撤销 #{batch}", "en": "Undo #{batch}"},
     "imp_undoing": {"zh": "正在撤销 #{batch}…", "en": "Undoing #{batch}…"},
     "imp_already_undone": {
-        "zh": "批次 #{batch} 已被批次 #{by} 撤销，不能再撤销；需要时请重新导入原文件。",
-        "en": "Batch #{batch} was undone by batch #{by} and cannot be undone again; import its "
-        "files again if needed.",
+        "zh": "批次 #{batch} 已于 {when} 被批次 #{by} 撤销，不能再撤销；需要时请重新导入原文件。",
+        "en": "Batch #{batch} was undone by batch #{by} on {when} and cannot be undone again; "
+        "import its files again if needed.",
     },
     "imp_is_undo": {
         "zh": "批次 #{batch} 本身是一次撤销，不能再撤销；需要时请重新导入原文件。",

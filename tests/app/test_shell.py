@@ -7,6 +7,7 @@ import pytest
 from analytics.rates import employment_rates, latest_month
 from data.frames import load_frames
 from data.store import get_engine
+from ui.strings import STRINGS
 
 
 def _metric(at, label: str) -> str:
@@ -64,4 +65,4 @@ def test_import_history_lists_the_demo_batch(app_for, demo_store_url: str, lang,
     assert at.title[0].value == title
     history = at.dataframe[0].value
     assert len(history) >= 1
-    assert "demo" in set(history.iloc[:, 3])
+    assert STRINGS["imp_source_demo"][lang] in set(history["source"])
