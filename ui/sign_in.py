@@ -17,7 +17,7 @@ def sign_in_page() -> None:
     _, middle, _ = st.columns([1, 1.8, 1])
     with middle:
         with st.container(horizontal=True, horizontal_alignment="right"):
-            language_switch()
+            language_switch(key="signin_lang")
         st.header(t("app_title"))
         with st.form("sign_in", enter_to_submit=True):
             st.subheader(t("signin_title"))

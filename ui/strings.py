@@ -693,7 +693,11 @@ def lang() -> str:
     if get_script_run_ctx(suppress_warning=True) is None:
         return "zh"
     # The URL speaks for pages without the switch (projector mode has no sidebar).
-    value = st.session_state.get("lang") or st.query_params.get("lang")
+    value = (
+        st.session_state.get("lang")
+        or st.session_state.get("signin_lang")
+        or st.query_params.get("lang")
+    )
     return value if value in LANGUAGES else "zh"
 
 

@@ -29,6 +29,7 @@ from data.ledger import FORMATS, LedgerIssue
 from data.report import error_workbook, issue_table, preview, reimported, workbook_name
 from data.store import get_engine
 from data.undo import undo_batch
+from ui.auth import record_export
 from ui.format import MISSING, fmt_month
 from ui.state import account, full_view
 from ui.strings import lang, t
@@ -275,6 +276,10 @@ def show_issues(checked: Checked) -> None:
         icon=":material/download:",
         key="upload_marked",
         help=t("upl_download_marked_help"),
+        # The clerk's own upload handed back, ID numbers as written: still an export on record.
+        on_click=record_export,
+        args=(name,),
+        kwargs={"full": True},
     )
 
 
@@ -420,6 +425,9 @@ def show_outcome() -> None:
                 icon=":material/download:",
                 key="upload_rejects",
                 help=t("upl_download_rejects_help"),
+                on_click=record_export,
+                args=(outcome.rejects_name,),
+                kwargs={"full": True},
             )
         if result.warnings:
             st.caption(t("upl_warnings", count=f"{len(result.warnings):,}"))

@@ -24,15 +24,18 @@ def url_bound(
     *,
     key: str,
     default: str,
+    param: str | None = None,
     **kwargs: Any,
 ) -> str:
-    """`widget` (selectbox, segmented_control, …) whose value lives in the URL as `?key=option`.
+    """`widget` (selectbox, segmented_control, …) whose value lives in the URL as `?key=option`
+    (`?param=option` when given: two widgets on different pages may share one URL value).
 
     Streamlit's own `bind="query-params"` writes the *formatted* label into the URL, which would
     make a link depend on the viewer's language; this keeps the option itself there. The URL's
     value goes in as the widget's default on its first render.
     """
-    wanted = st.query_params.get(key)
+    param = param or key
+    wanted = st.query_params.get(param)
     initial = wanted if wanted in options else default
     # Only on the first render: afterwards the widget's own state (or a callback's) governs, and
     # a default beside a value set through st.session_state draws a warning.
@@ -43,9 +46,9 @@ def url_bound(
             kwargs["default"] = initial
     value = widget(label, options, key=key, **kwargs)
     if value is None or value == default:
-        st.query_params.pop(key, None)
+        st.query_params.pop(param, None)
         return default if value is None else value
-    st.query_params[key] = value
+    st.query_params[param] = value
     return value
 
 
@@ -87,13 +90,18 @@ def kpi(
     )
 
 
-def language_switch() -> None:
-    """中文 | English, kept in the URL (`?lang=en`)."""
+def language_switch(key: str = "lang") -> None:
+    """中文 | English, kept in the URL (`?lang=en`).
+
+    The sign-in page's switch has a key of its own: signing in is a page change, which resets
+    the widgets of the page left, and the sidebar's switch must start from the URL's language.
+    """
     url_bound(
         st.segmented_control,
         "Language",
         list(LANGUAGES),
-        key="lang",
+        key=key,
+        param="lang",
         default="zh",
         format_func=LANGUAGES.get,
         required=True,

@@ -132,7 +132,8 @@ def test_one_click_hands_out_the_meeting_pack(
     signed_in(page, app_url, demo_store_url, "demo-captain")
     page.goto(f"{app_url}/building")
     button = page.get_by_role("button", name=zh("bld_pack_pdf"))
-    expect(button).to_be_visible(timeout=60_000)
+    # The first page of the session's server: a cold start under a loaded machine.
+    expect(button).to_be_visible(timeout=120_000)
     title = page.get_by_role("heading", level=1).inner_text()
 
     with page.expect_download(timeout=60_000) as download:
