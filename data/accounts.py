@@ -36,13 +36,15 @@ from data.store import (
 )
 
 ROLES = ("leader", "analyst", "township", "captain", "clerk", "admin")
-# Pages by role: a page left out is absent from the navigation and unreachable by URL.
+# Pages by role: a page left out is absent from the navigation and unreachable by URL. The first
+# is the landing page, served at "/": the overview for every role, so that no page's own URL
+# (/building, /upload) depends on who opens it (Streamlit's default page answers only at "/").
 PAGES: dict[str, tuple[str, ...]] = {
     "leader": ("overview", "subsidies", "building", "present"),
     "analyst": ("overview", "subsidies", "building", "present", "imports"),
     "township": ("overview", "subsidies", "building", "present"),
     "captain": ("overview", "building"),
-    "clerk": ("upload", "imports", "overview"),
+    "clerk": ("overview", "upload", "imports"),
     "admin": (
         "overview",
         "subsidies",

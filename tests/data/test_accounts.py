@@ -195,3 +195,9 @@ def test_the_user_cli_adds_lists_changes_and_disables(sqlite_engine, monkeypatch
     assert main(["user", "disable", "zhang"]) == 0
     assert accounts.get_account(engine, "zhang") is None
     assert main(["user", "disable", "nobody"]) == 2
+
+
+def test_every_role_lands_on_the_overview() -> None:
+    # The landing page answers only at "/": any other would lose its own URL for that role.
+    assert {pages[0] for pages in accounts.PAGES.values()} == {"overview"}
+    assert set(accounts.PAGES) == set(accounts.ROLES)
