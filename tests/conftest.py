@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -83,3 +85,20 @@ def empty_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     init_store(get_engine(url))
     ensure_demo_accounts(get_engine(url))  # no places yet: the county roles only
     return url
+
+
+def copy_store(url: str, folder: Path) -> str:
+    """A copy of the SQLite store at `url` in `folder` (SQLite's online backup): a test writes
+    to the copy and the session's store stays as built."""
+    copy = folder / "own.sqlite"
+    source = sqlite3.connect(url.removeprefix("sqlite:///"))
+    with sqlite3.connect(copy) as target:
+        source.backup(target)
+    source.close()
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def own_store_url(demo_store_url: str, tmp_path: Path) -> str:
+    """A copy of the demo store (batch #1, the demo, and its demo users) a test may write to."""
+    return copy_store(demo_store_url, tmp_path)

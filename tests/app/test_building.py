@@ -6,7 +6,6 @@ Expected values come from `analytics` on the demo store, never from the page's o
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 import polars as pl
@@ -135,17 +134,6 @@ def test_search_by_room_offers_the_building_and_opens_it(
     assert at.title[0].value.startswith(
         f"{place.site} {zh('building_label', building=place.building)}"
     )
-
-
-@pytest.fixture
-def own_store_url(demo_store_url: str, tmp_path) -> str:
-    """A copy of the demo store that a test may write to."""
-    copy = tmp_path / "own.sqlite"
-    source = sqlite3.connect(demo_store_url.removeprefix("sqlite:///"))
-    with sqlite3.connect(copy) as target:
-        source.backup(target)
-    source.close()
-    return f"sqlite:///{copy}"
 
 
 def test_a_building_without_households_says_so(app_for, own_store_url: str, tmp_path) -> None:

@@ -7,11 +7,9 @@ analysts reading without undoing.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import polars as pl
-import pytest
 
 from data.frames import load_frames
 from data.importer import import_files
@@ -25,17 +23,6 @@ PAGE = "pages/imports.py"
 
 def zh(key: str, **values: object) -> str:
     return STRINGS[key]["zh"].format(**values)
-
-
-@pytest.fixture
-def own_store_url(demo_store_url: str, tmp_path: Path) -> str:
-    """A copy of the demo store (batch #1, the demo) that a test may write to."""
-    copy = tmp_path / "own.sqlite"
-    source = sqlite3.connect(demo_store_url.removeprefix("sqlite:///"))
-    with sqlite3.connect(copy) as target:
-        source.backup(target)
-    source.close()
-    return f"sqlite:///{copy}"
 
 
 def import_september(url: str, tmp_path: Path, name: str = "9月.xlsx", **changes: str) -> int:

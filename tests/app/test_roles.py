@@ -137,13 +137,10 @@ def test_signed_out_sees_only_the_sign_in_form(app_for, demo_store_url) -> None:
     assert STRINGS["signin_submit"]["zh"] in [b.label for b in at.button]
 
 
-def test_sign_in_with_a_password_then_out(app_for, demo_store_url, tmp_path) -> None:
-    import shutil
-
+def test_sign_in_with_a_password_then_out(app_for, own_store_url) -> None:
     from data.accounts import add_user
 
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    shutil.copy(demo_store_url.removeprefix("sqlite:///"), tmp_path / "store.sqlite")
+    url = own_store_url
     add_user(get_engine(url), "wang", role="leader", password="a good password")
     at = app_for(url, user=None).run()
     at.text_input(key="signin_username").input("wang")

@@ -6,11 +6,9 @@ to be replaced. Expected values come from the files the tests write, not from th
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import polars as pl
-import pytest
 
 from data.frames import load_frames
 from data.store import data_version, get_engine
@@ -27,17 +25,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def zh(key: str, **values: object) -> str:
     return STRINGS[key]["zh"].format(**values)
-
-
-@pytest.fixture
-def own_store_url(demo_store_url: str, tmp_path: Path) -> str:
-    """A copy of the demo store that a test may write to."""
-    copy = tmp_path / "own.sqlite"
-    source = sqlite3.connect(demo_store_url.removeprefix("sqlite:///"))
-    with sqlite3.connect(copy) as target:
-        source.backup(target)
-    source.close()
-    return f"sqlite:///{copy}"
 
 
 def september(tmp_path: Path, name: str = "9月台账.xlsx", **changes: dict) -> tuple[str, bytes]:

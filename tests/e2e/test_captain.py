@@ -5,7 +5,6 @@ refused another building's link."""
 from __future__ import annotations
 
 import re
-import sqlite3
 import subprocess
 
 import polars as pl
@@ -20,6 +19,7 @@ from data.accounts import get_account
 from data.audit import audit_log
 from data.frames import load_frames
 from data.store import get_engine
+from tests.conftest import copy_store
 from tests.e2e.conftest import demo_sign_in, signed_in, start_server
 from ui.format import fmt_rate
 from ui.record import form_key
@@ -59,12 +59,7 @@ def _rate_of(url: str, place: Place) -> str:
 def test_captain_signs_in_sees_only_the_own_building_and_records_a_new_job(
     page: Page, demo_store_url: str, tmp_path
 ) -> None:
-    own = tmp_path / "own.sqlite"
-    source = sqlite3.connect(demo_store_url.removeprefix("sqlite:///"))
-    with sqlite3.connect(own) as target:
-        source.backup(target)
-    source.close()
-    url = f"sqlite:///{own}"
+    url = copy_store(demo_store_url, tmp_path)
     account = get_account(get_engine(url), "demo-captain")
     ((site, building),) = account.scope.buildings
     data = load_frames(get_engine(url))

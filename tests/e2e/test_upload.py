@@ -4,7 +4,6 @@ undo it."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import polars as pl
@@ -13,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from data.frames import load_frames
 from data.store import data_version, get_engine
+from tests.conftest import copy_store
 from tests.data.test_import import labour_ledger
 from tests.data.test_ledger import LABOUR_HEADER, labour_row
 from tests.data.test_report import RED, cells, column_letter, fills
@@ -38,12 +38,7 @@ def _alert(page: Page, kind: str, text: str):
 def test_clerk_uploads_corrects_imports_and_undoes(
     page: Page, demo_store_url: str, tmp_path: Path
 ) -> None:
-    own = tmp_path / "own.sqlite"
-    source = sqlite3.connect(demo_store_url.removeprefix("sqlite:///"))
-    with sqlite3.connect(own) as target:
-        source.backup(target)
-    source.close()
-    url = f"sqlite:///{own}"
+    url = copy_store(demo_store_url, tmp_path)
     engine = get_engine(url)
     version = data_version(engine)
     people = load_frames(engine).labour.height
