@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     passwd = users.add_parser("passwd", help="set a new password (ends the user's sessions)")
     passwd.add_argument("username")
     passwd.add_argument("--password-stdin", action="store_true")
+    places = users.add_parser("places", help="give a township officer or captain new places")
+    places.add_argument("username")
+    places.add_argument("--township", action="append", default=[])
+    places.add_argument("--site", action="append", default=[])
+    places.add_argument("--building", action="append", default=[], metavar="SITE/BUILDING")
     users.add_parser("list", help="list users with role, places and state")
     disable = users.add_parser("disable", help="stop a user from signing in (sessions end)")
     disable.add_argument("username")
@@ -172,16 +177,25 @@ def _user(engine, args: argparse.Namespace) -> int:
     from data import accounts
 
     try:
-        if args.user_command == "add":
-            buildings = []
-            for text in args.building:
-                site, sep, building = text.partition("/")
-                if not sep or not site.strip() or not building.strip():
-                    raise accounts.AccountError(
-                        f"楼栋须写作 安置点/楼栋：{text}",
-                        f"write a building as SITE/BUILDING: {text}",
-                    )
-                buildings.append((site.strip(), building.strip()))
+        buildings = []
+        for text in getattr(args, "building", []):
+            site, sep, building = text.partition("/")
+            if not sep or not site.strip() or not building.strip():
+                raise accounts.AccountError(
+                    f"楼栋须写作 安置点/楼栋：{text}",
+                    f"write a building as SITE/BUILDING: {text}",
+                )
+            buildings.append((site.strip(), building.strip()))
+        if args.user_command == "places":
+            accounts.set_places(
+                engine,
+                args.username,
+                townships=tuple(args.township),
+                sites=tuple(args.site),
+                buildings=tuple(buildings),
+            )
+            print(f"范围已更新 / places set: {args.username}")
+        elif args.user_command == "add":
             accounts.add_user(
                 engine,
                 args.username,

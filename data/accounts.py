@@ -173,9 +173,11 @@ def add_user(
             f"no role {role!r} (known: {', '.join(ROLES)})",
         )
     if role == "township" and not townships:
-        raise AccountError("乡镇干部须指定乡镇 --township", "a township officer needs --township")
+        raise AccountError("乡镇干部须指定乡镇", "a township officer needs a township")
     if role == "captain" and not (buildings or sites):
-        raise AccountError("楼长须指定楼栋 --building 安置点/楼栋", "a captain needs --building")
+        raise AccountError(
+            "楼长须指定楼栋（或整个安置点）", "a captain needs a building (or a whole site)"
+        )
     password_hash = hash_password(password) if password is not None else None
     init_store(engine)
     with engine.begin() as conn:
@@ -195,18 +197,49 @@ def add_user(
             )
             .returning(UserAccount.id)
         ).scalar_one()
-        places = [{"township": t} for t in townships]
-        places += [{"site": s} for s in sites]
-        places += [{"site": s, "building": b} for s, b in buildings]
-        if places and role not in COUNTY_ROLES:
-            conn.execute(
-                insert(UserScope),
-                [
-                    {"user_id": user_id, "township": None, "site": None, "building": None, **p}
-                    for p in places
-                ],
-            )
+        if role not in COUNTY_ROLES:
+            _insert_places(conn, user_id, townships, sites, buildings)
         record(conn, by, "user_add", f"{username} ({role})")
+
+
+def set_places(
+    engine: Engine,
+    username: str,
+    *,
+    townships: tuple[str, ...] = (),
+    sites: tuple[str, ...] = (),
+    buildings: tuple[tuple[str, str], ...] = (),
+    by: str = "cli",
+) -> None:
+    """Give a township officer or captain new places (a captain moves to other buildings)."""
+    with engine.begin() as conn:
+        user_id = _user_id(conn, username)
+        role = conn.execute(select(_USERS.c.role).where(_USERS.c.id == user_id)).scalar_one()
+        if role in COUNTY_ROLES:
+            raise AccountError(
+                f"{username} 的角色看全县，无需指定范围",
+                f"{username} sees the whole county: a {role} has no places",
+            )
+        if not (townships or sites or buildings):
+            raise AccountError("至少指定一个范围", "give at least one place")
+        conn.execute(delete(UserScope).where(UserScope.user_id == user_id))
+        _insert_places(conn, user_id, townships, sites, buildings)
+        described = "、".join([*townships, *sites, *(f"{s}/{b}" for s, b in buildings)])
+        record(conn, by, "user_places", f"{username}: {described}")
+
+
+def _insert_places(conn, user_id: int, townships, sites, buildings) -> None:
+    places = [{"township": t} for t in townships]
+    places += [{"site": s} for s in sites]
+    places += [{"site": s, "building": b} for s, b in buildings]
+    if places:
+        conn.execute(
+            insert(UserScope),
+            [
+                {"user_id": user_id, "township": None, "site": None, "building": None, **p}
+                for p in places
+            ],
+        )
 
 
 def set_password(engine: Engine, username: str, password: str, *, by: str = "cli") -> None:

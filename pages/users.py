@@ -91,7 +91,7 @@ with change_col.container(border=True):
     st.markdown(f"**{t('users_change')}**")
     names = users.get_column("username").to_list()
     with st.form("user_change", clear_on_submit=True, border=False):
-        who = st.selectbox(t("signin_username"), names)
+        who = st.selectbox(t("signin_username"), names, key="user_change_who")
         new_password = st.text_input(t("users_new_password"), type="password")
         left, middle, right = st.columns(3)
         reset = left.form_submit_button(t("users_reset"))
@@ -111,3 +111,27 @@ with change_col.container(border=True):
                 st.rerun()
     except accounts.AccountError as exc:
         st.error(getattr(exc, lang()))
+
+limited = users.filter(~pl.col("role").is_in(sorted(accounts.COUNTY_ROLES)))
+if not limited.is_empty():
+    with change_col.container(border=True):
+        st.markdown(f"**{t('users_places_title')}**")
+        roles = dict(limited.select("username", "role").iter_rows())
+        who = st.selectbox(t("signin_username"), list(roles), key="places_user")
+        with st.form("user_places", border=False):
+            if roles[who] == "township":
+                chosen = st.multiselect(
+                    t("township"), data.townships.get_column("township").to_list()
+                )
+                places = {"townships": tuple(chosen)}
+            else:
+                options = data.buildings.select(pl.format("{}/{}", "site", "building"))
+                chosen = st.multiselect(t("building"), options.to_series().to_list())
+                places = {"buildings": tuple(tuple(b.split("/", 1)) for b in chosen)}
+            if st.form_submit_button(t("users_places_save")):
+                try:
+                    accounts.set_places(engine, who, **places, by=me.username)
+                    done(t("users_places_done", name=who))
+                    st.rerun()
+                except accounts.AccountError as exc:
+                    st.error(getattr(exc, lang()))

@@ -125,6 +125,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "users_reset_done": {"zh": "{name} 的密码已重置。", "en": "Password of {name} set."},
     "users_disabled_done": {"zh": "已停用 {name}。", "en": "{name} disabled."},
     "users_enabled_done": {"zh": "已启用 {name}。", "en": "{name} enabled."},
+    "users_places_title": {"zh": "修改范围（乡镇干部、楼长）", "en": "Places (officers, captains)"},
+    "users_places_save": {"zh": "保存范围", "en": "Save places"},
+    "users_places_done": {"zh": "{name} 的范围已更新。", "en": "Places of {name} saved."},
+    "audit_user_places": {"zh": "修改范围", "en": "Places changed"},
     "users_not_self": {"zh": "不能停用自己的账号。", "en": "You cannot disable yourself."},
     # --- upload and import history (issue 6): add new keys below this line ---
     # pages/upload.py (台账上传)

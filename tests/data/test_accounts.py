@@ -192,6 +192,10 @@ def test_the_user_cli_adds_lists_changes_and_disables(sqlite_engine, monkeypatch
     monkeypatch.setattr("sys.stdin", io.StringIO("a new password\n"))
     assert main(["user", "passwd", "zhang", "--password-stdin"]) == 0
     assert accounts.authenticate(engine, "zhang", "a new password").account is not None
+    assert main(["user", "places", "zhang", "--building", "幸福家园/4"]) == 0
+    moved = accounts.get_account(engine, "zhang")
+    assert moved is not None and moved.scope.buildings == {("幸福家园", "4")}
+    assert main(["user", "places", "zhang"]) == 2
     assert main(["user", "disable", "zhang"]) == 0
     assert accounts.get_account(engine, "zhang") is None
     assert main(["user", "disable", "nobody"]) == 2
@@ -201,3 +205,15 @@ def test_every_role_lands_on_the_overview() -> None:
     # The landing page answers only at "/": any other would lose its own URL for that role.
     assert {pages[0] for pages in accounts.PAGES.values()} == {"overview"}
     assert set(accounts.PAGES) == set(accounts.ROLES)
+
+
+def test_new_places_replace_the_old_ones_and_are_recorded(engine) -> None:
+    _add(engine, "zhang", "captain", buildings=(("幸福家园", "3"),))
+    accounts.set_places(engine, "zhang", buildings=(("安居苑", "1"), ("安居苑", "2")), by="admin")
+    account = accounts.get_account(engine, "zhang")
+    assert account.scope == Scope(buildings=frozenset({("安居苑", "1"), ("安居苑", "2")}))
+    assert ("admin", "user_places") in audit_log(engine).select("username", "action").rows()
+    _add(engine, "wang", "leader")
+    with pytest.raises(accounts.AccountError):
+        accounts.set_places(engine, "wang", townships=("龙溪镇",))
+    assert accounts.get_account(engine, "wang").scope == Scope.whole_county()
