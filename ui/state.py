@@ -49,7 +49,14 @@ def scope_places(scope: Scope) -> str:
     return "、".join(names)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _scoped_frames(url: str, version: int, scope: Scope) -> Frames:
+    # A small key (a frozen Scope of a few names): the cut costs ~25 ms on a county's frames,
+    # once per version and scope instead of on every click of every session.
+    return _store_frames(url, version).scoped(scope)
+
+
 def frames() -> Frames:
     """The store's frames, cut to this session's scope."""
     url = database_url()
-    return _store_frames(url, data_version(get_engine(url))).scoped(session_scope())
+    return _scoped_frames(url, data_version(get_engine(url)), session_scope())
