@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tempfile
 import uuid
@@ -18,6 +19,19 @@ from data.store import get_engine, init_store
 
 # Frame snapshots of throwaway PostgreSQL stores go to a throwaway folder, not data/store/.
 os.environ.setdefault("FRAMES_CACHE_DIR", tempfile.mkdtemp(prefix="frames-"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A temporary folder of this run's own, removed at its end.
+
+    pytest keeps its numbered folders (pytest-of-USER/pytest-N) for the last three runs and
+    deletes older ones when a run starts: a second run on the same machine would delete the
+    demo store under a run still using it ("disk I/O error", a server that cannot sign in).
+    """
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        config.option.basetemp = tempfile.mkdtemp(prefix="dashboard-tests-")
+        config.add_cleanup(lambda: shutil.rmtree(config.option.basetemp, ignore_errors=True))
+
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
