@@ -20,14 +20,12 @@ from analytics.changes import CHANGES
 from analytics.drill import Place
 from analytics.privacy import masked
 from ui import record, views
-from ui.auth import record_export
 from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_month
-from ui.pack import pack_file_name, pack_pdf, pack_xlsx, site_reviews
 from ui.shell import enter
 from ui.state import account, current_version, frames, full_view
 from ui.strings import t
-from ui.widgets import may_export, month_picker, url_bound
+from ui.widgets import month_picker, url_bound
 
 enter()
 
@@ -116,9 +114,8 @@ here = review(
     month=month,
 )
 if here.captain["captain"]:
-    captain = (pl.DataFrame([here.captain]) if full else masked(pl.DataFrame([here.captain]))).row(
-        0, named=True
-    )
+    captain = pl.DataFrame([here.captain])
+    captain = (captain if full else masked(captain)).row(0, named=True)
     st.markdown(t("bld_captain_line", **{k: v or MISSING for k, v in captain.items()}))
 else:
     st.caption(t("bld_no_captain"))
@@ -126,34 +123,7 @@ if here.members.is_empty():
     st.info(t("no_data_month", month=fmt_month(month)))
     st.stop()
 # The meeting pack is printed before the meeting: its buttons come first.
-PDF, XLSX = "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-packs = (
-    ("bld_pack_pdf", lambda: pack_pdf([here], full_view=full), building, ".pdf", PDF),
-    (
-        "bld_pack_site_pdf",
-        lambda: pack_pdf(site_reviews(data, site, month), full_view=full),
-        None,
-        ".pdf",
-        PDF,
-    ),
-    ("bld_pack_xlsx", lambda: pack_xlsx([here], full_view=full), building, ".xlsx", XLSX),
-)
-if may_export():
-    with st.container(horizontal=True, vertical_alignment="center"):
-        for label, make, one, suffix, mime in packs:
-            file_name = pack_file_name(site, one, month, suffix)
-            st.download_button(
-                t(label),
-                data=make,  # made on the click only: a site's pack takes seconds
-                file_name=file_name,
-                mime=mime,
-                icon=":material/picture_as_pdf:" if suffix == ".pdf" else ":material/download:",
-                key=label,
-                on_click=record_export,
-                args=(file_name,),
-                kwargs={"full": full},
-            )
-        st.caption(t("bld_pack_full") if full else t("bld_pack_masked"))
+record.pack_buttons(data, here, full=full)
 views.kpi_row(here.head)
 
 if here.zero.is_empty():

@@ -1,4 +1,5 @@
-"""The building page's two forms: a member's status for the month, and a follow-up note.
+"""The building page's meeting tools: the pack's download buttons, and two forms: a member's
+status for the month, and a follow-up note.
 
 Both write through `data.edits` (checked like an import, one batch each). After a save the page
 reruns, so that every number on it is read again at the new data version; the outcome is kept
@@ -16,10 +17,14 @@ import streamlit as st
 from analytics.building import Review, meeting_end
 from analytics.domain import EMPLOYMENT_TYPES, STATUS_UNEMPLOYED, STATUSES, WISHES
 from data.edits import EditResult, add_note, update_status
+from data.frames import Frames
 from data.store import get_engine
+from ui.auth import record_export
 from ui.format import MISSING
+from ui.pack import pack_file_name, pack_pdf, pack_xlsx, site_reviews
 from ui.state import account, session_scope
 from ui.strings import lang, t
+from ui.widgets import may_export
 
 _FLASH = "building_saved"
 
@@ -186,3 +191,42 @@ def signed_in_name() -> str:
 
 def _index(options, value) -> int:
     return list(options).index(value) if value in options else 0
+
+
+_PDF = "application/pdf"
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def pack_buttons(frames: Frames, review: Review, *, full: bool) -> None:
+    """The meeting pack, one click each: this building (PDF, Excel) and the whole site (PDF).
+
+    Only for roles that may export; each file is made on its click and put in the audit log.
+    """
+    if not may_export():
+        return
+    site, building, month = review.place.site, review.place.building, review.month
+    packs = (
+        ("bld_pack_pdf", lambda: pack_pdf([review], full_view=full), building, ".pdf"),
+        (
+            "bld_pack_site_pdf",
+            lambda: pack_pdf(site_reviews(frames, site, month), full_view=full),
+            None,
+            ".pdf",
+        ),
+        ("bld_pack_xlsx", lambda: pack_xlsx([review], full_view=full), building, ".xlsx"),
+    )
+    with st.container(horizontal=True, vertical_alignment="center"):
+        for label, make, one, suffix in packs:
+            file_name = pack_file_name(site, one, month, suffix)
+            st.download_button(
+                t(label),
+                data=make,  # made on the click only: a site's pack takes seconds
+                file_name=file_name,
+                mime=_PDF if suffix == ".pdf" else _XLSX,
+                icon=":material/picture_as_pdf:" if suffix == ".pdf" else ":material/download:",
+                key=label,
+                on_click=record_export,
+                args=(file_name,),
+                kwargs={"full": full},
+            )
+        st.caption(t("bld_pack_full") if full else t("bld_pack_masked"))
