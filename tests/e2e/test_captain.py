@@ -36,9 +36,11 @@ def _choose(page: Page, key: str, option: str) -> None:
     """Open the select box with widget key `key` and click `option`."""
     box = page.locator(f".st-key-{key}").get_by_test_id("stSelectbox")
     box.scroll_into_view_if_needed()
+    if box.inner_text().strip() == option:
+        return  # already chosen: clicking it again in a long, virtualised list is flaky
     box.click()
     # Typing filters a long list (a building has hundreds of members) down to the option.
-    page.keyboard.type(option)
+    box.locator("input").fill(option)
     page.get_by_role("option", name=option, exact=True).click()
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
 
