@@ -102,6 +102,17 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--building", help="one building (default: every building of the site)")
     pack.add_argument("--month", type=_month, help="YYYY-MM (default: the latest in the ledger)")
     pack.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    rosters = what.add_parser(
+        "rosters", help="一库六册: the six rosters of a month, one workbook, one sheet each"
+    )
+    rosters.add_argument("--month", type=_month, help="YYYY-MM (default: the latest)")
+    place = rosters.add_mutually_exclusive_group()
+    place.add_argument("--township")
+    place.add_argument("--site")
+    rosters.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    rosters.add_argument(
+        "--full", action="store_true", help="full ID numbers and phones (default: masked)"
+    )
     return parser
 
 
@@ -158,6 +169,57 @@ def _export_pack(engine, args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(content)
     print(f"{args.site} {fmt_month(month)}: {len(reviews)} 栋 / buildings, {what} → {args.out}")
+    return 0
+
+
+ROSTER_SHEETS = {
+    "labour": "劳动力花名册",
+    "employed": "已就业花名册",
+    "unemployed": "未就业花名册",
+    "wishes": "就业创业意愿花名册",
+    "training": "培训需求花名册",
+    "two_after": "两后生花名册",
+}
+
+
+def _export_rosters(engine, args: argparse.Namespace) -> int:
+    """一库六册 as one workbook; a place or month without records is said on stderr, exit 2."""
+    import polars as pl
+    import xlsxwriter
+
+    from analytics.privacy import masked
+    from analytics.rosters import rosters
+    from data.audit import record_event
+    from data.frames import Scope, load_frames
+    from data.ledger import LABOUR
+
+    if args.out.suffix.lower() != ".xlsx":
+        print(f"只能导出 .xlsx / --out must end in .xlsx: {args.out}", file=sys.stderr)
+        return 2
+    labour = load_frames(engine).labour
+    if args.township or args.site:
+        scope = Scope(
+            townships=frozenset([args.township] if args.township else []),
+            sites=frozenset([args.site] if args.site else []),
+        )
+        labour = labour.filter(scope.place_filter())
+    month = args.month or labour.get_column("month").max()
+    if month is None or labour.filter(pl.col("month") == month).is_empty():
+        place = args.township or args.site or "全县"
+        print(f"{place} 没有该月的台账数据 / no labour records there", file=sys.stderr)
+        return 2
+    headers = {c.name: c.zh for c in LABOUR.columns} | {"household": "户编号"}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with xlsxwriter.Workbook(str(args.out)) as workbook:
+        for name, frame in rosters(labour, month).items():
+            shown = frame if args.full else masked(frame)
+            shown.rename(headers, strict=False).write_excel(
+                workbook, worksheet=ROSTER_SHEETS[name], autofit=True
+            )
+            print(f"{ROSTER_SHEETS[name]}: {frame.height:,}")
+    what = f"一库六册 {month:%Y-%m} {args.township or args.site or '全县'} → {args.out.name}"
+    record_event(engine, "cli", "export_full" if args.full else "export", what)
+    print(f"→ {args.out}")
     return 0
 
 
@@ -292,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "user":
         return _user(engine, args)
 
+    if args.command == "export" and args.export == "rosters":
+        return _export_rosters(engine, args)
     if args.command == "export":
         return _export_pack(engine, args)
     return 2

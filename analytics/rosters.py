@@ -1,0 +1,75 @@
+"""一库六册: the six rosters of the real-name labour database, for one month and any scope.
+
+All labour (劳动力), employed, unemployed, employment and start-up wishes, training needs, and
+two-after youth (domain.md). Rows keep the labour ledger's column order, which is the order
+county staff fill and read them in; people are listed by site, building, room and name.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from analytics.domain import STATUS_EMPLOYED, STATUS_UNEMPLOYED
+from analytics.rates import labour_force_mask
+
+# The labour ledger's columns, in its order (data.ledger.LABOUR), as frame columns.
+ROSTER_COLUMNS: tuple[str, ...] = (
+    "month",
+    "township",
+    "village",
+    "site",
+    "building",
+    "unit",
+    "room",
+    "household",
+    "head_name",
+    "name",
+    "id_number",
+    "gender",
+    "relation",
+    "education",
+    "capacity",
+    "status",
+    "employment_type",
+    "employer",
+    "work_place",
+    "monthly_income",
+    "wish",
+    "training_need",
+    "two_after",
+    "three_no",
+    "monitoring",
+    "phone",
+)
+
+
+def _has(column: str) -> pl.Expr:
+    return pl.col(column).is_not_null() & (pl.col(column).str.strip_chars() != "")
+
+
+# Roster → who is on it. Wishes and training needs count for the labour force only: they are
+# what the employment service acts on; a pupil's wish is not yet a job search.
+ROSTERS: dict[str, pl.Expr] = {
+    "labour": labour_force_mask(),
+    "employed": labour_force_mask() & (pl.col("status") == STATUS_EMPLOYED),
+    "unemployed": labour_force_mask() & (pl.col("status") == STATUS_UNEMPLOYED),
+    "wishes": labour_force_mask() & _has("wish"),
+    "training": labour_force_mask() & _has("training_need"),
+    "two_after": pl.col("two_after").fill_null(False),
+}
+
+
+def roster(labour: pl.DataFrame, name: str, month: date) -> pl.DataFrame:
+    """Roster `name` (a key of ROSTERS) of `month`: ledger columns, by site, building, room."""
+    return (
+        labour.filter((pl.col("month") == month) & ROSTERS[name].fill_null(False))
+        .select(ROSTER_COLUMNS)
+        .sort("site", "building", "room", "name", "id_number", nulls_last=True)
+    )
+
+
+def rosters(labour: pl.DataFrame, month: date) -> dict[str, pl.DataFrame]:
+    """All six rosters of `month`, in the order of ROSTERS."""
+    return {name: roster(labour, name, month) for name in ROSTERS}

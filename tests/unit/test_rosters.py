@@ -1,0 +1,80 @@
+"""一库六册: who is on which roster, hand-computed, including empty rosters and empty months."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from analytics.rosters import ROSTER_COLUMNS, ROSTERS, roster, rosters
+from data.frames import LABOUR_SCHEMA
+from data.ledger import LABOUR
+
+JUNE, JULY = date(2024, 6, 1), date(2024, 7, 1)
+ABLE, WEAK, NONE = "有劳动能力", "弱劳动力", "无劳动能力"
+
+
+def person(name: str, capacity: str, status: str, **columns: Any) -> dict[str, Any]:
+    return {
+        "month": JUNE,
+        "site": "幸福家园",
+        "building": "1",
+        "room": f"1-{100 + len(name)}",
+        "name": name,
+        "id_number": f"id-{name}",
+        "capacity": capacity,
+        "status": status,
+        **columns,
+    }
+
+
+def ledger(*people: dict[str, Any]) -> pl.DataFrame:
+    return pl.DataFrame(list(people), schema=LABOUR_SCHEMA)
+
+
+LEDGER = ledger(
+    person("甲", ABLE, "已就业", wish="县内务工"),
+    person("乙", WEAK, "未就业", training_need="电工", two_after=True),
+    person("丙", ABLE, "未就业", wish="  "),
+    person("丁", NONE, "其他", wish="居家就业", training_need="缝纫"),
+    person("戊", ABLE, "在校生", two_after=True),
+    person("己", ABLE, "已就业", month=JULY),
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("labour", ["甲", "乙", "丙"]),
+        ("employed", ["甲"]),
+        ("unemployed", ["乙", "丙"]),
+        ("wishes", ["甲"]),  # 丙's blank wish and 丁 (no labour) are not on it
+        ("training", ["乙"]),
+        ("two_after", ["乙", "戊"]),  # every two-after youth, at school or not
+    ],
+)
+def test_who_is_on_each_roster(name: str, expected: list[str]) -> None:
+    assert sorted(roster(LEDGER, name, JUNE)["name"].to_list()) == sorted(expected)
+
+
+def test_a_month_without_records_gives_six_empty_rosters_with_the_columns() -> None:
+    empty = rosters(LEDGER, date(2024, 8, 1))
+    assert list(empty) == list(ROSTERS)
+    for frame in empty.values():
+        assert_frame_equal(
+            frame, pl.DataFrame(schema={c: LABOUR_SCHEMA[c] for c in ROSTER_COLUMNS})
+        )
+
+
+def test_rosters_keep_the_ledger_column_order() -> None:
+    ledger_order = [c.name for c in LABOUR.columns]
+    frame_names = {"household_id": "household"}
+    assert list(ROSTER_COLUMNS) == [frame_names.get(c, c) for c in ledger_order]
+
+
+def test_people_are_listed_by_room() -> None:
+    rows = roster(LEDGER, "labour", JUNE)["room"].to_list()
+    assert rows == sorted(rows)
