@@ -76,7 +76,7 @@ known = buildings.filter(pl.col("site").eq_missing(wanted[0])).get_column("build
 if (wanted[0] is not None and wanted[0] not in sites) or (wanted[1] not in [None, *known]):
     if not viewer.scope.county:
         # Outside a limited scope: refused, without saying whether the place exists.
-        asked = " ".join(w for w in wanted if w)
+        asked = f"{wanted[0] or ''} {wanted[1] or ''}".strip()
         st.error(t("not_in_scope", place=asked), icon=":material/block:")
         st.stop()
     shown = f"{site} {t('building_label', building=building)}"
