@@ -312,13 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             engine, seed=args.seed, scale=args.scale, months=args.months, out_dir=args.out
         )
         print(result.report())
-        if not result.ok:
-            return 1
-        from data.accounts import ensure_demo_accounts
-
-        created = ensure_demo_accounts(engine)
-        print(f"演示账号 / demo accounts: {', '.join(created) or '—'}")
-        return _prepare_frames(engine)
+        return _prepare_frames(engine) if result.ok else 1
 
     if args.command == "import":
         from data.importer import import_files

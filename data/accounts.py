@@ -308,6 +308,13 @@ def _place_name(row: UserScope) -> str:
     return row.township or row.site or ""
 
 
+def has_users(engine: Engine) -> bool:
+    """Whether anyone may sign in yet (the sign-in page says how to create the first admin)."""
+    init_store(engine)
+    with engine.connect() as conn:
+        return conn.execute(select(_USERS.c.id).limit(1)).first() is not None
+
+
 def get_account(engine: Engine, username: str) -> Account | None:
     """The enabled user `username` with their scope, or None."""
     with engine.connect() as conn:

@@ -1750,9 +1750,14 @@ def build_demo(
     out_dir: Path | None = None,
 ) -> ImportResult:
     """Write the demo county's ledgers (default into data/demo_ledgers/) and load them all
-    through the importer in one import, recorded as user "demo", source "demo"."""
+    through the importer in one import, recorded as user "demo", source "demo"; then give the
+    demo county its demo accounts, one per role (signing in by them stays off unless allowed)."""
+    from data.accounts import ensure_demo_accounts
     from data.importer import import_files
 
     init_store(engine)
     paths = write_demo_ledgers(out_dir or DEFAULT_OUT_DIR, seed=seed, scale=scale, months=months)
-    return import_files(engine, paths, user="demo", source="demo")
+    result = import_files(engine, paths, user="demo", source="demo")
+    if result.ok:
+        ensure_demo_accounts(engine)
+    return result

@@ -88,7 +88,6 @@ def demo_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{folder / 'demo.sqlite'}"
     result = build_demo(get_engine(url), seed=7, scale=3000, months=6, out_dir=folder / "ledgers")
     assert result.ok, result.report()
-    ensure_demo_accounts(get_engine(url))
     return url
 
 

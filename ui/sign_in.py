@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data.accounts import demo_accounts, list_users
+from data.accounts import demo_accounts, has_users
 from data.store import get_engine
 from ui import auth
 from ui.state import scope_places
@@ -39,7 +39,7 @@ def sign_in_page() -> None:
             _single_sign_on()
         if auth.demo_enabled():
             _demo_buttons()
-        elif list_users(get_engine()).is_empty():
+        elif not has_users(get_engine()):
             st.info(t("signin_no_users"), icon=":material/info:")
 
 
