@@ -172,26 +172,14 @@ def _export_pack(engine, args: argparse.Namespace) -> int:
     return 0
 
 
-ROSTER_SHEETS = {
-    "labour": "劳动力花名册",
-    "employed": "已就业花名册",
-    "unemployed": "未就业花名册",
-    "wishes": "就业创业意愿花名册",
-    "training": "培训需求花名册",
-    "two_after": "两后生花名册",
-}
-
-
 def _export_rosters(engine, args: argparse.Namespace) -> int:
     """一库六册 as one workbook; a place or month without records is said on stderr, exit 2."""
     import polars as pl
-    import xlsxwriter
 
-    from analytics.privacy import masked
     from analytics.rosters import rosters
     from data.audit import record_event
+    from data.export import ROSTER_SHEETS, rosters_workbook
     from data.frames import Scope, load_frames
-    from data.ledger import LABOUR
 
     if args.out.suffix.lower() != ".xlsx":
         print(f"只能导出 .xlsx / --out must end in .xlsx: {args.out}", file=sys.stderr)
@@ -208,15 +196,10 @@ def _export_rosters(engine, args: argparse.Namespace) -> int:
         place = args.township or args.site or "全县"
         print(f"{place} 没有该月的台账数据 / no labour records there", file=sys.stderr)
         return 2
-    headers = {c.name: c.zh for c in LABOUR.columns} | {"household": "户编号"}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with xlsxwriter.Workbook(str(args.out)) as workbook:
-        for name, frame in rosters(labour, month).items():
-            shown = frame if args.full else masked(frame)
-            shown.rename(headers, strict=False).write_excel(
-                workbook, worksheet=ROSTER_SHEETS[name], autofit=True
-            )
-            print(f"{ROSTER_SHEETS[name]}: {frame.height:,}")
+    args.out.write_bytes(rosters_workbook(labour, month, full=args.full))
+    for name, frame in rosters(labour, month).items():
+        print(f"{ROSTER_SHEETS[name]}: {frame.height:,}")
     what = f"一库六册 {month:%Y-%m} {args.township or args.site or '全县'} → {args.out.name}"
     record_event(engine, "cli", "export_full" if args.full else "export", what)
     print(f"→ {args.out}")

@@ -39,10 +39,21 @@ ROLES = ("leader", "analyst", "township", "captain", "clerk", "admin")
 # Pages by role: a page left out is absent from the navigation and unreachable by URL. The first
 # is the landing page, served at "/": the overview for every role, so that no page's own URL
 # (/building, /upload) depends on who opens it (Streamlit's default page answers only at "/").
+# The analyst workbench; a township officer gets it for their own townships. The SQL console is
+# for county analysts and administrators only.
+ANALYSIS_PAGES = ("explore", "rosters", "jobs", "income")
 PAGES: dict[str, tuple[str, ...]] = {
     "leader": ("overview", "subsidies", "building", "present"),
-    "analyst": ("overview", "subsidies", "building", "present", "imports"),
-    "township": ("overview", "subsidies", "building", "present"),
+    "analyst": (
+        "overview",
+        "subsidies",
+        "building",
+        "present",
+        *ANALYSIS_PAGES,
+        "query",
+        "imports",
+    ),
+    "township": ("overview", "subsidies", "building", "present", *ANALYSIS_PAGES),
     "captain": ("overview", "building"),
     "clerk": ("overview", "upload", "imports"),
     "admin": (
@@ -50,6 +61,8 @@ PAGES: dict[str, tuple[str, ...]] = {
         "subsidies",
         "building",
         "present",
+        *ANALYSIS_PAGES,
+        "query",
         "upload",
         "imports",
         "users",

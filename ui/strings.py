@@ -685,6 +685,380 @@ STRINGS: dict[str, dict[str, str]] = {
     "pack_sheet_matches": {"zh": "推荐岗位", "en": "Suggested postings"},
     "pack_sheet_suitable": {"zh": "岗位适合人员", "en": "People for postings"},
     "pack_sheet_notes": {"zh": "跟进记录", "en": "Follow-up notes"},
+    # --- analyst workbench (issue 7): navigation ---
+    "section_analysis": {"zh": "分析", "en": "Analysis"},
+    "nav_explore": {"zh": "透视分析", "en": "Explore"},
+    "nav_rosters": {"zh": "一库六册", "en": "Six rosters"},
+    "nav_jobs": {"zh": "岗位与培训", "en": "Jobs and training"},
+    "nav_income": {"zh": "收入", "en": "Income"},
+    "nav_query": {"zh": "SQL 查询", "en": "SQL console"},
+    # --- issue 7: explore page and rosters (pages/explore.py, pages/rosters.py) ---
+    "pivot_month": {"zh": "月份", "en": "Month"},
+    "pivot_township": {"zh": "乡镇", "en": "Township"},
+    "pivot_village": {"zh": "村(社区)", "en": "Village"},
+    "pivot_site": {"zh": "安置点", "en": "Site"},
+    "pivot_building": {"zh": "楼栋", "en": "Building"},
+    "pivot_gender": {"zh": "性别", "en": "Gender"},
+    "pivot_age_band": {"zh": "年龄段", "en": "Age band"},
+    "pivot_education": {"zh": "文化程度", "en": "Education"},
+    "pivot_capacity": {"zh": "劳动能力", "en": "Working capacity"},
+    "pivot_status": {"zh": "就业状态", "en": "Status"},
+    "pivot_employment_type": {"zh": "就业形式", "en": "Employment type"},
+    "pivot_wish": {"zh": "就业意愿", "en": "Wish"},
+    "pivot_training_need": {"zh": "培训需求", "en": "Training need"},
+    "pivot_two_after": {"zh": "两后生", "en": "Two-after youth"},
+    "pivot_three_no": {"zh": "三无人员", "en": "Three-no group"},
+    "pivot_monitoring": {"zh": "监测类型", "en": "Monitoring type"},
+    "pivot_persons": {"zh": "人数", "en": "Persons"},
+    "pivot_labour_force": {"zh": "劳动力", "en": "Labour force"},
+    "pivot_employed": {"zh": "已就业", "en": "Employed"},
+    "pivot_employment_rate": {"zh": "就业率", "en": "Employment rate"},
+    "pivot_household_coverage": {"zh": "一户一人率", "en": "Household coverage"},
+    "pivot_zero_employment_households": {"zh": "零就业家庭", "en": "Zero-employment households"},
+    "pivot_mean_income": {"zh": "平均月收入(元)", "en": "Mean monthly income (yuan)"},
+    "pivot_median_income": {"zh": "月收入中位数(元)", "en": "Median monthly income (yuan)"},
+    "pivot_subsidy_amount": {"zh": "补贴金额(元)", "en": "Subsidy amount (yuan)"},
+    "pivot_total": {"zh": "合计", "en": "Total"},
+    "pivot_blank": {"zh": "（空白）", "en": "(blank)"},
+    "pivot_yes": {"zh": "是", "en": "Yes"},
+    "pivot_no": {"zh": "否", "en": "No"},
+    "explore_filters": {"zh": "筛选条件（按台账各列）", "en": "Filters (any ledger column)"},
+    "explore_group_place": {"zh": "地点", "en": "Place"},
+    "explore_group_person": {"zh": "人员", "en": "Person"},
+    "explore_group_work": {"zh": "就业", "en": "Work"},
+    "explore_group_help": {"zh": "帮扶对象", "en": "Groups helped"},
+    "explore_any": {"zh": "不限", "en": "Any"},
+    "explore_none": {"zh": "无", "en": "None"},
+    "explore_no_filters": {"zh": "未筛选：全部人员", "en": "No filters: everyone"},
+    "explore_filtered_by": {"zh": "筛选：", "en": "Filtered by:"},
+    "explore_remove_chip": {"zh": "点击移除此条件", "en": "Click to remove this filter"},
+    "explore_clear": {"zh": "清除全部", "en": "Clear all"},
+    "explore_from": {"zh": "起始月份", "en": "From"},
+    "explore_to": {"zh": "截止月份", "en": "To"},
+    "explore_rows": {"zh": "行", "en": "Rows"},
+    "explore_columns": {"zh": "列", "en": "Columns"},
+    "explore_measure": {"zh": "指标", "en": "Measure"},
+    "explore_found": {
+        "zh": "**{month}** 符合条件 **{persons}** 人：劳动力 {labour_force} 人，"
+        "已就业 {employed} 人，未就业 {unemployed} 人。",
+        "en": "**{month}**: **{persons}** people match: labour force {labour_force}, "
+        "employed {employed}, unemployed {unemployed}.",
+    },
+    "explore_basis_stock": {
+        "zh": "人员指标按截止月份 {end} 的台账计算（“月份”作行或列时按每月）。"
+        "劳动力指有劳动能力或弱劳动力、且已就业或未就业的人员。",
+        "en": "Person measures use the ledger of {end}, the last month chosen (each month when "
+        "Month is a row or column). Labour force: able or weak labour, employed or unemployed.",
+    },
+    "explore_basis_flow": {
+        "zh": "补贴金额为 {start} 至 {end} 发放的合计；人员条件按发放当月台账匹配，发给单位的补贴"
+        "只计入乡镇、安置点。",
+        "en": "Subsidy amount: paid from {start} to {end}; person filters use the paid person's "
+        "ledger row of the payment's month; payments to employers count by township and site only.",
+    },
+    "explore_tab_pivot": {"zh": "透视表", "en": "Pivot table"},
+    "explore_tab_chart": {"zh": "图表", "en": "Chart"},
+    "explore_tab_people": {"zh": "名单（{count} 人）", "en": "People ({count})"},
+    "explore_tab_postings": {
+        "zh": "适合的岗位（未就业 {count} 人）",
+        "en": "Postings that fit ({count} unemployed)",
+    },
+    "explore_no_seekers": {
+        "zh": "符合条件的人员中没有未就业的劳动力。",
+        "en": "Nobody unemployed in the labour force matches the filters.",
+    },
+    "explore_too_many_seekers": {
+        "zh": "未就业 {count} 人，人数过多：请先缩小筛选范围（如选一个乡镇），再为他们匹配岗位。",
+        "en": "{count} unemployed: narrow the filters (e.g. one township) to match them to "
+        "postings.",
+    },
+    "explore_no_matches": {
+        "zh": "截止月份前 90 天内没有仍有空缺的岗位。",
+        "en": "No posting with vacancies in the 90 days up to the month chosen.",
+    },
+    "explore_matches_caption": {
+        "zh": "每人最适合的 3 个岗位（按意愿、培训需求与岗位技能、三无人员优先公益性岗位打分），"
+        "共 {count} 条。",
+        "en": "The 3 best postings per person (wish, training need against skills, public-welfare "
+        "posts first for the three-no group): {count} rows.",
+    },
+    "explore_note_months": {"zh": "月份：{months}", "en": "Months: {months}"},
+    "village": {"zh": "村(社区)", "en": "Village"},
+    "unit": {"zh": "单元", "en": "Unit"},
+    "monitoring": {"zh": "监测类型", "en": "Monitoring type"},
+    "roster_labour": {"zh": "劳动力花名册", "en": "Labour force"},
+    "roster_employed": {"zh": "已就业花名册", "en": "Employed"},
+    "roster_unemployed": {"zh": "未就业花名册", "en": "Unemployed"},
+    "roster_wishes": {"zh": "就业创业意愿", "en": "Job and start-up wishes"},
+    "roster_training": {"zh": "培训需求", "en": "Training needs"},
+    "roster_two_after": {"zh": "两后生", "en": "Two-after youth"},
+    "roster_labour_help": {
+        "zh": "有劳动能力或弱劳动力、且已就业或未就业的人员，按安置点、楼栋、房号排列。",
+        "en": "Able or weak labour, employed or unemployed, by site, building and room.",
+    },
+    "roster_employed_help": {
+        "zh": "劳动力中就业状态为已就业的人员。",
+        "en": "Labour-force members who are employed.",
+    },
+    "roster_unemployed_help": {
+        "zh": "劳动力中就业状态为未就业的人员。",
+        "en": "Labour-force members who are unemployed.",
+    },
+    "roster_wishes_help": {
+        "zh": "填写了就业意愿的劳动力（含暂无意愿）。",
+        "en": "Labour-force members with a job or start-up wish recorded.",
+    },
+    "roster_training_help": {
+        "zh": "填写了培训需求的劳动力。",
+        "en": "Labour-force members with a training need recorded.",
+    },
+    "roster_two_after_help": {
+        "zh": "全部两后生（初、高中毕业未继续升学），不论是否计入劳动力。",
+        "en": "Every two-after youth (left school after junior or senior high), labour force "
+        "or not.",
+    },
+    "rosters_county": {"zh": "全县", "en": "Whole county"},
+    "rosters_download": {
+        "zh": "下载一库六册（6 个工作表）",
+        "en": "Download the six rosters (6 sheets)",
+    },
+    "explore_note_pivot": {
+        "zh": "行：{rows}；列：{columns}；指标：{measure}",
+        "en": "Rows: {rows}; columns: {columns}; measure: {measure}",
+    },
+    # --- issue 7: jobs, training and income (pages/jobs.py, pages/income.py) ---
+    "job_category": {"zh": "岗位去向", "en": "Job category"},
+    "postings": {"zh": "在招岗位", "en": "Open postings"},
+    "vacancies": {"zh": "招聘人数", "en": "Vacancies"},
+    "seekers": {"zh": "求职人数", "en": "Job seekers"},
+    "vacancies_per_seeker": {"zh": "人岗比（岗位/人）", "en": "Vacancies per seeker"},
+    "wage_min_median": {"zh": "月薪下限中位数(元)", "en": "Median lowest wage (yuan)"},
+    "wage_max_median": {"zh": "月薪上限中位数(元)", "en": "Median highest wage (yuan)"},
+    "wage_min_lowest": {"zh": "最低月薪(元)", "en": "Lowest wage (yuan)"},
+    "wage_max_highest": {"zh": "最高月薪(元)", "en": "Highest wage (yuan)"},
+    "earners": {"zh": "有收入人数", "en": "Earners"},
+    "income_mean": {"zh": "平均月收入(元)", "en": "Mean income (yuan)"},
+    "income_p25": {"zh": "月收入下四分位(元)", "en": "Income, lower quartile (yuan)"},
+    "income_median": {"zh": "月收入中位数(元)", "en": "Median income (yuan)"},
+    "income_p75": {"zh": "月收入上四分位(元)", "en": "Income, upper quartile (yuan)"},
+    "income_min": {"zh": "最低月收入(元)", "en": "Lowest income (yuan)"},
+    "income_max": {"zh": "最高月收入(元)", "en": "Highest income (yuan)"},
+    "at_or_above": {"zh": "达到目标人数", "en": "At or above target"},
+    "at_or_above_share_pct": {"zh": "达标率(%)", "en": "Share at or above target (%)"},
+    "no_income": {"zh": "已就业未填收入", "en": "Employed, income blank"},
+    "bin_start": {"zh": "月收入自(元)", "en": "Income from (yuan)"},
+    "bin_end": {"zh": "至(元，不含)", "en": "To (yuan, excl.)"},
+    "course": {"zh": "培训项目", "en": "Course"},
+    "provider": {"zh": "培训机构", "en": "Provider"},
+    "trainees": {"zh": "培训人次", "en": "Trainees"},
+    "completed": {"zh": "已结业", "en": "Completed"},
+    "certified": {"zh": "取得证书", "en": "Certified"},
+    "followed_up": {"zh": "结业满3个月", "en": "3 months passed"},
+    "employed_after": {"zh": "3个月内就业", "en": "Employed within 3 months"},
+    "employed_share_pct": {"zh": "3个月内就业率(%)", "en": "Employed within 3 months (%)"},
+    "pending": {"zh": "结业未满3个月", "en": "Under 3 months"},
+    "untracked": {"zh": "台账未覆盖", "en": "Not in the ledger"},
+    "youth": {"zh": "两后生人数", "en": "Two-after youth"},
+    "jobs_all_townships": {"zh": "全部乡镇", "en": "All townships"},
+    "jobs_township_filter": {"zh": "乡镇（迁出地）", "en": "Township (of origin)"},
+    "jobs_tab_supply": {"zh": "岗位与求职", "en": "Postings and seekers"},
+    "jobs_tab_wages": {"zh": "工资与收入", "en": "Wages and incomes"},
+    "jobs_tab_training": {"zh": "培训成效", "en": "Training outcomes"},
+    "jobs_tab_two_after": {"zh": "两后生", "en": "Two-after youth"},
+    "jobs_no_postings": {
+        "zh": "库中没有岗位信息：导入岗位信息后，这里对比在招岗位与求职人员。",
+        "en": "The store holds no job postings: import them to compare them with job seekers.",
+    },
+    "jobs_ratio_help": {
+        "zh": "本月末仍在招的岗位（前 90 天内发布、仍有空缺）的招聘人数 ÷ 本月求职人数"
+        "（未就业的劳动力）。小于 1：求职的人多于岗位。",
+        "en": "Vacancies of the postings open at the end of the month (posted within 90 days, "
+        "vacancies left) ÷ job seekers of the month (unemployed labour-force members). Below 1: "
+        "more seekers than places.",
+    },
+    "jobs_ratio_help_place": {
+        "zh": "岗位为全县公开的岗位（含县外），求职人数只计{place}：不是{place}独有的岗位。",
+        "en": "The postings are the whole county's (outside ones too), the seekers {place}'s "
+        "only: the places are not {place}'s alone.",
+    },
+    "jobs_by_category_title": {"zh": "按岗位去向", "en": "By job category"},
+    "jobs_by_category_caption": {
+        "zh": "岗位按工作地点与岗位名称归类（县外 / 县内 / 公益性岗位），求职者按就业意愿归类"
+        "（外出务工 → 县外，就近就业 → 县内，公益性岗位 → 公益性岗位；自主创业、暂无意愿或未填"
+        " → 无明确意愿）。岗位信息全县公开，不随乡镇筛选。",
+        "en": "Postings by work place and title (outside the county / in the county / "
+        "public-welfare post), seekers by their wish (外出务工 → outside, 就近就业 → in the "
+        "county, 公益性岗位 → public-welfare; start-up, none or blank → no preference). "
+        "Postings are public: the township filter does not cut them.",
+    },
+    "jobs_by_township_title": {"zh": "按乡镇", "en": "By township"},
+    "jobs_by_township_caption": {
+        "zh": "岗位按工作地所在乡镇计，求职者按迁出乡镇计；县外岗位不属于任何乡镇。",
+        "en": "A posting counts where the work is, a seeker in the township of origin; postings "
+        "outside the county belong to no township.",
+    },
+    "jobs_no_township": {"zh": "县外或未注明乡镇", "en": "Outside the county or not given"},
+    "jobs_trend_title": {"zh": "逐月岗位与求职", "en": "Postings and seekers by month"},
+    "jobs_wages_title": {
+        "zh": "在招岗位工资与在岗人员月收入",
+        "en": "Posted wages against what the employed earn",
+    },
+    "jobs_wages_caption": {
+        "zh": "在岗人员按就业形式归类：省外务工、省内县外务工 → 县外；县内务工、扶贫车间、"
+        "居家就业、灵活就业、自主创业 → 县内；公益性岗位 → 公益性岗位。只计填报了月收入的"
+        "已就业人员。",
+        "en": "The employed by employment type: 省外务工, 省内县外务工 → outside the county; "
+        "县内务工, 扶贫车间, 居家就业, 灵活就业, 自主创业 → in the county; 公益性岗位 → "
+        "public-welfare post. Only the employed with a reported income count.",
+    },
+    "jobs_chart_posted": {"zh": "岗位月薪（中位下限–上限）", "en": "Posted wage (median range)"},
+    "jobs_chart_earned": {"zh": "在岗月收入（中间一半）", "en": "Earned (middle half)"},
+    "jobs_chart_yuan": {"zh": "元/月", "en": "Yuan per month"},
+    "jobs_kpi_trainees": {"zh": "培训人次", "en": "Trainees"},
+    "jobs_kpi_followed": {"zh": "结业满3个月", "en": "3 months since the course"},
+    "jobs_kpi_share": {"zh": "3个月内就业率", "en": "Employed within 3 months"},
+    "jobs_kpi_pending": {"zh": "结业未满3个月", "en": "Under 3 months"},
+    "jobs_share_help": {
+        "zh": "结业后 3 个统计月内（结业次月起）任一月已就业的人次 ÷ 结业已满 3 个月的人次。"
+        "未满 3 个月的不计入分母。",
+        "en": "Trainees employed in any of the 3 reporting months after the month their course "
+        "ended ÷ trainees whose 3 months have passed. Courses under 3 months do not count.",
+    },
+    "jobs_training_none": {
+        "zh": "{month} 前没有开班的培训记录。",
+        "en": "No course started by {month}.",
+    },
+    "jobs_training_chart": {
+        "zh": "各培训项目 3 个月内就业率",
+        "en": "Employed within 3 months, per course",
+    },
+    "jobs_unemployed": {"zh": "未就业", "en": "Unemployed"},
+    "jobs_two_after_total": {"zh": "两后生", "en": "Two-after youth"},
+    "jobs_two_after_by_status": {"zh": "按就业状态", "en": "By status"},
+    "jobs_two_after_by_township": {
+        "zh": "各乡镇两后生就业状态",
+        "en": "Two-after youth by township and status",
+    },
+    "jobs_two_after_list": {"zh": "两后生名单", "en": "Two-after youth, by room"},
+    "jobs_two_after_none": {"zh": "{month} 没有两后生。", "en": "No two-after youth in {month}."},
+    "jobs_two_after_explore": {"zh": "在透视分析中筛选两后生", "en": "Filter them in Explore"},
+    "jobs_two_after_explore_unemployed": {
+        "zh": "在透视分析中筛选未就业的两后生",
+        "en": "Filter the unemployed ones in Explore",
+    },
+    "jobs_file": {"zh": "岗位与培训", "en": "jobs"},
+    "jobs_sheet_trend": {"zh": "逐月", "en": "By month"},
+    "inc_target": {"zh": "月收入目标(元)", "en": "Monthly income target (yuan)"},
+    "inc_target_help": {
+        "zh": "金沙县目标：搬迁务工人员月收入不低于 2,100 元。",
+        "en": "Jinsha's target: a relocated worker earns at least 2,100 yuan a month.",
+    },
+    "inc_kpi_median": {"zh": "月收入中位数", "en": "Median monthly income"},
+    "inc_kpi_share": {"zh": "达到目标比例", "en": "At or above target"},
+    "inc_kpi_below": {"zh": "低于目标", "en": "Below target"},
+    "inc_kpi_no_income": {"zh": "已就业未填收入", "en": "Employed, income blank"},
+    "inc_share_help": {
+        "zh": "已就业且填报月收入的人员中，月收入 ≥ {target} 的比例。",
+        "en": "Of the employed with a reported income, the share earning {target} or more.",
+    },
+    "inc_no_income_help": {
+        "zh": "已就业但台账未填月收入：不计入分布，也不按 0 元计。",
+        "en": "Employed with a blank income: left out of the distribution, never counted as 0.",
+    },
+    "inc_none": {
+        "zh": "{month} 没有填报月收入的已就业人员。",
+        "en": "Nobody employed with a reported income in {month}.",
+    },
+    "inc_box_title": {"zh": "按就业形式的月收入", "en": "Monthly income by employment type"},
+    "inc_box_caption": {
+        "zh": "箱体为中间一半人员的收入（下四分位至上四分位），横线为中位数，虚线为平均数，"
+        "须线为最低与最高收入；红色虚线为目标。",
+        "en": "Boxes hold the middle half (lower to upper quartile), the line is the median, "
+        "the dashed line the mean, whiskers the lowest and highest income; the red line is "
+        "the target.",
+    },
+    "inc_share_title_township": {
+        "zh": "各乡镇达到目标比例",
+        "en": "At or above target, by township",
+    },
+    "inc_share_title_site": {"zh": "各安置点达到目标比例", "en": "At or above target, by site"},
+    "inc_hist_title": {
+        "zh": "月收入分布（每档 {width} 元）",
+        "en": "Monthly income ({width} yuan bins)",
+    },
+    "inc_by_type_title": {"zh": "按就业形式", "en": "By employment type"},
+    "inc_by_township_title": {"zh": "按乡镇", "en": "By township"},
+    "inc_by_site_title": {"zh": "按安置点", "en": "By site"},
+    "inc_below_title": {
+        "zh": "月收入低于 {target} 的人员（{count} 人）",
+        "en": "Earning below {target} ({count})",
+    },
+    "inc_below_none": {"zh": "没有低于目标的人员。", "en": "Nobody earns below the target."},
+    "inc_no_income_title": {
+        "zh": "已就业未填收入的人员（{count} 人）",
+        "en": "Employed with a blank income ({count})",
+    },
+    "inc_file": {"zh": "收入", "en": "income"},
+    "inc_sheet_below": {"zh": "低于目标", "en": "Below target"},
+    "inc_sheet_no_income": {"zh": "未填收入", "en": "Income blank"},
+    "inc_sheet_histogram": {"zh": "收入分布", "en": "Histogram"},
+    # --- issue 7: SQL console (pages/query.py) ---
+    "qry_help": {
+        "zh": "只读查询：一次运行一条 SELECT（或 WITH … SELECT），只能查询右侧列出的表、"
+        "您范围内的数据，不能修改数据或读取文件。身份证号和电话按您的权限打码；"
+        "最多显示 {limit} 行。Ctrl+Enter 运行。",
+        "en": "Read-only: one SELECT (or WITH … SELECT) at a time, over the tables listed "
+        "beside and the data in your scope; nothing can be changed and no file read. ID numbers "
+        "and phones are masked as your role requires; at most {limit} rows are shown. "
+        "Ctrl+Enter runs it.",
+    },
+    "qry_sql": {"zh": "SQL 查询语句", "en": "SQL query"},
+    "qry_run": {"zh": "运行", "en": "Run"},
+    "qry_examples": {
+        "zh": "示例查询（点击填入并运行）",
+        "en": "Examples (click to fill in and run)",
+    },
+    "qry_example_rate_by_township": {
+        "zh": "各乡镇就业率（最新月份）",
+        "en": "Employment rate by township (latest month)",
+    },
+    "qry_example_two_after_electricians": {
+        "zh": "龙溪镇想学电工的未就业两后生",
+        "en": "Unemployed two-after youth in 龙溪镇 wanting electrician training",
+    },
+    "qry_example_zero_employment": {"zh": "零就业家庭", "en": "Zero-employment households"},
+    "qry_example_subsidies_by_kind": {
+        "zh": "各年度各类补贴金额",
+        "en": "Subsidies by year and type",
+    },
+    "qry_example_trained_unemployed": {
+        "zh": "培训后仍未就业的人",
+        "en": "Trained but still unemployed",
+    },
+    "qry_tables": {"zh": "可查询的表", "en": "Tables"},
+    "qry_table_rows": {"zh": "{table} · {rows} 行", "en": "{table} · {rows} rows"},
+    "qry_table_labour": {
+        "zh": "劳动力台账，每人每月一行",
+        "en": "Labour ledger: one row per person and month",
+    },
+    "qry_table_subsidies": {"zh": "补贴发放，每笔一行", "en": "Subsidy payments, one per row"},
+    "qry_table_training": {"zh": "培训记录", "en": "Training records"},
+    "qry_table_postings": {"zh": "招聘岗位", "en": "Job postings"},
+    "qry_table_sites": {"zh": "安置点", "en": "Resettlement sites"},
+    "qry_table_buildings": {"zh": "楼栋与楼长", "en": "Buildings and their captains"},
+    "qry_table_targets": {"zh": "年度目标", "en": "Annual targets"},
+    "qry_table_notes": {"zh": "跟进记录", "en": "Follow-up notes"},
+    "qry_person_key_note": {
+        "zh": "按人关联各表请用 person_key：身份证号打码后可能重复。",
+        "en": "Join people across tables on person_key: masked ID numbers can coincide.",
+    },
+    "person_key": {"zh": "人员代码", "en": "Person key"},
+    "qry_truncated": {
+        "zh": "显示前 {limit} 行（结果被截断）",
+        "en": "The first {limit} rows are shown (the result was cut off)",
+    },
+    "qry_rows": {"zh": "共 {rows} 行", "en": "{rows} rows"},
+    "qry_sheet": {"zh": "查询结果", "en": "Query result"},
 }
 
 

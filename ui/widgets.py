@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -15,6 +16,11 @@ from ui.auth import record_export
 from ui.format import RATE_COLUMNS, UNCHANGED, fmt_month
 from ui.state import account, full_view
 from ui.strings import LANGUAGES, STRINGS, t
+
+MIME = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
+}
 
 
 def url_bound(
@@ -109,9 +115,16 @@ def language_switch(key: str = "lang") -> None:
     )
 
 
-def excel_bytes(sheets: dict[str, pl.DataFrame], *, full: bool = False) -> bytes:
+def excel_bytes(
+    sheets: dict[str, pl.DataFrame],
+    *,
+    full: bool = False,
+    notes: Sequence[str] = (),
+    rate_columns: Sequence[str] = (),
+) -> bytes:
     """A workbook with one sheet per frame, headers in the viewer's language, rates as percent;
-    ID numbers and phones masked unless `full`."""
+    ID numbers and phones masked unless `full`. `notes` (what was chosen: filters, months) go
+    above each table, one per line; `rate_columns` are more columns to show as percent."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -119,27 +132,57 @@ def excel_bytes(sheets: dict[str, pl.DataFrame], *, full: bool = False) -> bytes
         for name, frame in sheets.items():
             frame = frame if full else masked(frame)
             headers = {c: t(c) for c in frame.columns if c in STRINGS}
-            rates = {headers.get(c, c): "0.0%" for c in frame.columns if c in RATE_COLUMNS}
+            percent = [*RATE_COLUMNS, *rate_columns]
+            rates = {headers.get(c, c): "0.0%" for c in frame.columns if c in percent}
+            sheet = workbook.add_worksheet(name[:31])
+            for line, note in enumerate(notes):
+                sheet.write_string(line, 0, note)
             frame.rename(headers).write_excel(
-                workbook, worksheet=name[:31], autofit=True, column_formats=rates or None
+                workbook,
+                worksheet=sheet,
+                position=(len(notes) + 1 if notes else 0, 0),
+                autofit=True,
+                column_formats=rates or None,
             )
     return buffer.getvalue()
 
 
-def excel_download(sheets: dict[str, pl.DataFrame], file_name: str, *, key: str) -> None:
+def excel_download(
+    sheets: dict[str, pl.DataFrame],
+    file_name: str,
+    *,
+    key: str,
+    notes: Sequence[str] = (),
+    rate_columns: Sequence[str] = (),
+) -> None:
     """A button that downloads `sheets` as one Excel workbook, for roles that may export.
 
     Personal data is in full only while the viewer's full-view switch is on; every download is
-    put in the audit log.
+    put in the audit log. `notes` and `rate_columns` as in `excel_bytes`.
+    """
+    full = full_view()
+    file_download(
+        lambda: excel_bytes(sheets, full=full, notes=notes, rate_columns=rate_columns),
+        file_name,
+        key=key,
+        full=full,
+    )
+
+
+def file_download(
+    make: Callable[[], bytes], file_name: str, *, key: str, full: bool, label: str | None = None
+) -> None:
+    """A download button for roles that may export; the click goes to the audit log.
+
+    `make` builds the file: it only runs for a viewer who may have it.
     """
     if not may_export():
         return
-    full = full_view()
     st.download_button(
-        t("download_excel"),
-        data=excel_bytes(sheets, full=full),
+        label or t("download_excel"),
+        data=make(),
         file_name=file_name,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=MIME.get(Path(file_name).suffix, "application/octet-stream"),
         icon=":material/download:",
         key=key,
         on_click=record_export,

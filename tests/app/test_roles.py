@@ -24,8 +24,19 @@ SCRIPTS = {
     "imports": "pages/imports.py",
     "users": "pages/users.py",
     "audit": "pages/audit.py",
+    "explore": "pages/explore.py",
+    "rosters": "pages/rosters.py",
+    "jobs": "pages/jobs.py",
+    "income": "pages/income.py",
+    "query": "pages/query.py",
 }
-TITLES = {"users": "nav_users", "audit": "nav_audit", "upload": "nav_upload"}
+TITLES = {
+    "users": "nav_users",
+    "audit": "nav_audit",
+    "upload": "nav_upload",
+    "explore": "nav_explore",
+    "query": "nav_query",
+}
 FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9X])")
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from analytics.rates import latest_month
 from analytics.rosters import ROSTERS, rosters
-from data.__main__ import ROSTER_SHEETS, main
+from data.__main__ import main
 from data.audit import audit_log
+from data.export import ROSTER_SHEETS
 from data.frames import load_frames
 from data.ledger import LABOUR
 from data.store import get_engine
@@ -45,6 +46,9 @@ def test_six_sheets_with_the_ledger_headers_and_the_rosters_rows(store, tmp_path
         assert sheet["姓名"].to_list() == frame["name"].to_list()
         # Masked by default: no whole ID number leaves the server unless asked for.
         assert not any(re.fullmatch(r"\d{17}[\dX]", i) for i in sheet["身份证号"])
+    # Yes/no written as the ledger writes it, not TRUE/FALSE.
+    assert set(sheets[ROSTER_SHEETS["two_after"]]["是否两后生"]) == {"是"}
+    assert set(sheets[ROSTER_SHEETS["labour"]]["是否三无人员"]) == {"是", "否"}
     log = audit_log(get_engine(store))
     assert log.filter(pl.col("action") == "export")["detail"].str.contains("一库六册").any()
 

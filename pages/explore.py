@@ -1,0 +1,124 @@
+"""透视分析: filter the ledger on any column, pivot rows × columns × one measure, and see the
+people behind the numbers with the postings that fit the unemployed among them.
+
+Filters, months and the pivot's layout live in the URL (ui/explore.py).
+"""
+
+import streamlit as st
+
+from analytics.matching import job_seekers, match_postings
+from analytics.pivot import filter_labour, pivot, wide
+from analytics.rates import employment_rates, month_end
+from analytics.rosters import ROSTER_COLUMNS
+from ui import charts, explore, views
+from ui.empty import no_data_screen
+from ui.format import fmt_count, fmt_month
+from ui.shell import enter
+from ui.state import current_version, frames
+from ui.strings import t
+from ui.widgets import excel_download
+
+enter()
+
+MAX_SEEKERS = 2_000  # matching scores every seeker × posting pair
+
+data = frames()
+if data.labour.is_empty():
+    no_data_screen()
+    st.stop()
+
+head_col, months_col = st.columns([3, 2], vertical_alignment="bottom")
+head_col.title(t("nav_explore"))
+with months_col:
+    months = explore.month_range(data.labour.get_column("month").unique().to_list())
+month = months[1]
+filters = explore.filter_panel(data.labour)
+explore.chips(filters)
+
+# --- who matches: the count an analyst is asked for, first ---
+people = filter_labour(data.labour, filters, (month, month))
+counts = employment_rates(people, [], month).row(0, named=True)
+st.markdown(
+    t(
+        "explore_found",
+        month=fmt_month(month),
+        persons=fmt_count(people.height),
+        labour_force=fmt_count(counts["labour_force"]),
+        employed=fmt_count(counts["employed"]),
+        unemployed=fmt_count(counts["labour_force"] - counts["employed"]),
+    )
+)
+
+rows, columns, measure = explore.pivot_builder()
+result = pivot(
+    data.labour,
+    data.subsidies,
+    measure=measure,
+    rows=rows,
+    columns=columns,
+    filters=filters,
+    months=months,
+)
+table = wide(result, t("pivot_total"))
+basis = "explore_basis_flow" if measure == "subsidy_amount" else "explore_basis_stock"
+st.caption(t(basis, start=fmt_month(months[0]), end=fmt_month(month)))
+
+roster = people.select(ROSTER_COLUMNS)
+seekers = job_seekers(people, month)
+pivot_tab, chart_tab, people_tab, postings_tab = st.tabs(
+    [
+        t("explore_tab_pivot"),
+        t("explore_tab_chart"),
+        t("explore_tab_people", count=fmt_count(roster.height)),
+        t("explore_tab_postings", count=fmt_count(seekers.height)),
+    ]
+)
+with pivot_tab:
+    explore.pivot_table(table, result, key="explore_pivot")
+    excel_download(
+        {t("explore_tab_pivot"): table.rename({"_": ""}, strict=False)},
+        f"透视-{month:%Y-%m}.xlsx",
+        key="explore_pivot_excel",
+        notes=explore.filter_notes(filters, months, rows, columns, measure),
+        rate_columns=table.columns if measure in explore.RATE_MEASURES else (),
+    )
+with chart_tab:
+    charts.show(explore.pivot_chart(result), key="explore_chart")
+with people_tab:
+    views.table(roster, key="explore_people", height=560)
+    excel_download(
+        {t("explore_tab_people", count=roster.height): roster},
+        f"名单-{month:%Y-%m}.xlsx",
+        key="explore_people_excel",
+        notes=explore.filter_notes(filters, (month, month), (), (), "persons"),
+    )
+with postings_tab:
+    if seekers.is_empty():
+        st.info(t("explore_no_seekers"))
+    elif seekers.height > MAX_SEEKERS:
+        st.info(t("explore_too_many_seekers", count=fmt_count(seekers.height)))
+    else:
+        matches = match_postings(seekers, data.postings, as_of=month_end(month))
+        if matches.is_empty():
+            st.info(t("explore_no_matches"))
+        else:
+            shown = matches.select(
+                "name", "id_number", "site", "building", "room", "wish", "training_need",
+                "rank", "employer", "title", "work_place", "wage_min", "wage_max", "vacancies",
+                "reason",
+            )  # fmt: skip
+            st.caption(t("explore_matches_caption", count=fmt_count(shown.height)))
+            views.table(shown, key="explore_matches", height=560)
+            excel_download(
+                {t("explore_tab_postings", count=seekers.height): shown},
+                f"适合岗位-{month:%Y-%m}.xlsx",
+                key="explore_matches_excel",
+                notes=explore.filter_notes(filters, (month, month), (), (), "persons"),
+            )
+st.caption(
+    t(
+        "data_as_of",
+        month=fmt_month(data.labour.get_column("month").max()),
+        version=current_version(),
+    )
+)
