@@ -1,9 +1,9 @@
-"""`python -m analytics rates | changes | subsidies | mix | targets | children`: domain.md's
-metrics on the command line.
+"""`python -m analytics rates | changes | subsidies | mix | targets | children | jobs | training |
+two-after | income | pivot`: domain.md's metrics on the command line.
 
 The output is a contract other tools read: the column names below, rates as fractions (csv, json),
 one row per group or person. The month defaults to the latest in the store. No data for what was
-asked prints a message on stderr and exits 1.
+asked prints a message on stderr and exits 1. ID numbers and phones are masked unless --full.
 """
 
 from __future__ import annotations
@@ -21,7 +21,35 @@ import polars as pl
 from analytics.changes import changes
 from analytics.domain import COUNTY_SCOPE
 from analytics.drill import Place, children, in_place
+from analytics.income import (
+    HISTOGRAM_WIDTH,
+    INCOME_TARGET,
+    below_target,
+    income_distribution,
+    income_histogram,
+    without_income,
+)
+from analytics.jobs import (
+    in_townships,
+    trainees_of,
+    training_outcomes,
+    two_after_summary,
+    two_after_youth,
+    vacancies_by_month,
+    vacancies_per_seeker,
+    wages_vs_incomes,
+)
 from analytics.mix import employment_mix
+from analytics.pivot import (
+    AXES,
+    BOOLEAN_DIMENSIONS,
+    DIMENSIONS,
+    MEASURES,
+    RATE_MEASURES,
+    pivot,
+    wide,
+)
+from analytics.privacy import masked
 from analytics.rates import employment_rates, latest_month, previous_month
 from analytics.subsidies import subsidy_budget, subsidy_per_capita, subsidy_totals
 from analytics.targets import target_board
@@ -243,6 +271,64 @@ def _subsidies_usage(args: argparse.Namespace) -> str | None:
     return None
 
 
+def pivot_report(
+    labour: pl.DataFrame,
+    subsidies: pl.DataFrame,
+    measure: str,
+    rows: list[str],
+    columns: list[str],
+    filters: dict[str, list],
+    date_from: date | None,
+    date_to: date | None,
+) -> tuple[str, pl.DataFrame]:
+    """Title and table of `pivot`: the explore page's pivot, totals included."""
+    last = _report_month(labour, date_to)
+    first = _report_month(labour, date_from) if date_from else last
+    first, last = sorted((first, last))
+    result = pivot(
+        labour, subsidies, measure=measure, rows=rows, columns=columns, filters=filters,
+        months=(first, last),
+    )  # fmt: skip
+    span = f"{last:%Y-%m}" if first == last else f"{first:%Y-%m}…{last:%Y-%m}"
+    return f"{measure} / {' × '.join([*rows, *columns]) or '合计'} {span}", wide(result, "合计")
+
+
+def parse_filter(text: str) -> tuple[str, list]:
+    """`township=龙溪镇,清水镇` → ("township", ["龙溪镇", "清水镇"]); yes/no as 是/否 or 1/0."""
+    name, _, values = text.partition("=")
+    name = name.strip()
+    if name not in DIMENSIONS or not values.strip():
+        raise argparse.ArgumentTypeError(
+            f"应为 列名=值[,值…]，列名为 {', '.join(DIMENSIONS)} / "
+            f"expected DIMENSION=VALUE[,VALUE…]: {text!r}"
+        )
+    chosen = [v.strip() for v in re.split(r"[,，、]", values) if v.strip()]
+    if name in BOOLEAN_DIMENSIONS:
+        truth = {"是": True, "1": True, "否": False, "0": False}
+        if any(v not in truth for v in chosen):
+            raise argparse.ArgumentTypeError(f"{name} 只能是 是/否 / yes or no only: {text!r}")
+        return name, [truth[v] for v in chosen]
+    return name, chosen
+
+
+def _merged(filters: list[tuple[str, list]]) -> dict[str, list]:
+    """Repeated --where on one dimension add up: township=A --where township=B keeps both."""
+    merged: dict[str, list] = {}
+    for name, values in filters:
+        merged.setdefault(name, []).extend(v for v in values if v not in merged.get(name, []))
+    return merged
+
+
+def _axes(text: str) -> list[str]:
+    names = [a.strip() for a in text.split(",") if a.strip()]
+    wrong = [a for a in names if a not in AXES]
+    if wrong:
+        raise argparse.ArgumentTypeError(
+            f"未知的维度 / unknown dimension {', '.join(wrong)}: 可用 / use {', '.join(AXES)}"
+        )
+    return names
+
+
 def mix_report(labour: pl.DataFrame, month: date | None) -> tuple[str, pl.DataFrame]:
     """Title and rows of `mix`."""
     month = _report_month(labour, month)
@@ -299,6 +385,146 @@ def children_report(
     return f"{label or COUNTY_SCOPE} 下一级 / children {month:%Y-%m}", rows
 
 
+JOBS_BY = {
+    "category": ["job_category"],
+    "township": ["township"],
+    "township,category": ["township", "job_category"],
+    "county": [],
+}
+INCOME_BY = {
+    "county": [],
+    "employment_type": ["employment_type"],
+    "township": ["township"],
+    "site": ["site"],
+    "building": ["site", "building"],
+}
+TWO_AFTER_BY = {"county": [], "township": ["township"], "site": ["site"]}
+
+
+def _in_township(labour: pl.DataFrame, township: str | None) -> pl.DataFrame:
+    """The ledger rows of `township` (all of them without one), as the pages' township filter."""
+    if township is None:
+        return labour
+    rows = in_place(labour, Place(township=township))
+    if rows.is_empty():
+        raise NoData(f"没有 {township} 的台账数据 / no labour records for {township}")
+    return rows
+
+
+def jobs_report(
+    labour: pl.DataFrame,
+    postings: pl.DataFrame,
+    month: date | None,
+    by: str,
+    township: str | None,
+    trend: bool = False,
+    wages: bool = False,
+) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `jobs`: vacancies per job seeker in a month (or every month with
+    `trend`), or with `wages` posted wages against incomes. Postings are public: a township cuts
+    the seekers and earners only."""
+    if postings.is_empty():
+        raise NoData(
+            "库中没有岗位信息，请先导入 / the store holds no job postings: import them first"
+        )
+    month = _report_month(labour, month)
+    labour = _in_township(labour, township)
+    where = f"{township} " if township else ""
+    if wages:
+        return f"{where}工资与收入 / wages and incomes {month:%Y-%m}", wages_vs_incomes(
+            labour, postings, month
+        )
+    if trend:
+        return f"{where}岗位与求职（逐月）/ vacancies per seeker by month", vacancies_by_month(
+            labour, postings, JOBS_BY[by]
+        )
+    rows = vacancies_per_seeker(labour, postings, month, JOBS_BY[by])
+    if township is not None and "township" in JOBS_BY[by]:
+        rows = in_townships(rows, [township])
+    return f"{where}岗位与求职 / vacancies per seeker {month:%Y-%m}", rows
+
+
+def training_report(
+    training: pl.DataFrame, labour: pl.DataFrame, month: date | None, township: str | None
+) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `training`: per course and provider, share employed within 3 months."""
+    if training.is_empty():
+        raise NoData("库中没有培训记录 / the store holds no training records")
+    month = _report_month(labour, month)
+    if township is not None:
+        training = trainees_of(training, _in_township(labour, township))
+    rows = training_outcomes(training, labour, month)
+    if rows.is_empty():
+        raise NoData(f"{month:%Y-%m} 前没有开班的培训 / no course started by {month:%Y-%m}")
+    where = f"{township} " if township else ""
+    return f"{where}培训成效 / training outcomes {month:%Y-%m}", rows
+
+
+def two_after_report(
+    labour: pl.DataFrame, month: date | None, by: str, township: str | None, listed: bool
+) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `two-after`: counts per status, or with `listed` every youth."""
+    month = _report_month(labour, month)
+    labour = _in_township(labour, township)
+    where = f"{township} " if township else ""
+    if listed:
+        return f"{where}两后生 / two-after youth {month:%Y-%m}", two_after_youth(labour, month)
+    rows = two_after_summary(labour, month, TWO_AFTER_BY[by])
+    return f"{where}两后生 / two-after youth by status {month:%Y-%m}", rows
+
+
+def income_report(
+    labour: pl.DataFrame,
+    month: date | None,
+    by: str,
+    target: float,
+    township: str | None,
+    below: bool = False,
+    no_income: bool = False,
+    histogram: bool = False,
+    width: int = HISTOGRAM_WIDTH,
+) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `income`: the distribution per group, or the people below `target`,
+    the employed without an income, or the histogram."""
+    month = _report_month(labour, month)
+    labour = _in_township(labour, township)
+    where = f"{township} " if township else ""
+    if below:
+        rows = below_target(labour, month, target)
+        return f"{where}月收入低于 {target:,.0f} 元 / income below target {month:%Y-%m}", rows
+    if no_income:
+        return f"{where}已就业未填收入 / employed without income {month:%Y-%m}", without_income(
+            labour, month
+        )
+    if histogram:
+        rows = income_histogram(labour, month, INCOME_BY[by], width, align=round(target))
+        return f"{where}月收入分布 / income histogram {month:%Y-%m}", rows
+    rows = income_distribution(labour, month, INCOME_BY[by], target)
+    return f"{where}月收入 / income {month:%Y-%m}, 目标 / target {target:,.0f}", rows
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"不是正数 / not a positive number: {text!r}")
+    return value
+
+
+def _income_usage(args: argparse.Namespace) -> str | None:
+    """The message for options of `income` that do not go together, None when they do."""
+    lists = [o for o, on in (("--below", args.below), ("--no-income", args.no_income)) if on]
+    if lists and args.by is not None:
+        return f"{lists[0]} 是名单，不能与 --by 同用 / {lists[0]} is a list: it takes no --by"
+    if len(lists) + bool(args.histogram) > 1:
+        return "--below、--no-income、--histogram 只能选一个 / choose one of them"
+    if args.width is not None and not args.histogram:
+        return "--width 需要 --histogram / --width needs --histogram"
+    return None
+
+
 def render(title: str, rows: pl.DataFrame, fmt: str) -> str:
     """The rows as csv, json (a list of objects) or a table for people (percent, "—")."""
     if fmt == "csv":
@@ -344,7 +570,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
     formats = argparse.ArgumentParser(add_help=False)
     formats.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    formats.add_argument(
+        "--full", action="store_true", help="whole ID numbers and phones (masked by default)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
+
+    pivot_cmd = sub.add_parser(
+        "pivot", parents=[formats], help="the explore page's pivot: rows × columns × measure"
+    )
+    pivot_cmd.add_argument("--measure", choices=MEASURES, default="labour_force")
+    pivot_cmd.add_argument("--rows", type=_axes, default=[], metavar="DIM[,DIM]")
+    pivot_cmd.add_argument("--cols", type=_axes, default=[], metavar="DIM[,DIM]")
+    pivot_cmd.add_argument(
+        "--where",
+        type=parse_filter,
+        action="append",
+        default=[],
+        metavar="DIM=VALUE[,VALUE…]",
+        help="keep only these values (repeatable; all must hold)",
+    )
+    pivot_cmd.add_argument("--from", dest="date_from", type=parse_month, metavar="YYYY-MM")
+    pivot_cmd.add_argument("--to", dest="date_to", type=parse_month, metavar="YYYY-MM")
 
     rates = sub.add_parser("rates", parents=[formats], help="employment rate per place")
     rates.add_argument("--by", choices=tuple(RATES_BY), default="county")
@@ -440,6 +686,63 @@ def build_parser() -> argparse.ArgumentParser:
     kids.add_argument(
         "--month", type=parse_month, metavar="YYYY-MM", help="reporting month (default: the latest)"
     )
+    month_help = "reporting month (default: the latest)"
+    township_help = "only the people of this township (乡镇, of origin); postings stay all"
+
+    jobs = sub.add_parser(
+        "jobs", parents=[formats], help="open postings and vacancies per job seeker"
+    )
+    jobs.add_argument("--month", type=parse_month, metavar="YYYY-MM", help=month_help)
+    jobs.add_argument("--by", choices=tuple(JOBS_BY), help="group (default: category)")
+    jobs.add_argument("--township", help=township_help)
+    shown = jobs.add_mutually_exclusive_group()
+    shown.add_argument("--trend", action="store_true", help="every month of the ledger, with --by")
+    shown.add_argument(
+        "--wages", action="store_true", help="posted wages against incomes, per category"
+    )
+
+    train = sub.add_parser(
+        "training", parents=[formats], help="trainees per course and provider, share employed"
+    )
+    train.add_argument("--month", type=parse_month, metavar="YYYY-MM", help=month_help)
+    train.add_argument("--township", help="only the trainees of this township (乡镇)")
+
+    youth = sub.add_parser(
+        "two-after", parents=[formats], help="two-after youth (两后生) by status, or the list"
+    )
+    youth.add_argument("--month", type=parse_month, metavar="YYYY-MM", help=month_help)
+    youth.add_argument("--by", choices=tuple(TWO_AFTER_BY), help="group (default: county)")
+    youth.add_argument("--township", help="only this township (乡镇)")
+    youth.add_argument("--list", action="store_true", help="every two-after youth, by room")
+
+    income = sub.add_parser(
+        "income", parents=[formats], help="monthly income of the employed against the target"
+    )
+    income.add_argument("--month", type=parse_month, metavar="YYYY-MM", help=month_help)
+    income.add_argument("--by", choices=tuple(INCOME_BY), help="group (default: county)")
+    income.add_argument(
+        "--target",
+        type=_positive,
+        default=INCOME_TARGET,
+        metavar="YUAN",
+        help=f"monthly income target in yuan (default: {INCOME_TARGET:,})",
+    )
+    income.add_argument("--township", help="only this township (乡镇)")
+    income.add_argument("--below", action="store_true", help="the people below the target")
+    income.add_argument(
+        "--no-income", action="store_true", help="the employed whose income is blank"
+    )
+    income.add_argument(
+        "--histogram",
+        action="store_true",
+        help="earners per income bin (edges on the target), with --by",
+    )
+    income.add_argument(
+        "--width",
+        type=int,
+        metavar="YUAN",
+        help=f"with --histogram: yuan per bin (default {HISTOGRAM_WIDTH})",
+    )
     return parser
 
 
@@ -455,6 +758,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--household 需要 --building / --household needs --building")
     if args.command == "subsidies" and (problem := _subsidies_usage(args)):
         parser.error(problem)
+    if args.command == "jobs" and args.wages and args.by is not None:
+        parser.error(
+            "--wages 按类别列出，不能与 --by 同用 / --wages is per category: it takes no --by"
+        )
+    if args.command == "two-after" and args.list and args.by is not None:
+        parser.error("--list 是名单，不能与 --by 同用 / --list is a list: it takes no --by")
+    if args.command == "pivot" and set(args.rows) & set(args.cols):
+        parser.error("同一维度不能既作行又作列 / a dimension is either a row or a column")
+    if args.command == "income" and (problem := _income_usage(args)):
+        parser.error(problem)
+    if args.command == "income" and args.width is not None and args.width <= 0:
+        parser.error("--width 须为正数 / --width must be positive")
 
     # Imported here so that `import analytics` never touches the database.
     from data.frames import load_frames
@@ -462,7 +777,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     frames = load_frames(get_engine())
     try:
-        if args.command == "rates":
+        if args.command == "pivot":
+            title, rows = pivot_report(
+                frames.labour,
+                frames.subsidies,
+                args.measure,
+                args.rows,
+                args.cols,
+                _merged(args.where),
+                args.date_from,
+                args.date_to,
+            )
+        elif args.command == "rates":
             title, rows = rates_report(frames.labour, args.by, args.month)
         elif args.command == "changes":
             title, rows = changes_report(frames.labour, args.month, args.site, args.building)
@@ -492,6 +818,34 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.month,
                 args.scope,
             )
+        elif args.command == "jobs":
+            title, rows = jobs_report(
+                frames.labour,
+                frames.postings,
+                args.month,
+                args.by or "category",
+                args.township,
+                args.trend,
+                args.wages,
+            )
+        elif args.command == "training":
+            title, rows = training_report(frames.training, frames.labour, args.month, args.township)
+        elif args.command == "two-after":
+            title, rows = two_after_report(
+                frames.labour, args.month, args.by or "county", args.township, args.list
+            )
+        elif args.command == "income":
+            title, rows = income_report(
+                frames.labour,
+                args.month,
+                args.by or "county",
+                args.target,
+                args.township,
+                args.below,
+                args.no_income,
+                args.histogram,
+                args.width or HISTOGRAM_WIDTH,
+            )
         else:
             title, rows = children_report(
                 frames.labour, args.month, args.township, args.site, args.building, args.household
@@ -499,7 +853,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NoData as exc:
         print(exc, file=sys.stderr)
         return 1
-    sys.stdout.write(render(title, rows, args.format))
+    if args.command == "pivot" and args.measure in RATE_MEASURES and args.format == "table":
+        # The pivot's columns are named after groups (男, 女, 合计): say the percent here.
+        rows = rows.with_columns(_percent(c) for c in rows.columns if rows.schema[c].is_float())
+    # The same rule as on screen: personal data in full only when asked for.
+    sys.stdout.write(render(title, rows if args.full else masked(rows), args.format))
     return 0
 
 

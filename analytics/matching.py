@@ -83,14 +83,15 @@ SUITABLE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+def job_seeker_mask() -> pl.Expr:
+    """True for job seekers: unemployed (未就业) labour-force members."""
+    return labour_force_mask() & (pl.col("status") == STATUS_UNEMPLOYED).fill_null(False)
+
+
 def job_seekers(labour: pl.DataFrame, month: date) -> pl.DataFrame:
     """The unemployed (未就业) labour-force members of `month`, by site, building and room."""
     return (
-        labour.filter(
-            (pl.col("month") == month.replace(day=1))
-            & labour_force_mask()
-            & (pl.col("status") == STATUS_UNEMPLOYED)
-        )
+        labour.filter((pl.col("month") == month.replace(day=1)) & job_seeker_mask())
         .select(list(SEEKER_SCHEMA))
         .sort("site", "building", "room", "id_number", nulls_last=True)
     )
@@ -110,13 +111,10 @@ def match_postings(
     Equal scores go to the newer posting, then by employer and title. `county` (e.g. 金沙县)
     marks work places that name it as in county.
     """
-    open_postings = postings.filter(
-        pl.col("posted_on").is_between(as_of - timedelta(days=OPEN_DAYS), as_of)
-        & (pl.col("vacancies") > 0)
-    ).select(list(_POSTING_COLUMNS))
+    offers = open_postings(postings, as_of).select(list(_POSTING_COLUMNS))
     pairs = (
         seekers.select(list(SEEKER_SCHEMA))
-        .join(_with_place(open_postings, county), how="cross")
+        .join(with_place(offers, county), how="cross")
         .with_row_index("pair")
     )
     scored = pairs.join(_matched_skills(pairs), on="pair", how="left").with_columns(
@@ -148,8 +146,17 @@ def suitable_people(matches: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _with_place(postings: pl.DataFrame, county: str | None) -> pl.DataFrame:
-    """`postings` with booleans `in_county`, `outside_county` and `public_welfare`."""
+def open_postings(postings: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The postings open on `as_of`: posted on one of the 90 days up to it, vacancies left."""
+    return postings.filter(
+        pl.col("posted_on").is_between(as_of - timedelta(days=OPEN_DAYS), as_of)
+        & (pl.col("vacancies") > 0)
+    )
+
+
+def with_place(postings: pl.DataFrame, county: str | None = None) -> pl.DataFrame:
+    """`postings` with booleans `in_county`, `outside_county` and `public_welfare` (module
+    docstring). Township names come from `postings` itself: pass the postings being compared."""
     townships = postings.get_column("township").drop_nulls().unique().sort().to_list()
     names = [*townships, *([county] if county else [])]
     place = pl.col("work_place")

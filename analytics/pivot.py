@@ -6,7 +6,8 @@ rates, incomes) are read in the last month of the chosen range, or in every mont
 a row or column. Subsidy money is a flow: it is summed over the whole range.
 
 Totals are computed, never added up: a household with members in two columns is covered once in
-the total, and a rate's total is the rate of everyone in the row.
+the total, and a rate's total is the rate of everyone in the row. Over the month rows, a person
+measure's total is the last month's.
 """
 
 from __future__ import annotations
@@ -273,7 +274,12 @@ def _blank_as_group(facts: pl.DataFrame, axes: Sequence[str]) -> pl.DataFrame:
 
 
 def _measure(facts: pl.DataFrame, measure: str, by: list[str]) -> pl.DataFrame:
-    """One measure per group of `by`: columns by…, value. `by=[]` gives the one total row."""
+    """One measure per group of `by`: columns by…, value. `by=[]` gives the one total row.
+
+    A person measure over several months without a month group is the last month's: a total
+    over the month rows is the latest stock, never people counted once per month."""
+    if measure != "subsidy_amount" and "month" not in by and facts.height:
+        facts = facts.filter(pl.col("month") == pl.col("month").max())
     if measure in _RATE_MEASURES_COLUMNS:
         monthly = "month" in by
         groups = [c for c in by if c != "month"]

@@ -271,3 +271,251 @@ def subsidy_treemap(by_kind_place: pl.DataFrame, place: str) -> go.Figure:
     )
     fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 10, "b": 0})
     return fig
+
+
+# --- issue 7: jobs, training and income (pages/jobs.py, pages/income.py) ---
+
+WAGE_COLOUR = "#bdbdbd"  # posted wages: grey, an offer beside what people earn
+INCOME_COLOUR = "#5b9bd5"  # light enough for the black median line on it
+
+
+def supply_trend(series: pl.DataFrame) -> go.Figure:
+    """Vacancies and job seekers per month (bars, left axis) and vacancies per seeker (line,
+    right axis). `series`: `analytics.jobs.vacancies_by_month` without groups."""
+    months = [fmt_month(m) for m in series.get_column("month")]
+    ratios = series.get_column("vacancies_per_seeker").to_list()
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for column, colour in (("vacancies", "#9ecae1"), ("seekers", "#fdae6b")):
+        values = series.get_column(column).to_list()
+        fig.add_bar(
+            x=months,
+            y=values,
+            name=t(column),
+            marker_color=colour,
+            customdata=[fmt_count(v, "unit_persons") for v in values],
+            hovertemplate="%{x}<br>" + t(column) + " %{customdata}<extra></extra>",
+            secondary_y=False,
+        )
+    fig.add_scatter(
+        x=months,
+        y=ratios,
+        name=t("vacancies_per_seeker"),
+        mode="lines+markers",
+        line={"color": PRIMARY, "width": 4},
+        marker={"size": 8},
+        customdata=[_ratio_text(r) for r in ratios],
+        hovertemplate="%{x}<br>" + t("vacancies_per_seeker") + " %{customdata}<extra></extra>",
+        secondary_y=True,
+    )
+    # 1 vacancy per seeker: below it there are more seekers than places.
+    fig.add_hline(y=1, line_dash="dash", line_color="#333", line_width=2, secondary_y=True)
+    fig.update_yaxes(
+        title_text=t("unit_persons"), tickformat=",", rangemode="tozero", secondary_y=False
+    )
+    fig.update_yaxes(
+        title_text=t("vacancies_per_seeker"),
+        rangemode="tozero",
+        showgrid=False,
+        tickmode="auto",
+        nticks=6,
+        tickformat=".1f",
+        secondary_y=True,
+    )
+    fig.update_layout(
+        barmode="group",
+        height=440,
+        hovermode="x unified",
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+    )
+    return fig
+
+
+def _ratio_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def wage_income_ranges(wages: pl.DataFrame, target: float | None = None) -> go.Figure:
+    """Per job category: the posted wages (median lowest to median highest) beside what the
+    employed of that category earn (middle half, the median marked), with the income target.
+
+    `wages`: `analytics.jobs.wages_vs_incomes`. A side without data draws nothing there.
+    """
+    categories = wages.get_column("job_category").to_list()
+    rows = wages.to_dicts()
+
+    def span(low: str, high: str) -> tuple[list, list, list]:
+        bases, lengths, texts = [], [], []
+        for row in rows:
+            a, b = row[low], row[high]
+            present = a is not None and b is not None
+            bases.append(a if present else None)
+            lengths.append(b - a if present else None)
+            texts.append(f"{fmt_money(a)} – {fmt_money(b)}" if present else "—")
+        return bases, lengths, texts
+
+    posted_base, posted_len, posted_text = span("wage_min_median", "wage_max_median")
+    earned_base, earned_len, earned_text = span("income_p25", "income_p75")
+    # Numeric positions instead of grouped categories: the median marker must sit on its bar.
+    slots = list(range(len(categories)))
+    posted_x = [x - 0.2 for x in slots]
+    earned_x = [x + 0.2 for x in slots]
+    fig = go.Figure()
+    fig.add_bar(
+        x=posted_x,
+        y=posted_len,
+        base=posted_base,
+        width=0.38,
+        name=t("jobs_chart_posted"),
+        marker_color=WAGE_COLOUR,
+        customdata=list(zip(categories, posted_text, strict=True)),
+        hovertemplate="%{customdata[0]}<br>"
+        + t("jobs_chart_posted")
+        + " %{customdata[1]}<extra></extra>",
+    )
+    fig.add_bar(
+        x=earned_x,
+        y=earned_len,
+        base=earned_base,
+        width=0.38,
+        name=t("jobs_chart_earned"),
+        marker_color=INCOME_COLOUR,
+        customdata=list(zip(categories, earned_text, strict=True)),
+        hovertemplate="%{customdata[0]}<br>"
+        + t("jobs_chart_earned")
+        + " %{customdata[1]}<extra></extra>",
+    )
+    medians = [row["income_median"] for row in rows]
+    fig.add_scatter(
+        x=earned_x,
+        y=medians,
+        name=t("income_median"),
+        mode="markers",
+        marker={"symbol": "line-ew", "size": 60, "line": {"width": 4, "color": "#1f2328"}},
+        customdata=list(zip(categories, [fmt_money(v) for v in medians], strict=True)),
+        hovertemplate="%{customdata[0]}<br>"
+        + t("income_median")
+        + " %{customdata[1]}<extra></extra>",
+    )
+    _target_line(fig, target, horizontal=True)
+    fig.update_xaxes(tickvals=slots, ticktext=categories, range=[-0.6, len(slots) - 0.4])
+    fig.update_yaxes(title_text=t("jobs_chart_yuan"), tickformat=",", rangemode="tozero")
+    fig.update_layout(barmode="overlay", height=460, legend={"orientation": "h", "y": 1.12, "x": 0})
+    return fig
+
+
+def _target_line(fig: go.Figure, target: float | None, *, horizontal: bool) -> None:
+    """The income target as a dashed line with its label."""
+    if target is None:
+        return
+    label = f"{t('target')} {fmt_money(target)}"
+    if horizontal:
+        fig.add_hline(y=target, line_dash="dash", line_color=BAD, line_width=2)
+        # Left: the tallest boxes and bars (migrant work) stand there, far above the target.
+        fig.add_annotation(
+            x=0, xref="paper", y=target, text=label, showarrow=False, yshift=12, xanchor="left"
+        )
+    else:
+        fig.add_vline(x=target, line_dash="dash", line_color=BAD, line_width=2)
+        fig.add_annotation(
+            x=target, y=1.04, yref="paper", text=label, showarrow=False, xanchor="left"
+        )
+
+
+def share_bars(
+    frame: pl.DataFrame,
+    label: str,
+    share: str,
+    count: str,
+    *,
+    goal: float | None = None,
+) -> go.Figure:
+    """Horizontal bars of a share (0–1) per `label`, lowest at the top; `count` (the base of
+    the share) in the hover. A null share draws no bar and reads "—", never 0 %. With `goal`,
+    bars at or above it are green, others red, and the goal is a dashed line."""
+    data = frame.sort(share, descending=True, nulls_last=False)  # plotly draws bottom-up
+    names = [v if v is not None else t("unknown_place") for v in data.get_column(label)]
+    shares = data.get_column(share).to_list()
+    values = [None if v is None else v * 100 for v in shares]
+    colours = [
+        PRIMARY if goal is None or v is None else GOOD if v >= goal * 100 else BAD for v in values
+    ]
+    texts = [fmt_rate(v) for v in shares]
+    counts = [fmt_count(v, "unit_persons") for v in data.get_column(count)]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=names,
+            orientation="h",
+            marker_color=colours,
+            text=texts,
+            textposition="auto",
+            customdata=list(zip(texts, counts, strict=True)),
+            hovertemplate="%{y}<br>%{customdata[0]}<br>"
+            + t(count)
+            + " %{customdata[1]}<extra></extra>",
+        )
+    )
+    if goal is not None:
+        fig.add_vline(x=goal * 100, line_dash="dash", line_color="#333", line_width=2)
+    fig.update_xaxes(range=[0, 100.5], ticksuffix="%")
+    fig.update_yaxes(type="category")
+    fig.update_layout(height=max(320, 34 * len(names) + 80), showlegend=False)
+    return fig
+
+
+def income_boxes(distribution: pl.DataFrame, target: float | None = None) -> go.Figure:
+    """Monthly income per employment type as boxes drawn from the quartiles the table shows
+    (`analytics.income.income_distribution(by=["employment_type"])`): the box is the middle
+    half, the whiskers the lowest and highest income. Types without earners are left out."""
+    rows = [r for r in distribution.to_dicts() if r["income_median"] is not None]
+    fig = go.Figure()
+    for row in rows:
+        kind = row["employment_type"]
+        fig.add_trace(
+            go.Box(
+                name=kind,
+                x=[kind],
+                q1=[row["income_p25"]],
+                median=[row["income_median"]],
+                q3=[row["income_p75"]],
+                lowerfence=[row["income_min"]],
+                upperfence=[row["income_max"]],
+                mean=[row["income_mean"]],
+                boxmean=True,
+                marker_color=EMPLOYMENT_TYPE_COLOURS.get(kind, PRIMARY),
+                line={"width": 2},
+                hoverinfo="y+name",
+            )
+        )
+    _target_line(fig, target, horizontal=True)
+    fig.update_yaxes(title_text=t("monthly_income"), tickformat=",", rangemode="tozero")
+    fig.update_layout(height=460, showlegend=False)
+    return fig
+
+
+def income_histogram(histogram: pl.DataFrame, target: float | None = None) -> go.Figure:
+    """Earners per income bin (`analytics.income.income_histogram` without groups, aligned on
+    the target): bins below the target red, the others green, the target a dashed line."""
+    starts = histogram.get_column("bin_start").to_list()
+    ends = histogram.get_column("bin_end").to_list()
+    counts = histogram.get_column("earners").to_list()
+    colours = [BAD if target is not None and end <= target else GOOD for end in ends]
+    fig = go.Figure(
+        go.Bar(
+            x=[(a + b) / 2 for a, b in zip(starts, ends, strict=True)],
+            y=counts,
+            width=[b - a for a, b in zip(starts, ends, strict=True)],
+            marker_color=colours,
+            marker_line={"color": "white", "width": 1},
+            customdata=[
+                (f"{a:,}–{b:,}", fmt_count(c, "unit_persons"))
+                for a, b, c in zip(starts, ends, counts, strict=True)
+            ],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        )
+    )
+    _target_line(fig, target, horizontal=False)
+    fig.update_xaxes(title_text=t("monthly_income"), tickformat=",")
+    fig.update_yaxes(title_text=t("earners"), tickformat=",", rangemode="tozero")
+    fig.update_layout(height=420, showlegend=False, bargap=0)
+    return fig

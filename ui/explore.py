@@ -235,7 +235,7 @@ def pivot_table(table: pl.DataFrame, result: Pivot, *, key: str) -> None:
         hide_index=True,
         column_config=config,
         placeholder=MISSING,
-        height=min(36 * (shown.height + 1) + 4, 720),
+        height=min(35 * (shown.height + 1) + 12, 720),
     )
 
 
@@ -277,7 +277,14 @@ def pivot_chart(result: Pivot) -> go.Figure:
         yaxis_title=label(result.measure),
     )
     fig.update_xaxes(type="category")
-    fig.update_yaxes(ticksuffix="%" if rate else "", tickformat=",")
+    if rate:
+        fig.update_yaxes(ticksuffix="%")
+    elif result.measure in MONEY_MEASURES:
+        fig.update_yaxes(tickformat=",")
+    else:
+        # Whole people: no 0.2-person gridlines when the counts are small.
+        most = result.cells.get_column("value").max() or 0
+        fig.update_yaxes(tickformat=",d", dtick=1 if most <= 5 else None)
     return fig
 
 

@@ -694,7 +694,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav_query": {"zh": "SQL 查询", "en": "SQL console"},
     # --- issue 7: explore page and rosters (pages/explore.py, pages/rosters.py) ---
     "pivot_month": {"zh": "月份", "en": "Month"},
-    "pivot_township": {"zh": "乡镇", "en": "Township"},
+    "pivot_township": {"zh": "乡镇(街道)", "en": "Township"},
     "pivot_village": {"zh": "村(社区)", "en": "Village"},
     "pivot_site": {"zh": "安置点", "en": "Site"},
     "pivot_building": {"zh": "楼栋", "en": "Building"},
@@ -956,7 +956,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "inc_kpi_median": {"zh": "月收入中位数", "en": "Median monthly income"},
     "inc_kpi_share": {"zh": "达到目标比例", "en": "At or above target"},
     "inc_kpi_below": {"zh": "低于目标", "en": "Below target"},
-    "inc_kpi_no_income": {"zh": "已就业未填收入", "en": "Employed, income blank"},
+    "inc_kpi_no_income": {"zh": "已就业未填收入", "en": "Income missing"},
     "inc_share_help": {
         "zh": "已就业且填报月收入的人员中，月收入 ≥ {target} 的比例。",
         "en": "Of the employed with a reported income, the share earning {target} or more.",

@@ -318,7 +318,7 @@ def test_changes_csv(store: str, place: list[str], expected: list[tuple]) -> Non
 
 
 def test_changes_json_columns(store: str) -> None:
-    result = json_rows(store, "changes", "--month", "2024-06")
+    result = json_rows(store, "changes", "--month", "2024-06", "--full")
 
     assert result[2] == {
         "change": "joined",
@@ -920,3 +920,53 @@ def test_new_reports_on_an_empty_store(empty_store: str, args: list[str]) -> Non
     assert result.returncode == 1
     assert "the store holds no labour records" in result.stderr
     assert result.stdout == ""
+
+
+def test_personal_data_is_masked_unless_full(store: str) -> None:
+    masked = json_rows(store, "changes", "--month", "2024-06")
+    assert masked[2]["id_number"] == "5205**********0088"
+    listed = run(store, "children", "--site", "光明小镇", "--building", "2栋", "--household", "H3")
+    assert "520523199001010088" not in listed.stdout
+    assert "5205**********0088" in listed.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # June: 张三, 李四, 王五, 赵六, 赵妻 in 光明小镇 are labour force; 周八 in 鼎新社区.
+        (["--rows", "site"], [("光明小镇", "5"), ("鼎新社区", "1"), ("合计", "6")]),
+        (["--where", "status=未就业", "--measure", "persons"], [("合计", "2")]),
+        (["--where", "status=未就业", "--where", "status=已就业"], [("合计", "6")]),
+        # Over May and June, month by month; the total is June's.
+        (
+            ["--rows", "month", "--measure", "employed", "--from", "2024-05"],
+            [("2024-05", "4"), ("2024-06", "4"), ("合计", "4")],
+        ),
+    ],
+)
+def test_pivot_csv(store: str, args: list[str], expected: list[tuple]) -> None:
+    result = csv_rows(store, "pivot", "--to", "2024-06", *args)
+    assert [tuple(row.values()) for row in result] == expected
+
+
+def test_pivot_rates_agree_with_rates(store: str) -> None:
+    pivot = json_rows(
+        store, "pivot", "--rows", "site", "--measure", "employment_rate", "--to", "2024-06"
+    )
+    rates = json_rows(store, "rates", "--by", "site", "--month", "2024-06")
+    assert [row["合计"] for row in pivot[:-1]] == [row["employment_rate"] for row in rates]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--where", "phone=1"], "DIMENSION=VALUE"),
+        (["--where", "two_after=也许"], "yes or no"),
+        (["--rows", "salary"], "unknown dimension"),
+        (["--rows", "site", "--cols", "site"], "either a row or a column"),
+    ],
+)
+def test_pivot_usage_errors(store: str, args: list[str], message: str) -> None:
+    result = run(store, "pivot", *args)
+    assert result.returncode == 2
+    assert message in result.stderr

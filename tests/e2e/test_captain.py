@@ -36,12 +36,16 @@ def _choose(page: Page, key: str, option: str) -> None:
     """Open the select box with widget key `key` and click `option`."""
     box = page.locator(f".st-key-{key}").get_by_test_id("stSelectbox")
     box.scroll_into_view_if_needed()
-    if box.inner_text().strip() == option:
+    if box.locator("input").input_value() == option:
         return  # already chosen: clicking it again in a long, virtualised list is flaky
     box.click()
     # Typing filters a long list (a building has hundreds of members) down to the option.
     box.locator("input").fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
+    # Enter takes the filtered list's focused option: a click on an option of a long,
+    # virtualised list can land on the list itself while it scrolls.
+    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(box.locator("input")).to_have_value(option)
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
 
 

@@ -145,8 +145,9 @@ def test_an_empty_selection_gives_dashes_not_zero_percent() -> None:
 def test_month_as_an_axis_reads_every_month_in_the_range() -> None:
     result = _pivot("employed", rows=["month"], months=(MAY, JUNE))
     assert_frame_equal(result.row_totals, pl.DataFrame({"month": [MAY, JUNE], "value": [1, 2]}))
-    # Without the month axis, the range's last month counts.
+    # Without the month axis, and in the total over the month rows, the last month counts.
     assert _pivot("employed", months=(MAY, JUNE)).total == 2
+    assert _pivot("persons", rows=["month"], months=(MAY, JUNE)).total == 5
 
 
 def test_groups_follow_the_ledger_order_and_blank_comes_last() -> None:
