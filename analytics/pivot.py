@@ -299,6 +299,12 @@ def _measure(facts: pl.DataFrame, measure: str, by: list[str]) -> pl.DataFrame:
     return _in_ledger_order(facts.group_by(by).agg(value.alias("value")), by)
 
 
+def ledger_order(dimension: str, values: Sequence[str]) -> list[str]:
+    """`values` of a dimension in the order domain.md lists them; others alphabetically."""
+    frame = pl.DataFrame({dimension: list(values)}, schema={dimension: pl.String()})
+    return _in_ledger_order(frame, [dimension]).get_column(dimension).to_list()
+
+
 def _in_ledger_order(frame: pl.DataFrame, by: Sequence[str]) -> pl.DataFrame:
     """Groups in the order domain.md lists their values; others alphabetically; blank last."""
     keys = []

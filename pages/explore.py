@@ -4,6 +4,7 @@ people behind the numbers with the postings that fit the unemployed among them.
 Filters, months and the pivot's layout live in the URL (ui/explore.py).
 """
 
+import polars as pl
 import streamlit as st
 
 from analytics.matching import job_seekers, match_postings
@@ -32,7 +33,7 @@ head_col.title(t("nav_explore"))
 with months_col:
     months = explore.month_range(data.labour.get_column("month").unique().to_list())
 month = months[1]
-filters = explore.filter_panel(data.labour)
+filters = explore.filter_panel(data.labour.filter(pl.col("month").is_between(*months)))
 explore.chips(filters)
 
 # --- who matches: the count an analyst is asked for, first ---

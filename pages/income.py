@@ -9,7 +9,6 @@ counted apart, never as 0 yuan. Every number comes from `analytics.income`, as
 
 import math
 
-import polars as pl
 import streamlit as st
 
 from analytics.drill import Place, in_place
@@ -27,26 +26,13 @@ from ui.format import fmt_count, fmt_money, fmt_month, fmt_rate
 from ui.shell import enter
 from ui.state import current_version, frames, scope_places, session_scope
 from ui.strings import t
-from ui.widgets import excel_download, kpi, month_picker, url_bound
+from ui.widgets import excel_download, kpi, month_picker, township_picker
 
 enter()
 
 LOWEST_TARGET = 100.0  # yuan a month; below it a "target" is a typing slip
 STATS = ("income_mean", "income_p25", "income_median", "income_p75", "income_min", "income_max")
-
-
-def shown(frame: pl.DataFrame) -> pl.DataFrame:
-    """A distribution as tables read it: whole yuan, the share at or above in percent (as
-    `at_or_above_share_pct`: the shared table formats only its own rate columns)."""
-
-    def column(name: str) -> pl.Expr:
-        if name == "at_or_above_share":
-            return (pl.col(name) * 100).round(1).alias(f"{name}_pct")
-        if name in STATS:
-            return pl.col(name).round(0)
-        return pl.col(name)
-
-    return frame.select(column(c) for c in frame.columns)
+RATES = ("at_or_above_share",)
 
 
 def target_input() -> float:
@@ -81,12 +67,7 @@ head_col, town_col, target_col, month_col = st.columns([3, 1, 1, 1], vertical_al
 with month_col:
     month = month_picker(months)
 with town_col:
-    # Labels made now, in this run's language: a widget may format its options later.
-    everywhere = t("jobs_all_townships")
-    township = url_bound(
-        st.selectbox, t("jobs_township_filter"), ["", *townships], key="income_township",
-        param="township", default="", format_func=lambda v: v or everywhere,
-    ) or None  # fmt: skip
+    township = township_picker(townships, key="income_township")
 with target_col:
     target = target_input()
 where = township or scope_places(session_scope()) or t("county")
@@ -140,10 +121,10 @@ charts.show(charts.income_histogram(histogram, target), key="income_histogram")
 type_col, place_col = st.columns(2, gap="large")
 with type_col:
     st.subheader(t("inc_by_type_title"))
-    views.table(shown(by_type), key="income_by_type")
+    views.table(by_type, key="income_by_type", rates=RATES, money=STATS)
 with place_col:
     st.subheader(t(f"inc_by_{level}_title"))
-    views.table(shown(by_place), key="income_by_place", height=320)
+    views.table(by_place, key="income_by_place", height=320, rates=RATES, money=STATS)
 
 st.subheader(t("inc_below_title", target=target_text, count=fmt_count(below.height)))
 if below.is_empty():
@@ -157,13 +138,14 @@ if not blank.is_empty():
 file_name = f"{t('inc_file')}-{where}-{month:%Y-%m}.xlsx"
 excel_download(
     {
-        t("inc_by_type_title"): shown(by_type),
-        t(f"inc_by_{level}_title"): shown(by_place),
+        t("inc_by_type_title"): by_type,
+        t(f"inc_by_{level}_title"): by_place,
         t("inc_sheet_histogram"): histogram,
         t("inc_sheet_below"): below,
         t("inc_sheet_no_income"): blank,
     },
     file_name,
     key="income_excel",
+    rate_columns=RATES,
 )
 st.caption(t("data_as_of", month=fmt_month(months[-1]), version=current_version()))

@@ -28,7 +28,7 @@ from ui.format import MISSING, fmt_count, fmt_month, fmt_rate
 from ui.shell import enter
 from ui.state import current_version, frames, scope_places, session_scope
 from ui.strings import t
-from ui.widgets import excel_download, kpi, month_picker, url_bound
+from ui.widgets import excel_download, kpi, month_picker, township_picker
 
 enter()
 
@@ -41,22 +41,14 @@ MONEY = (
     "income_median",
     "income_p75",
 )
+RATES = ("employed_share",)
 
 
-def shown(frame: pl.DataFrame, rates: tuple[str, ...] = ()) -> pl.DataFrame:
-    """A frame as tables read it: yuan whole, ratios to 2 decimals, `rates` in percent as
-    `<rate>_pct` (the shared table formats only its own rate columns as percent)."""
-
-    def column(name: str) -> pl.Expr:
-        if name in rates:
-            return (pl.col(name) * 100).round(1).alias(f"{name}_pct")
-        if name in MONEY:
-            return pl.col(name).round(0).cast(pl.Int64)
-        if name == "vacancies_per_seeker":
-            return pl.col(name).round(2)
-        return pl.col(name)
-
-    return frame.select(column(c) for c in frame.columns)
+def shown(frame: pl.DataFrame) -> pl.DataFrame:
+    """Vacancies per seeker to 2 decimals: a ratio, not a count of people."""
+    if "vacancies_per_seeker" not in frame.columns:
+        return frame
+    return frame.with_columns(pl.col("vacancies_per_seeker").round(2))
 
 
 data = frames()
@@ -70,12 +62,7 @@ head_col, town_col, month_col = st.columns([3, 1, 1], vertical_alignment="bottom
 with month_col:
     month = month_picker(months)
 with town_col:
-    # Labels made now, in this run's language: a widget may format its options later.
-    everywhere = t("jobs_all_townships")
-    township = url_bound(
-        st.selectbox, t("jobs_township_filter"), ["", *townships], key="jobs_township",
-        param="township", default="", format_func=lambda v: v or everywhere,
-    ) or None  # fmt: skip
+    township = township_picker(townships, key="jobs_township")
 where = township or scope_places(session_scope()) or t("county")
 head_col.title(f"{t('nav_jobs')} · {where} · {fmt_month(month)}")
 
@@ -133,9 +120,9 @@ with wages_tab:
     st.subheader(t("jobs_wages_title"))
     wages = wages_vs_incomes(labour, data.postings, month)
     charts.show(charts.wage_income_ranges(wages, INCOME_TARGET), key="jobs_wages")
-    views.table(shown(wages), key="jobs_wages_table")
+    views.table(wages, key="jobs_wages_table", money=MONEY)
     st.caption(t("jobs_wages_caption"))
-    sheets[t("jobs_tab_wages")] = shown(wages)
+    sheets[t("jobs_tab_wages")] = wages
 
 with training_tab:
     outcomes = training_outcomes(training, labour, month)
@@ -157,8 +144,9 @@ with training_tab:
         with left:
             # Every course at once (a county runs a dozen or two): no scrolling at a meeting.
             views.table(
-                shown(outcomes, rates=("employed_share",)),
+                outcomes,
                 key="jobs_training",
+                rates=RATES,
                 height=min(35 * (outcomes.height + 1) + 3, 640),
             )
         with right:
@@ -170,7 +158,7 @@ with training_tab:
                 charts.share_bars(labelled, "label", "employed_share", "followed_up"),
                 key="jobs_training_chart",
             )
-        sheets[t("jobs_tab_training")] = shown(outcomes, rates=("employed_share",))
+        sheets[t("jobs_tab_training")] = outcomes
 
 with youth_tab:
     youth = two_after_youth(labour, month)
@@ -218,5 +206,5 @@ with youth_tab:
         }
 
 file_name = f"{t('jobs_file')}-{where}-{month:%Y-%m}.xlsx"
-excel_download(sheets, file_name, key="jobs_excel")
+excel_download(sheets, file_name, key="jobs_excel", rate_columns=RATES)
 st.caption(t("data_as_of", month=fmt_month(months[-1]), version=current_version()))

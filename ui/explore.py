@@ -24,6 +24,7 @@ from analytics.pivot import (
     PLACE_DIMENSIONS,
     RATE_MEASURES,
     Pivot,
+    ledger_order,
     terms,
     with_dimensions,
 )
@@ -78,13 +79,15 @@ def _options(labour: pl.DataFrame, dimension: str) -> list:
     if dimension == "training_need":
         found = terms(values)
     else:
-        found = values.drop_nulls().unique().sort().to_list()
+        found = ledger_order(dimension, values.drop_nulls().unique().to_list())
     chosen = st.session_state.get(KEY + dimension) or []
     return [*found, *[v for v in chosen if v not in found]]
 
 
 def filter_panel(labour: pl.DataFrame) -> dict[str, list]:
-    """The filter widgets, grouped, starting from the URL; returns dimension → chosen values."""
+    """The filter widgets, grouped, starting from the URL; returns dimension → chosen values.
+
+    `labour` is the months chosen: the filters offer what is in them."""
     labour = with_dimensions(labour)
     for dimension in DIMENSIONS:
         key = KEY + dimension

@@ -19,12 +19,11 @@ from analytics.domain import EMPLOYMENT_TYPES, STATUS_UNEMPLOYED, STATUSES, WISH
 from data.edits import EditResult, add_note, update_status
 from data.frames import Frames
 from data.store import get_engine
-from ui.auth import record_export
 from ui.format import MISSING
 from ui.pack import pack_file_name, pack_pdf, pack_xlsx, site_reviews
 from ui.state import account, session_scope
 from ui.strings import lang, t
-from ui.widgets import may_export
+from ui.widgets import file_download, may_export
 
 _FLASH = "building_saved"
 
@@ -193,10 +192,6 @@ def _index(options, value) -> int:
     return list(options).index(value) if value in options else 0
 
 
-_PDF = "application/pdf"
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def pack_buttons(frames: Frames, review: Review, *, full: bool) -> None:
     """The meeting pack, one click each: this building (PDF, Excel) and the whole site (PDF).
 
@@ -217,16 +212,12 @@ def pack_buttons(frames: Frames, review: Review, *, full: bool) -> None:
     )
     with st.container(horizontal=True, vertical_alignment="center"):
         for label, make, one, suffix in packs:
-            file_name = pack_file_name(site, one, month, suffix)
-            st.download_button(
-                t(label),
-                data=make,  # made on the click only: a site's pack takes seconds
-                file_name=file_name,
-                mime=_PDF if suffix == ".pdf" else _XLSX,
-                icon=":material/picture_as_pdf:" if suffix == ".pdf" else ":material/download:",
+            file_download(
+                make,  # a site's pack takes seconds
+                pack_file_name(site, one, month, suffix),
                 key=label,
-                on_click=record_export,
-                args=(file_name,),
-                kwargs={"full": full},
+                full=full,
+                label=t(label),
+                icon=":material/picture_as_pdf:" if suffix == ".pdf" else ":material/download:",
             )
         st.caption(t("bld_pack_full") if full else t("bld_pack_masked"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import polars as pl
 import streamlit as st
@@ -86,21 +87,33 @@ def inline(parts) -> None:
     st.markdown(" · ".join(parts))
 
 
-def table(frame: pl.DataFrame, *, key: str, clickable: bool = False, height: int | str = "auto"):
+def table(
+    frame: pl.DataFrame,
+    *,
+    key: str,
+    clickable: bool = False,
+    height: int | str = "auto",
+    rates: Sequence[str] = (),
+    money: Sequence[str] = (),
+):
     """A table with localised headers, rates in percent, ID numbers masked (unless the viewer
     switched to full view) and "—" for gaps.
 
-    With `clickable`, a click on a row reruns the page and the selection is returned.
+    `rates` (fractions) and `money` (yuan) name more columns than the app-wide ones to show as
+    percent and as whole yuan. With `clickable`, a click on a row reruns the page and the
+    selection is returned.
     """
+    rates = [c for c in frame.columns if c in RATE_COLUMNS or c in rates]
+    money = [c for c in frame.columns if c in MONEY_COLUMNS or c in money]
     shown = (frame if full_view() else masked(frame)).with_columns(
-        *(pl.col(c) * 100 for c in frame.columns if c in RATE_COLUMNS),
-        *(pl.col(c).round(0) for c in frame.columns if c in MONEY_COLUMNS),
+        *(pl.col(c) * 100 for c in rates),
+        *(pl.col(c).round(0) for c in money),
     )
     config = {c: t(c) for c in frame.columns if c in STRINGS}
     for column, dtype in frame.schema.items():
-        if column in RATE_COLUMNS:
+        if column in rates:
             config[column] = st.column_config.NumberColumn(t(column), format="%.1f%%")
-        elif column in MONEY_COLUMNS:
+        elif column in money:
             # Whole yuan with thousands separators: 1,234,567.
             config[column] = st.column_config.NumberColumn(t(column), format="localized")
         elif dtype == pl.Date():

@@ -15,7 +15,7 @@ from analytics.privacy import masked
 from ui.auth import record_export
 from ui.format import RATE_COLUMNS, UNCHANGED, fmt_month
 from ui.state import account, full_view
-from ui.strings import LANGUAGES, STRINGS, t
+from ui.strings import LANGUAGES, STRINGS, lang, t
 
 MIME = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -74,6 +74,18 @@ def month_picker(months: Sequence[dt.date], *, key: str = "month") -> dt.date:
     return by_key[chosen]
 
 
+def township_picker(townships: Sequence[str], *, key: str) -> str | None:
+    """A township (of origin) select with "all townships" first, kept in the URL as
+    `?township=…`; None for all."""
+    # Labels made now, in this run's language: a widget may format its options later.
+    everywhere = t("all_townships")
+    chosen = url_bound(
+        st.selectbox, t("township_of_origin"), ["", *townships], key=key, param="township",
+        default="", format_func=lambda v: v or everywhere,
+    )  # fmt: skip
+    return chosen or None
+
+
 def kpi(
     column,
     label: str,
@@ -121,17 +133,19 @@ def excel_bytes(
     full: bool = False,
     notes: Sequence[str] = (),
     rate_columns: Sequence[str] = (),
+    language: str | None = None,
 ) -> bytes:
     """A workbook with one sheet per frame, headers in the viewer's language, rates as percent;
     ID numbers and phones masked unless `full`. `notes` (what was chosen: filters, months) go
-    above each table, one per line; `rate_columns` are more columns to show as percent."""
+    above each table, one per line; `rate_columns` are more columns to show as percent.
+    Headers are in `language` (default: the viewer's), for a file made outside the page's run."""
     import xlsxwriter
 
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer) as workbook:
         for name, frame in sheets.items():
             frame = frame if full else masked(frame)
-            headers = {c: t(c) for c in frame.columns if c in STRINGS}
+            headers = {c: STRINGS[c][language or lang()] for c in frame.columns if c in STRINGS}
             percent = [*RATE_COLUMNS, *rate_columns]
             rates = {headers.get(c, c): "0.0%" for c in frame.columns if c in percent}
             sheet = workbook.add_worksheet(name[:31])
@@ -160,9 +174,11 @@ def excel_download(
     Personal data is in full only while the viewer's full-view switch is on; every download is
     put in the audit log. `notes` and `rate_columns` as in `excel_bytes`.
     """
-    full = full_view()
+    full, language = full_view(), lang()
     file_download(
-        lambda: excel_bytes(sheets, full=full, notes=notes, rate_columns=rate_columns),
+        lambda: excel_bytes(
+            sheets, full=full, notes=notes, rate_columns=rate_columns, language=language
+        ),
         file_name,
         key=key,
         full=full,
@@ -170,20 +186,28 @@ def excel_download(
 
 
 def file_download(
-    make: Callable[[], bytes], file_name: str, *, key: str, full: bool, label: str | None = None
+    make: Callable[[], bytes],
+    file_name: str,
+    *,
+    key: str,
+    full: bool,
+    label: str | None = None,
+    icon: str = ":material/download:",
 ) -> None:
     """A download button for roles that may export; the click goes to the audit log.
 
-    `make` builds the file: it only runs for a viewer who may have it.
+    `make` builds the file on the click, not on every run: a county's roster workbook takes
+    seconds. It runs outside the page's run (no session, no viewer's language), so everything it
+    needs is decided before.
     """
     if not may_export():
         return
     st.download_button(
         label or t("download_excel"),
-        data=make(),
+        data=make,
         file_name=file_name,
         mime=MIME.get(Path(file_name).suffix, "application/octet-stream"),
-        icon=":material/download:",
+        icon=icon,
         key=key,
         on_click=record_export,
         args=(file_name,),

@@ -129,7 +129,7 @@ def test_a_township_officer_sees_only_their_township(app_for, demo_store_url, da
 
     assert not at.exception
     assert own in at.title[0].value
-    assert at.selectbox(key="income_township").options == [zh("jobs_all_townships"), own]
+    assert at.selectbox(key="income_township").options == [zh("all_townships"), own]
     _assert_kpis(at, labour, _latest(data), INCOME_TARGET)
     assert set(_table(at, "monthly_income", "room")["township"]) == {own}
     other_sites = set(data.labour["site"]) - set(labour["site"])

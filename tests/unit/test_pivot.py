@@ -9,7 +9,15 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from analytics.pivot import BLANK, filter_labour, pivot, terms, wide, with_dimensions
+from analytics.pivot import (
+    BLANK,
+    filter_labour,
+    ledger_order,
+    pivot,
+    terms,
+    wide,
+    with_dimensions,
+)
 from data.frames import LABOUR_SCHEMA, SUBSIDY_SCHEMA
 
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
@@ -217,3 +225,12 @@ def test_unknown_names_are_refused(bad, match) -> None:
             _pivot("persons", rows=["phone"])
         else:
             _pivot("income_tax")
+
+
+def test_filter_options_in_ledger_order() -> None:
+    assert ledger_order("employment_type", ["灵活就业", "县内务工", "省外务工"]) == [
+        "省外务工",
+        "县内务工",
+        "灵活就业",
+    ]
+    assert ledger_order("village", ["新田村", "箐口村", "白果村"]) == ["新田村", "白果村", "箐口村"]
