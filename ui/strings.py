@@ -789,9 +789,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "roster_labour": {"zh": "劳动力花名册", "en": "Labour force"},
     "roster_employed": {"zh": "已就业花名册", "en": "Employed"},
     "roster_unemployed": {"zh": "未就业花名册", "en": "Unemployed"},
-    "roster_wishes": {"zh": "就业创业意愿", "en": "Job and start-up wishes"},
+    "roster_wishes": {"zh": "就业创业意愿", "en": "Wishes"},
     "roster_training": {"zh": "培训需求", "en": "Training needs"},
-    "roster_two_after": {"zh": "两后生", "en": "Two-after youth"},
+    "roster_two_after": {"zh": "两后生", "en": "Two-after"},
     "roster_labour_help": {
         "zh": "有劳动能力或弱劳动力、且已就业或未就业的人员，按安置点、楼栋、房号排列。",
         "en": "Able or weak labour, employed or unemployed, by site, building and room.",
