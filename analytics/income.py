@@ -16,6 +16,7 @@ import polars as pl
 from analytics.domain import EMPLOYMENT_TYPES
 from analytics.drill import natural_order
 from analytics.rates import employed_mask
+from analytics.rosters import PLACE_COLUMNS
 
 # Jinsha's target for a relocated worker's monthly income, in yuan (domain.md: ≥ 2,100 yuan).
 INCOME_TARGET = 2100
@@ -40,13 +41,7 @@ HISTOGRAM_SCHEMA: dict[str, pl.DataType] = {
 }
 # The people on the list, by site, building and room; the ledger's column names.
 PERSON_COLUMNS: tuple[str, ...] = (
-    "township",
-    "village",
-    "site",
-    "building",
-    "unit",
-    "room",
-    "household",
+    *PLACE_COLUMNS,
     "head_name",
     "name",
     "id_number",

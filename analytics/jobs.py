@@ -38,6 +38,7 @@ from analytics.domain import (
 from analytics.drill import natural_order
 from analytics.matching import job_seeker_mask, open_postings, with_place
 from analytics.rates import employed_mask, latest_month, month_end
+from analytics.rosters import PLACE_COLUMNS
 
 OUTSIDE_COUNTY = "县外"
 IN_COUNTY_CATEGORY = "县内"
@@ -97,13 +98,7 @@ OUTCOME_SCHEMA: dict[str, pl.DataType] = {
     "untracked": pl.Int64(),
 }
 TWO_AFTER_COLUMNS: tuple[str, ...] = (
-    "township",
-    "village",
-    "site",
-    "building",
-    "unit",
-    "room",
-    "household",
+    *PLACE_COLUMNS,
     "name",
     "id_number",
     "gender",

@@ -14,9 +14,8 @@ import polars as pl
 from analytics.domain import STATUS_EMPLOYED, STATUS_UNEMPLOYED
 from analytics.rates import labour_force_mask
 
-# The labour ledger's columns, in its order (data.ledger.LABOUR), as frame columns.
-ROSTER_COLUMNS: tuple[str, ...] = (
-    "month",
+# Where a person lives and comes from, in the ledger's order: every list of people starts so.
+PLACE_COLUMNS: tuple[str, ...] = (
     "township",
     "village",
     "site",
@@ -24,6 +23,11 @@ ROSTER_COLUMNS: tuple[str, ...] = (
     "unit",
     "room",
     "household",
+)
+# The labour ledger's columns, in its order (data.ledger.LABOUR), as frame columns.
+ROSTER_COLUMNS: tuple[str, ...] = (
+    "month",
+    *PLACE_COLUMNS,
     "head_name",
     "name",
     "id_number",
