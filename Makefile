@@ -7,7 +7,7 @@ PORT ?= 8501
 # One-click sign-in as a demo user of each role; a real deployment runs with DEMO_SIGN_IN=0.
 DEMO_SIGN_IN ?= 1
 
-.PHONY: run test venv venv-test system-deps fonts lint format demo
+.PHONY: run test bench venv venv-test system-deps fonts lint format demo
 
 $(VENV)/.run-installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -33,6 +33,12 @@ test: venv-test system-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+## make bench: build demo stores at BENCH_SCALES persons (default "10000 100000") and write
+## BENCHMARKS.md (import, cold start, every page cold and warm, CLI, polars floor, naive SQL, RSS)
+BENCH_SCALES ?= 10000 100000
+bench: venv-test
+	BENCH_SCALES="$(BENCH_SCALES)" $(PY) tests/bench/run.py
 
 system-deps:
 	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q . || ! command -v pdftoppm >/dev/null; then \
