@@ -136,6 +136,8 @@ def test_one_click_hands_out_the_meeting_pack(
     # The first page of the session's server: a cold start under a loaded machine.
     expect(button).to_be_visible(timeout=120_000)
     title = page.get_by_role("heading", level=1).inner_text()
+    # A click while the page still reruns can hit a button about to be replaced: no file.
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=60_000)
 
     with page.expect_download(timeout=60_000) as download:
         button.click()

@@ -65,6 +65,8 @@ def test_clerk_uploads_corrects_imports_and_undoes(
         keep = page.get_by_role("button", name=zh("upl_commit_valid", rows="5"))
         expect(keep).to_be_enabled()
 
+        # A click while the page still reruns can hit a button about to be replaced: no file.
+        expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=60_000)
         with page.expect_download(timeout=60_000) as download:
             page.get_by_role("button", name=zh("upl_download_marked")).click()
         marked = download.value.path().read_bytes()
