@@ -14,9 +14,8 @@ from datetime import date
 import polars as pl
 
 from analytics.domain import EMPLOYMENT_TYPES
-from analytics.drill import natural_order
 from analytics.rates import employed_mask
-from analytics.rosters import PLACE_COLUMNS
+from analytics.rosters import PLACE_COLUMNS, by_address
 
 # Jinsha's target for a relocated worker's monthly income, in yuan (domain.md: ≥ 2,100 yuan).
 INCOME_TARGET = 2100
@@ -184,15 +183,4 @@ def without_income(labour: pl.DataFrame, month: date) -> pl.DataFrame:
 
 
 def _people(rows: pl.LazyFrame) -> pl.DataFrame:
-    return (
-        rows.collect()
-        .sort(
-            "site",
-            natural_order("building"),
-            natural_order("room"),
-            "name",
-            "id_number",
-            nulls_last=True,
-        )
-        .select(PERSON_COLUMNS)
-    )
+    return by_address(rows.collect()).select(PERSON_COLUMNS)

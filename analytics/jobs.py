@@ -35,10 +35,10 @@ from analytics.domain import (
     STATUSES,
     WORKSHOP,
 )
-from analytics.drill import natural_order
 from analytics.matching import job_seeker_mask, open_postings, with_place
+from analytics.pivot import age
 from analytics.rates import employed_mask, latest_month, month_end
-from analytics.rosters import PLACE_COLUMNS
+from analytics.rosters import PLACE_COLUMNS, by_address
 
 OUTSIDE_COUNTY = "县外"
 IN_COUNTY_CATEGORY = "县内"
@@ -407,23 +407,8 @@ def two_after_youth(labour: pl.DataFrame, month: date) -> pl.DataFrame:
     `age` in whole years on the month's first day.
     """
     month = month.replace(day=1)
-    birthday_ahead = (pl.col("birth_date").dt.month() > month.month) | (
-        (pl.col("birth_date").dt.month() == month.month) & (pl.col("birth_date").dt.day() > 1)
-    )
-    age = month.year - pl.col("birth_date").dt.year() - birthday_ahead.cast(pl.Int32)
-    return (
-        labour.filter((pl.col("month") == month) & pl.col("two_after").fill_null(False))
-        .with_columns(age=age.cast(pl.Int64))
-        .sort(
-            "site",
-            natural_order("building"),
-            natural_order("room"),
-            "name",
-            "id_number",
-            nulls_last=True,
-        )
-        .select(TWO_AFTER_COLUMNS)
-    )
+    youth = labour.filter((pl.col("month") == month) & pl.col("two_after").fill_null(False))
+    return by_address(youth.with_columns(age=age().cast(pl.Int64))).select(TWO_AFTER_COLUMNS)
 
 
 def two_after_summary(labour: pl.DataFrame, month: date, by: Sequence[str] = ()) -> pl.DataFrame:

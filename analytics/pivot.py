@@ -112,18 +112,21 @@ class Pivot:
     total: float | int | None
 
 
-def with_dimensions(labour: pl.DataFrame) -> pl.DataFrame:
-    """`labour` with `age_band` (the age on the first day of the row's month), and yes/no
-    columns left empty read as no, as the rosters read them."""
-    birth = pl.col("birth_date")
-    month = pl.col("month")
+def age() -> pl.Expr:
+    """A person's age in whole years on the first day of the row's reporting month."""
+    birth, month = pl.col("birth_date"), pl.col("month")
     before_birthday = (month.dt.month() < birth.dt.month()) | (
         (month.dt.month() == birth.dt.month()) & (birth.dt.day() > 1)
     )
-    age = month.dt.year() - birth.dt.year() - before_birthday.cast(pl.Int32)
+    return month.dt.year() - birth.dt.year() - before_birthday.cast(pl.Int32)
+
+
+def with_dimensions(labour: pl.DataFrame) -> pl.DataFrame:
+    """`labour` with `age_band` (the age on the first day of the row's month), and yes/no
+    columns left empty read as no, as the rosters read them."""
     band = pl.lit(None, pl.String)
     for lower, label in AGE_BANDS:
-        band = pl.when(age >= lower).then(pl.lit(label)).otherwise(band)
+        band = pl.when(age() >= lower).then(pl.lit(label)).otherwise(band)
     return labour.with_columns(
         *(pl.col(c).fill_null(False) for c in BOOLEAN_DIMENSIONS if c in labour.columns),
         age_band=band,

@@ -12,6 +12,7 @@ from datetime import date
 import polars as pl
 
 from analytics.domain import STATUS_EMPLOYED, STATUS_UNEMPLOYED
+from analytics.drill import natural_order
 from analytics.rates import labour_force_mask
 
 # Where a person lives and comes from, in the ledger's order: every list of people starts so.
@@ -65,13 +66,22 @@ ROSTERS: dict[str, pl.Expr] = {
 }
 
 
+def by_address(people: pl.DataFrame) -> pl.DataFrame:
+    """People as county staff list them: by site, building and room (2 before 10), then name."""
+    return people.sort(
+        "site",
+        natural_order("building"),
+        natural_order("room"),
+        "name",
+        "id_number",
+        nulls_last=True,
+    )
+
+
 def roster(labour: pl.DataFrame, name: str, month: date) -> pl.DataFrame:
     """Roster `name` (a key of ROSTERS) of `month`: ledger columns, by site, building, room."""
-    return (
-        labour.filter((pl.col("month") == month) & ROSTERS[name].fill_null(False))
-        .select(ROSTER_COLUMNS)
-        .sort("site", "building", "room", "name", "id_number", nulls_last=True)
-    )
+    chosen = labour.filter((pl.col("month") == month) & ROSTERS[name].fill_null(False))
+    return by_address(chosen).select(ROSTER_COLUMNS)
 
 
 def rosters(labour: pl.DataFrame, month: date) -> dict[str, pl.DataFrame]:

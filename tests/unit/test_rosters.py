@@ -78,3 +78,12 @@ def test_rosters_keep_the_ledger_column_order() -> None:
 def test_people_are_listed_by_room() -> None:
     rows = roster(LEDGER, "labour", JUNE)["room"].to_list()
     assert rows == sorted(rows)
+
+
+def test_people_are_listed_by_address_with_2_before_10() -> None:
+    people = ledger(
+        person("甲", ABLE, "已就业", building="10", room="1-101"),
+        person("乙", ABLE, "已就业", building="2", room="1-1001"),
+        person("丙", ABLE, "已就业", building="2", room="1-201"),
+    )
+    assert roster(people, "labour", JUNE)["name"].to_list() == ["丙", "乙", "甲"]
