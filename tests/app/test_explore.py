@@ -113,3 +113,11 @@ def test_the_analyst_downloads_the_pivot_people_and_postings(app_for, demo_store
     at = _open(app_for, demo_store_url, status="未就业", township="龙溪镇")
     keys = {b.proto.id for b in at.get("download_button")}
     assert len(keys) == 3
+
+
+@pytest.mark.parametrize("page", ["pages/explore.py", "pages/rosters.py", "pages/query.py"])
+def test_an_empty_store_shows_the_first_run_screen(app_for, empty_store_url, page) -> None:
+    at = app_for(empty_store_url).switch_page(page).run()
+    assert not at.exception
+    assert not at.dataframe
+    assert any(zh("empty_demo") in b.label for b in at.button)
