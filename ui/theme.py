@@ -43,7 +43,7 @@ FONT_FAMILY = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 )
 
-pio.templates["dashboard"] = go.layout.Template(
+_dashboard = go.layout.Template(
     layout=go.Layout(
         font={"family": FONT_FAMILY, "size": 16, "color": "#1f2328"},
         xaxis={"tickfont": {"size": 15}, "title": {"font": {"size": 16}}},
@@ -55,10 +55,9 @@ pio.templates["dashboard"] = go.layout.Template(
         separators=".,",
     )
 )
-pio.templates.default = "plotly_white+dashboard"
 
 # Projector: read from five metres. Chart text ≥ 20 px; the dark look for dim rooms.
-pio.templates["projector"] = go.layout.Template(
+_projector = go.layout.Template(
     layout=go.Layout(
         font={"size": 22},
         xaxis={"tickfont": {"size": 20}, "title": {"font": {"size": 22}}},
@@ -67,7 +66,7 @@ pio.templates["projector"] = go.layout.Template(
         legend={"font": {"size": 20}},
     )
 )
-pio.templates["projector_dark"] = go.layout.Template(
+_projector_dark = go.layout.Template(
     layout=go.Layout(
         font={"color": "#f0f3f6"},
         paper_bgcolor="#0d1117",
@@ -76,6 +75,17 @@ pio.templates["projector_dark"] = go.layout.Template(
         yaxis={"gridcolor": "#30363d", "linecolor": "#8b949e"},
     )
 )
+
+# Merged once here: a "a+b" template name is merged again by every figure that uses it, which
+# cost 37 ms a chart (a third of a page's run); a registered merged template costs 0.5 ms.
+pio.templates["dashboard"] = pio.templates.merge_templates(
+    pio.templates["plotly_white"], _dashboard
+)
+pio.templates["projector"] = pio.templates.merge_templates(pio.templates["dashboard"], _projector)
+pio.templates["projector_dark"] = pio.templates.merge_templates(
+    pio.templates["projector"], _projector_dark
+)
+pio.templates.default = "dashboard"
 
 _CSS = """
 <style>
@@ -154,4 +164,4 @@ def chart_template() -> str | None:
     """The plotly template for this view: the default, or the projector's."""
     if not presenting():
         return None
-    return "plotly_white+dashboard+projector" + ("+projector_dark" if dark() else "")
+    return "projector_dark" if dark() else "projector"
