@@ -3,20 +3,24 @@
 The path (township / site / building / household / person) and the month live in the URL.
 """
 
+from datetime import date
+
+import polars as pl
 import streamlit as st
 
-from analytics.drill import children, in_place, person_timeline, subsidies_in_place
+from analytics.drill import Place, children, in_place, person_timeline, subsidies_in_place
 from analytics.kpis import headline
 from analytics.mix import employment_mix, migrant_split
 from analytics.rates import rates_by_month
 from analytics.targets import target_board, target_value
+from data.frames import Frames
 from ui import charts, views
 from ui.drill import breadcrumb, chosen_bar, chosen_row, current_place, go, widget_key
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month, fmt_rate
 from ui.maps import place_map, site_circles, township_values
 from ui.shell import enter
-from ui.state import current_version, frames
+from ui.state import computed, current_version, frames, report_months
 from ui.strings import t
 from ui.widgets import month_picker
 
@@ -31,12 +35,38 @@ def site_line(site: dict) -> str:
     )
 
 
+def place_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.DataFrame] | None:
+    """Everything this page shows of `place` in `month` (None: no records that month)."""
+    labour = in_place(data.labour, place)
+    if labour.filter(labour["month"] == month).is_empty():
+        return None
+    numbers = {
+        "headline": headline(labour, subsidies_in_place(data.subsidies, data.labour, place), month),
+        "trend": rates_by_month(labour.filter(labour["month"] <= month), by=[]).tail(24),
+    }
+    if place.level == "person":
+        numbers["timeline"] = person_timeline(data.labour, place.id_number)
+    elif place.level == "county":
+        numbers |= {
+            "townships": children(data.labour, place, month, by="township"),
+            "sites": children(data.labour, place, month, by="site"),
+            "mix": employment_mix(data.labour, month),
+            "split": migrant_split(data.labour, month),
+            "board": target_board(
+                data.targets, data.labour, data.subsidies, data.training, month.year, month
+            ),
+        }
+    else:
+        numbers["children"] = children(data.labour, place, month)
+    return numbers
+
+
 data = frames()
 if data.labour.is_empty():
     no_data_screen()
     st.stop()
 
-months = data.labour.get_column("month").unique().sort().to_list()
+months = report_months()
 place = current_place(data.labour)
 head, picker = st.columns([4, 1], vertical_alignment="bottom")
 with picker:
@@ -44,22 +74,18 @@ with picker:
 head.title(f"{t('nav_overview')} · {fmt_month(month)}")
 breadcrumb(place, data.labour)
 
-labour = in_place(data.labour, place)
-if labour.filter(labour["month"] == month).is_empty():
+numbers = computed(place_numbers, place, month)
+if numbers is None:
     st.info(t("no_data_month", month=fmt_month(month)))
     st.stop()
-views.kpi_row(
-    headline(labour, subsidies_in_place(data.subsidies, data.labour, place), month).row(
-        0, named=True
-    )
-)
+views.kpi_row(numbers["headline"].row(0, named=True))
 
 level = place.level
 target = target_value(data.targets, month.year, "就业率")
 
 if level == "person":
     st.subheader(t("timeline_title"))
-    timeline = person_timeline(data.labour, place.id_number)
+    timeline = numbers["timeline"]
     charts.show(charts.person_months(timeline), key="timeline_chart")
     views.table(timeline, key="timeline")
     views.download({t("timeline_title"): timeline}, place, month, key="excel")
@@ -67,7 +93,7 @@ if level == "person":
 
 if level == "household":
     st.subheader(t("children_household"))
-    members = children(data.labour, place, month)
+    members = numbers["children"]
     event = views.table(members, key=widget_key("members"), clickable=True)
     if picked := chosen_row(event, members, "id_number"):
         go(place.child(picked))
@@ -75,14 +101,12 @@ if level == "household":
     st.stop()
 
 st.subheader(t("trend_title"))
-trend = rates_by_month(labour.filter(labour["month"] <= month), by=[]).tail(24)
-charts.show(charts.rate_trend(trend), key="trend")
+charts.show(charts.rate_trend(numbers["trend"]), key="trend")
 st.caption(t("click_hint"))
 
 if level == "county":
     left, right = st.columns(2)
-    townships = children(data.labour, place, month, by="township")
-    sites = children(data.labour, place, month, by="site")
+    townships, sites = numbers["townships"], numbers["sites"]
     with left:
         st.subheader(t("by_township_title"))
         event = charts.show(
@@ -123,15 +147,13 @@ if level == "county":
     mix_col, split_col = st.columns([3, 2])
     with mix_col:
         st.subheader(t("mix_title"))
-        charts.show(charts.mix_bars(employment_mix(data.labour, month)), key="mix")
+        charts.show(charts.mix_bars(numbers["mix"]), key="mix")
     with split_col:
         st.subheader(t("migrant_title"))
-        charts.show(charts.migrant_donut(migrant_split(data.labour, month)), key="split")
+        charts.show(charts.migrant_donut(numbers["split"]), key="split")
 
     st.subheader(t("targets_title"))
-    board = target_board(
-        data.targets, data.labour, data.subsidies, data.training, month.year, month
-    )
+    board = numbers["board"]
     views.target_board(board, month.year)
     views.download(
         {t("township"): townships, t("site"): sites, t("targets_title"): board},
@@ -141,7 +163,7 @@ if level == "county":
     )
 else:
     key = {"township": "site", "site": "building", "building": "household"}[level]
-    kids = children(data.labour, place, month)
+    kids = numbers["children"]
     st.subheader(t(f"children_{level}"))
     if level != "building":
         # A building is a bare number ("3"): the bar says "3栋", as the breadcrumb does.

@@ -3,11 +3,17 @@ then cut to what the signed-in viewer may see."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from datetime import date
+from typing import TypeVar
+
 import streamlit as st
 
 from data.accounts import Account
 from data.frames import Frames, Scope, load_frames
 from data.store import data_version, database_url, get_engine
+
+T = TypeVar("T")
 
 FULL_VIEW = "full_view"  # session key of the sidebar switch "show full ID numbers and phones"
 
@@ -60,3 +66,35 @@ def frames() -> Frames:
     """The store's frames, cut to this session's scope."""
     url = database_url()
     return _scoped_frames(url, data_version(get_engine(url)), session_scope())
+
+
+def computed(compute: Callable[..., T], *args: Hashable) -> T:
+    """`compute(frames(), *args)`, worked out once per data version, scope and arguments, then
+    shared by every session and rerun: a second viewer, or the same view again, costs a lookup.
+
+    `compute` must be a module-level function of the frames and `args` alone (small values:
+    places, months, names), never of the session (language, full view).
+    """
+    url = database_url()
+    code = compute.__code__
+    name = f"{code.co_filename}:{code.co_firstlineno}:{compute.__qualname__}"
+    version = data_version(get_engine(url))
+    return _computed(name, url, version, session_scope(), args, compute)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _computed(
+    name: str, url: str, version: int, scope: Scope, args: tuple, _compute: Callable[..., T]
+) -> T:
+    # `name` stands for `_compute` in the key (Streamlit leaves `_` arguments out of it); the
+    # results are small aggregates, shared read-only.
+    return _compute(_scoped_frames(url, version, scope), *args)
+
+
+def report_months() -> list[date]:
+    """The reporting months in this session's labour ledger, oldest first."""
+    return computed(_report_months)
+
+
+def _report_months(data: Frames) -> list[date]:
+    return data.labour.get_column("month").unique().sort().to_list()
