@@ -1055,11 +1055,17 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "person_key": {"zh": "人员代码", "en": "Person key"},
     "qry_truncated": {
-        "zh": "显示前 {limit} 行（结果被截断）",
-        "en": "The first {limit} rows are shown (the result was cut off)",
+        "zh": "结果超过 {limit} 行，只取了前 {limit} 行",
+        "en": "The result has more than {limit} rows; only the first {limit} were kept",
     },
     "qry_rows": {"zh": "共 {rows} 行", "en": "{rows} rows"},
     "qry_sheet": {"zh": "查询结果", "en": "Query result"},
+    # --- issue 8: province scale ---
+    "table_cut": {
+        "zh": "显示前 {shown} 行，共 {rows} 行；完整名单请下载 Excel，或用筛选缩小范围。",
+        "en": "The first {shown} of {rows} rows are shown; download the Excel file for all of "
+        "them, or narrow the filters.",
+    },
 }
 
 
