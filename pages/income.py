@@ -8,7 +8,9 @@ counted apart, never as 0 yuan. Every number comes from `analytics.income`, as
 """
 
 import math
+from datetime import date
 
+import polars as pl
 import streamlit as st
 
 from analytics.drill import Place, in_place
@@ -20,11 +22,20 @@ from analytics.income import (
     income_histogram,
     without_income,
 )
+from data.frames import Frames
 from ui import charts, views
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_money, fmt_month, fmt_rate
 from ui.shell import enter
-from ui.state import current_version, frames, scope_places, session_scope
+from ui.state import (
+    computed,
+    current_version,
+    frames,
+    report_months,
+    report_townships,
+    scope_places,
+    session_scope,
+)
 from ui.strings import t
 from ui.widgets import excel_download, kpi, month_picker, township_picker
 
@@ -56,13 +67,28 @@ def target_input() -> float:
     return value
 
 
+def income_numbers(
+    data: Frames, township: str | None, month: date, target: float, level: str
+) -> dict[str, pl.DataFrame]:
+    """Everything this page shows of `township` (None: all the viewer's places) in `month`."""
+    labour = in_place(data.labour, Place(township=township)) if township else data.labour
+    return {
+        "overall": income_distribution(labour, month, [], target),
+        "below": below_target(labour, month, target),
+        "blank": without_income(labour, month),
+        "by_type": income_distribution(labour, month, ["employment_type"], target),
+        "by_place": income_distribution(labour, month, [level], target),
+        "histogram": income_histogram(labour, month, [], HISTOGRAM_WIDTH, align=round(target)),
+    }
+
+
 data = frames()
 if data.labour.is_empty():
     no_data_screen()
     st.stop()
 
-months = data.labour.get_column("month").unique().sort().to_list()
-townships = data.labour.get_column("township").drop_nulls().unique().sort().to_list()
+months = report_months()
+townships = report_townships()
 head_col, town_col, target_col, month_col = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
 with month_col:
     month = month_picker(months)
@@ -73,10 +99,11 @@ with target_col:
 where = township or scope_places(session_scope()) or t("county")
 head_col.title(f"{t('nav_income')} · {where} · {fmt_month(month)}")
 
-labour = in_place(data.labour, Place(township=township)) if township else data.labour
-overall = income_distribution(labour, month, [], target).row(0, named=True)
-below = below_target(labour, month, target)
-blank = without_income(labour, month)
+# A township's places are its sites; the county's (or several townships') are townships.
+level = "site" if township or len(townships) == 1 else "township"
+numbers = computed(income_numbers, township, month, target, level)
+overall = numbers["overall"].row(0, named=True)
+below, blank = numbers["below"], numbers["blank"]
 target_text = fmt_money(target)
 
 cards = st.columns(4)
@@ -97,11 +124,7 @@ kpi(
 if overall["earners"] == 0:
     st.info(t("inc_none", month=fmt_month(month)), icon=":material/info:")
 
-by_type = income_distribution(labour, month, ["employment_type"], target)
-# A township's places are its sites; the county's (or several townships') are townships.
-level = "site" if township or len(townships) == 1 else "township"
-by_place = income_distribution(labour, month, [level], target)
-histogram = income_histogram(labour, month, [], HISTOGRAM_WIDTH, align=round(target))
+by_type, by_place, histogram = numbers["by_type"], numbers["by_place"], numbers["histogram"]
 
 box_col, share_col = st.columns([3, 2], gap="large")
 with box_col:

@@ -6,6 +6,8 @@ Postings are public notices: the township cuts the people, never the postings. E
 here comes from `analytics.jobs`, as `python -m analytics jobs | training | two-after` prints it.
 """
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
@@ -22,11 +24,20 @@ from analytics.jobs import (
     vacancies_per_seeker,
     wages_vs_incomes,
 )
+from data.frames import Frames
 from ui import charts, views
 from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_count, fmt_month, fmt_rate
 from ui.shell import enter
-from ui.state import current_version, frames, scope_places, session_scope
+from ui.state import (
+    computed,
+    current_version,
+    frames,
+    report_months,
+    report_townships,
+    scope_places,
+    session_scope,
+)
 from ui.strings import t
 from ui.widgets import excel_download, kpi, month_picker, township_picker
 
@@ -51,13 +62,37 @@ def shown(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col("vacancies_per_seeker").round(2))
 
 
+def jobs_numbers(data: Frames, township: str | None, month: date) -> dict[str, pl.DataFrame]:
+    """Everything this page shows of `township` (None: all the viewer's places) in `month`."""
+    labour = in_place(data.labour, Place(township=township)) if township else data.labour
+    training = trainees_of(data.training, labour) if township else data.training
+    numbers = {
+        "wages": wages_vs_incomes(labour, data.postings, month),
+        "outcomes": training_outcomes(training, labour, month),
+        "youth": two_after_youth(labour, month),
+    }
+    if not data.postings.is_empty():
+        numbers |= {
+            "total": vacancies_per_seeker(labour, data.postings, month, []),
+            "by_category": vacancies_per_seeker(labour, data.postings, month, ["job_category"]),
+            "by_township": vacancies_per_seeker(labour, data.postings, month, ["township"]),
+            "trend": vacancies_by_month(labour, data.postings),
+        }
+    if not numbers["outcomes"].is_empty():
+        numbers["overall"] = training_outcomes(training, labour, month, by=[])
+    if not numbers["youth"].is_empty():
+        numbers["by_status"] = two_after_summary(labour, month)
+        numbers["by_township_status"] = two_after_summary(labour, month, ["township"])
+    return numbers
+
+
 data = frames()
 if data.labour.is_empty():
     no_data_screen()
     st.stop()
 
-months = data.labour.get_column("month").unique().sort().to_list()
-townships = data.labour.get_column("township").drop_nulls().unique().sort().to_list()
+months = report_months()
+townships = report_townships()
 head_col, town_col, month_col = st.columns([3, 1, 1], vertical_alignment="bottom")
 with month_col:
     month = month_picker(months)
@@ -66,8 +101,7 @@ with town_col:
 where = township or scope_places(session_scope()) or t("county")
 head_col.title(f"{t('nav_jobs')} · {where} · {fmt_month(month)}")
 
-labour = in_place(data.labour, Place(township=township)) if township else data.labour
-training = trainees_of(data.training, labour) if township else data.training
+numbers = computed(jobs_numbers, township, month)
 places = [township] if township else townships
 
 supply, wages_tab, training_tab, youth_tab = st.tabs(
@@ -79,7 +113,7 @@ with supply:
     if data.postings.is_empty():
         st.info(t("jobs_no_postings"), icon=":material/info:")
     else:
-        total = vacancies_per_seeker(labour, data.postings, month, []).row(0, named=True)
+        total = numbers["total"].row(0, named=True)
         cards = st.columns(4)
         kpi(cards[0], t("postings"), fmt_count(total["postings"]))
         kpi(cards[1], t("vacancies"), fmt_count(total["vacancies"], "unit_persons"))
@@ -94,11 +128,11 @@ with supply:
             MISSING if ratio is None else f"{ratio:,.2f}",
             help=ratio_help,
         )
-        by_category = vacancies_per_seeker(labour, data.postings, month, ["job_category"])
-        by_township = in_townships(
-            vacancies_per_seeker(labour, data.postings, month, ["township"]), places
-        ).with_columns(pl.col("township").fill_null(t("jobs_no_township")))
-        trend = vacancies_by_month(labour, data.postings)
+        by_category = numbers["by_category"]
+        by_township = in_townships(numbers["by_township"], places).with_columns(
+            pl.col("township").fill_null(t("jobs_no_township"))
+        )
+        trend = numbers["trend"]
         left, right = st.columns([2, 3], gap="large")
         with left:
             st.subheader(t("jobs_by_category_title"))
@@ -118,18 +152,18 @@ with supply:
 
 with wages_tab:
     st.subheader(t("jobs_wages_title"))
-    wages = wages_vs_incomes(labour, data.postings, month)
+    wages = numbers["wages"]
     charts.show(charts.wage_income_ranges(wages, INCOME_TARGET), key="jobs_wages")
     views.table(wages, key="jobs_wages_table", money=MONEY)
     st.caption(t("jobs_wages_caption"))
     sheets[t("jobs_tab_wages")] = wages
 
 with training_tab:
-    outcomes = training_outcomes(training, labour, month)
+    outcomes = numbers["outcomes"]
     if outcomes.is_empty():
         st.info(t("jobs_training_none", month=fmt_month(month)), icon=":material/info:")
     else:
-        overall = training_outcomes(training, labour, month, by=[]).row(0, named=True)
+        overall = numbers["overall"].row(0, named=True)
         cards = st.columns(4)
         kpi(cards[0], t("jobs_kpi_trainees"), fmt_count(overall["trainees"]))
         kpi(cards[1], t("jobs_kpi_followed"), fmt_count(overall["followed_up"]))
@@ -161,11 +195,11 @@ with training_tab:
         sheets[t("jobs_tab_training")] = outcomes
 
 with youth_tab:
-    youth = two_after_youth(labour, month)
+    youth = numbers["youth"]
     if youth.is_empty():
         st.info(t("jobs_two_after_none", month=fmt_month(month)), icon=":material/info:")
     else:
-        by_status = two_after_summary(labour, month)
+        by_status = numbers["by_status"]
         counts = dict(by_status.select("status", "youth").iter_rows())
         cards = st.columns(3)
         kpi(cards[0], t("jobs_two_after_total"), fmt_count(youth.height, "unit_persons"))
@@ -195,7 +229,7 @@ with youth_tab:
             views.table(by_status, key="jobs_two_after_status")
         with right:
             st.subheader(t("jobs_two_after_by_township"))
-            by_township_status = two_after_summary(labour, month, ["township"])
+            by_township_status = numbers["by_township_status"]
             views.table(by_township_status, key="jobs_two_after_township", height=320)
         st.subheader(t("jobs_two_after_list"))
         views.table(youth, key="jobs_two_after_list", height=480)

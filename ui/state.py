@@ -98,3 +98,12 @@ def report_months() -> list[date]:
 
 def _report_months(data: Frames) -> list[date]:
     return data.labour.get_column("month").unique().sort().to_list()
+
+
+def report_townships() -> list[str]:
+    """The townships (of origin) in this session's labour ledger, in name order."""
+    return computed(_report_townships)
+
+
+def _report_townships(data: Frames) -> list[str]:
+    return data.labour.get_column("township").drop_nulls().unique().sort().to_list()
