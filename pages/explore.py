@@ -4,24 +4,59 @@ people behind the numbers with the postings that fit the unemployed among them.
 Filters, months and the pivot's layout live in the URL (ui/explore.py).
 """
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
 from analytics.matching import job_seekers, match_postings
-from analytics.pivot import filter_labour, pivot, wide
+from analytics.pivot import Pivot, filter_labour, pivot, wide
 from analytics.rates import employment_rates, month_end
 from analytics.rosters import ROSTER_COLUMNS
+from data.frames import Frames
 from ui import charts, explore, views
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month
 from ui.shell import enter
-from ui.state import current_version, frames
+from ui.state import computed, computed_list, current_version, frames, report_months
 from ui.strings import t
 from ui.widgets import excel_download
 
 enter()
 
 MAX_SEEKERS = 2_000  # matching scores every seeker × posting pair
+
+Filters = tuple[tuple[str, tuple], ...]
+
+
+def filtered_people(data: Frames, filters: Filters, month: date) -> dict[str, pl.DataFrame]:
+    """Who matches the filters in `month`: their rows, counts and the job seekers among them."""
+    people = filter_labour(data.labour, {d: list(v) for d, v in filters}, (month, month))
+    return {
+        "people": people,
+        "counts": employment_rates(people, [], month),
+        "seekers": job_seekers(people, month),
+    }
+
+
+def pivoted(
+    data: Frames,
+    filters: Filters,
+    months: tuple[date, date],
+    rows: tuple[str, ...],
+    columns: tuple[str, ...],
+    measure: str,
+) -> Pivot:
+    return pivot(
+        data.labour,
+        data.subsidies,
+        measure=measure,
+        rows=list(rows),
+        columns=list(columns),
+        filters={d: list(v) for d, v in filters},
+        months=months,
+    )
+
 
 data = frames()
 if data.labour.is_empty():
@@ -31,14 +66,15 @@ if data.labour.is_empty():
 head_col, months_col = st.columns([3, 2], vertical_alignment="bottom")
 head_col.title(t("nav_explore"))
 with months_col:
-    months = explore.month_range(data.labour.get_column("month").unique().to_list())
+    months = explore.month_range(report_months())
 month = months[1]
-filters = explore.filter_panel(data.labour.filter(pl.col("month").is_between(*months)))
+filters = explore.filter_panel(months)
 explore.chips(filters)
 
 # --- who matches: the count an analyst is asked for, first ---
-people = filter_labour(data.labour, filters, (month, month))
-counts = employment_rates(people, [], month).row(0, named=True)
+found = computed_list(filtered_people, explore.filter_key(filters), month)
+people, seekers = found["people"], found["seekers"]
+counts = found["counts"].row(0, named=True)
 st.markdown(
     t(
         "explore_found",
@@ -51,21 +87,14 @@ st.markdown(
 )
 
 rows, columns, measure = explore.pivot_builder()
-result = pivot(
-    data.labour,
-    data.subsidies,
-    measure=measure,
-    rows=rows,
-    columns=columns,
-    filters=filters,
-    months=months,
+result = computed(
+    pivoted, explore.filter_key(filters), months, tuple(rows), tuple(columns), measure
 )
 table = wide(result, t("pivot_total"))
 basis = "explore_basis_flow" if measure == "subsidy_amount" else "explore_basis_stock"
 st.caption(t(basis, start=fmt_month(months[0]), end=fmt_month(month)))
 
 roster = people.select(ROSTER_COLUMNS)
-seekers = job_seekers(people, month)
 pivot_tab, chart_tab, people_tab, postings_tab = st.tabs(
     [
         t("explore_tab_pivot"),
@@ -119,7 +148,7 @@ with postings_tab:
 st.caption(
     t(
         "data_as_of",
-        month=fmt_month(data.labour.get_column("month").max()),
+        month=fmt_month(report_months()[-1]),
         version=current_version(),
     )
 )

@@ -28,7 +28,9 @@ from analytics.pivot import (
     terms,
     with_dimensions,
 )
+from data.frames import Frames
 from ui.format import MISSING, fmt_count, fmt_money, fmt_month, fmt_rate
+from ui.state import computed
 from ui.strings import t
 from ui.theme import EMPLOYMENT_TYPE_COLOURS
 from ui.widgets import url_bound
@@ -61,34 +63,35 @@ def _encode(value: object) -> str:
     return ("1" if value else "0") if isinstance(value, bool) else str(value)
 
 
-def _options(labour: pl.DataFrame, dimension: str) -> list:
-    """What a filter offers: the values in the viewer's data, narrowed by the places chosen."""
-    if dimension in BOOLEAN_DIMENSIONS:
-        return [True, False]
-    rows = labour
-    # A village, site or building list follows the township and site chosen before it.
-    for parent in (
-        PLACE_DIMENSIONS[: PLACE_DIMENSIONS.index(dimension)]
-        if dimension in PLACE_DIMENSIONS
-        else ()
-    ):
-        chosen = st.session_state.get(KEY + parent) or []
-        if chosen:
-            rows = rows.filter(pl.col(parent).is_in(chosen))
-    values = rows.get_column(dimension)
-    if dimension == "training_need":
-        found = terms(values)
-    else:
-        found = ledger_order(dimension, values.drop_nulls().unique().to_list())
-    chosen = st.session_state.get(KEY + dimension) or []
-    return [*found, *[v for v in chosen if v not in found]]
+def _offered(
+    data: Frames, months: tuple[dt.date, dt.date], places: tuple[tuple[str, tuple], ...]
+) -> dict[str, list]:
+    """What each filter offers: the values in `months` of the viewer's data, a village, site
+    or building list narrowed by the places chosen before it (`places`: dimension → values)."""
+    labour = with_dimensions(data.labour.filter(pl.col("month").is_between(*months)))
+    chosen = dict(places)
+    offered: dict[str, list] = {}
+    for dimension in DIMENSIONS:
+        if dimension in BOOLEAN_DIMENSIONS:
+            offered[dimension] = [True, False]
+            continue
+        rows = labour
+        if dimension in PLACE_DIMENSIONS:
+            for parent in PLACE_DIMENSIONS[: PLACE_DIMENSIONS.index(dimension)]:
+                if chosen.get(parent):
+                    rows = rows.filter(pl.col(parent).is_in(list(chosen[parent])))
+        values = rows.get_column(dimension)
+        if dimension == "training_need":
+            offered[dimension] = terms(values)
+        else:
+            offered[dimension] = ledger_order(dimension, values.drop_nulls().unique().to_list())
+    return offered
 
 
-def filter_panel(labour: pl.DataFrame) -> dict[str, list]:
+def filter_panel(months: tuple[dt.date, dt.date]) -> dict[str, list]:
     """The filter widgets, grouped, starting from the URL; returns dimension → chosen values.
 
-    `labour` is the months chosen: the filters offer what is in them."""
-    labour = with_dimensions(labour)
+    The filters offer what is in the `months` chosen."""
     for dimension in DIMENSIONS:
         key = KEY + dimension
         if key not in st.session_state:
@@ -97,14 +100,19 @@ def filter_panel(labour: pl.DataFrame) -> dict[str, list]:
                 st.session_state[key] = [v == "1" for v in wanted if v in ("0", "1")]
             else:
                 st.session_state[key] = list(dict.fromkeys(wanted))
+    places = tuple((d, tuple(st.session_state.get(KEY + d) or [])) for d in PLACE_DIMENSIONS)
+    offered = computed(_offered, months, places)
     with st.expander(t("explore_filters"), icon=":material/filter_alt:"):
         for group, columns in zip(st.columns(len(FILTER_GROUPS)), FILTER_GROUPS, strict=True):
             title, dimensions = columns
             group.markdown(f"**{t(title)}**")
             for dimension in dimensions:
+                found = offered[dimension]
+                # A value from the URL that is not in these months stays choosable (and removable).
+                chosen = st.session_state.get(KEY + dimension) or []
                 group.multiselect(
                     label(dimension),
-                    _options(labour, dimension),
+                    [*found, *[v for v in chosen if v not in found]],
                     key=KEY + dimension,
                     format_func=value_text,
                     placeholder=t("explore_any"),
@@ -116,6 +124,11 @@ def filter_panel(labour: pl.DataFrame) -> dict[str, list]:
         else:
             st.query_params.pop(dimension, None)
     return {d: v for d, v in chosen.items() if v}
+
+
+def filter_key(filters: dict[str, list]) -> tuple[tuple[str, tuple], ...]:
+    """The filters as a small hashable key, in dimension order."""
+    return tuple((d, tuple(filters[d])) for d in DIMENSIONS if d in filters)
 
 
 def _remove(dimension: str, value: object) -> None:

@@ -76,10 +76,29 @@ def computed(compute: Callable[..., T], *args: Hashable) -> T:
     places, months, names), never of the session (language, full view).
     """
     url = database_url()
-    code = compute.__code__
-    name = f"{code.co_filename}:{code.co_firstlineno}:{compute.__qualname__}"
     version = data_version(get_engine(url))
-    return _computed(name, url, version, session_scope(), args, compute)
+    return _computed(_name(compute), url, version, session_scope(), args, compute)
+
+
+def computed_list(compute: Callable[..., T], *args: Hashable) -> T:
+    """`computed` for results that hold lists of people: kept for fewer choices at once (a
+    province's list may hold a million rows)."""
+    url = database_url()
+    version = data_version(get_engine(url))
+    return _computed_list(_name(compute), url, version, session_scope(), args, compute)
+
+
+def _name(compute: Callable) -> str:
+    # Functions of different pages may share a name: the file and line tell them apart.
+    code = compute.__code__
+    return f"{code.co_filename}:{code.co_firstlineno}:{compute.__qualname__}"
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _computed_list(
+    name: str, url: str, version: int, scope: Scope, args: tuple, _compute: Callable[..., T]
+) -> T:
+    return _compute(_scoped_frames(url, version, scope), *args)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
