@@ -19,13 +19,14 @@ from analytics.subsidies import (
     subsidy_totals,
 )
 from analytics.targets import target_value
+from data.frames import Frames
 from ui import charts, views
 from ui.drill import breadcrumb, crumbs, current_place, go, url_query
 from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_count, fmt_delta_money, fmt_money, fmt_month, fmt_rate
 from ui.maps import place_map, site_circles, township_values
 from ui.shell import enter
-from ui.state import current_version, frames
+from ui.state import computed, current_version, frames
 from ui.strings import t
 from ui.widgets import kpi, month_picker, url_bound
 
@@ -39,13 +40,42 @@ def each(yuan: float | None) -> str:
     return MISSING if yuan is None else t("yuan_each", value=f"{yuan:,.0f}")
 
 
+def subsidy_months(data: Frames) -> list[dt.date]:
+    """Months with a ledger or a payment."""
+    paid = data.subsidies.get_column("paid_on").dt.month_start()
+    return pl.concat([data.labour.get_column("month"), paid]).unique().sort().to_list()
+
+
+def subsidy_numbers(data: Frames, place: Place, month: dt.date) -> dict[str, pl.DataFrame]:
+    """Everything this page shows of `place` in `month` ("this year": 1 January to its end)."""
+    year_start, until = dt.date(month.year, 1, 1), month_end(month)
+    payments = subsidies_in_place(data.subsidies, data.labour, place)
+    labour = in_place(data.labour, place)
+    level = "township" if place.level == "county" else "site"
+    return {
+        "payments_this_year": payments.filter(pl.col("paid_on").is_between(year_start, until)),
+        "head": subsidy_headline(payments, month),
+        "per_capita": subsidy_per_capita(payments, labour, [], month, year_start, until),
+        "budget": subsidy_budget(data.subsidies, data.targets, month.year, month),
+        "county_rates": children(data.labour, Place(), month, by="township"),
+        "by_township": subsidy_per_capita(
+            data.subsidies, data.labour, ["township"], month, year_start, until
+        ),
+        "site_amounts": subsidy_totals(data.subsidies, ["site"], year_start, until),
+        "ranking": subsidy_ranking(payments, labour, level, month, year_start, until),
+        "by_month": subsidy_totals(
+            payments, ["month", "kind"], dt.date(month.year - 1, 1, 1), until
+        ).sort("month", "kind"),
+        "by_kind": subsidy_totals(payments, ["kind", level], year_start, until),
+    }
+
+
 data = frames()
 if data.labour.is_empty() and data.subsidies.is_empty():
     no_data_screen()
     st.stop()
 
-paid_months = data.subsidies.get_column("paid_on").dt.month_start()
-months = pl.concat([data.labour.get_column("month"), paid_months]).unique().sort().to_list()
+months = computed(subsidy_months)
 place = current_place(data.labour)
 head_col, month_col = st.columns([4, 1], vertical_alignment="bottom")
 with month_col:
@@ -54,12 +84,10 @@ head_col.title(f"{t('nav_subsidies')} · {fmt_month(month)}")
 breadcrumb(place, data.labour)
 where = crumbs(place, data.labour)[-1][0]
 
-year_start, until = dt.date(month.year, 1, 1), month_end(month)
-payments = subsidies_in_place(data.subsidies, data.labour, place)
-labour = in_place(data.labour, place)
-head = subsidy_headline(payments, month).row(0, named=True)
-per_capita = subsidy_per_capita(payments, labour, [], month, year_start, until).row(0, named=True)
-budget = subsidy_budget(data.subsidies, data.targets, month.year, month)
+numbers = computed(subsidy_numbers, place, month)
+head = numbers["head"].row(0, named=True)
+per_capita = numbers["per_capita"].row(0, named=True)
+budget = numbers["budget"]
 county_budget = (
     budget.filter(pl.col("scope") == "县") if place.level == "county" else budget.clear()
 )
@@ -84,7 +112,7 @@ if county_budget.height:
         help=t("sub_budget_help", share=fmt_rate(row["expected_progress"])),
     )
 
-if payments.filter(pl.col("paid_on").is_between(year_start, until)).is_empty():
+if numbers["payments_this_year"].is_empty():
     st.info(t("sub_none", place=where, year=month.year))
 
 # --- the map: every township, coloured by the chosen measure; sites as circles ---
@@ -94,11 +122,8 @@ measure = url_bound(
     st.segmented_control, t("sub_measure"), list(MEASURES), key="measure", default="amount",
     format_func=labels.get, required=True,
 )  # fmt: skip
-county_rates = children(data.labour, Place(), month, by="township")
+county_rates, by_township = numbers["county_rates"], numbers["by_township"]
 target = target_value(data.targets, month.year, "就业率")
-by_township = subsidy_per_capita(
-    data.subsidies, data.labour, ["township"], month, year_start, until
-)
 if measure in ("amount", "per_capita"):
     column = "amount" if measure == "amount" else "amount_per_capita"
     spell, better, measures = (fmt_money if measure == "amount" else each), None, by_township
@@ -108,8 +133,9 @@ else:
     column, better, measures = "zero_employment_households", False, county_rates
     spell = lambda v: fmt_count(v, "unit_households")  # noqa: E731
 values = township_values(data.townships, measures, column, spell)
-site_amounts = subsidy_totals(data.subsidies, ["site"], year_start, until)
-sites = site_circles(data.sites, site_amounts, "amount", lambda row: fmt_money(row["amount"] or 0))
+sites = site_circles(
+    data.sites, numbers["site_amounts"], "amount", lambda row: fmt_money(row["amount"] or 0)
+)
 map_col, rank_col = st.columns([3, 2], gap="large")
 with map_col:
     clicked = place_map(
@@ -138,7 +164,7 @@ with map_col:
 with rank_col:
     st.subheader(t("sub_ranking_title"))
     level = "township" if place.level == "county" else "site"
-    ranking = subsidy_ranking(payments, labour, level, month, year_start, until).select(
+    ranking = numbers["ranking"].select(
         pl.col(level).fill_null(t("unknown_place")),  # e.g. employer payments without a site
         *("amount", "share", "amount_per_capita", "amount_per_employed", "persons", "payments"),
         *("labour_force", "employed"),
@@ -147,14 +173,13 @@ with rank_col:
 
 # --- over time and by type ---
 st.subheader(t("sub_by_month_title"))
-recent = dt.date(month.year - 1, 1, 1)
-by_month = subsidy_totals(payments, ["month", "kind"], recent, until).sort("month", "kind")
+by_month = numbers["by_month"]
 charts.show(charts.subsidy_stack(by_month), key="subsidy_stack")
 
 tree_col, budget_col = st.columns([3, 2], gap="large")
 with tree_col:
     st.subheader(t("sub_treemap_title"))
-    by_kind = subsidy_totals(payments, ["kind", level], year_start, until)
+    by_kind = numbers["by_kind"]
     charts.show(charts.subsidy_treemap(by_kind, level), key="subsidy_treemap")
 with budget_col:
     if budget.height:
