@@ -3,6 +3,8 @@
 The building (?site=…&building=…) and the month live in the URL.
 """
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
@@ -11,6 +13,7 @@ from analytics.building import (
     MATCH_COLUMNS,
     NOTE_COLUMNS,
     SUITABLE_COLUMNS,
+    Review,
     review,
     roster,
     search,
@@ -19,11 +22,12 @@ from analytics.building import (
 from analytics.changes import CHANGES
 from analytics.drill import Place
 from analytics.privacy import masked
+from data.frames import Frames
 from ui import record, views
 from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_month
 from ui.shell import enter
-from ui.state import account, current_version, frames, full_view
+from ui.state import account, computed, current_version, frames, full_view, report_months
 from ui.strings import t
 from ui.widgets import month_picker, url_bound
 
@@ -41,6 +45,23 @@ def first_building(buildings: pl.DataFrame) -> None:
     st.session_state["building"] = here.get_column("building")[0]
 
 
+def building_roster(data: Frames) -> pl.DataFrame:
+    return roster(data.buildings, data.labour)
+
+
+def building_review(data: Frames, place: Place, month: date) -> Review:
+    """The building's review in `month` (its members empty when the month has no records)."""
+    return review(
+        labour=data.labour,
+        subsidies=data.subsidies,
+        postings=data.postings,
+        buildings=data.buildings,
+        notes=data.notes,
+        place=place,
+        month=month,
+    )
+
+
 viewer = account()
 full = full_view()
 data = frames()
@@ -48,11 +69,11 @@ if data.labour.is_empty():
     no_data_screen()
     st.stop()
 
-buildings = roster(data.buildings, data.labour)
+buildings = computed(building_roster)
 sites = buildings.get_column("site").unique(maintain_order=True).to_list()
 wanted = (st.query_params.get("site"), st.query_params.get("building"))
 
-months = data.labour.get_column("month").unique().sort().to_list()
+months = report_months()
 head_col, month_col = st.columns([4, 1], vertical_alignment="bottom")
 with month_col:
     month = month_picker(months)
@@ -101,18 +122,7 @@ if text.strip():
 place = Place(site=site, building=building)
 head_col.title(f"{site} {t('building_label', building=building)} · {fmt_month(month)}")
 record.show_outcome()
-if data.labour.filter(pl.col("month") == month).is_empty():
-    st.info(t("no_data_month", month=fmt_month(month)))
-    st.stop()
-here = review(
-    labour=data.labour,
-    subsidies=data.subsidies,
-    postings=data.postings,
-    buildings=data.buildings,
-    notes=data.notes,
-    place=place,
-    month=month,
-)
+here = computed(building_review, place, month)
 if here.captain["captain"]:
     captain = pl.DataFrame([here.captain])
     captain = (captain if full else masked(captain)).row(0, named=True)
