@@ -35,6 +35,8 @@ COUNTY = "金沙县"
 LAST_MONTH = dt.date(2020, 12, 1)
 DEFAULT_PERSONS = 17_000
 MIN_PERSONS = 1_000
+LABOUR_FILE = "劳动力就业台账"  # the monthly ledgers' file names start with it
+ONE_IMPORT_ROWS = 2_000_000  # labour records the demo imports at once; more go a month at a time
 DEFAULT_OUT_DIR = Path(__file__).parent / "demo_ledgers"
 BOUNDARY_FILE = Path(__file__).parent / "geo" / "demo_county_townships.geojson"
 
@@ -1642,7 +1644,7 @@ def _write_labour(out_dir: Path, county: _County) -> list[Path]:
     paths = []
     small = county.people.height <= _XLSX_MAX_ROWS
     for m, month in enumerate(county.months.dates):
-        stem = f"劳动力就业台账_{month.year}年{month.month:02d}月"
+        stem = f"{LABOUR_FILE}_{month.year}年{month.month:02d}月"
         if small and month == _TITLED_MONTH:
             frame = _ledger_month(county, m, f"{month.year}年{month.month}月")
             income = frame["月收入(元)"].sum()
@@ -1757,7 +1759,18 @@ def build_demo(
 
     init_store(engine)
     paths = write_demo_ledgers(out_dir or DEFAULT_OUT_DIR, seed=seed, scale=scale, months=months)
-    result = import_files(engine, paths, user="demo", source="demo")
-    if result.ok:
-        ensure_demo_accounts(engine)
+    persons = DEFAULT_PERSONS if scale is None else scale
+    if persons * months <= ONE_IMPORT_ROWS:
+        groups = [paths]
+    else:
+        # A province's year of ledgers at once would not fit in memory: the places first, then
+        # a month at a time, then the rest; each an import (and a data version) of its own.
+        labour = [p for p in paths if p.name.startswith(LABOUR_FILE)]
+        places, rest = paths[:2], [p for p in paths[2:] if p not in labour]
+        groups = [places, *([p] for p in labour), rest]
+    for group in groups:
+        result = import_files(engine, group, user="demo", source="demo")
+        if not result.ok:
+            return result
+    ensure_demo_accounts(engine)
     return result
