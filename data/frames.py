@@ -380,20 +380,20 @@ def _query(conn: Connection, sql: str) -> pl.DataFrame:
 
 
 def _query_columnar(conn: Connection, sql: str) -> pl.DataFrame:
-    """`_query` through connectorx, which reads straight into Arrow on its own connection.
+    """`_query` for the big tables, a slice at a time: a province's 26 million labour records as
+    Python objects at once would not fit in memory (a county's 1.16 million took 3 GiB so).
 
-    A province's labour ledger (26 million records) as Python tuples would not fit in memory,
-    and a county's took 10 s that way against 2.5 s here. The read is outside `conn`'s
-    transaction: `load_frames` checks that no write landed meanwhile.
+    Not connectorx or ADBC: on SQLite they bring their own copy of SQLite, which in one process
+    with Python's misses writes still in the WAL and can drop the other copy's file locks; on
+    PostgreSQL they read outside this transaction and without the engine's connect arguments.
     """
-    url = conn.engine.url
-    if url.get_backend_name() == "sqlite":
-        if not url.database or url.database == ":memory:":
-            return _query(conn, sql)
-        uri = f"sqlite://{Path(url.database).resolve()}"
-    else:
-        uri = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return pl.read_database_uri(sql, uri, engine="connectorx")
+    parts = list(
+        pl.read_database(sql, conn, iter_batches=True, batch_size=_SLICE, infer_schema_length=None)
+    )
+    return pl.concat(parts, how="vertical_relaxed") if parts else _query(conn, sql)
+
+
+_SLICE = 200_000  # rows at a time from SQLite
 
 
 def _read_labour(conn: Connection, after_batch: int | None = None) -> pl.DataFrame:
@@ -469,9 +469,6 @@ def load_frames(engine: Engine) -> Frames:
             frames = _patched(conn, folder) or Frames(
                 **{name: _read(conn, name) for name in _SCHEMAS}
             )
-    if data_version(engine) != version:
-        # A write landed while the labour ledger was read outside the transaction: read again.
-        return load_frames(engine)
     _write_snapshot(frames, folder, _snapshot_name(version))
     return frames
 

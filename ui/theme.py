@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Imported whole before any chart is built: plotly imports pandas on first use without the import
+# lock, and two sessions drawing their first chart at once got it half-imported (AttributeError:
+# partially initialized module 'pandas', seen under the 20-session load test).
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st

@@ -49,6 +49,7 @@ from data.demo import build_demo  # noqa: E402
 from data.frames import load_frames  # noqa: E402
 from data.importer import import_files  # noqa: E402
 from data.store import data_version, get_engine  # noqa: E402
+from tests.bench.load import LoadResult, run_load  # noqa: E402
 
 MONTHS = 12
 SCALES = "10000 100000 1000000 2200000"
@@ -60,6 +61,8 @@ CAPTAIN_PAGES = ("overview", "building")
 WARM_RUNS = 5
 TARGET_WARM, TARGET_COLD = 0.25, 5.0  # seconds, issue 8
 TARGET_IMPORT, TARGET_MIB = 100_000, 4096  # rows/s; MiB
+LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "120"))
+LOAD_SESSIONS = 20
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", ROOT / "data" / "store" / "bench"))
 
 
@@ -89,6 +92,7 @@ class Scale:
     floor: float = 0.0
     naive: float = 0.0
     peak_rss_mib: float = 0.0
+    load: LoadResult | None = None
 
 
 def store_for(persons: int) -> tuple[str, float]:
@@ -343,9 +347,35 @@ def report(scales: list[Scale], total_s: float) -> str:
             lines.append(
                 f"| {name} | {who} | {mark(cold, TARGET_COLD)} | {mark(warm, TARGET_WARM)} |"
             )
+        if scale.load is not None:
+            lines += load_lines(scale.load)
     if len(scales) > 1:
         lines += growth(scales)
     return "\n".join(lines) + "\n"
+
+
+def load_lines(load: LoadResult) -> list[str]:
+    """The load test's figures: every rerun of every session, from click to the run's end."""
+    lines = [
+        "",
+        f"### {load.sessions} sessions at once ({load.seconds:,.0f} s, `tests/bench/load.py`)",
+        "",
+        f"{load.sessions} signed-in users (three in four analysts, the rest building captains) "
+        "click through the app on a `streamlit run` server as websocket clients: switch page, "
+        "drill down, change the month, 0.5–2 s to read each page.",
+        "",
+        f"- {load.reruns:,} reruns, **{len(load.errors)} errors**"
+        if load.errors
+        else f"- {load.reruns:,} reruns, no error",
+        f"- rerun time p50 {seconds(load.p50)}, p95 {seconds(load.p95)}, max {seconds(load.max)}",
+        f"- the server's peak memory (RSS): {mark_mib(load.server_peak_mib)}",
+        "",
+        "| page | reruns | p95 |",
+        "|---|---|---|",
+        *(f"| {page} | {runs:,} | {seconds(p95)} |" for page, (runs, p95) in load.by_page.items()),
+    ]
+    lines += [f"- error: {line}" for line in load.errors[:10]]
+    return lines
 
 
 def rate(rows_per_s: float) -> str:
@@ -424,6 +454,9 @@ def main(argv: list[str]) -> int:
         print("  command line and references …", flush=True)
         measure_cli(url, scale)
         measure_references(url, scale)
+        if count == persons[-1] and LOAD_SECONDS > 0:
+            print(f"  {LOAD_SESSIONS} sessions for {LOAD_SECONDS:.0f} s …", flush=True)
+            scale.load = run_load(url, sessions=LOAD_SESSIONS, seconds=LOAD_SECONDS)
         scales.append(scale)
     out = ROOT / "BENCHMARKS.md"
     out.write_text(report(scales, time.perf_counter() - began), encoding="utf-8")
