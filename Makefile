@@ -34,9 +34,9 @@ test: venv-test system-deps
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
-## make bench: build demo stores at BENCH_SCALES persons (default "10000 100000") and write
-## BENCHMARKS.md (import, cold start, every page cold and warm, CLI, polars floor, naive SQL, RSS)
-BENCH_SCALES ?= 10000 100000
+## make bench: build demo stores at BENCH_SCALES persons and write BENCHMARKS.md (import, cold
+## start, every page cold and warm, CLI, polars floor, naive SQL, RSS, 20 sessions at once)
+BENCH_SCALES ?= 10000 100000 1000000 2200000
 bench: venv-test
 	BENCH_SCALES="$(BENCH_SCALES)" $(PY) tests/bench/run.py
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+import data.frames as frames_module
 from data.__main__ import main
 from data.frames import LABOUR_SCHEMA, load_frames
 from data.importer import import_files
@@ -472,3 +474,39 @@ def test_cli_import(
     assert '第 5 行 就业状态 "在职" 不是可选的值' in err and "第 6 行 姓名 必填" in err
     assert main(["history"]) == 0
     assert "王五" in capsys.readouterr().out
+
+
+def test_frames_patched_after_imports_equal_a_full_read(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new month, or a month again, patches the previous snapshot with the records written
+    (a province's month costs its own records, not a re-read of 26 million); a renamed person
+    reaches every month, so it reads the store again. Either way: the same frames as a full read.
+    """
+    august = people(4)
+    september = [r | {"统计月份": "2020-09"} for r in people(5)]
+    august_again = [labour_row(1, 就业状态="已就业", 就业形式="省外务工"), labour_row(3)]
+    renamed = [labour_row(2, 姓名="张二改")]
+    full_reads = []
+    read_labour = frames_module._read_labour
+
+    def counted(conn, after_batch=None):
+        full_reads.append(after_batch is None)
+        return read_labour(conn, after_batch)
+
+    monkeypatch.setattr(frames_module, "_read_labour", counted)
+    load_frames(engine)
+    for n, rows in enumerate((august, september, august_again, renamed)):
+        assert import_files(engine, [labour_ledger(tmp_path / f"{n}.csv", rows)]).ok
+        full_reads.clear()
+        patched = load_frames(engine)
+        assert full_reads == ([True] if rows is renamed else [False])
+        with engine.connect() as conn:
+            shutil.rmtree(frames_module._snapshot_dir(engine, conn))
+        full = load_frames(engine)
+        for name in ("labour", "subsidies", "sites", "buildings", "townships", "batches"):
+            assert_frame_equal(getattr(patched, name), getattr(full, name))
+    # The new name shows in September too: a person's name is theirs, not a month's.
+    september[2] = september[2] | {"姓名": "张二改"}
+    expected = [august[0], august_again[0], renamed[0], august_again[1], *september]
+    assert_frame_equal(load_frames(engine).labour, expected_labour(expected))
