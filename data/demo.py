@@ -1272,7 +1272,11 @@ def _travel_payments(rng: np.random.Generator, county: _County) -> list[pl.DataF
 
 def _training_payments(county: _County, training: pl.DataFrame) -> pl.DataFrame:
     """培训补贴 per certified trainee, by course, three weeks after the course ends."""
-    certified = training.filter(pl.col("certified") & (pl.col("end") <= dt.date(2020, 12, 11)))
+    certified = training.filter(
+        pl.col("certified") & (pl.col("end") <= dt.date(2020, 12, 11))
+    ).unique(["id_number", "end"], keep="first", maintain_order=True)
+    # Two courses ending the same day are paid once: the importer refuses a second payment of
+    # one kind to one person on one day (seen at a million persons).
     index = pl.DataFrame(
         {"身份证号": county.roster["身份证号"], "row": np.arange(county.roster.height)}
     )
