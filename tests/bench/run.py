@@ -49,6 +49,7 @@ from data.demo import build_demo  # noqa: E402
 from data.frames import load_frames  # noqa: E402
 from data.importer import import_files  # noqa: E402
 from data.store import get_engine  # noqa: E402
+from data.undo import undo_batch  # noqa: E402
 from tests.bench.load import LoadResult, run_load  # noqa: E402
 
 MONTHS = 12
@@ -85,6 +86,8 @@ class Scale:
     import_csv: float = 0.0  # rows/s
     import_xlsx: float = 0.0
     import_xlsx_rows: int = 0
+    import_new: float = 0.0  # rows/s of a month not in the store yet
+    frames_after_import: float = 0.0  # seconds: the first load after it (snapshot patched)
     frames_cold: float = 0.0
     frames_snapshot: float = 0.0
     pages: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
@@ -139,10 +142,31 @@ def measure_import(url: str, ledgers: Path, scale: Scale) -> None:
     scale.import_xlsx = xlsx_rows.height / spent
 
 
-def _import_ok(engine, path: Path) -> None:
+def _import_ok(engine, path: Path) -> int:
     result = import_files(engine, [path], user="bench", source="bench")
     if not result.ok:
         raise SystemExit(result.report())
+    return result.batch_id
+
+
+def measure_new_month(url: str, ledgers: Path, scale: Scale) -> None:
+    """The monthly routine: a month the store has not seen (the last one again, as January
+    2021), and the first load of the frames after it. Undone afterwards: the store stays as built.
+    """
+    latest = sorted(ledgers.glob("劳动力就业台账_*.csv"))[-1]
+    rows = pl.read_csv(latest, infer_schema_length=0)
+    path = ledgers.parent / "劳动力就业台账_2021年01月.csv"  # beside the ledgers, not among them
+    rows.with_columns(pl.lit("202101").alias(rows.columns[0])).write_csv(path)
+    engine = get_engine(url)
+    load_frames(engine)  # a snapshot of the store as it is, to be patched
+    start = time.perf_counter()
+    batch = _import_ok(engine, path)
+    scale.import_new = rows.height / (time.perf_counter() - start)
+    start = time.perf_counter()
+    load_frames(engine)
+    scale.frames_after_import = time.perf_counter() - start
+    if not undo_batch(engine, batch, user="bench").ok:
+        raise SystemExit(f"could not undo the bench's batch {batch}")
 
 
 def measure_frames(url: str, scale: Scale) -> None:
@@ -329,6 +353,9 @@ def report(scales: list[Scale], total_s: float) -> str:
             f"- demo store built and imported in {scale.build_s:,.0f} s",
             f"- import of one month's labour ledger ({scale.import_rows:,} rows, replacing the "
             f"month): CSV {rate(scale.import_csv)}; xlsx {rate(scale.import_xlsx)}{xlsx_note}",
+            f"- import of a month new to the store (CSV): {rate(scale.import_new)}; the first "
+            f"load of the frames after it (the snapshot patched): "
+            f"{seconds(scale.frames_after_import)}",
             f"- cold start, store → frames: {seconds(scale.frames_cold)}; "
             f"from the Parquet snapshot: {seconds(scale.frames_snapshot)}",
             f"- `python -m analytics rates --by building`: {seconds(scale.cli_rates)}",
@@ -414,6 +441,7 @@ def growth(scales: list[Scale]) -> list[str]:
         ("cold start (no snapshot)", lambda s: s.frames_cold),
         ("cold start (snapshot)", lambda s: s.frames_snapshot),
         ("CSV import time per row", lambda s: 1 / s.import_csv),
+        ("new month's first load", lambda s: s.frames_after_import),
         ("peak memory", lambda s: s.peak_rss_mib),
         ("polars floor", lambda s: s.floor),
         ("naive SQL", lambda s: s.naive),
@@ -455,6 +483,8 @@ def main(argv: list[str]) -> int:
         print("  command line and references …", flush=True)
         measure_cli(url, scale)
         measure_references(url, scale)
+        print("  a new month …", flush=True)
+        measure_new_month(url, ledgers, scale)
         if count == persons[-1] and LOAD_SECONDS > 0:
             print(f"  {LOAD_SESSIONS} sessions for {LOAD_SECONDS:.0f} s …", flush=True)
             scale.load = run_load(url, sessions=LOAD_SESSIONS, seconds=LOAD_SECONDS)
