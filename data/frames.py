@@ -397,22 +397,16 @@ _SLICE = 200_000  # rows at a time from SQLite
 
 
 def _read_labour(conn: Connection, after_batch: int | None = None) -> pl.DataFrame:
-    """The labour records with their people and places; only those written by batches after
-    `after_batch` when it is given.
+    """The labour records with their people and places, in `_ORDER`; only those written by
+    batches after `after_batch` when it is given.
 
-    The big table is read flat and joined here: a join inside SQLite costs several index
-    look-ups per record and was four times slower than polars.
+    The big table is read flat and joined here (a join inside SQLite costs several index look-ups
+    per record and was four times slower than polars), a month at a time: a province's 26 million
+    records joined and sorted at once would need three times their memory.
     """
-    where = "" if after_batch is None else f" WHERE batch_id > {int(after_batch)}"
-    records = _query_columnar(
-        conn,
-        """SELECT person_id, household_id, month, relation, education, capacity, status,
-                  employment_type, employer, work_place, monthly_income, wish, training_need,
-                  two_after, three_no, monitoring, phone
-           FROM labour_record"""
-        + where,
-    )
-    if records.is_empty():
+    where = "" if after_batch is None else f" AND batch_id > {int(after_batch)}"
+    months = _query(conn, f"SELECT DISTINCT month FROM labour_record WHERE 1 = 1{where}")
+    if months.is_empty():
         return pl.DataFrame(schema=LABOUR_SCHEMA)
     people = _query_columnar(
         conn, "SELECT id AS person_id, id_number, name, gender, birth_date FROM person"
@@ -427,17 +421,26 @@ def _read_labour(conn: Connection, after_batch: int | None = None) -> pl.DataFra
            JOIN township t ON t.id = h.township_id
            LEFT JOIN village v ON v.id = h.village_id""",
     )
-    joined = records.join(people, on="person_id", how="left").join(
-        households, on="household_id", how="left"
-    )
-    return _cast(joined, LABOUR_SCHEMA)
+    parts = []
+    for month in sorted(str(m)[:10] for m in months.get_column("month")):
+        records = _query_columnar(
+            conn,
+            f"""SELECT person_id, household_id, month, relation, education, capacity, status,
+                       employment_type, employer, work_place, monthly_income, wish,
+                       training_need, two_after, three_no, monitoring, phone
+                FROM labour_record WHERE month = '{month}'{where}""",
+        )
+        joined = records.join(people, on="person_id", how="left").join(
+            households, on="household_id", how="left"
+        )
+        parts.append(_cast(joined, LABOUR_SCHEMA).sort(_ORDER["labour"], nulls_last=True))
+    return pl.concat(parts)
 
 
 def _read(conn: Connection, name: str) -> pl.DataFrame:
     if name == "labour":
-        frame = _read_labour(conn)
-    else:
-        frame = _cast(_query(conn, _QUERIES[name]), _SCHEMAS[name])
+        return _read_labour(conn)  # sorted as it is read
+    frame = _cast(_query(conn, _QUERIES[name]), _SCHEMAS[name])
     return frame.sort(_ORDER[name], nulls_last=True)
 
 
