@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from sqlalchemy.engine import Engine
 from stdnum.cn import ric
 
@@ -300,3 +301,20 @@ def test_build_demo_records_one_demo_batch(demo_store_url: str) -> None:
     assert batches.height == 1
     assert batches.row(0, named=True)["user"] == "demo"
     assert batches.row(0, named=True)["source"] == "demo"
+
+
+def test_a_big_demo_imports_a_month_at_a_time_into_the_same_store(
+    demo_store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ONE_IMPORT_ROWS records the demo goes in as places, each month, then the rest (a
+    province's year at once would not fit in memory): the same frames as one import."""
+    monkeypatch.setattr(demo, "ONE_IMPORT_ROWS", 1)
+    engine = get_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    result = demo.build_demo(engine, seed=7, scale=3000, months=6, out_dir=tmp_path / "ledgers")
+    assert result.ok, result.report()
+    grouped, whole = load_frames(engine), load_frames(get_engine(demo_store_url))
+    months = grouped.batches.get_column("months").to_list()
+    assert months[:7] == [None, *(f"2020-{m:02d}" for m in range(7, 13))]
+    assert len(months) == 8  # then subsidies, postings, training and targets together
+    for name in ("labour", "subsidies", "postings", "training", "targets", "sites", "buildings"):
+        assert_frame_equal(getattr(grouped, name), getattr(whole, name))
