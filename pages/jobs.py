@@ -102,7 +102,7 @@ where = township or scope_places(session_scope()) or t("county")
 head_col.title(f"{t('nav_jobs')} · {where} · {fmt_month(month)}")
 
 numbers = computed(jobs_numbers, township, month)
-places = [township] if township else townships
+places = [township] if township else list(townships)
 
 supply, wages_tab, training_tab, youth_tab = st.tabs(
     [t("jobs_tab_supply"), t("jobs_tab_wages"), t("jobs_tab_training"), t("jobs_tab_two_after")]

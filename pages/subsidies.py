@@ -40,10 +40,10 @@ def each(yuan: float | None) -> str:
     return MISSING if yuan is None else t("yuan_each", value=f"{yuan:,.0f}")
 
 
-def subsidy_months(data: Frames) -> list[dt.date]:
+def subsidy_months(data: Frames) -> tuple[dt.date, ...]:
     """Months with a ledger or a payment."""
     paid = data.subsidies.get_column("paid_on").dt.month_start()
-    return pl.concat([data.labour.get_column("month"), paid]).unique().sort().to_list()
+    return tuple(pl.concat([data.labour.get_column("month"), paid]).unique().sort())
 
 
 def subsidy_numbers(data: Frames, place: Place, month: dt.date) -> dict[str, pl.DataFrame]:

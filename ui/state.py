@@ -3,6 +3,7 @@ then cut to what the signed-in viewer may see."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Hashable
 from datetime import date
 from typing import TypeVar
@@ -18,7 +19,7 @@ T = TypeVar("T")
 FULL_VIEW = "full_view"  # session key of the sidebar switch "show full ID numbers and phones"
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _store_frames(url: str, version: int) -> Frames:
     # Keyed by the data version: an import or edit makes the next rerun read the store again.
     return load_frames(get_engine(url))
@@ -26,7 +27,23 @@ def _store_frames(url: str, version: int) -> Frames:
 
 def current_version() -> int:
     """The store's data version (one tiny query)."""
-    return data_version(get_engine(database_url()))
+    return _version(database_url())
+
+
+_latest: dict[str, int] = {}  # the newest data version seen per store, in this process
+
+
+def _version(url: str) -> int:
+    """The store's data version. The first run to see a new one lets go of the old version's
+    frames and numbers: every session reads the new one from its next rerun on, and a
+    province's frames are 10 GiB (kept by cycles through page scripts until a collection)."""
+    version = data_version(get_engine(url))
+    if version > _latest.get(url, version):
+        for cached in (_store_frames, _scoped_frames, _computed, _computed_list):
+            cached.clear()
+        gc.collect()
+    _latest[url] = max(version, _latest.get(url, version))
+    return version
 
 
 def account() -> Account | None:
@@ -65,7 +82,7 @@ def _scoped_frames(url: str, version: int, scope: Scope) -> Frames:
 def frames() -> Frames:
     """The store's frames, cut to this session's scope."""
     url = database_url()
-    return _scoped_frames(url, data_version(get_engine(url)), session_scope())
+    return _scoped_frames(url, _version(url), session_scope())
 
 
 def computed(compute: Callable[..., T], *args: Hashable) -> T:
@@ -76,16 +93,14 @@ def computed(compute: Callable[..., T], *args: Hashable) -> T:
     places, months, names), never of the session (language, full view).
     """
     url = database_url()
-    version = data_version(get_engine(url))
-    return _computed(_name(compute), url, version, session_scope(), args, compute)
+    return _computed(_name(compute), url, _version(url), session_scope(), args, compute)
 
 
 def computed_list(compute: Callable[..., T], *args: Hashable) -> T:
     """`computed` for results that hold lists of people: kept for fewer choices at once (a
     province's list may hold a million rows)."""
     url = database_url()
-    version = data_version(get_engine(url))
-    return _computed_list(_name(compute), url, version, session_scope(), args, compute)
+    return _computed_list(_name(compute), url, _version(url), session_scope(), args, compute)
 
 
 def _name(compute: Callable) -> str:
@@ -110,19 +125,20 @@ def _computed(
     return _compute(_scoped_frames(url, version, scope), *args)
 
 
-def report_months() -> list[date]:
+def report_months() -> tuple[date, ...]:
     """The reporting months in this session's labour ledger, oldest first."""
     return computed(_report_months)
 
 
-def _report_months(data: Frames) -> list[date]:
-    return data.labour.get_column("month").unique().sort().to_list()
+def _report_months(data: Frames) -> tuple[date, ...]:
+    # A tuple: the one object is handed to every session.
+    return tuple(data.labour.get_column("month").unique().sort())
 
 
-def report_townships() -> list[str]:
+def report_townships() -> tuple[str, ...]:
     """The townships (of origin) in this session's labour ledger, in name order."""
     return computed(_report_townships)
 
 
-def _report_townships(data: Frames) -> list[str]:
-    return data.labour.get_column("township").drop_nulls().unique().sort().to_list()
+def _report_townships(data: Frames) -> tuple[str, ...]:
+    return tuple(data.labour.get_column("township").drop_nulls().unique().sort())

@@ -19,6 +19,7 @@ It writes BENCHMARKS.md. Usage: `make bench` or `.venv/bin/python tests/bench/ru
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import os
@@ -218,6 +219,9 @@ def run_pages(url: str, warm_runs: int) -> None:
                 at.switch_page(f"pages/{page}.py")
             st.cache_resource.clear()
             st.cache_data.clear()
+            # The previous page's frames hang in cycles through its script until a collection:
+            # without one, each cold page would add a whole copy to the peak.
+            gc.collect()
             start = time.perf_counter()
             at.run()
             cold = time.perf_counter() - start
