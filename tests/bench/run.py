@@ -19,9 +19,11 @@ It writes BENCHMARKS.md. Usage: `make bench` or `.venv/bin/python tests/bench/ru
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import itertools
 import json
+import math
 import os
 import platform
 import resource
@@ -331,9 +333,14 @@ def report(scales: list[Scale], total_s: float) -> str:
     lines = [
         "# Benchmarks",
         "",
-        f"`make bench` on {date.today():%Y-%m-%d}: {len(scales)} scales in "
-        f"{total_s / 60:,.1f} min (stores built in that time unless kept from an earlier run). "
-        f"Median of several runs each (one run for the builds, and for imports and cold starts "
+        f"`make bench` on {date.today():%Y-%m-%d}: "
+        + (
+            f"{len(scales)} scales in {total_s / 60:,.1f} min (stores built in that time unless "
+            "kept from an earlier run). "
+            if not math.isnan(total_s)
+            else "figures saved by the runs of each scale. "
+        )
+        + f"Median of several runs each (one run for the builds, and for imports and cold starts "
         f"above {BIG:,} persons); {MONTHS} monthly reports per scale. Targets (issue 8): a page "
         f"≤ 250 ms warm and ≤ 5 s cold, import ≥ 100,000 rows/s, peak memory ≤ 4 GiB, the "
         "overview within 3× of its polars floor and ≥ 10× faster than naive SQL; bold marks a "
@@ -520,32 +527,93 @@ def _warm(key: tuple[str, str]) -> Callable[[Scale], float]:
     return lambda s: s.pages.get(key, (0.0, 0.0))[1]
 
 
+STEPS: dict[str, Callable[[str, Path, Scale], None]] = {
+    "import": lambda url, ledgers, scale: measure_import(url, ledgers, scale),
+    "frames": lambda url, ledgers, scale: measure_frames(url, scale),
+    "pages": lambda url, ledgers, scale: measure_pages(url, scale),
+    "cli": lambda url, ledgers, scale: measure_cli(url, scale),
+    "references": lambda url, ledgers, scale: measure_references(url, scale),
+    "new-month": measure_new_month,
+}
+
+
+def in_process(step: str, count: int, scale: Scale) -> None:
+    """Run one step in a process of its own and take its figures: memory a step used (a
+    province's frames are 10 GiB) goes back with the process, not into the next step's peak."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--step", step, str(count)],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    measured, blank = _scale(json.loads(done.stdout.strip().splitlines()[-1])), Scale(count)
+    for name in (f.name for f in dataclasses.fields(Scale)):
+        if getattr(measured, name) != getattr(blank, name):
+            setattr(scale, name, getattr(measured, name))
+
+
+def run_step(step: str, count: int) -> None:
+    """`--step NAME PERSONS`: one step on the scale's store; prints the figures it set as JSON."""
+    scale = Scale(count)
+    if step == "build":
+        _, scale.build_s = store_for(count)
+    else:
+        url = f"sqlite:///{BENCH_DIR / str(count) / 'store.sqlite'}"
+        STEPS[step](url, BENCH_DIR / str(count) / "ledgers", scale)
+    print(json.dumps(_figures(scale)))
+
+
+def _figures(scale: Scale) -> dict:
+    figures = {k: v for k, v in dataclasses.asdict(scale).items() if k not in ("pages", "load")}
+    figures["pages"] = [[user, page, *times] for (user, page), times in scale.pages.items()]
+    figures["load"] = dataclasses.asdict(scale.load) if scale.load else None
+    return figures
+
+
+def _scale(figures: dict) -> Scale:
+    pages = {(user, page): (cold, warm) for user, page, cold, warm in figures.pop("pages")}
+    load = figures.pop("load")
+    return Scale(**figures, pages=pages, load=LoadResult(**load) if load else None)
+
+
+def saved(count: int) -> Path:
+    return BENCH_DIR / str(count) / "figures.json"
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--pages"]:
         run_pages(argv[1], int(argv[2]))
+        return 0
+    if argv[:1] == ["--step"]:
+        run_step(argv[1], int(argv[2]))
+        return 0
+    if argv[:1] == ["--report"]:
+        # The report again from the figures each scale saved (e.g. after adding a scale).
+        scales = [_scale(json.loads(saved(int(p)).read_text())) for p in argv[1:]]
+        (ROOT / "BENCHMARKS.md").write_text(report(scales, math.nan), encoding="utf-8")
         return 0
     persons = [int(p) for p in (argv or os.environ.get("BENCH_SCALES", SCALES).split())]
     began = time.perf_counter()
     scales = []
     for count in persons:
         scale = Scale(count)
-        print(f"— {count:,} persons: building the store …", flush=True)
-        url, scale.build_s = store_for(count)
-        ledgers = BENCH_DIR / f"{count}" / "ledgers"
-        print("  import …", flush=True)
-        measure_import(url, ledgers, scale)
-        print("  frames …", flush=True)
-        measure_frames(url, scale)
-        print("  pages …", flush=True)
-        measure_pages(url, scale)
-        print("  command line and references …", flush=True)
-        measure_cli(url, scale)
-        measure_references(url, scale)
-        print("  a new month …", flush=True)
-        measure_new_month(url, ledgers, scale)
+        for step, what in (
+            ("build", "building the store"),
+            ("import", "import"),
+            ("frames", "frames"),
+            ("pages", "pages"),
+            ("cli", "command line"),
+            ("references", "floor and naive SQL"),
+            ("new-month", "a new month"),
+        ):
+            print(f"— {count:,} persons: {what} …", flush=True)
+            in_process(step, count, scale)
         if count == persons[-1] and LOAD_SECONDS > 0:
             print(f"  {LOAD_SESSIONS} sessions for {LOAD_SECONDS:.0f} s …", flush=True)
+            url = f"sqlite:///{BENCH_DIR / str(count) / 'store.sqlite'}"
             scale.load = run_load(url, sessions=LOAD_SESSIONS, seconds=LOAD_SECONDS)
+        saved(count).write_text(json.dumps(_figures(scale)), encoding="utf-8")
         scales.append(scale)
         # Written after every scale: a run that stops at the province keeps the counties.
         out = ROOT / "BENCHMARKS.md"
