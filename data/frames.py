@@ -404,12 +404,18 @@ def _read_labour(conn: Connection, after_batch: int | None = None) -> pl.DataFra
     per record and was four times slower than polars), a month at a time: a province's 26 million
     records joined and sorted at once would need three times their memory.
     """
-    where = "" if after_batch is None else f" AND batch_id > {int(after_batch)}"
-    months = _query(conn, f"SELECT DISTINCT month FROM labour_record WHERE 1 = 1{where}")
-    if months.is_empty():
-        return pl.DataFrame(schema=LABOUR_SCHEMA)
+    if after_batch is None:
+        months = _query(conn, "SELECT DISTINCT month FROM labour_record")
+        wheres = [f"month = '{m}'" for m in sorted(str(m)[:10] for m in months["month"])]
+    else:
+        # One query on the batch index (asking for its months first scanned the whole table).
+        wheres = [f"batch_id > {int(after_batch)}"]
+    # After a batch: only the people and households of the records it wrote.
+    written = f"SELECT {{}} FROM labour_record WHERE batch_id > {after_batch}"
     people = _query_columnar(
-        conn, "SELECT id AS person_id, id_number, name, gender, birth_date FROM person"
+        conn,
+        "SELECT id AS person_id, id_number, name, gender, birth_date FROM person"
+        + ("" if after_batch is None else f" WHERE id IN ({written.format('person_id')})"),
     )
     households = _query_columnar(
         conn,
@@ -419,22 +425,25 @@ def _read_labour(conn: Connection, after_batch: int | None = None) -> pl.DataFra
            JOIN site s ON s.id = h.site_id
            JOIN building b ON b.id = h.building_id
            JOIN township t ON t.id = h.township_id
-           LEFT JOIN village v ON v.id = h.village_id""",
+           LEFT JOIN village v ON v.id = h.village_id"""
+        + ("" if after_batch is None else f" WHERE h.id IN ({written.format('household_id')})"),
     )
     parts = []
-    for month in sorted(str(m)[:10] for m in months.get_column("month")):
+    for where in wheres:
         records = _query_columnar(
             conn,
             f"""SELECT person_id, household_id, month, relation, education, capacity, status,
                        employment_type, employer, work_place, monthly_income, wish,
                        training_need, two_after, three_no, monitoring, phone
-                FROM labour_record WHERE month = '{month}'{where}""",
+                FROM labour_record WHERE {where}""",
         )
+        if records.is_empty():
+            continue
         joined = records.join(people, on="person_id", how="left").join(
             households, on="household_id", how="left"
         )
         parts.append(_cast(joined, LABOUR_SCHEMA).sort(_ORDER["labour"], nulls_last=True))
-    return pl.concat(parts)
+    return pl.concat(parts) if parts else pl.DataFrame(schema=LABOUR_SCHEMA)
 
 
 def _read(conn: Connection, name: str) -> pl.DataFrame:
@@ -476,8 +485,7 @@ def load_frames(engine: Engine) -> Frames:
     return frames
 
 
-# Hand-made writes: they touch a few labour records and add notes, never places or people.
-_SMALL_SOURCES = ("edit", "note")
+# Read again after any write: they are small, and notes are not in the batch log.
 _SMALL_FRAMES = ("notes", "edits", "batches")
 # Changes a patch cannot show: an undo may delete any row, and a person's or household's new
 # name, room or head would have to reach every month of their labour records.
@@ -513,18 +521,52 @@ def _patched(conn: Connection, folder: Path) -> Frames | None:
     base = max(versions)
     if not _query(conn, _UNPATCHABLE.format(base=base)).is_empty():
         return None
-    sources = _query(conn, f"SELECT DISTINCT source FROM import_batch WHERE id > {base}")
-    small = set(sources.get_column("source").to_list()) <= set(_SMALL_SOURCES)
     old = _read_snapshot(versions[base])
     labour = _with_records(old.labour, _read_labour(conn, after_batch=base))
-    again = _SMALL_FRAMES if small else [name for name in _SCHEMAS if name != "labour"]
-    return dataclasses.replace(old, labour=labour, **{name: _read(conn, name) for name in again})
+    again = {name: _read(conn, name) for name in _frames_written(conn, base)}
+    return dataclasses.replace(old, labour=labour, **again)
+
+
+# The frames a ledger format writes besides labour; new places (a township, site or building
+# first seen in a labour ledger) reach the place frames too.
+_FORMAT_FRAMES = {
+    "subsidies": ("subsidies",),
+    "postings": ("postings",),
+    "training": ("training",),
+    "targets": ("targets",),
+    "sites": ("sites", "buildings", "townships"),
+    "captains": ("sites", "buildings", "townships"),
+    "boundaries": ("townships",),
+}
+_PLACE_FRAMES = ("sites", "buildings", "townships", "subsidies", "postings")
+
+
+def _frames_written(conn: Connection, base: int) -> set[str]:
+    """The frames other than labour that batches after `base` may have changed: read again,
+    the others kept (a province's month must not re-read its millions of payments)."""
+    formats = _query(conn, f"SELECT formats FROM import_batch WHERE id > {base}")
+    written = set(_SMALL_FRAMES)
+    for listed in formats.get_column("formats").drop_nulls():
+        for fmt in listed.split(","):
+            written.update(_FORMAT_FRAMES.get(fmt, ()))
+    places = _query(
+        conn,
+        f"""SELECT 1 FROM batch_change WHERE batch_id > {base} AND action = 'insert'
+            AND table_name IN ('township', 'village', 'site', 'building') LIMIT 1""",
+    )
+    if not places.is_empty():
+        written.update(_PLACE_FRAMES)
+    return written
 
 
 def _with_records(labour: pl.DataFrame, written: pl.DataFrame) -> pl.DataFrame:
     """`labour` with `written` in place of the records of the same person and month."""
     if written.is_empty():
         return labour
+    if labour.is_empty() or labour.get_column("month").max() < written.get_column("month").min():
+        # A new month: appended as it is, without copying the months before it (10 GiB at
+        # province scale).
+        return pl.concat([labour, written])
     keys = ["id_number", "month"]
     touched = pl.col("month").is_in(written.get_column("month").unique().implode())
     months = pl.concat(
