@@ -139,7 +139,10 @@ def measure_import(url: str, ledgers: Path, scale: Scale) -> None:
     xlsx_rows = rows if rows.height < SHEET_ROWS else rows.head(COUNTY_ROWS)
     xlsx = latest.with_suffix(".xlsx")
     if not xlsx.exists():
-        xlsx_rows.write_excel(xlsx, worksheet="台账")
+        # Under another name first: a run stopped half-way must not leave half a workbook.
+        partial = xlsx.with_suffix(".partial.xlsx")
+        xlsx_rows.write_excel(partial, worksheet="台账")
+        partial.rename(xlsx)
     scale.import_xlsx_rows = xlsx_rows.height
     spent = median_time(lambda: _import_ok(engine, xlsx), runs(scale, 3))
     scale.import_xlsx = xlsx_rows.height / spent
