@@ -99,6 +99,8 @@ class Scale:
     naive: float = 0.0
     peak_rss_mib: float = 0.0
     load: LoadResult | None = None
+    load_persons: int = 0  # the scale the load test ran on (the largest whose pages ran)
+    failed: dict[str, str] = field(default_factory=dict)  # step → how its process ended
 
 
 def store_for(persons: int) -> tuple[str, float]:
@@ -353,7 +355,7 @@ def report(scales: list[Scale], total_s: float) -> str:
         *machine(),
     ]
     for scale in scales:
-        page = scale.pages.get(("demo-analyst", "overview"), (0.0, 0.0))[1]
+        page = scale.pages.get(("demo-analyst", "overview"), (math.nan, math.nan))[1]
         xlsx_note = (
             ""
             if scale.import_xlsx_rows == scale.import_rows
@@ -380,6 +382,7 @@ def report(scales: list[Scale], total_s: float) -> str:
             f"{ratio(scale.naive / page, 10, above=False)}",
             f"- peak memory (RSS) of the process that ran the pages: "
             f"{mark_mib(scale.peak_rss_mib)}",
+            *(f"- **not measured: {step}** — {why}" for step, why in scale.failed.items()),
             "",
             "| page | viewer | cold | warm |",
             "|---|---|---|---|",
@@ -390,7 +393,7 @@ def report(scales: list[Scale], total_s: float) -> str:
                 f"| {name} | {who} | {mark(cold, TARGET_COLD)} | {mark(warm, TARGET_WARM)} |"
             )
         if scale.load is not None:
-            lines += load_lines(scale.load)
+            lines += load_lines(scale.load, scale.load_persons or scale.persons)
     if len(scales) > 1:
         lines += growth(scales)
     lines += causes(scales)
@@ -450,11 +453,12 @@ def causes(scales: list[Scale]) -> list[str]:
     return ["", "## Where a target is missed, and why", "", *(f"- {w}" for w in why)]
 
 
-def load_lines(load: LoadResult) -> list[str]:
+def load_lines(load: LoadResult, persons: int) -> list[str]:
     """The load test's figures: every rerun of every session, from click to the run's end."""
     lines = [
         "",
-        f"### {load.sessions} sessions at once ({load.seconds:,.0f} s, `tests/bench/load.py`)",
+        f"### {load.sessions} sessions at once on {persons:,} persons ({load.seconds:,.0f} s, "
+        "`tests/bench/load.py`)",
         "",
         f"{load.sessions} signed-in users (three in four analysts, the rest building captains) "
         "click through the app on a `streamlit run` server as websocket clients: switch page, "
@@ -481,12 +485,16 @@ def rate(rows_per_s: float) -> str:
 
 def ratio(value: float, target: float, *, above: bool) -> str:
     """`value`×, bold when it is above (`above`) or below the target."""
+    if math.isnan(value):
+        return "—"
     text = f"{value:,.2f}×"
     missed = value > target if above else value < target
     return f"**{text}** ({'>' if above else '<'} {target:g}×)" if missed else text
 
 
 def mark_mib(mib: float) -> str:
+    if not mib:
+        return "—"
     text = f"{mib:,.0f} MiB"
     return text if mib <= TARGET_MIB else f"**{text}** (> {TARGET_MIB:,} MiB)"
 
@@ -519,7 +527,7 @@ def growth(scales: list[Scale]) -> list[str]:
         figures.append((f"{key[1]} warm ({key[0].removeprefix('demo-')})", _warm(key)))
     for name, value in figures:
         cells = " | ".join(
-            f"×{value(b) / value(a):,.1f}" if value(a) else "—"
+            f"×{value(b) / value(a):,.1f}" if value(a) and value(b) else "—"
             for a, b in itertools.pairwise(scales)
         )
         lines.append(f"| {name} | {cells} |")
@@ -546,10 +554,18 @@ def in_process(step: str, count: int, scale: Scale) -> None:
     done = subprocess.run(
         [sys.executable, __file__, "--step", step, str(count)],
         cwd=ROOT,
-        check=True,
-        stdout=subprocess.PIPE,
+        capture_output=True,
         text=True,
     )
+    sys.stderr.write(done.stderr)
+    if done.returncode != 0:
+        # A step that does not fit (memory) is a finding, not the end of the run.
+        killed = "exit status -9" in done.stderr or done.returncode == -9
+        last = (done.stderr.strip().splitlines() or ["?"])[-1]
+        scale.failed[step] = (
+            "killed by signal 9: out of memory (the machine has 24 GiB)" if killed else last
+        )
+        return
     measured, blank = _scale(json.loads(done.stdout.strip().splitlines()[-1])), Scale(count)
     for name in (f.name for f in dataclasses.fields(Scale)):
         if getattr(measured, name) != getattr(blank, name):
@@ -613,9 +629,12 @@ def main(argv: list[str]) -> int:
             print(f"— {count:,} persons: {what} …", flush=True)
             in_process(step, count, scale)
         if count == persons[-1] and LOAD_SECONDS > 0:
-            print(f"  {LOAD_SESSIONS} sessions for {LOAD_SECONDS:.0f} s …", flush=True)
-            url = f"sqlite:///{BENCH_DIR / str(count) / 'store.sqlite'}"
+            ran = [s.persons for s in [*scales, scale] if s.pages]
+            on = ran[-1] if ran else count
+            print(f"  {LOAD_SESSIONS} sessions for {LOAD_SECONDS:.0f} s on {on:,} …", flush=True)
+            url = f"sqlite:///{BENCH_DIR / str(on) / 'store.sqlite'}"
             scale.load = run_load(url, sessions=LOAD_SESSIONS, seconds=LOAD_SECONDS)
+            scale.load_persons = on
         saved(count).write_text(json.dumps(_figures(scale)), encoding="utf-8")
         scales.append(scale)
         # Written after every scale: a run that stops at the province keeps the counties.
