@@ -415,11 +415,14 @@ def causes(scales: list[Scale]) -> list[str]:
     if any(s.peak_rss_mib > TARGET_MIB for s in scales):
         bytes_per_row = last.peak_rss_mib * 2**20 / max(last.rows, 1)
         why.append(
-            f"Memory above 4 GiB: the labour frame holds every month of every person with "
-            f"22 text columns, each a 16-byte string view; the page process peaked at "
-            f"{bytes_per_row:,.0f} bytes per labour row at {last.persons:,} persons. Categorical "
-            "place and status columns and the person's own columns kept once instead of every "
-            "month would bring it to about 120 bytes per row."
+            "Memory above 4 GiB: the labour frame holds every month of every person with 22 "
+            "text columns, each a 16-byte string view: about 410 bytes a row in memory "
+            "(measured at 100,000 persons). The page process peaks at two to two and a half "
+            f"times the frame ({bytes_per_row:,.0f} bytes per labour row at {last.persons:,} "
+            "persons): reading the snapshot, and a cold page's copies (the trend filters every "
+            "month up to the chosen one). Categorical place and status columns and the person's "
+            "own columns kept once instead of every month would bring the frame to about 120 "
+            "bytes a row; not done yet."
         )
     if any(s.frames_cold > TARGET_COLD for s in scales):
         why.append(
@@ -433,6 +436,13 @@ def causes(scales: list[Scale]) -> list[str]:
             "naive/page below 10×: the naive figure is two SQL queries (headline and townships), "
             "no charts, no tables; the page figure is the whole page drawn. At county scale "
             "SQLite answers those two in milliseconds; the gap opens with rows."
+        )
+    if any(cold > TARGET_COLD for s in scales for cold, _ in s.pages.values()):
+        why.append(
+            "A cold page above 5 s: a cold page reads the snapshot (the figure above) and "
+            "works out its numbers over every labour row for the first time; later viewers of "
+            "that view get them from the cache. Monthly aggregates per building, kept with the "
+            "snapshot, would make a first view cost buildings, not rows; not done yet."
         )
     if any(warm > TARGET_WARM for s in scales for _, warm in s.pages.values()):
         why.append(
