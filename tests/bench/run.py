@@ -382,7 +382,7 @@ def report(scales: list[Scale], total_s: float) -> str:
             f"{ratio(scale.naive / page, 10, above=False)}",
             f"- peak memory (RSS) of the process that ran the pages: "
             f"{mark_mib(scale.peak_rss_mib)}",
-            *(f"- **not measured: {step}** — {why}" for step, why in scale.failed.items()),
+            *(f"- **not measured: {step}** — {ended(why)}" for step, why in scale.failed.items()),
             "",
             "| page | viewer | cold | warm |",
             "|---|---|---|---|",
@@ -461,6 +461,16 @@ def causes(scales: list[Scale]) -> list[str]:
     if not why:
         return []
     return ["", "## Where a target is missed, and why", "", *(f"- {w}" for w in why)]
+
+
+def ended(last_line: str) -> str:
+    """How a failed step's process ended, from the last line it wrote."""
+    if "SIGKILL" in last_line or "exit status -9" in last_line:
+        return (
+            "its process was killed (signal 9): out of memory, the kernel's OOM killer on this "
+            "24 GiB machine"
+        )
+    return last_line
 
 
 def load_lines(load: LoadResult, persons: int) -> list[str]:
@@ -570,11 +580,7 @@ def in_process(step: str, count: int, scale: Scale) -> None:
     sys.stderr.write(done.stderr)
     if done.returncode != 0:
         # A step that does not fit (memory) is a finding, not the end of the run.
-        killed = "exit status -9" in done.stderr or done.returncode == -9
-        last = (done.stderr.strip().splitlines() or ["?"])[-1]
-        scale.failed[step] = (
-            "killed by signal 9: out of memory (the machine has 24 GiB)" if killed else last
-        )
+        scale.failed[step] = (done.stderr.strip().splitlines() or ["?"])[-1]
         return
     measured, blank = _scale(json.loads(done.stdout.strip().splitlines()[-1])), Scale(count)
     for name in (f.name for f in dataclasses.fields(Scale)):
