@@ -412,17 +412,25 @@ def causes(scales: list[Scale]) -> list[str]:
             "99,291 rows): checks 20 %, place and person look-ups 20 %, inserts 35 %, commit "
             "20 %; the inserts alone run at about 55,000 rows/s."
         )
-    if any(s.peak_rss_mib > TARGET_MIB for s in scales):
-        bytes_per_row = last.peak_rss_mib * 2**20 / max(last.rows, 1)
+    if any(s.peak_rss_mib > TARGET_MIB or "pages" in s.failed for s in scales):
+        peaked = [s for s in scales if s.peak_rss_mib] or [last]
+        bytes_per_row = peaked[-1].peak_rss_mib * 2**20 / max(peaked[-1].rows, 1)
+        killed = [f"{s.persons:,}" for s in scales if "pages" in s.failed]
         why.append(
             "Memory above 4 GiB: the labour frame holds every month of every person with 22 "
             "text columns, each a 16-byte string view: about 410 bytes a row in memory "
             "(measured at 100,000 persons). The page process peaks at two to two and a half "
-            f"times the frame ({bytes_per_row:,.0f} bytes per labour row at {last.persons:,} "
-            "persons): reading the snapshot, and a cold page's copies (the trend filters every "
-            "month up to the chosen one). Categorical place and status columns and the person's "
-            "own columns kept once instead of every month would bring the frame to about 120 "
-            "bytes a row; not done yet."
+            f"times the frame ({bytes_per_row:,.0f} bytes per labour row at "
+            f"{peaked[-1].persons:,} persons): reading the snapshot, and a cold page's copies "
+            "(the trend filters every month up to the chosen one)"
+            + (
+                f"; at {' and '.join(killed)} persons it does not fit in this machine's 24 GiB "
+                "and the kernel killed it"
+                if killed
+                else ""
+            )
+            + ". Categorical place and status columns and the person's own columns kept once "
+            "instead of every month would bring the frame to about 120 bytes a row; not done yet."
         )
     if any(s.frames_cold > TARGET_COLD for s in scales):
         why.append(
