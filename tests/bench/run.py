@@ -459,7 +459,15 @@ def causes(scales: list[Scale]) -> list[str]:
             "rerun is drawing: plotly builds and validates each figure twice (ours, then "
             "Streamlit's), and every table goes through pandas to Arrow."
         )
-    if last.load is not None and last.load.p95 > TARGET_WARM:
+    loads = [s.load for s in scales if s.load is not None]
+    if any(not load.reruns for load in loads):
+        why.append(
+            "No rerun finished under load: twenty sessions opened their first page at once on a "
+            "server that had just started; each first page reads the snapshot and works out "
+            "its numbers over every labour row, and the twenty queue behind each other on one "
+            "core for longer than the test's 60 s. The same fix as for cold pages applies."
+        )
+    if any(load.reruns and load.p95 > TARGET_WARM for load in loads):
         why.append(
             "Under load: one Streamlit process runs every session's rerun in Python, so reruns "
             "share one core (the GIL) whatever the number of cores. At about 0.1 s of Python "
@@ -495,7 +503,13 @@ def load_lines(load: LoadResult, persons: int) -> list[str]:
         f"- {load.reruns:,} reruns, **{len(load.errors)} errors**"
         if load.errors
         else f"- {load.reruns:,} reruns, no error",
-        f"- rerun time p50 {seconds(load.p50)}, p95 {seconds(load.p95)}, max {seconds(load.max)}",
+        (
+            f"- rerun time p50 {seconds(load.p50)}, p95 {seconds(load.p95)}, max "
+            f"{seconds(load.max)}"
+            if load.reruns
+            else "- no rerun finished: every session's first page took longer than the test's "
+            "60 s limit"
+        ),
         f"- the server's peak memory (RSS): {mark_mib(load.server_peak_mib)}",
         "",
         "| page | reruns | p95 |",
@@ -573,6 +587,8 @@ STEPS: dict[str, Callable[[str, Path, Scale], None]] = {
     "cli": lambda url, ledgers, scale: measure_cli(url, scale),
     "references": lambda url, ledgers, scale: measure_references(url, scale),
     "new-month": measure_new_month,
+    # A snapshot for the store's current version (an undone new month leaves none).
+    "snapshot": lambda url, ledgers, scale: load_frames(get_engine(url)),
 }
 
 
@@ -648,17 +664,21 @@ def main(argv: list[str]) -> int:
             ("pages", "pages"),
             ("cli", "command line"),
             ("references", "floor and naive SQL"),
-            ("new-month", "a new month"),
         ):
             print(f"— {count:,} persons: {what} …", flush=True)
             in_process(step, count, scale)
+        # The load test before the new month: that month's undo leaves a version without a
+        # snapshot, and the server would start with a full read of the store.
         if count == persons[-1] and LOAD_SECONDS > 0:
             ran = [s.persons for s in [*scales, scale] if s.pages]
             on = ran[-1] if ran else count
             print(f"  {LOAD_SESSIONS} sessions for {LOAD_SECONDS:.0f} s on {on:,} …", flush=True)
             url = f"sqlite:///{BENCH_DIR / str(on) / 'store.sqlite'}"
+            in_process("snapshot", on, Scale(on))  # the server starts as a county's would
             scale.load = run_load(url, sessions=LOAD_SESSIONS, seconds=LOAD_SECONDS)
             scale.load_persons = on
+        print(f"— {count:,} persons: a new month …", flush=True)
+        in_process("new-month", count, scale)
         saved(count).write_text(json.dumps(_figures(scale)), encoding="utf-8")
         scales.append(scale)
         # Written after every scale: a run that stops at the province keeps the counties.
