@@ -472,7 +472,9 @@ def causes(scales: list[Scale]) -> list[str]:
             "Under load: one Streamlit process runs every session's rerun in Python, so reruns "
             "share one core (the GIL) whatever the number of cores. At about 0.1 s of Python "
             "per rerun, the server draws some 10 pages a second; 20 users clicking every 0.5–2 "
-            "s ask for about 16, and the rest wait in line."
+            "s ask for about 16, and the rest wait in line. Each drill to a place or month "
+            "nobody opened yet also works its numbers out over every labour row (seconds at a "
+            "million persons), and everyone behind it waits: the cold-page fix applies here too."
         )
     if not why:
         return []
