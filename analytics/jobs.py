@@ -434,3 +434,36 @@ def two_after_summary(labour: pl.DataFrame, month: date, by: Sequence[str] = ())
         .sort([*by, order, "status"], nulls_last=True)
         .select(*by, *TWO_AFTER_SUMMARY_SCHEMA)
     )
+
+
+def jobs_report(
+    labour: pl.DataFrame,
+    training: pl.DataFrame,
+    postings: pl.DataFrame,
+    month: date,
+    township: str | None = None,
+) -> dict[str, pl.DataFrame]:
+    """Everything the jobs page shows of `township` (None: all of `labour`) in `month`: supply
+    against seekers (when there are postings), wages against incomes, what training led to and
+    the two-after youth. Summaries of an empty list are left out."""
+    if township is not None:
+        labour = labour.filter(pl.col("township") == township)
+        training = trainees_of(training, labour)
+    report = {
+        "wages": wages_vs_incomes(labour, postings, month),
+        "outcomes": training_outcomes(training, labour, month),
+        "youth": two_after_youth(labour, month),
+    }
+    if not postings.is_empty():
+        report |= {
+            "total": vacancies_per_seeker(labour, postings, month, []),
+            "by_category": vacancies_per_seeker(labour, postings, month, ["job_category"]),
+            "by_township": vacancies_per_seeker(labour, postings, month, ["township"]),
+            "trend": vacancies_by_month(labour, postings),
+        }
+    if not report["outcomes"].is_empty():
+        report["overall"] = training_outcomes(training, labour, month, by=[])
+    if not report["youth"].is_empty():
+        report["by_status"] = two_after_summary(labour, month)
+        report["by_township_status"] = two_after_summary(labour, month, ["township"])
+    return report

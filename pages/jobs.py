@@ -12,18 +12,8 @@ import polars as pl
 import streamlit as st
 
 from analytics.domain import STATUS_EMPLOYED, STATUS_UNEMPLOYED
-from analytics.drill import Place, in_place
 from analytics.income import INCOME_TARGET
-from analytics.jobs import (
-    in_townships,
-    trainees_of,
-    training_outcomes,
-    two_after_summary,
-    two_after_youth,
-    vacancies_by_month,
-    vacancies_per_seeker,
-    wages_vs_incomes,
-)
+from analytics.jobs import in_townships, jobs_report
 from data.frames import Frames
 from ui import charts, views
 from ui.empty import no_data_screen
@@ -63,27 +53,7 @@ def shown(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def jobs_numbers(data: Frames, township: str | None, month: date) -> dict[str, pl.DataFrame]:
-    """Everything this page shows of `township` (None: all the viewer's places) in `month`."""
-    labour = in_place(data.labour, Place(township=township)) if township else data.labour
-    training = trainees_of(data.training, labour) if township else data.training
-    numbers = {
-        "wages": wages_vs_incomes(labour, data.postings, month),
-        "outcomes": training_outcomes(training, labour, month),
-        "youth": two_after_youth(labour, month),
-    }
-    if not data.postings.is_empty():
-        numbers |= {
-            "total": vacancies_per_seeker(labour, data.postings, month, []),
-            "by_category": vacancies_per_seeker(labour, data.postings, month, ["job_category"]),
-            "by_township": vacancies_per_seeker(labour, data.postings, month, ["township"]),
-            "trend": vacancies_by_month(labour, data.postings),
-        }
-    if not numbers["outcomes"].is_empty():
-        numbers["overall"] = training_outcomes(training, labour, month, by=[])
-    if not numbers["youth"].is_empty():
-        numbers["by_status"] = two_after_summary(labour, month)
-        numbers["by_township_status"] = two_after_summary(labour, month, ["township"])
-    return numbers
+    return jobs_report(data.labour, data.training, data.postings, month, township)
 
 
 data = frames()

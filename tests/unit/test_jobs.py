@@ -20,6 +20,7 @@ from analytics.jobs import (
     TWO_AFTER_SUMMARY_SCHEMA,
     WAGES_SCHEMA,
     in_townships,
+    jobs_report,
     posting_category,
     trainees_of,
     training_outcomes,
@@ -402,3 +403,33 @@ def test_two_after_summary(by: list[str], expected: pl.DataFrame) -> None:
 def test_two_after_in_an_empty_month() -> None:
     assert two_after_youth(YOUTH, APR).is_empty()
     assert_frame_equal(two_after_summary(YOUTH, APR, ["township"]), summary(TOWNSHIP))
+
+
+@pytest.mark.parametrize("township", [None, "甲镇", "乙镇"])
+def test_jobs_report_is_its_parts_for_the_township_chosen(township: str | None) -> None:
+    rows = labour(
+        person("甲", ABLE, U, wish="县内务工", two_after=True),
+        person("乙", ABLE, E, employment_type=EMPLOYMENT_TYPES[0], monthly_income=3000.0),
+        person("丙", ABLE, U, township="乙镇", two_after=True),
+    )
+    training = pl.DataFrame(
+        [course("甲", "电工", MAR, APR), course("丙", "家政", MAR, APR, certified=True)],
+        schema=TRAINING_SCHEMA,
+    )
+    offers = postings(posting("电工", "县经济开发区", MAY))
+    report = jobs_report(rows, training, offers, JUNE, township)
+
+    mine = rows if township is None else rows.filter(pl.col("township") == township)
+    trainees = training if township is None else trainees_of(training, mine)
+    assert_frame_equal(report["total"], vacancies_per_seeker(mine, offers, JUNE, []))
+    assert_frame_equal(report["outcomes"], training_outcomes(trainees, mine, JUNE))
+    assert_frame_equal(report["youth"], two_after_youth(mine, JUNE))
+    assert_frame_equal(report["trend"], vacancies_by_month(mine, offers))
+    assert report["total"]["seekers"][0] == mine.filter(pl.col("status") == U).height
+
+
+def test_jobs_report_without_postings_has_no_supply() -> None:
+    report = jobs_report(labour(person("甲", ABLE, U)), pl.DataFrame(schema=TRAINING_SCHEMA),
+                         postings(), JUNE)  # fmt: skip
+    assert "total" not in report and "trend" not in report
+    assert "overall" not in report and "by_status" not in report
