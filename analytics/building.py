@@ -19,7 +19,7 @@ from analytics.domain import RELATIONS, STATUS_UNEMPLOYED
 from analytics.drill import Place, in_place, natural_order, subsidies_in_place
 from analytics.kpis import headline
 from analytics.matching import job_seekers, match_postings, suitable_people
-from analytics.rates import employed_mask, labour_force_mask, month_end
+from analytics.rates import employed_mask, labour_force_mask, month_end, plain
 from data.frames import BUILDING_SCHEMA
 
 ROSTER_SCHEMA = BUILDING_SCHEMA
@@ -181,7 +181,7 @@ def roster(buildings: pl.DataFrame, labour: pl.DataFrame) -> pl.DataFrame:
     A building only in the ledger has no captain (nulls). Order: site, then building in natural
     order ("2" before "10").
     """
-    in_ledger = labour.select("site", "building").unique().drop_nulls()
+    in_ledger = plain(labour.select("site", "building").unique().drop_nulls())
     return (
         buildings.join(in_ledger, on=["site", "building"], how="full", coalesce=True)
         .select(list(ROSTER_SCHEMA))
@@ -205,8 +205,12 @@ def search(
 
     def found(frame: pl.DataFrame, column: str, by: str) -> pl.DataFrame:
         return (
-            frame.filter(pl.col(column).str.contains(text, literal=True))
-            .select("site", "building", pl.lit(by).alias("found_by"), pl.col(column).alias("text"))
+            frame.filter(pl.col(column).cast(pl.String).str.contains(text, literal=True))
+            .select(
+                pl.col("site", "building").cast(pl.String),
+                pl.lit(by).alias("found_by"),
+                pl.col(column).cast(pl.String).alias("text"),
+            )
             .unique()
             .sort("site", natural_order("building"), natural_order("text"), "text")
         )

@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from analytics.domain import STATUS_EMPLOYED, STATUS_UNEMPLOYED
-from analytics.rates import previous_month
+from analytics.rates import plain, previous_month
 
 NEWLY_EMPLOYED = "newly_employed"
 LOST_WORK = "lost_work"
@@ -68,7 +68,7 @@ def changes(labour: pl.DataFrame, month: date) -> pl.DataFrame:
         )
         .then(pl.lit(LOST_WORK))
     )
-    return (
+    return plain(
         both.with_columns(change=change)
         .filter(pl.col("change").is_not_null())
         .select(

@@ -21,6 +21,7 @@ from analytics.rates import (
     employment_rates,
     labour_force_mask,
     latest_month,
+    plain,
 )
 
 Level = Literal["county", "township", "site", "building", "household", "person"]
@@ -227,7 +228,7 @@ def children(
         .join(rates, on="household", how="left", nulls_equal=True)
         .select(*HOUSEHOLD_COLUMNS, *RATES_SCHEMA)
     )
-    return _by_attention(households, [natural_order("room"), "room", "household"])
+    return _by_attention(plain(households), [natural_order("room"), "room", "household"])
 
 
 def person_timeline(labour: pl.DataFrame, id_number: str) -> pl.DataFrame:
@@ -246,7 +247,7 @@ def person_timeline(labour: pl.DataFrame, id_number: str) -> pl.DataFrame:
     differs = pl.col("status").ne_missing(pl.col("status").shift(1)) | pl.col(
         "employment_type"
     ).ne_missing(pl.col("employment_type").shift(1))
-    return rows.with_columns(changed=(pl.int_range(pl.len()) > 0) & differs)
+    return plain(rows.with_columns(changed=(pl.int_range(pl.len()) > 0) & differs))
 
 
 def natural_order(column: str) -> pl.Expr:
@@ -256,6 +257,7 @@ def natural_order(column: str) -> pl.Expr:
     """
     return (
         pl.col(column)
+        .cast(pl.String)  # the labour frame keeps places as categoricals
         .str.extract_all(r"[0-9]+|[^0-9]+")
         .list.eval(
             pl.when(pl.element().str.contains(r"^[0-9]"))
@@ -281,7 +283,7 @@ def _members(rows: pl.DataFrame) -> pl.DataFrame:
         RELATIONS, range(len(RELATIONS)), default=len(RELATIONS), return_dtype=pl.Int64
     )
     attention = pl.when(employed_mask()).then(1).when(labour_force_mask()).then(0).otherwise(2)
-    return (
+    return plain(
         rows.with_columns(in_labour_force=labour_force_mask())
         .sort(attention, relation, "name", "id_number", nulls_last=True)
         .select(list(MEMBERS_SCHEMA))

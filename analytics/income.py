@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 
 from analytics.domain import EMPLOYMENT_TYPES
-from analytics.rates import employed_mask
+from analytics.rates import employed_mask, plain
 from analytics.rosters import PLACE_COLUMNS, by_address
 
 # Jinsha's target for a relocated worker's monthly income, in yuan (domain.md: ≥ 2,100 yuan).
@@ -90,7 +90,7 @@ def income_distribution(
         (income >= target).sum().cast(pl.Int64).alias("at_or_above"),
         income.is_null().sum().cast(pl.Int64).alias("no_income"),
     ]
-    employed = _employed(labour, month)
+    employed = plain(_employed(labour, month))
     share = (
         pl.when(pl.col("earners") > 0)
         .then(pl.col("at_or_above") / pl.col("earners"))
@@ -117,13 +117,13 @@ def _groups(labour: pl.DataFrame, month: date, by: list[str]) -> pl.LazyFrame:
     others = [c for c in by if c != "employment_type"]
     rows = labour.lazy().filter(pl.col("month") == month)
     if "employment_type" not in by:
-        return rows.select(by).unique()
+        return plain(rows.select(by)).unique()
     types = pl.LazyFrame(
         {"employment_type": EMPLOYMENT_TYPES}, schema={"employment_type": pl.String}
     )
     if not others:
         return types
-    return rows.select(others).unique().join(types, how="cross")
+    return plain(rows.select(others)).unique().join(types, how="cross")
 
 
 def _sorted(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
@@ -150,12 +150,12 @@ def income_histogram(
     by = list(by)
     income = pl.col("monthly_income")
     earners = (
-        _employed(labour, month)
+        plain(_employed(labour, month))
         .filter(income.is_not_null())
         .select(*by, bin_start=((income - align) // width * width + align).cast(pl.Int64))
         .collect()
     )
-    schema = {**{c: labour.schema[c] for c in by}, **HISTOGRAM_SCHEMA}
+    schema = {**earners.select(by).schema, **HISTOGRAM_SCHEMA}
     if earners.is_empty():
         return pl.DataFrame(schema=schema)
     low = earners.get_column("bin_start").min()
@@ -183,4 +183,4 @@ def without_income(labour: pl.DataFrame, month: date) -> pl.DataFrame:
 
 
 def _people(rows: pl.LazyFrame) -> pl.DataFrame:
-    return by_address(rows.collect()).select(PERSON_COLUMNS)
+    return plain(by_address(rows.collect()).select(PERSON_COLUMNS))

@@ -37,7 +37,7 @@ from analytics.domain import (
 )
 from analytics.matching import job_seeker_mask, open_postings, with_place
 from analytics.pivot import age
-from analytics.rates import employed_mask, latest_month, month_end
+from analytics.rates import employed_mask, latest_month, month_end, plain
 from analytics.rosters import PLACE_COLUMNS, by_address
 
 OUTSIDE_COUNTY = "县外"
@@ -169,7 +169,7 @@ def vacancies_per_seeker(
     by = list(by)
     month = month.replace(day=1)
     seeker_rows = labour.lazy().filter((pl.col("month") == month) & job_seeker_mask())
-    seekers = seeker_rows.with_columns(job_category=_wish_category()).select(*by)
+    seekers = plain(seeker_rows.with_columns(job_category=_wish_category()).select(*by))
     offers = posting_category(open_postings(postings, month_end(month)), county).lazy()
     if by:
         seeker_counts = seekers.group_by(by).agg(seekers=pl.len().cast(pl.Int64))
@@ -408,7 +408,7 @@ def two_after_youth(labour: pl.DataFrame, month: date) -> pl.DataFrame:
     """
     month = month.replace(day=1)
     youth = labour.filter((pl.col("month") == month) & pl.col("two_after").fill_null(False))
-    return by_address(youth.with_columns(age=age().cast(pl.Int64))).select(TWO_AFTER_COLUMNS)
+    return plain(by_address(youth.with_columns(age=age().cast(pl.Int64))).select(TWO_AFTER_COLUMNS))
 
 
 def two_after_summary(labour: pl.DataFrame, month: date, by: Sequence[str] = ()) -> pl.DataFrame:
@@ -418,9 +418,10 @@ def two_after_summary(labour: pl.DataFrame, month: date, by: Sequence[str] = ())
     # Any ledger column may group the summary, not only those the list shows.
     youth = labour.filter(
         (pl.col("month") == month.replace(day=1)) & pl.col("two_after").fill_null(False)
-    ).select(*by, "status")
+    )
+    youth = plain(youth.select(*by, "status"))
     if youth.is_empty():
-        schema = {**{c: labour.schema.get(c, pl.String()) for c in by}, **TWO_AFTER_SUMMARY_SCHEMA}
+        schema = {**youth.select(by).schema, **TWO_AFTER_SUMMARY_SCHEMA}
         return pl.DataFrame(schema=schema)
     order = pl.col("status").replace_strict(
         {s: i for i, s in enumerate(STATUSES)}, default=len(STATUSES), return_dtype=pl.Int64

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from analytics.domain import STATUS_UNEMPLOYED
-from analytics.rates import labour_force_mask
+from analytics.rates import labour_force_mask, plain
 from data.frames import POSTING_SCHEMA
 
 OPEN_DAYS = 90
@@ -90,7 +90,7 @@ def job_seeker_mask() -> pl.Expr:
 
 def job_seekers(labour: pl.DataFrame, month: date) -> pl.DataFrame:
     """The unemployed (未就业) labour-force members of `month`, by site, building and room."""
-    return (
+    return plain(
         labour.filter((pl.col("month") == month.replace(day=1)) & job_seeker_mask())
         .select(list(SEEKER_SCHEMA))
         .sort("site", "building", "room", "id_number", nulls_last=True)

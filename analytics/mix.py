@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from analytics.domain import EMPLOYMENT_TYPES, MIGRANT_TYPES
-from analytics.rates import employed_mask, latest_month
+from analytics.rates import employed_mask, latest_month, plain
 
 # The columns every mix frame carries after its group columns.
 MIX_SCHEMA: dict[str, pl.DataType] = {
@@ -33,7 +33,7 @@ def employment_mix(
     rows = labour.lazy()
     if month is not None:
         rows = rows.filter(pl.col("month") == month)
-    rows = rows.select(*by, "employment_type", employed=employed_mask())
+    rows = plain(rows.select(*by, "employment_type", employed=employed_mask()))
     types = pl.LazyFrame(
         {"employment_type": EMPLOYMENT_TYPES, "order": range(len(EMPLOYMENT_TYPES))},
         schema={"employment_type": pl.String(), "order": pl.Int64()},

@@ -27,7 +27,7 @@ from analytics.domain import (
     STATUSES,
     WISHES,
 )
-from analytics.rates import employed_mask, employment_rates, month_end, rates_by_month
+from analytics.rates import employed_mask, employment_rates, month_end, plain, rates_by_month
 
 # Ledger dimensions a filter or a pivot axis can use, in the ledger's order.
 PLACE_DIMENSIONS = ("township", "village", "site", "building")
@@ -135,7 +135,7 @@ def with_dimensions(labour: pl.DataFrame) -> pl.DataFrame:
 
 def terms(values: pl.Series) -> list[str]:
     """The distinct terms of a free-text column ("电工、焊工" → 电工, 焊工), sorted."""
-    found = values.drop_nulls().str.extract_all(TERM).explode()
+    found = values.drop_nulls().unique().cast(pl.String).str.extract_all(TERM).explode()
     return sorted(found.unique().drop_nulls().to_list())
 
 
@@ -184,7 +184,7 @@ def pivot(
     else:
         over = months if "month" in (*rows, *columns) else (months[1], months[1])
         facts = filter_labour(labour, filters, over)
-    facts = _blank_as_group(facts, (*rows, *columns))
+    facts = _blank_as_group(plain(facts, *rows, *columns), (*rows, *columns))
 
     def value(by: Sequence[str]) -> pl.DataFrame:
         return _measure(facts, measure, list(by))
@@ -251,6 +251,7 @@ def _matches(filters: Mapping[str, Sequence[object]]) -> pl.Expr:
         if dimension in _TERM_DIMENSIONS:
             found = (
                 pl.col(dimension)
+                .cast(pl.String)
                 .str.extract_all(TERM)
                 .list.eval(pl.element().is_in(list(values)))
                 .list.any()

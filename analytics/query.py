@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from analytics.privacy import PERSONAL_COLUMNS, masked
+from analytics.rates import plain
 from data.frames import Frames
 
 # SQL table name → the `Frames` field it shows. Import batches and hand edits are the store's
@@ -417,7 +418,7 @@ def schema_listing(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     rows = [
         {"table": name, "column": column, "dtype": str(dtype)}
         for name, frame in tables.items()
-        for column, dtype in frame.schema.items()
+        for column, dtype in plain(frame.lazy()).collect_schema().items()
     ]
     return pl.DataFrame(
         rows, schema={"table": pl.String(), "column": pl.String(), "dtype": pl.String()}
@@ -447,7 +448,9 @@ def run_query(
     check_query(sql, tables)
     # A fresh context per query: a CTE or anything a query names cannot outlive it, and only
     # these frames exist in it.
-    context = pl.SQLContext({name: frame.lazy() for name, frame in tables.items()})
+    # Text as text: a categorical column would refuse LIKE, string functions and joins with the
+    # other tables' text columns. Lazy, so only the columns a query reads are cast.
+    context = pl.SQLContext({name: plain(frame.lazy()) for name, frame in tables.items()})
     try:
         lazy = context.execute(sql)
         _check_sources(lazy)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from datetime import date
+from typing import TypeVar
 
 import polars as pl
+import polars.selectors as cs
 
 from analytics.domain import LABOUR_CAPACITIES, LABOUR_STATUSES, STATUS_EMPLOYED
 
@@ -24,6 +26,20 @@ RATES_SCHEMA: dict[str, pl.DataType] = {
     "household_coverage": pl.Float64(),
     "zero_employment_households": pl.Int64(),
 }
+
+
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def plain(frame: Frame, *columns: str) -> Frame:
+    """`frame` with its categorical columns (those of `columns`, if given) as text.
+
+    The labour frame keeps its repeated text (places, statuses, names) as categoricals, a
+    quarter of the memory at province scale; what analytics hands back is plain text, so that
+    results join with any other frame and read the same whatever their input held.
+    """
+    chosen = cs.by_name(*columns, require_all=False) if columns else cs.all()
+    return frame.with_columns((cs.categorical() & chosen).cast(pl.String))
 
 
 def labour_force_mask() -> pl.Expr:
@@ -103,7 +119,7 @@ def _rates(rows: pl.LazyFrame, by: list[str]) -> pl.DataFrame:
         _ratio("households_covered", "households").alias("household_coverage"),
         (pl.col("households") - pl.col("households_covered")).alias("zero_employment_households"),
     ).collect()
-    return result.sort(by, nulls_last=True) if by else result
+    return plain(result.sort(by, nulls_last=True) if by else result)
 
 
 def _ratio(numerator: str, denominator: str) -> pl.Expr:

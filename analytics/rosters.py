@@ -13,7 +13,7 @@ import polars as pl
 
 from analytics.domain import STATUS_EMPLOYED, STATUS_UNEMPLOYED
 from analytics.drill import natural_order
-from analytics.rates import labour_force_mask
+from analytics.rates import labour_force_mask, plain
 
 # Where a person lives and comes from, in the ledger's order: every list of people starts so.
 PLACE_COLUMNS: tuple[str, ...] = (
@@ -51,7 +51,7 @@ ROSTER_COLUMNS: tuple[str, ...] = (
 
 
 def _has(column: str) -> pl.Expr:
-    return pl.col(column).is_not_null() & (pl.col(column).str.strip_chars() != "")
+    return pl.col(column).is_not_null() & (pl.col(column).cast(pl.String).str.strip_chars() != "")
 
 
 # Roster → who is on it. Wishes and training needs count for the labour force only: they are
@@ -81,7 +81,7 @@ def by_address(people: pl.DataFrame) -> pl.DataFrame:
 def roster(labour: pl.DataFrame, name: str, month: date) -> pl.DataFrame:
     """Roster `name` (a key of ROSTERS) of `month`: ledger columns, by site, building, room."""
     chosen = labour.filter((pl.col("month") == month) & ROSTERS[name].fill_null(False))
-    return by_address(chosen).select(ROSTER_COLUMNS)
+    return plain(by_address(chosen).select(ROSTER_COLUMNS))
 
 
 def rosters(labour: pl.DataFrame, month: date) -> dict[str, pl.DataFrame]:

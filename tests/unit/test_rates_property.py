@@ -84,7 +84,8 @@ def reference(rows: list[dict[str, Any]], by: list[str], month: date) -> list[tu
 
 
 def as_frame(rows: list[tuple], groups: list[str]) -> pl.DataFrame:
-    schema = {**{c: LABOUR_SCHEMA[c] for c in groups}, **RATES_SCHEMA}
+    # analytics hands back text
+    schema = {**{c: pl.Date() if c == "month" else pl.String() for c in groups}, **RATES_SCHEMA}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics.rates import plain
 from analytics.rosters import ROSTER_COLUMNS, ROSTERS, roster, rosters
 from data.frames import LABOUR_SCHEMA
 from data.ledger import LABOUR
@@ -65,7 +66,7 @@ def test_a_month_without_records_gives_six_empty_rosters_with_the_columns() -> N
     assert list(empty) == list(ROSTERS)
     for frame in empty.values():
         assert_frame_equal(
-            frame, pl.DataFrame(schema={c: LABOUR_SCHEMA[c] for c in ROSTER_COLUMNS})
+            frame, plain(pl.DataFrame(schema={c: LABOUR_SCHEMA[c] for c in ROSTER_COLUMNS}))
         )
 
 
