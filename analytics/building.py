@@ -201,11 +201,29 @@ def search(
     text = text.strip()
     if not text:
         return pl.DataFrame(schema=HIT_SCHEMA)
-    latest = labour.sort("month").unique("id_number", keep="last")
+
+    def matching(frame: pl.DataFrame, column: str) -> pl.Expr:
+        # The distinct values are searched, not every row: a province's ledger repeats each
+        # room and name every month.
+        values = frame.get_column(column).unique().drop_nulls()
+        hits = values.filter(values.cast(pl.String).str.contains(text, literal=True))
+        return pl.col(column).is_in(hits.implode())
+
+    def latest(column: str) -> pl.DataFrame:
+        # Only the people with a match anywhere need their latest month: sorting the whole
+        # ledger copied it.
+        people = labour.lazy().filter(matching(labour, column)).select("id_number").unique()
+        return (
+            labour.lazy()
+            .join(people, on="id_number", how="semi")
+            .sort("month")
+            .unique("id_number", keep="last")
+            .collect()
+        )
 
     def found(frame: pl.DataFrame, column: str, by: str) -> pl.DataFrame:
         return (
-            frame.filter(pl.col(column).cast(pl.String).str.contains(text, literal=True))
+            frame.filter(matching(frame, column))
             .select(
                 pl.col("site", "building").cast(pl.String),
                 pl.lit(by).alias("found_by"),
@@ -217,8 +235,8 @@ def search(
 
     hits = pl.concat(
         [
-            found(latest, "room", BY_ROOM),
-            found(latest, "name", BY_NAME),
+            found(latest("room"), "room", BY_ROOM),
+            found(latest("name"), "name", BY_NAME),
             found(buildings, "captain", BY_CAPTAIN),
         ]
     )

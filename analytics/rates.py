@@ -88,9 +88,16 @@ def employment_rates(
     return _rates(rows, list(by))
 
 
-def rates_by_month(labour: pl.DataFrame, by: Sequence[str] = ()) -> pl.DataFrame:
-    """`employment_rates` for every month in `labour`: one row per month and group."""
-    return _rates(labour.lazy(), ["month", *by])
+def rates_by_month(
+    labour: pl.DataFrame, by: Sequence[str] = (), until: date | None = None
+) -> pl.DataFrame:
+    """`employment_rates` for every month in `labour` (up to `until`): one row per month and
+    group."""
+    rows = labour.lazy()
+    if until is not None:
+        # Inside the query: filtered first, a province's ledger would be copied whole.
+        rows = rows.filter(pl.col("month") <= until)
+    return _rates(rows, ["month", *by])
 
 
 def _rates(rows: pl.LazyFrame, by: list[str]) -> pl.DataFrame:

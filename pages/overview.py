@@ -38,11 +38,11 @@ def site_line(site: dict) -> str:
 def place_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.DataFrame] | None:
     """Everything this page shows of `place` in `month` (None: no records that month)."""
     labour = in_place(data.labour, place)
-    if labour.filter(labour["month"] == month).is_empty():
+    if not (labour["month"] == month).any():
         return None
     numbers = {
         "headline": headline(labour, subsidies_in_place(data.subsidies, data.labour, place), month),
-        "trend": rates_by_month(labour.filter(labour["month"] <= month), by=[]).tail(24),
+        "trend": rates_by_month(labour, by=[], until=month).tail(24),
     }
     if place.level == "person":
         numbers["timeline"] = person_timeline(data.labour, place.id_number)

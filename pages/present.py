@@ -90,7 +90,7 @@ def slide() -> None:
         target = target_value(data.targets, month.year, "就业率")
         charts.show(charts.rate_bars(sites, "site", target), key="present_lagging")
     elif name == "slide_trend":
-        trend = rates_by_month(data.labour.filter(data.labour["month"] <= month), by=[]).tail(24)
+        trend = rates_by_month(data.labour, by=[], until=month).tail(24)
         charts.show(charts.rate_trend(trend), key="present_trend")
     else:
         board = target_board(

@@ -256,7 +256,7 @@ def overview_numbers(data, month: date) -> None:
     """Every number the county overview shows, straight from frames in memory: the floor."""
     place = Place()
     headline(data.labour, data.subsidies, month)
-    rates_by_month(data.labour.filter(pl.col("month") <= month), by=[]).tail(24)
+    rates_by_month(data.labour, by=[], until=month).tail(24)
     children(data.labour, place, month, by="township")
     children(data.labour, place, month, by="site")
     employment_mix(data.labour, month)

@@ -98,6 +98,15 @@ def test_search_finds_buildings_by_room_name_or_captain(
     assert_frame_equal(result, pl.DataFrame(expected, schema=HIT_SCHEMA, orient="row"))
 
 
+def test_search_finds_a_person_by_their_latest_room_only() -> None:
+    ledger = labour(
+        person("1-302", "王小明", E, month=MAY),
+        {**person("9-909", "王小明", E), "building": "9"},  # moved out of 1-302 in June
+    )
+    assert search(captains(), ledger, "1-302").is_empty()
+    assert search(captains(), ledger, "9-909").rows() == [("幸福家园", "9", "room", "9-909")]
+
+
 def test_search_stops_at_the_limit() -> None:
     ledger = labour(*(person(f"{n}01", f"张{n}", E) for n in range(1, 6)))
     assert search(captains(), ledger, "张", limit=3).get_column("text").to_list() == [

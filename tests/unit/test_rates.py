@@ -211,6 +211,19 @@ def test_rates_by_month(by: list[str], expected: pl.DataFrame) -> None:
     assert_frame_equal(result, expected)
 
 
+@pytest.mark.parametrize(
+    ("until", "months"), [(MAY, [MAY]), (JUNE, [MAY, JUNE]), (None, [MAY, JUNE])]
+)
+def test_rates_by_month_until(until: date | None, months: list[date]) -> None:
+    ledger = labour(*TWO_MONTHS)
+
+    result = rates_by_month(ledger, ["township"], until=until)
+
+    expected = rates_by_month(ledger, ["township"]).filter(pl.col("month").is_in(months))
+    assert result.get_column("month").unique().sort().to_list() == months
+    assert_frame_equal(result, expected)
+
+
 def test_rates_by_month_empty() -> None:
     result = rates_by_month(labour(), ["site"])
 
