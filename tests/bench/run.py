@@ -64,9 +64,6 @@ CAPTAIN_PAGES = ("overview", "building")
 WARM_RUNS = 5
 TARGET_WARM, TARGET_COLD = 0.25, 5.0  # seconds, issue 8
 TARGET_IMPORT, TARGET_MIB = 100_000, 4096  # rows/s; MiB
-# A full read of the store without its snapshot is a recovery path (a new release's frame types,
-# an undo), minutes above a county: left out above this many persons so the run stays in 30 min.
-FULL_READ_UP_TO = int(os.environ.get("BENCH_FULL_READ_UP_TO", "100000"))
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "120"))
 LOAD_SESSIONS = 20
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", ROOT / "data" / "store" / "bench"))
@@ -189,8 +186,8 @@ def measure_frames(url: str, scale: Scale) -> None:
         shutil.rmtree(snapshots, ignore_errors=True)
         load_frames(engine)
 
-    if scale.persons <= FULL_READ_UP_TO:
-        scale.frames_cold = median_time(cold, runs(scale, 3))
+    # Above a county, one run: a new store has no snapshot, so its first load is this read anyway.
+    scale.frames_cold = median_time(cold, runs(scale, 3))
     scale.frames_snapshot = median_time(lambda: load_frames(engine), 3)
     scale.rows = load_frames(engine).labour.height
 
@@ -378,11 +375,7 @@ def report(scales: list[Scale], total_s: float) -> str:
             f"{seconds(scale.frames_after_import)}",
             f"- cold start, store → frames (the Parquet snapshot written at import): "
             f"{seconds(scale.frames_snapshot)}; without a snapshot (a full read): "
-            + (
-                seconds(scale.frames_cold)
-                if scale.frames_cold
-                else f"not measured above {FULL_READ_UP_TO:,} persons (`BENCH_FULL_READ_UP_TO`)"
-            ),
+            + seconds(scale.frames_cold),
             f"- `python -m analytics rates --by building`: {seconds(scale.cli_rates)}",
             f"- the county overview's numbers straight from frames in memory (polars floor): "
             f"{seconds(scale.floor)}; naive SQL GROUP BY per request (headline and townships "
