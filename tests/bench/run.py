@@ -92,6 +92,7 @@ class Scale:
     frames_after_import: float = 0.0  # seconds: the first load after it (snapshot patched)
     frames_cold: float = 0.0
     frames_snapshot: float = 0.0
+    frame_mib: float = 0.0  # the labour frame in memory (polars' estimate)
     pages: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     cli_rates: float = 0.0
     floor: float = 0.0
@@ -189,7 +190,8 @@ def measure_frames(url: str, scale: Scale) -> None:
     # Above a county, one run: a new store has no snapshot, so its first load is this read anyway.
     scale.frames_cold = median_time(cold, runs(scale, 3))
     scale.frames_snapshot = median_time(lambda: load_frames(engine), 3)
-    scale.rows = load_frames(engine).labour.height
+    labour = load_frames(engine).labour
+    scale.rows, scale.frame_mib = labour.height, labour.estimated_size() / 2**20
 
 
 def measure_pages(url: str, scale: Scale) -> None:
@@ -415,24 +417,27 @@ def causes(scales: list[Scale]) -> list[str]:
             "20 %; the inserts alone run at about 55,000 rows/s."
         )
     if any(s.peak_rss_mib > TARGET_MIB or "pages" in s.failed for s in scales):
-        peaked = [s for s in scales if s.peak_rss_mib] or [last]
-        bytes_per_row = peaked[-1].peak_rss_mib * 2**20 / max(peaked[-1].rows, 1)
+        peaked = [s for s in scales if s.peak_rss_mib and s.frame_mib] or [last]
+        big = peaked[-1]
         killed = [f"{s.persons:,}" for s in scales if "pages" in s.failed]
         why.append(
-            "Memory above 4 GiB: the labour frame holds every month of every person with 22 "
-            "text columns, each a 16-byte string view: about 410 bytes a row in memory "
-            "(measured at 100,000 persons). The page process peaks at two to two and a half "
-            f"times the frame ({bytes_per_row:,.0f} bytes per labour row at "
-            f"{peaked[-1].persons:,} persons): reading the snapshot, and a cold page's copies "
-            "(the trend filters every month up to the chosen one)"
+            "Memory above 4 GiB: the app holds every month of every person in memory. The "
+            "labour frame keeps its repeated text as categoricals (4 bytes a value), ID numbers "
+            "and household codes as text: "
+            f"{big.frame_mib * 2**20 / max(big.rows, 1):,.0f} bytes a row, "
+            f"{big.frame_mib:,.0f} MiB at {big.persons:,} persons. The page process peaks at "
+            f"{big.peak_rss_mib / max(big.frame_mib, 1):,.1f} times that: the snapshot read, "
+            "each cold page's working set (a month's rows, people lists, the other frames) and "
+            "memory the allocator keeps after a page drops what it made"
             + (
                 f"; at {' and '.join(killed)} persons it does not fit in this machine's 24 GiB "
                 "and the kernel killed it"
                 if killed
                 else ""
             )
-            + ". Categorical place and status columns and the person's own columns kept once "
-            "instead of every month would bring the frame to about 120 bytes a row; not done yet."
+            + ". Below 4 GiB at province scale needs the frames to stop holding every month: "
+            "monthly aggregates per building for trends, and the person-level rows of a month "
+            "read from the snapshot when a page asks for that month; not done yet."
         )
     if any(s.frames_cold > TARGET_COLD for s in scales):
         why.append(
@@ -449,10 +454,12 @@ def causes(scales: list[Scale]) -> list[str]:
         )
     if any(cold > TARGET_COLD for s in scales for cold, _ in s.pages.values()):
         why.append(
-            "A cold page above 5 s: a cold page reads the snapshot (the figure above) and "
-            "works out its numbers over every labour row for the first time; later viewers of "
-            "that view get them from the cache. Monthly aggregates per building, kept with the "
-            "snapshot, would make a first view cost buildings, not rows; not done yet."
+            "A cold page above 5 s: a cold page reads the snapshot (the figure above; polars "
+            "matches each categorical value to its categories as it reads, about twice the time "
+            "of plain text) and works out its numbers over every labour row for the first time; "
+            "later viewers of that view get them from the cache. Monthly aggregates per "
+            "building, kept with the snapshot, would make a first view cost buildings, not rows; "
+            "not done yet."
         )
     if any(warm > TARGET_WARM for s in scales for _, warm in s.pages.values()):
         why.append(
