@@ -80,10 +80,17 @@ def by_address(people: pl.DataFrame) -> pl.DataFrame:
 
 def roster(labour: pl.DataFrame, name: str, month: date) -> pl.DataFrame:
     """Roster `name` (a key of ROSTERS) of `month`: ledger columns, by site, building, room."""
-    chosen = labour.filter((pl.col("month") == month) & ROSTERS[name].fill_null(False))
-    return plain(by_address(chosen).select(ROSTER_COLUMNS))
+    return _roster(labour.filter(pl.col("month") == month), name)
 
 
 def rosters(labour: pl.DataFrame, month: date) -> dict[str, pl.DataFrame]:
     """All six rosters of `month`, in the order of ROSTERS."""
-    return {name: roster(labour, name, month) for name in ROSTERS}
+    # The month first, once: a roster's test casts text, and over every month that is a copy of
+    # a province's ledger.
+    in_month = labour.filter(pl.col("month") == month)
+    return {name: _roster(in_month, name) for name in ROSTERS}
+
+
+def _roster(in_month: pl.DataFrame, name: str) -> pl.DataFrame:
+    chosen = in_month.filter(ROSTERS[name].fill_null(False))
+    return plain(by_address(chosen).select(ROSTER_COLUMNS))
