@@ -35,7 +35,7 @@ def plain(frame: Frame, *columns: str) -> Frame:
     """`frame` with its categorical columns (those of `columns`, if given) as text.
 
     The labour frame keeps its repeated text (places, statuses, names) as categoricals, a
-    quarter of the memory at province scale; what analytics hands back is plain text, so that
+    third of the memory at province scale; what analytics hands back is plain text, so that
     results join with any other frame and read the same whatever their input held.
     """
     chosen = cs.by_name(*columns, require_all=False) if columns else cs.all()
