@@ -9,16 +9,21 @@ An empty scope sees nothing (default deny).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from data import native
 from data.store import STORE_DIR, data_version, init_store, store_id
 
 # One row per person per reporting month: the labour ledger, joined to its places.
@@ -383,13 +388,15 @@ def _query(conn: Connection, sql: str) -> pl.DataFrame:
     return pl.read_database(sql, conn, infer_schema_length=None)
 
 
-def _query_columnar(conn: Connection, sql: str) -> pl.DataFrame:
-    """`_query` for the big tables, a slice at a time: a province's 26 million labour records as
-    Python objects at once would not fit in memory (a county's 1.16 million took 3 GiB so).
+def _query_columnar(conn: Connection, sql: str, ids: tuple[int, int] | None = None) -> pl.DataFrame:
+    """`sql`'s rows inside this connection's transaction, a slice at a time: a province's 26
+    million labour records as Python objects at once would not fit in memory (a county's 1.16
+    million took 3 GiB so). `ids` is for `Query`'s sake: this reader has no threads to split it.
 
-    Not connectorx or ADBC: on SQLite they bring their own copy of SQLite, which in one process
-    with Python's misses writes still in the WAL and can drop the other copy's file locks; on
-    PostgreSQL they read outside this transaction and without the engine's connect arguments.
+    Not connectorx or ADBC here: on SQLite they bring their own copy of SQLite, which in one
+    process with Python's can drop the other copy's file locks (hence `data.native`'s child
+    process); on PostgreSQL they would read outside this transaction and without the engine's
+    connect arguments.
     """
     parts = list(
         pl.read_database(sql, conn, iter_batches=True, batch_size=_SLICE, infer_schema_length=None)
@@ -398,31 +405,85 @@ def _query_columnar(conn: Connection, sql: str) -> pl.DataFrame:
 
 
 _SLICE = 200_000  # rows at a time from SQLite
+_IDS = 1_000_000  # labour records a query, at most
 
 
-def _read_labour(conn: Connection, after_batch: int | None = None) -> pl.DataFrame:
-    """The labour records with their people and places, in `_ORDER`; only those written by
-    batches after `after_batch` when it is given.
+# Millions of rows at province scale: read by connectorx in a child process (`data.native`)
+# when the store is a big SQLite file, several times faster than sqlite3 here.
+_BIG_FRAMES = ("labour", "subsidies")
+
+
+def _read_frames(
+    conn: Connection, names: list[str], after_batch: int | None = None
+) -> dict[str, pl.DataFrame]:
+    """The frames `names`, sorted in `_ORDER`; of labour only the records written by batches
+    after `after_batch` when it is given.
+
+    A small store is read here, where starting a process would cost more than it saves.
+    """
+    big = [name for name in names if name in _BIG_FRAMES]
+    database = _native_file(conn, big, after_batch)
+    read: dict[str, pl.DataFrame] = {}
+    if database is not None:
+        version = data_version(conn.engine, conn)
+        try:
+            read = native.read_frames(database, version, big, after_batch) or {}
+        except RuntimeError as failed:
+            # Slower, never wrong: a viewer waits longer instead of seeing no data.
+            logging.getLogger(__name__).warning("%s; reading by sqlite3 instead", failed)
+    query = functools.partial(_query_columnar, conn)
+    return {name: read[name] if name in read else _read(query, name, after_batch) for name in names}
+
+
+def _native_file(conn: Connection, big: list[str], after_batch: int | None) -> Path | None:
+    """The SQLite file to read natively, when the big frames asked for are worth it."""
+    database = conn.engine.url.database
+    if conn.dialect.name != "sqlite" or not database or database == ":memory:" or not big:
+        return None
+    counts = {
+        # Ids, not counts, where a count would scan the table: gaps only overstate.
+        "labour": "SELECT MAX(id) FROM labour_record"
+        if after_batch is None
+        else f"SELECT COUNT(*) FROM labour_record WHERE batch_id > {int(after_batch)}",
+        "subsidies": "SELECT MAX(id) FROM subsidy_payment",
+    }
+    rows = sum(conn.execute(text(counts[name])).scalar() or 0 for name in big)
+    return Path(database) if rows >= native.NATIVE_ROWS else None
+
+
+def _read(query: Query, name: str, after_batch: int | None = None) -> pl.DataFrame:
+    """One frame through `query`: sqlite3 or psycopg here, connectorx in `data.native`."""
+    if name == "labour":
+        return _labour_from(query, after_batch)  # sorted as it is read
+    frame = _cast(query(_QUERIES[name]), _SCHEMAS[name])
+    return frame.sort(_ORDER[name], nulls_last=True)
+
+
+# Where a labour frame's columns come from: the person, the household and its places, the record.
+_PERSON = ("id_number", "name", "gender", "birth_date")
+_HOUSEHOLD = ("household", "unit", "room", "head_name", "site", "building", "township", "village")
+_RECORD = tuple(c for c in LABOUR_SCHEMA if c not in _PERSON + _HOUSEHOLD)
+
+# SQL → frame; `ids`: the query reads the labour records with ids in that range (a reader may
+# split it between threads).
+Query = Callable[..., pl.DataFrame]
+
+
+def _labour_from(query: Query, after_batch: int | None) -> pl.DataFrame:
+    """The labour frame through `query`: sqlite3 or psycopg here, connectorx in `data.native`.
 
     The big table is read flat and joined here (a join inside SQLite costs several index look-ups
-    per record and was four times slower than polars), a month at a time: a province's 26 million
-    records joined and sorted at once would need three times their memory.
+    per record and was four times slower than polars), a million records at a time, each slice
+    typed at once: a province's 26 million records as text would need three times the memory.
+    People and households are typed before the join, so it copies 4-byte category codes.
     """
-    if after_batch is None:
-        months = _query(conn, "SELECT DISTINCT month FROM labour_record")
-        wheres = [f"month = '{m}'" for m in sorted(str(m)[:10] for m in months["month"])]
-    else:
-        # One query on the batch index (asking for its months first scanned the whole table).
-        wheres = [f"batch_id > {int(after_batch)}"]
     # After a batch: only the people and households of the records it wrote.
     written = f"SELECT {{}} FROM labour_record WHERE batch_id > {after_batch}"
-    people = _query_columnar(
-        conn,
-        "SELECT id AS person_id, id_number, name, gender, birth_date FROM person"
+    people = query(
+        f"SELECT id AS person_id, {', '.join(_PERSON)} FROM person"
         + ("" if after_batch is None else f" WHERE id IN ({written.format('person_id')})"),
     )
-    households = _query_columnar(
-        conn,
+    households = query(
         """SELECT h.id AS household_id, h.code AS household, h.unit, h.room, h.head_name,
                   s.name AS site, b.name AS building, t.name AS township, v.name AS village
            FROM household h
@@ -432,29 +493,43 @@ def _read_labour(conn: Connection, after_batch: int | None = None) -> pl.DataFra
            LEFT JOIN village v ON v.id = h.village_id"""
         + ("" if after_batch is None else f" WHERE h.id IN ({written.format('household_id')})"),
     )
+    people = _cast(people, {"person_id": pl.Int64(), **_labour_types(_PERSON)})
+    households = _cast(households, {"household_id": pl.Int64(), **_labour_types(_HOUSEHOLD)})
+    columns = ", ".join(c for c in _RECORD if c != "month")
+    select = f"SELECT id, person_id, household_id, month, {columns} FROM labour_record WHERE "
+    if after_batch is None:
+        first, last = query(
+            "SELECT (SELECT MIN(id) FROM labour_record) AS first,"
+            " (SELECT MAX(id) FROM labour_record) AS last"
+        ).row(0)
+        # Slices of the id (rowid) range: a scan in storage order, where a month's slice went
+        # through the month index (a look-up per record, twice as slow).
+        slices = [
+            (select + f"id BETWEEN {low} AND {low + _IDS - 1}", (low, low + _IDS - 1))
+            for low in range(first or 0, (last or -1) + 1, _IDS)
+        ]
+    else:
+        # One query on the batch index (asking for its months first scanned the whole table).
+        slices = [(select + f"batch_id > {int(after_batch)}", None)]
+    record_types = {"person_id": pl.Int64(), "household_id": pl.Int64(), **_labour_types(_RECORD)}
     parts = []
-    for where in wheres:
-        records = _query_columnar(
-            conn,
-            f"""SELECT person_id, household_id, month, relation, education, capacity, status,
-                       employment_type, employer, work_place, monthly_income, wish,
-                       training_need, two_after, three_no, monitoring, phone
-                FROM labour_record WHERE {where}""",
-        )
+    for sql, ids in slices:
+        records = query(sql, ids=ids)
         if records.is_empty():
             continue
-        joined = records.join(people, on="person_id", how="left").join(
-            households, on="household_id", how="left"
+        parts.append(
+            _cast(records, record_types)
+            .join(people, on="person_id", how="left")
+            .join(households, on="household_id", how="left")
+            .select(list(LABOUR_SCHEMA))
         )
-        parts.append(_cast(joined, LABOUR_SCHEMA).sort(_ORDER["labour"], nulls_last=True))
-    return pl.concat(parts) if parts else pl.DataFrame(schema=LABOUR_SCHEMA)
+    if not parts:
+        return pl.DataFrame(schema=LABOUR_SCHEMA)
+    return pl.concat(parts).sort(_ORDER["labour"], nulls_last=True)
 
 
-def _read(conn: Connection, name: str) -> pl.DataFrame:
-    if name == "labour":
-        return _read_labour(conn)  # sorted as it is read
-    frame = _cast(_query(conn, _QUERIES[name]), _SCHEMAS[name])
-    return frame.sort(_ORDER[name], nulls_last=True)
+def _labour_types(columns: tuple[str, ...]) -> dict[str, pl.DataType]:
+    return {c: LABOUR_SCHEMA[c] for c in columns}
 
 
 def _snapshot_dir(engine: Engine, conn: Connection) -> Path:
@@ -482,9 +557,7 @@ def load_frames(engine: Engine) -> Frames:
             snapshot = folder / _snapshot_name(version)
             if snapshot.is_dir():
                 return _read_snapshot(snapshot)
-            frames = _patched(conn, folder) or Frames(
-                **{name: _read(conn, name) for name in _SCHEMAS}
-            )
+            frames = _patched(conn, folder) or Frames(**_read_frames(conn, list(_SCHEMAS)))
     _write_snapshot(frames, folder, _snapshot_name(version))
     return frames
 
@@ -526,8 +599,8 @@ def _patched(conn: Connection, folder: Path) -> Frames | None:
     if not _query(conn, _UNPATCHABLE.format(base=base)).is_empty():
         return None
     old = _read_snapshot(versions[base])
-    labour = _with_records(old.labour, _read_labour(conn, after_batch=base))
-    again = {name: _read(conn, name) for name in _frames_written(conn, base)}
+    again = _read_frames(conn, ["labour", *sorted(_frames_written(conn, base))], after_batch=base)
+    labour = _with_records(old.labour, again.pop("labour"))
     return dataclasses.replace(old, labour=labour, **again)
 
 

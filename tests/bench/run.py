@@ -101,6 +101,7 @@ class Scale:
     load: LoadResult | None = None
     load_persons: int = 0  # the scale the load test ran on (the largest whose pages ran)
     failed: dict[str, str] = field(default_factory=dict)  # step → how its process ended
+    spent: dict[str, float] = field(default_factory=dict)  # step → seconds of the run it took
 
 
 def store_for(persons: int) -> tuple[str, float]:
@@ -400,6 +401,7 @@ def report(scales: list[Scale], total_s: float) -> str:
             lines += load_lines(scale.load, scale.load_persons or scale.persons)
     if len(scales) > 1:
         lines += growth(scales)
+    lines += budget(scales)
     lines += causes(scales)
     return "\n".join(lines) + "\n"
 
@@ -591,6 +593,43 @@ def growth(scales: list[Scale]) -> list[str]:
     return lines
 
 
+STEP_NAMES = {
+    "build": "build the store (demo ledgers through the importer)",
+    "import": "import a month again, CSV and xlsx",
+    "frames": "store → frames, without and with a snapshot",
+    "pages": "every page, cold and warm",
+    "cli": "`python -m analytics rates --by building`",
+    "references": "polars floor and naive SQL",
+    "load": "20 sessions at once (with the server's start)",
+    "new-month": "a new month, its first load, and its undo",
+}
+
+
+def budget(scales: list[Scale]) -> list[str]:
+    """Where the run's time went, by step and scale (issue 8: under 30 minutes on a fresh clone)."""
+    measured = [s for s in scales if s.spent]
+    if not measured:
+        return []
+    lines = [
+        "",
+        "## Where the run's time went",
+        "",
+        "Seconds each step of `make bench` took, its repetitions included (a kept store's build "
+        "shows 0).",
+        "",
+        "| step | " + " | ".join(f"{s.persons:,}" for s in measured) + " |",
+        "|---|" + "---|" * len(measured),
+    ]
+    for step, name in STEP_NAMES.items():
+        if any(step in s.spent for s in measured):
+            cells = " | ".join(
+                f"{s.spent[step]:,.0f}" if step in s.spent else "—" for s in measured
+            )
+            lines.append(f"| {name} | {cells} |")
+    totals = " | ".join(f"**{sum(s.spent.values()):,.0f}**" for s in measured)
+    return [*lines, f"| all steps | {totals} |"]
+
+
 def _warm(key: tuple[str, str]) -> Callable[[Scale], float]:
     return lambda s: s.pages.get(key, (0.0, 0.0))[1]
 
@@ -625,6 +664,20 @@ def in_process(step: str, count: int, scale: Scale) -> None:
     for name in (f.name for f in dataclasses.fields(Scale)):
         if getattr(measured, name) != getattr(blank, name):
             setattr(scale, name, getattr(measured, name))
+
+
+def timed(scale: Scale, step: str, run: Callable[..., None], *args: object) -> None:
+    """`run(*args)`, a step of `make bench`, noting the seconds it took (the run's budget is 30
+    min)."""
+    start = time.perf_counter()
+    run(*args)
+    scale.spent[step] = time.perf_counter() - start
+
+
+def _load(scale: Scale, on: int, url: str) -> None:
+    in_process("snapshot", on, Scale(on))  # the server starts as a county's would
+    scale.load = run_load(url, sessions=LOAD_SESSIONS, seconds=LOAD_SECONDS)
+    scale.load_persons = on
 
 
 def run_step(step: str, count: int) -> None:
@@ -681,7 +734,7 @@ def main(argv: list[str]) -> int:
             ("references", "floor and naive SQL"),
         ):
             print(f"— {count:,} persons: {what} …", flush=True)
-            in_process(step, count, scale)
+            timed(scale, step, in_process, step, count, scale)
         # The load test before the new month: that month's undo leaves a version without a
         # snapshot, and the server would start with a full read of the store.
         if count == persons[-1] and LOAD_SECONDS > 0:
@@ -689,11 +742,9 @@ def main(argv: list[str]) -> int:
             on = ran[-1] if ran else count
             print(f"  {LOAD_SESSIONS} sessions for {LOAD_SECONDS:.0f} s on {on:,} …", flush=True)
             url = f"sqlite:///{BENCH_DIR / str(on) / 'store.sqlite'}"
-            in_process("snapshot", on, Scale(on))  # the server starts as a county's would
-            scale.load = run_load(url, sessions=LOAD_SESSIONS, seconds=LOAD_SECONDS)
-            scale.load_persons = on
+            timed(scale, "load", _load, scale, on, url)
         print(f"— {count:,} persons: a new month …", flush=True)
-        in_process("new-month", count, scale)
+        timed(scale, "new-month", in_process, "new-month", count, scale)
         saved(count).write_text(json.dumps(_figures(scale)), encoding="utf-8")
         scales.append(scale)
         # Written after every scale: a run that stops at the province keeps the counties.

@@ -488,13 +488,13 @@ def test_frames_patched_after_imports_equal_a_full_read(
     august_again = [labour_row(1, 就业状态="已就业", 就业形式="省外务工"), labour_row(3)]
     renamed = [labour_row(2, 姓名="张二改")]
     full_reads = []
-    read_labour = frames_module._read_labour
+    read_frames = frames_module._read_frames
 
-    def counted(conn, after_batch=None):
+    def counted(conn, names, after_batch=None):
         full_reads.append(after_batch is None)
-        return read_labour(conn, after_batch)
+        return read_frames(conn, names, after_batch)
 
-    monkeypatch.setattr(frames_module, "_read_labour", counted)
+    monkeypatch.setattr(frames_module, "_read_frames", counted)
     load_frames(engine)
     steps = [[labour_ledger(tmp_path / f"{n}.csv", rows)] for n, rows in enumerate(
         (august, september, august_again)

@@ -1,0 +1,100 @@
+"""The big frames of a big SQLite store (labour, subsidies), read by connectorx in a process of
+its own.
+
+Python's sqlite3 hands over one Python object per value: about 100,000 labour records a second,
+seven minutes for a province's 26 million. connectorx reads the file in Rust, several times
+faster. It carries its own copy of SQLite, so it runs in a child process: two copies of SQLite in
+one process release each other's file locks when either closes the file (sqlite.org/howtocorrupt,
+"multiple copies of SQLite linked into the same application"), and another writer could then
+corrupt the store. In a process of its own it is one more reader, as SQLite intends.
+
+The child reads with its own connections, not inside the caller's transaction: it checks the
+store's data version before and after, and hands back nothing when a write came in between (the
+caller then reads in-process). Every write is a new import batch, so an unchanged version means
+unchanged data.
+
+`python -m data.native STORE VERSION AFTER_BATCH OUT_DIR FRAME…` is the child; `read_frames`
+starts it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+from pathlib import Path
+
+import polars as pl
+
+# Below this many rows, starting a process costs more than it saves (about 0.5 s).
+NATIVE_ROWS = 300_000
+
+
+def read_frames(
+    database: Path, version: int, names: list[str], after_batch: int | None
+) -> dict[str, pl.DataFrame] | None:
+    """`frames._read` of each of `names` on the SQLite file `database` at data version
+    `version`, in a child process; None when the store is no longer at that version."""
+    # Beside the store: a province's frames are gigabytes, more than a small /tmp may hold.
+    with tempfile.TemporaryDirectory(prefix="native-", dir=database.parent) as folder:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "data.native",
+                str(database),
+                str(version),
+                "" if after_batch is None else str(after_batch),
+                folder,
+                *names,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"reading {database} natively failed: {done.stderr.strip()}")
+        files = {name: Path(folder) / f"{name}.arrow" for name in names}
+        if not all(path.exists() for path in files.values()):
+            return None
+        return {name: pl.read_ipc(path) for name, path in files.items()}
+
+
+def _child(
+    database: str, version: int, after_batch: int | None, out: Path, names: list[str]
+) -> None:
+    from data.frames import _read
+
+    uri = "sqlite://" + urllib.parse.quote(str(Path(database).resolve()))
+
+    def query(sql: str, ids: tuple[int, int] | None = None) -> pl.DataFrame:
+        if ids is None:
+            return pl.read_database_uri(sql, uri, engine="connectorx")
+        # A thread per core, each scanning its part of the id range.
+        return pl.read_database_uri(
+            sql,
+            uri,
+            engine="connectorx",
+            partition_on="id",
+            partition_range=ids,
+            partition_num=os.cpu_count() or 1,
+        )
+
+    def current() -> int:
+        return query("SELECT COALESCE(MAX(id), 0) AS version FROM import_batch").item()
+
+    if current() != version:
+        return
+    read = {name: _read(query, name, after_batch) for name in names}
+    if current() != version:
+        return
+    for name, frame in read.items():
+        # Compressed: read back into memory, not mapped from a file about to be deleted.
+        frame.write_ipc(out / f"{name}.arrow", compression="lz4")
+
+
+if __name__ == "__main__":
+    store, ver, after, target, *asked = sys.argv[1:]
+    _child(store, int(ver), int(after) if after else None, Path(target), asked)
