@@ -1530,7 +1530,7 @@ def _targets(county: _County, subsidies: pl.DataFrame, training: pl.DataFrame) -
 
 
 @dataclass(frozen=True)
-class _Sheet:
+class Sheet:
     name: str
     frame: pl.DataFrame
     title: str | None = None  # a merged title row above the header
@@ -1552,7 +1552,7 @@ def _cell_writers(
     ]
 
 
-def _write_xlsx(path: Path, sheets: Sequence[_Sheet]) -> Path:
+def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> Path:
     """A workbook the way county staff lay it out: title row, unit row, header, data, total.
 
     IDs and phone numbers are written as text (Excel would otherwise lose their last digits),
@@ -1599,10 +1599,10 @@ def _write_csv(path: Path, frame: pl.DataFrame, encoding: str) -> Path:
     return path
 
 
-def _write_table(out_dir: Path, stem: str, sheets: Sequence[_Sheet]) -> list[Path]:
+def _write_table(out_dir: Path, stem: str, sheets: Sequence[Sheet]) -> list[Path]:
     """One workbook, or one UTF-8 CSV per sheet when a sheet is too long for xlsx to be sensible."""
     if all(s.frame.height <= _XLSX_MAX_ROWS for s in sheets):
-        return [_write_xlsx(out_dir / f"{stem}.xlsx", sheets)]
+        return [write_xlsx(out_dir / f"{stem}.xlsx", sheets)]
     suffix = len(sheets) > 1
     return [
         _write_csv(
@@ -1653,17 +1653,17 @@ def _write_labour(out_dir: Path, county: _County) -> list[Path]:
             frame = _ledger_month(county, m, f"{month.year}年{month.month}月")
             income = frame["月收入(元)"].sum()
             frame = frame.rename({"乡镇(街道)": "乡镇（街道）", "月收入(元)": "月收入\n（元）"})
-            sheet = _Sheet(
+            sheet = Sheet(
                 f"{month.month}月",
                 frame,
                 title=f"{COUNTY}易地扶贫搬迁劳动力就业台账（{month.year}年{month.month}月）",
                 unit_row=f"填报单位：{COUNTY}人力资源和社会保障局      单位：人、元",
                 total={"统计月份": "合计", "月收入\n（元）": income},
             )
-            paths.append(_write_xlsx(out_dir / f"{stem}.xlsx", [sheet]))
+            paths.append(write_xlsx(out_dir / f"{stem}.xlsx", [sheet]))
         elif small and month == _DATED_MONTH:
             frame = _ledger_month(county, m, month)
-            paths.append(_write_xlsx(out_dir / f"{stem}.xlsx", [_Sheet("台账", frame)]))
+            paths.append(write_xlsx(out_dir / f"{stem}.xlsx", [Sheet("台账", frame)]))
         else:
             frame = _respelled(_ledger_month(county, m, _MONTH_STYLES[m % 4](month)), month)
             encoding = "gb18030" if month.month == 12 and month.year == 2019 else _ENCODINGS[m % 4]
@@ -1692,8 +1692,8 @@ def _write_places(out_dir: Path, county: _County) -> Path:
     )
     title = f"{COUNTY}易地扶贫搬迁安置点基本情况"
     sheets = [
-        _Sheet("安置点", sites, title=title),
-        _Sheet("就业楼长", captains, title=f"{COUNTY}就业楼长名册"),
+        Sheet("安置点", sites, title=title),
+        Sheet("就业楼长", captains, title=f"{COUNTY}就业楼长名册"),
     ]
     return _write_table(out_dir, "安置点及就业楼长", sheets)[0]
 
@@ -1732,18 +1732,18 @@ def write_demo_ledgers(
     paths += _write_table(
         out_dir,
         "补贴发放花名册",
-        [_Sheet(f"{year}年", part, title=f"{COUNTY}就业扶贫补贴发放花名册（{year}年）")
+        [Sheet(f"{year}年", part, title=f"{COUNTY}就业扶贫补贴发放花名册（{year}年）")
          for year, part in _by_year(roster, "发放日期")],
     )  # fmt: skip
     certified = pl.col("certified").replace_strict(
         {True: "是", False: "否"}, return_dtype=pl.String
     )
     paths += _write_table(
-        out_dir, "岗位信息", [_Sheet("岗位信息", postings.rename(POSTING_HEADERS))]
+        out_dir, "岗位信息", [Sheet("岗位信息", postings.rename(POSTING_HEADERS))]
     )
     trainees = training.with_columns(certified).rename(TRAINING_HEADERS)
-    paths += _write_table(out_dir, "培训记录", [_Sheet("培训记录", trainees)])
-    paths += _write_table(out_dir, "年度目标", [_Sheet("年度目标", targets.rename(TARGET_HEADERS))])
+    paths += _write_table(out_dir, "培训记录", [Sheet("培训记录", trainees)])
+    paths += _write_table(out_dir, "年度目标", [Sheet("年度目标", targets.rename(TARGET_HEADERS))])
     return paths
 
 

@@ -664,7 +664,8 @@ def _write_snapshot(frames: Frames, folder: Path, name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=folder))
     for frame in _SCHEMAS:
-        getattr(frames, frame).write_parquet(partial / f"{frame}.parquet")
+        # lz4, not the default zstd: every cold start reads it, and reads a fifth faster.
+        getattr(frames, frame).write_parquet(partial / f"{frame}.parquet", compression="lz4")
     try:
         partial.rename(folder / name)
     except OSError:  # another process wrote the same version first
