@@ -498,15 +498,16 @@ def _labour_from(query: Query, after_batch: int | None) -> pl.DataFrame:
     columns = ", ".join(c for c in _RECORD if c != "month")
     select = f"SELECT id, person_id, household_id, month, {columns} FROM labour_record WHERE "
     if after_batch is None:
+        # Never NULL: connectorx cannot type a NULL it computed (no records: an empty range).
         first, last = query(
-            "SELECT (SELECT MIN(id) FROM labour_record) AS first,"
-            " (SELECT MAX(id) FROM labour_record) AS last"
+            "SELECT COALESCE((SELECT MIN(id) FROM labour_record), 0) AS first,"
+            " COALESCE((SELECT MAX(id) FROM labour_record), -1) AS last"
         ).row(0)
         # Slices of the id (rowid) range: a scan in storage order, where a month's slice went
         # through the month index (a look-up per record, twice as slow).
         slices = [
             (select + f"id BETWEEN {low} AND {low + _IDS - 1}", (low, low + _IDS - 1))
-            for low in range(first or 0, (last or -1) + 1, _IDS)
+            for low in range(first, last + 1, _IDS)
         ]
     else:
         # One query on the batch index (asking for its months first scanned the whole table).

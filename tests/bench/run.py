@@ -382,7 +382,8 @@ def report(scales: list[Scale], total_s: float) -> str:
             "",
             f"## {scale.persons:,} persons ({scale.rows:,} labour rows)",
             "",
-            f"- demo store built and imported in {scale.build_s:,.0f} s (beside another build)",
+            f"- demo store built and imported in {scale.build_s:,.0f} s"
+            + (" (beside another build)" if len(scales) > 1 else ""),
             f"- import of the latest month's labour ledger again ({ledger}; replacing its "
             f"records): CSV {rate(scale.import_csv)}; xlsx {rate(scale.import_xlsx)}",
             f"- import of a month new to the store (CSV, {scale.new_rows:,} rows): "

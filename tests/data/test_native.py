@@ -120,3 +120,14 @@ def test_a_failed_child_says_so_and_sqlite3_reads_instead(
     monkeypatch.setattr(native, "read_frames", fail)
     shutil.rmtree(_snapshots(own_store_url), ignore_errors=True)
     _assert_same(load_frames(get_engine(own_store_url)), _in_process(own_store_url))
+
+
+def test_a_store_without_labour_records_is_read_natively_without_a_fallback(
+    sqlite_engine, calls, caplog
+) -> None:
+    # The id range of no records is NULL: connectorx cannot type a NULL it computed.
+    with caplog.at_level("WARNING", logger="data.frames"):
+        loaded = load_frames(sqlite_engine)
+    assert calls == [(["labour", "subsidies"], None)]
+    assert caplog.records == []
+    assert loaded.labour.is_empty() and loaded.labour.schema == frames.LABOUR_SCHEMA
