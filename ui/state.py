@@ -46,6 +46,15 @@ def _version(url: str) -> int:
     return version
 
 
+def forget_numbers() -> None:
+    """Drop every cut and computed number, keep the store's frames: the next view of each page
+    works its numbers out again, as the first viewer after a new data version does once the
+    frames are read (the benchmark's cold page)."""
+    for cached in (_scoped_frames, _computed, _computed_list):
+        cached.clear()
+    st.cache_data.clear()
+
+
 def account() -> Account | None:
     """The signed-in account (`ui.auth` checked it against the store at the start of this run)."""
     return st.session_state.get("auth_account")
