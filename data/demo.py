@@ -36,7 +36,10 @@ LAST_MONTH = dt.date(2020, 12, 1)
 DEFAULT_PERSONS = 17_000
 MIN_PERSONS = 1_000
 LABOUR_FILE = "劳动力就业台账"  # the monthly ledgers' file names start with it
-ONE_IMPORT_ROWS = 2_000_000  # labour records the demo imports at once; more go a month at a time
+# Labour records the demo imports at once, at most (a whole month, at least): a province's two
+# months, 9 GiB; each import reads the people and households it may update, 14 s a time at
+# 2.2 million persons.
+ONE_IMPORT_ROWS = 4_400_000
 DEFAULT_OUT_DIR = Path(__file__).parent / "demo_ledgers"
 BOUNDARY_FILE = Path(__file__).parent / "geo" / "demo_county_townships.geojson"
 
@@ -1754,11 +1757,17 @@ def build_demo(
     scale: int | None = None,
     months: int = 24,
     out_dir: Path | None = None,
+    set_aside: Path | None = None,
 ) -> ImportResult:
     """Write the demo county's ledgers (default into data/demo_ledgers/) and load them all
     through the importer in one import, recorded as user "demo", source "demo"; then give the
-    demo county its demo accounts, one per role (signing in by them stays off unless allowed)."""
+    demo county its demo accounts, one per role (signing in by them stays off unless allowed).
+
+    `set_aside`: for a new SQLite store that nothing opens until this is done, a folder for the
+    labour records on their way (`import_files`); they are appended at the end.
+    """
     from data.accounts import ensure_demo_accounts
+    from data.bulk import append
     from data.importer import import_files
 
     init_store(engine)
@@ -1768,13 +1777,18 @@ def build_demo(
         groups = [paths]
     else:
         # A province's year of ledgers at once would not fit in memory: the places first, then
-        # a month at a time, then the rest; each an import (and a data version) of its own.
+        # as many months as make about ONE_IMPORT_ROWS records at a time (an import holds about
+        # 2 GiB a million), then the rest; each an import (and a data version) of its own.
         labour = [p for p in paths if p.name.startswith(LABOUR_FILE)]
         places, rest = paths[:2], [p for p in paths[2:] if p not in labour]
-        groups = [places, *([p] for p in labour), rest]
+        step = max(1, ONE_IMPORT_ROWS // persons)
+        groups = [places, *(labour[i : i + step] for i in range(0, len(labour), step)), rest]
     for group in groups:
-        result = import_files(engine, group, user="demo", source="demo")
+        result = import_files(engine, group, user="demo", source="demo", set_aside=set_aside)
         if not result.ok:
             return result
+    if set_aside is not None:
+        engine.dispose()  # the appends are another process's: no connection of ours stays open
+        append(Path(engine.url.database), set_aside)
     ensure_demo_accounts(engine)
     return result

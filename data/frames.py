@@ -541,6 +541,13 @@ def _snapshot_dir(engine: Engine, conn: Connection) -> Path:
     return root / store_id(conn)
 
 
+def snapshot_ready(engine: Engine) -> bool:
+    """Whether the store's current data version has its snapshot: its next load reads Parquet."""
+    with engine.connect() as conn:
+        version = data_version(engine, conn)
+        return (_snapshot_dir(engine, conn) / _snapshot_name(version)).is_dir()
+
+
 def load_frames(engine: Engine) -> Frames:
     """The whole store as frames, from a Parquet snapshot of its current data version.
 

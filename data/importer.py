@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from analytics import domain
-from data import ids
+from data import bulk, ids
 from data.ledger import (
     CAPTAINS,
     EXCEL_SUFFIXES,
@@ -969,6 +969,8 @@ _RUNS_PER_QUERY = 200
 # A select `fetch` can narrow by key: one table, and at most a WHERE clause.
 _ONE_TABLE = re.compile(r"\s*SELECT\s.+?\sFROM\s+(?P<table>\w+)\s*(?:\sWHERE\s.*)?", re.I | re.S)
 
+SET_ASIDE_TABLE = bulk.TABLE  # what `set_aside` keeps out of the store until the build is done
+
 # Places and people carry no batch id: a batch logs the ids of those it inserted, so that an
 # undo can find them. Rows of every other table it writes carry its batch id.
 ENTITY_TABLES = ("township", "village", "site", "building", "household", "person")
@@ -1034,7 +1036,10 @@ class StoreWriter:
     `batch_change` (one Parquet file per table and action), which `data.undo` reads back.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, set_aside: Path | None = None) -> None:
+        """`set_aside`: a folder where labour records go instead of the store (SQLite), for
+        `data.bulk` to append when a new store's build is done; see `import_files`."""
+        self.set_aside = set_aside
         self.postgres = engine.dialect.name == "postgresql"
         self.conn = engine.raw_connection()
         self.cur = self.conn.cursor()
@@ -1306,6 +1311,8 @@ class StoreWriter:
             return int(self.cur.fetchone()[0]) - n + 1
         self.cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")
         start = int(self.cur.fetchone()[0])
+        if self.set_aside is not None and table == SET_ASIDE_TABLE:
+            start = max(start, bulk.next_id(self.set_aside))
         # Never hand out an id this batch freed: undoing the batch puts those rows back.
         freed = self._changes.get((table, "delete"), [])
         return max([start, *(int(f["id"].max()) + 1 for f in freed)])
@@ -1372,6 +1379,9 @@ class StoreWriter:
             return
         if table in ENTITY_TABLES:
             self._log(table, "insert", frame.select(pl.col("id").cast(pl.Int64)))
+        if self.set_aside is not None and table == SET_ASIDE_TABLE and not self.postgres:
+            bulk.set_aside(self.set_aside, _sqlite_values(frame))
+            return
         columns = ", ".join(f'"{c}"' for c in frame.columns)
         if self.postgres:
             with self.cur.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
@@ -1920,12 +1930,18 @@ def import_files(
     keep_valid: Path | None = None,
     user: str = "cli",
     source: str = "import",
+    set_aside: Path | None = None,
 ) -> ImportResult:
     """Check ledger files and commit them to the store in one transaction.
 
     All or nothing: any error in any file leaves the store as it was, and the result lists every
     error. With `keep_valid`, the valid rows are committed and the rejected ones are written to
     that workbook. Importing a file again replaces what it imported before.
+
+    `set_aside` is for building a new SQLite store that nothing reads until it is done (the
+    demo at province scale): the labour records go to Arrow files in that folder, and
+    `data.bulk.append` writes them all at the end, several times faster than row by row. Until
+    then the store does not see them, so each month may come only once.
     """
     paths = [Path(p) for p in paths]
     parsed, issues = check_files(paths, month=month)
@@ -1951,7 +1967,7 @@ def import_files(
         return ImportResult(False, None, [*issues, _nothing_to_import()], counts, months)
 
     init_store(engine)
-    with StoreWriter(engine) as store:
+    with StoreWriter(engine, set_aside=set_aside) as store:
         batch_id = store.new_batch(
             user=user,
             source=source,

@@ -303,18 +303,38 @@ def test_build_demo_records_one_demo_batch(demo_store_url: str) -> None:
     assert batches.row(0, named=True)["source"] == "demo"
 
 
-def test_a_big_demo_imports_a_month_at_a_time_into_the_same_store(
-    demo_store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("rows", "set_aside", "groups"),
+    [
+        (1, False, [f"2020-{m:02d}" for m in range(7, 13)]),
+        (6000, True, [f"2020-{m:02d},2020-{m + 1:02d}" for m in (7, 9, 11)]),
+    ],
+)
+def test_a_big_demo_imports_a_few_months_at_a_time_into_the_same_store(
+    demo_store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rows: int,
+    set_aside: bool,
+    groups: list[str],
 ) -> None:
-    """Above ONE_IMPORT_ROWS records the demo goes in as places, each month, then the rest (a
-    province's year at once would not fit in memory): the same frames as one import."""
-    monkeypatch.setattr(demo, "ONE_IMPORT_ROWS", 1)
+    """Above ONE_IMPORT_ROWS records the demo goes in as places, as many months as make that
+    many records (a month at least), then the rest (a province's year at once would not fit in
+    memory), its records set aside or not: the same frames as one import."""
+    monkeypatch.setattr(demo, "ONE_IMPORT_ROWS", rows)
     engine = get_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    result = demo.build_demo(engine, seed=7, scale=3000, months=6, out_dir=tmp_path / "ledgers")
+    result = demo.build_demo(
+        engine,
+        seed=7,
+        scale=3000,
+        months=6,
+        out_dir=tmp_path / "ledgers",
+        set_aside=tmp_path / "records" if set_aside else None,
+    )
     assert result.ok, result.report()
     grouped, whole = load_frames(engine), load_frames(get_engine(demo_store_url))
     months = grouped.batches.get_column("months").to_list()
-    assert months[:7] == [None, *(f"2020-{m:02d}" for m in range(7, 13))]
-    assert len(months) == 8  # then subsidies, postings, training and targets together
+    assert months[: len(groups) + 1] == [None, *groups]
+    assert len(months) == len(groups) + 2  # then subsidies, postings, training and targets
     for name in ("labour", "subsidies", "postings", "training", "targets", "sites", "buildings"):
         assert_frame_equal(getattr(grouped, name), getattr(whole, name))

@@ -131,3 +131,19 @@ def test_a_store_without_labour_records_is_read_natively_without_a_fallback(
     assert calls == [(["labour", "subsidies"], None)]
     assert caplog.records == []
     assert loaded.labour.is_empty() and loaded.labour.schema == frames.LABOUR_SCHEMA
+
+
+def test_a_snapshot_is_ready_for_its_data_version_only(own_store_url: str) -> None:
+    engine = get_engine(own_store_url)
+    shutil.rmtree(_snapshots(own_store_url), ignore_errors=True)
+    assert not frames.snapshot_ready(engine)
+    load_frames(engine)
+    assert frames.snapshot_ready(engine)
+    with Session(engine) as session:
+        session.add(
+            ImportBatch(
+                created_at=dt.datetime.now(dt.UTC), user="t", source="note", files="", formats=""
+            )
+        )
+        session.commit()
+    assert not frames.snapshot_ready(engine)
