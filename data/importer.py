@@ -1940,7 +1940,7 @@ def import_files(
 
     `set_aside` is for building a new SQLite store that nothing reads until it is done (the
     demo at province scale): the labour records go to Arrow files in that folder, and
-    `data.bulk.append` writes them all at the end, several times faster than row by row. Until
+    `data.bulk.append` writes them all at the end, without a Python object per value. Until
     then the store does not see them, so each month may come only once.
     """
     paths = [Path(p) for p in paths]
