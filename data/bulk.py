@@ -77,8 +77,21 @@ def _child(database: str, folder: Path) -> int:
         cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         cur.execute("BEGIN IMMEDIATE")
         try:
+            # Built once from the rows, sorted, rather than kept up row by row: a million
+            # persons' year, 79 s instead of 100 s. The UNIQUE (person_id, month) index is the
+            # table's own and stays (SQLite cannot drop it).
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master"
+                " WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                (TABLE,),
+            )
+            indexes = cur.fetchall()
+            for name, _ in indexes:
+                cur.execute(f'DROP INDEX "{name}"')
             for part in _parts(folder):
                 rows += cur.adbc_ingest(TABLE, pl.read_ipc(part).to_arrow(), mode="append")
+            for _, sql in indexes:
+                cur.execute(sql)
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")

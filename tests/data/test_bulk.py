@@ -29,6 +29,14 @@ def _rows(url: str, table: str) -> pl.DataFrame:
     )
 
 
+def _indexes(url: str) -> list[tuple[str, str | None]]:
+    with get_engine(url).connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        )
+        return [tuple(r) for r in found]
+
+
 def test_records_set_aside_reach_the_store_as_the_importer_writes_them(
     demo_store_url: str, tmp_path: Path
 ) -> None:
@@ -41,13 +49,14 @@ def test_records_set_aside_reach_the_store_as_the_importer_writes_them(
     for table in TABLES:
         assert_frame_equal(_rows(url, table), _rows(demo_store_url, table))
     assert _rows(url, "labour_record").height > 15_000
+    assert _indexes(url) == _indexes(demo_store_url)
     assert list(aside.iterdir()) == []
 
 
 def test_a_failed_append_changes_nothing_and_keeps_the_records(
     own_store_url: str, tmp_path: Path
 ) -> None:
-    before = _rows(own_store_url, "labour_record")
+    before, indexes = _rows(own_store_url, "labour_record"), _indexes(own_store_url)
     # Two fresh records, the second for the same person and month as a stored one.
     stored = before.row(0, named=True)
     fresh = before.head(2).select(c for c in before.columns if not c.endswith(":type"))
@@ -66,6 +75,7 @@ def test_a_failed_append_changes_nothing_and_keeps_the_records(
         bulk.append(database, aside)
     assert str(database) in str(failed.value)
     assert_frame_equal(_rows(own_store_url, "labour_record"), before)
+    assert _indexes(own_store_url) == indexes
     assert len(list(aside.glob("*.arrow"))) == 1
 
 
