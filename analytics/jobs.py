@@ -361,11 +361,16 @@ def training_outcomes(
             )
         )
     )
-    employed_months = labour.lazy().filter(employed_mask()).select("id_number", "month").unique()
+    followed = started.filter("followed").select("record", "id_number", "first", "last")
+    # Only the followed-up trainees' rows: a few thousand people, not every employed person-month.
+    employed_months = (
+        labour.lazy()
+        .filter(employed_mask())
+        .join(followed.select("id_number"), on="id_number", how="semi")
+        .select("id_number", "month")
+    )
     hired = (
-        started.filter("followed")
-        .select("record", "id_number", "first", "last")
-        .join(employed_months, on="id_number")
+        followed.join(employed_months, on="id_number")
         .filter(pl.col("month").is_between(pl.col("first"), pl.col("last")))
         .select("record")
         .unique()
@@ -392,13 +397,25 @@ def training_outcomes(
     )
     # A plain select keeps the one row of all courses when there are none.
     grouped = records.group_by(by).agg(counts) if by else records.select(counts)
-    result = grouped.with_columns(
-        employed_share=pl.when(pl.col("followed_up") > 0)
-        .then(pl.col("employed_after") / pl.col("followed_up"))
-        .cast(pl.Float64)
-    ).collect()
+    result = grouped.with_columns(employed_share=_employed_share()).collect()
     result = result.select(*by, *OUTCOME_SCHEMA).cast(OUTCOME_SCHEMA)
     return result.sort(by, nulls_last=True) if by else result
+
+
+def outcome_totals(outcomes: pl.DataFrame) -> pl.DataFrame:
+    """One row for all courses from `training_outcomes` per group: each training record is in
+    one group, so the counts add up (and the share is worked out again from them)."""
+    counts = [c for c in OUTCOME_SCHEMA if c != "employed_share"]
+    totals = outcomes.select(pl.col(counts).sum()).with_columns(employed_share=_employed_share())
+    return totals.select(*OUTCOME_SCHEMA).cast(OUTCOME_SCHEMA)
+
+
+def _employed_share() -> pl.Expr:
+    return (
+        pl.when(pl.col("followed_up") > 0)
+        .then(pl.col("employed_after") / pl.col("followed_up"))
+        .cast(pl.Float64)
+    )
 
 
 def two_after_youth(labour: pl.DataFrame, month: date) -> pl.DataFrame:
@@ -463,7 +480,7 @@ def jobs_report(
             "trend": vacancies_by_month(labour, postings),
         }
     if not report["outcomes"].is_empty():
-        report["overall"] = training_outcomes(training, labour, month, by=[])
+        report["overall"] = outcome_totals(report["outcomes"])
     if not report["youth"].is_empty():
         report["by_status"] = two_after_summary(labour, month)
         report["by_township_status"] = two_after_summary(labour, month, ["township"])

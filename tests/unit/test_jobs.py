@@ -21,6 +21,7 @@ from analytics.jobs import (
     WAGES_SCHEMA,
     in_townships,
     jobs_report,
+    outcome_totals,
     posting_category,
     trainees_of,
     training_outcomes,
@@ -343,6 +344,25 @@ def test_training_outcomes_for_all_courses_together() -> None:
     assert_frame_equal(result, expected)
 
 
+@pytest.mark.parametrize(
+    ("training", "ledger", "as_of"),
+    [
+        (TRAINING, LEDGER, JUNE),
+        (TRAINING, LEDGER, MAR),
+        (TRAINING, LEDGER.clear(), JUNE),
+        (TRAINING.clear(), LEDGER, JUNE),
+    ],
+    ids=["june", "march", "no ledger", "no training"],
+)
+def test_outcome_totals_are_all_courses_together(
+    training: pl.DataFrame, ledger: pl.DataFrame, as_of: date
+) -> None:
+    assert_frame_equal(
+        outcome_totals(training_outcomes(training, ledger, as_of)),
+        training_outcomes(training, ledger, as_of, by=[]),
+    )
+
+
 def test_training_without_records_or_ledger() -> None:
     assert_frame_equal(training_outcomes(TRAINING.clear(), LEDGER, JUNE), outcomes())
     assert_frame_equal(
@@ -423,6 +443,7 @@ def test_jobs_report_is_its_parts_for_the_township_chosen(township: str | None) 
     trainees = training if township is None else trainees_of(training, mine)
     assert_frame_equal(report["total"], vacancies_per_seeker(mine, offers, JUNE, []))
     assert_frame_equal(report["outcomes"], training_outcomes(trainees, mine, JUNE))
+    assert_frame_equal(report["overall"], training_outcomes(trainees, mine, JUNE, by=[]))
     assert_frame_equal(report["youth"], two_after_youth(mine, JUNE))
     assert_frame_equal(report["trend"], vacancies_by_month(mine, offers))
     assert report["total"]["seekers"][0] == mine.filter(pl.col("status") == U).height
