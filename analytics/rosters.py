@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from analytics.domain import STATUS_EMPLOYED, STATUS_UNEMPLOYED
-from analytics.drill import natural_order
+from analytics.drill import natural_key
 from analytics.rates import labour_force_mask, plain
 
 # Where a person lives and comes from, in the ledger's order: every list of people starts so.
@@ -70,8 +70,8 @@ def by_address(people: pl.DataFrame) -> pl.DataFrame:
     """People as county staff list them: by site, building and room (2 before 10), then name."""
     return people.sort(
         "site",
-        natural_order("building"),
-        natural_order("room"),
+        natural_key(people, "building"),
+        natural_key(people, "room"),
         "name",
         "id_number",
         nulls_last=True,

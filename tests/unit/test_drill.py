@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from polars.testing import assert_frame_equal
+from polars.testing import assert_frame_equal, assert_series_equal
 
 from analytics.drill import (
     HOUSEHOLD_COLUMNS,
@@ -16,6 +16,7 @@ from analytics.drill import (
     Place,
     children,
     in_place,
+    natural_key,
     natural_order,
     person_timeline,
     subsidies_in_place,
@@ -506,3 +507,23 @@ def test_natural_order(names: list[str], expected: list[str]) -> None:
     result = frame.sort(natural_order("name")).get_column("name").to_list()
 
     assert result == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["10", "2", "10", None, "2", "1-302"],
+        ["3栋", "3栋", "12栋", "A栋"],
+        [None, None],
+        [],
+    ],
+)
+@pytest.mark.parametrize("dtype", [pl.String(), pl.Categorical()])
+def test_natural_key_is_natural_order_once_per_value(
+    values: list[str | None], dtype: pl.DataType
+) -> None:
+    frame = pl.DataFrame({"room": values}, schema={"room": dtype})
+
+    result = natural_key(frame, "room")
+
+    assert_series_equal(result, frame.select(natural_order("room")).to_series())
