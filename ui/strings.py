@@ -343,6 +343,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "各乡镇就业率（由低到高）",
         "en": "Employment rate by township (lowest first)",
     },
+    "bars_left_out": {
+        "zh": "图中是最需关注的 {shown} 个，共 {total} 个。",
+        "en": "The chart shows the {shown} needing attention most, of {total}.",
+    },
     "target": {"zh": "目标", "en": "Target"},
     "nav_present": {"zh": "投影模式", "en": "Projector mode"},
     "present_start": {"zh": "投影模式", "en": "Projector mode"},

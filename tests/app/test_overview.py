@@ -16,6 +16,7 @@ from analytics.drill import Place, children, in_place, person_timeline
 from analytics.rates import employment_rates, latest_month
 from data.frames import load_frames
 from data.store import get_engine
+from ui import charts
 from ui.format import fmt_rate, mask_id
 from ui.strings import STRINGS
 
@@ -188,6 +189,30 @@ def test_level_lists_its_children_in_attention_order(
     # Only this level's list: no other level's heading.
     assert [zh(k) for k in CHILD_TITLES if zh(k) in subheaders and k != title] == []
     check(at, labour, place, latest_month(labour))
+
+
+@pytest.mark.parametrize("level", ["county", "site"])
+@pytest.mark.parametrize("room", [0, 1])  # bars the chart could draw beyond the children
+def test_bars_draw_the_first_ones_and_say_how_many_are_left_out(
+    app_for,
+    demo_store_url: str,
+    labour: pl.DataFrame,
+    places: dict[str, Place],
+    monkeypatch: pytest.MonkeyPatch,
+    level: str,
+    room: int,
+) -> None:
+    place = places[level]
+    kids = children(labour, place, latest_month(labour))
+    most = kids.height - 1 + room
+    monkeypatch.setattr(charts, "MOST_BARS", most)
+
+    at = app_for(demo_store_url, **place.to_query()).run()
+
+    bars = _bar_groups(at, "drill_sites_" if level == "county" else "drill_bars_")
+    assert bars == kids.get_column(kids.columns[0]).head(most).to_list()
+    note = zh("bars_left_out", shown=most, total=kids.height)
+    assert (note in [c.value for c in at.caption]) is (room == 0)
 
 
 def _site_outside(labour: pl.DataFrame, township: str) -> str:
