@@ -10,7 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from analytics.rates import plain
-from analytics.rosters import ROSTER_COLUMNS, ROSTERS, roster, rosters
+from analytics.rosters import ROSTER_COLUMNS, ROSTERS, rosters
 from data.frames import LABOUR_SCHEMA
 from data.ledger import LABOUR
 
@@ -58,7 +58,31 @@ LEDGER = ledger(
     ],
 )
 def test_who_is_on_each_roster(name: str, expected: list[str]) -> None:
-    assert sorted(roster(LEDGER, name, JUNE)["name"].to_list()) == sorted(expected)
+    assert sorted(rosters(LEDGER, JUNE)[name]["name"].to_list()) == sorted(expected)
+
+
+# Rooms and buildings out of order, so that a roster's own order is something to get right.
+SHUFFLED = ledger(
+    person("庚", ABLE, "已就业", building="10", room="2-1", wish="县外务工"),
+    person("辛", WEAK, "未就业", building="2", room="10-1", training_need="电工"),
+    person("壬", ABLE, "未就业", building="2", room="9-1", two_after=True),
+    person("癸", ABLE, "已就业", building="2", room="9-1", wish="县内务工"),
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("labour", ["壬", "癸", "辛", "庚"]),  # building 2 before 10, room 9-1 before 10-1
+        ("employed", ["癸", "庚"]),
+        ("unemployed", ["壬", "辛"]),
+        ("wishes", ["癸", "庚"]),
+        ("training", ["辛"]),
+        ("two_after", ["壬"]),
+    ],
+)
+def test_each_roster_lists_its_people_by_address(name: str, expected: list[str]) -> None:
+    assert rosters(SHUFFLED, JUNE)[name]["name"].to_list() == expected
 
 
 def test_a_month_without_records_gives_six_empty_rosters_with_the_columns() -> None:
@@ -77,7 +101,7 @@ def test_rosters_keep_the_ledger_column_order() -> None:
 
 
 def test_people_are_listed_by_room() -> None:
-    rows = roster(LEDGER, "labour", JUNE)["room"].to_list()
+    rows = rosters(LEDGER, JUNE)["labour"]["room"].to_list()
     assert rows == sorted(rows)
 
 
@@ -87,4 +111,4 @@ def test_people_are_listed_by_address_with_2_before_10() -> None:
         person("乙", ABLE, "已就业", building="2", room="1-1001"),
         person("丙", ABLE, "已就业", building="2", room="1-201"),
     )
-    assert roster(people, "labour", JUNE)["name"].to_list() == ["丙", "乙", "甲"]
+    assert rosters(people, JUNE)["labour"]["name"].to_list() == ["丙", "乙", "甲"]
