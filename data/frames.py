@@ -414,10 +414,14 @@ _BIG_FRAMES = ("labour", "subsidies")
 
 
 def _read_frames(
-    conn: Connection, names: list[str], after_batch: int | None = None
+    conn: Connection,
+    names: list[str],
+    after_batch: int | None = None,
+    snapshot: Path | None = None,
 ) -> dict[str, pl.DataFrame]:
     """The frames `names`, sorted in `_ORDER`; of labour only the records written by batches
-    after `after_batch` when it is given.
+    after `after_batch` when it is given. A big frame read natively leaves its file in
+    `snapshot`, when given (`_write_snapshot` then keeps it).
 
     A small store is read here, where starting a process would cost more than it saves.
     """
@@ -427,7 +431,7 @@ def _read_frames(
     if database is not None:
         version = data_version(conn.engine, conn)
         try:
-            read = native.read_frames(database, version, big, after_batch) or {}
+            read = native.read_frames(database, version, big, after_batch, into=snapshot) or {}
         except RuntimeError as failed:
             # Slower, never wrong: a viewer waits longer instead of seeing no data.
             logging.getLogger(__name__).warning("%s; reading by sqlite3 instead", failed)
@@ -562,11 +566,19 @@ def load_frames(engine: Engine) -> Frames:
             # Version and tables come from one read transaction, so they always agree.
             version = data_version(engine, conn)
             folder = _snapshot_dir(engine, conn)
-            snapshot = folder / _snapshot_name(version)
-            if snapshot.is_dir():
-                return _read_snapshot(snapshot)
-            frames = _patched(conn, folder) or Frames(**_read_frames(conn, list(_SCHEMAS)))
-    _write_snapshot(frames, folder, _snapshot_name(version))
+            name = _snapshot_name(version)
+            if (folder / name).is_dir():
+                return _read_snapshot(folder / name)
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=folder))
+            try:
+                frames = _patched(conn, folder) or Frames(
+                    **_read_frames(conn, list(_SCHEMAS), snapshot=partial)
+                )
+            except BaseException:
+                shutil.rmtree(partial, ignore_errors=True)
+                raise
+    _write_snapshot(frames, folder, name, partial)
     return frames
 
 
@@ -667,13 +679,18 @@ def _snapshot_name(version: int) -> str:
     return f"v{version}-{fingerprint}"
 
 
-def _write_snapshot(frames: Frames, folder: Path, name: str) -> None:
-    """Write the snapshot under a temporary name, then rename: readers never see half a one."""
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=folder))
+def write_frame(frame: pl.DataFrame, path: Path) -> None:
+    """One frame of a snapshot."""
+    # lz4, not the default zstd: every cold start reads it, and reads a fifth faster.
+    frame.write_parquet(path, compression="lz4")
+
+
+def _write_snapshot(frames: Frames, folder: Path, name: str, partial: Path) -> None:
+    """Write the snapshot into `partial` (beside the frames a native read left there), then
+    rename it to `name`: readers never see half a one."""
     for frame in _SCHEMAS:
-        # lz4, not the default zstd: every cold start reads it, and reads a fifth faster.
-        getattr(frames, frame).write_parquet(partial / f"{frame}.parquet", compression="lz4")
+        if not (partial / f"{frame}.parquet").exists():
+            write_frame(getattr(frames, frame), partial / f"{frame}.parquet")
     try:
         partial.rename(folder / name)
     except OSError:  # another process wrote the same version first

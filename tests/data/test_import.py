@@ -490,9 +490,9 @@ def test_frames_patched_after_imports_equal_a_full_read(
     full_reads = []
     read_frames = frames_module._read_frames
 
-    def counted(conn, names, after_batch=None):
+    def counted(conn, names, after_batch=None, **kw):
         full_reads.append(after_batch is None)
-        return read_frames(conn, names, after_batch)
+        return read_frames(conn, names, after_batch, **kw)
 
     monkeypatch.setattr(frames_module, "_read_frames", counted)
     load_frames(engine)

@@ -24,9 +24,9 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], int | None]]
     seen: list[tuple[list[str], int | None]] = []
     real = native.read_frames
 
-    def spy(database: Path, version: int, names: list[str], after_batch: int | None):
+    def spy(database: Path, version: int, names: list[str], after_batch: int | None, **kw):
         seen.append((names, after_batch))
-        return real(database, version, names, after_batch)
+        return real(database, version, names, after_batch, **kw)
 
     monkeypatch.setattr(native, "NATIVE_ROWS", 0)
     monkeypatch.setattr(native, "read_frames", spy)
@@ -58,9 +58,34 @@ def test_a_big_store_is_read_natively_into_the_same_frames(own_store_url: str, c
     _assert_same(loaded, expected)
 
 
+def test_a_native_read_leaves_its_files_as_the_snapshots_own(
+    own_store_url: str, calls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.rmtree(_snapshots(own_store_url), ignore_errors=True)
+    written: list[str] = []
+    real = frames.write_frame
+    monkeypatch.setattr(
+        frames, "write_frame", lambda frame, path: written.append(path.stem) or real(frame, path)
+    )
+
+    load_frames(get_engine(own_store_url))
+
+    # Labour and payments are the child's files, not written again here.
+    assert sorted(written) == sorted(set(frames._SCHEMAS) - {"labour", "subsidies"})
+    (snapshot,) = _snapshots(own_store_url).iterdir()
+    _assert_same(frames._read_snapshot(snapshot), _in_process(own_store_url))
+
+
+def test_a_failed_child_leaves_no_file_behind(tmp_path: Path) -> None:
+    (tmp_path / "labour.parquet").write_bytes(b"half a file")
+    with pytest.raises(RuntimeError, match="natively"):
+        native.read_frames(tmp_path / "not-a-store.sqlite", 1, ["labour"], None, into=tmp_path)
+    assert not (tmp_path / "labour.parquet").exists()
+
+
 def test_a_small_store_is_read_in_process(own_store_url: str, monkeypatch) -> None:
     monkeypatch.setattr(native, "NATIVE_ROWS", 10**9)
-    monkeypatch.setattr(native, "read_frames", lambda *a: pytest.fail("read natively"))
+    monkeypatch.setattr(native, "read_frames", lambda *a, **k: pytest.fail("read natively"))
     _assert_same(load_frames(get_engine(own_store_url)), _in_process(own_store_url))
 
 
@@ -114,7 +139,7 @@ def test_a_failed_child_says_so_and_sqlite3_reads_instead(
     with pytest.raises(RuntimeError, match="natively"):
         native.read_frames(tmp_path / "not-a-store.sqlite", 1, ["labour"], None)
 
-    def fail(*_):
+    def fail(*_, **__):
         raise RuntimeError("reading natively failed: no connectorx")
 
     monkeypatch.setattr(native, "read_frames", fail)
