@@ -133,3 +133,16 @@ def demo_sign_in(page, role_label: str) -> None:
     expect(button).to_be_visible(timeout=60_000)
     button.click()
     expect(page.get_by_role("button", name=role_label, exact=True)).to_have_count(0, timeout=60_000)
+
+
+def settled_box(page, locator) -> dict[str, float]:
+    """`locator`'s box once two readings half a second apart agree (Streamlit may still be
+    laying out the page around it), for mouse positions worked out from it."""
+    last = None
+    for _ in range(60):
+        box = locator.bounding_box()
+        if box is not None and box == last:
+            return box
+        last = box
+        page.wait_for_timeout(500)
+    raise AssertionError(f"{locator} kept moving: last at {last}")

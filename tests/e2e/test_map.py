@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from data.frames import load_frames
 from data.store import get_engine
-from tests.e2e.conftest import signed_in
+from tests.e2e.conftest import settled_box, signed_in
 from ui.maps import project, township_labels, township_view
 from ui.strings import STRINGS
 
@@ -48,8 +48,15 @@ def test_the_map_draws_offline_and_a_click_narrows_the_page(
     page.goto(f"{app_url}/subsidies")
     canvas = page.locator(f"{MAP} canvas").first
     expect(canvas).to_be_visible(timeout=60_000)
+    for _ in range(60):  # WebGL draws a moment after the canvas appears
+        if _coloured_share(canvas.screenshot()) > 0.2:
+            break
+        page.wait_for_timeout(500)
+    assert _coloured_share(canvas.screenshot()) > 0.2, "no filled polygons on the map"
+    # Measured once the page has stopped moving: on a busy machine the map was measured while
+    # the page above it was still being laid out, and the hover landed on another township.
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
-    box = canvas.bounding_box()
+    box = settled_box(page, canvas)
 
     def where(lon: float, lat: float) -> tuple[float, float]:
         x, y = project(lon, lat, view, box["width"], box["height"])
@@ -64,12 +71,6 @@ def test_the_map_draws_offline_and_a_click_narrows_the_page(
 
     township = max(labels, key=room)
     x, y = where(*labels[township])
-    for _ in range(60):  # WebGL draws a moment after the canvas appears
-        if _coloured_share(canvas.screenshot()) > 0.2:
-            break
-        page.wait_for_timeout(500)
-    assert _coloured_share(canvas.screenshot()) > 0.2, "no filled polygons on the map"
-
     page.mouse.move(x, y)
     expect(page.locator(".deck-tooltip")).to_contain_text(township, timeout=15_000)
     page.mouse.click(x, y)
