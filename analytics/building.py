@@ -253,7 +253,7 @@ def members_by_room(labour: pl.DataFrame, month: date) -> pl.DataFrame:
         RELATIONS, range(len(RELATIONS)), default=len(RELATIONS), return_dtype=pl.Int64
     )
     zero = labour_force_mask().any().over("household") & ~employed_mask().any().over("household")
-    return (
+    return plain(
         labour.filter(pl.col("month") == month.replace(day=1))
         .with_columns(zero_employment=zero)
         .sort(natural_order("room"), "room", "household", relation, "name", nulls_last=True)
@@ -317,7 +317,7 @@ def unemployed(labour: pl.DataFrame, month: date) -> pl.DataFrame:
         (pl.col("birth_date").dt.month() == month.month) & (pl.col("birth_date").dt.day() > 1)
     )
     age = month.year - pl.col("birth_date").dt.year() - birthday_ahead.cast(pl.Int32)
-    return (
+    return plain(
         labour.filter(
             (pl.col("month") == month)
             & labour_force_mask()

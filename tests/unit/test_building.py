@@ -11,7 +11,9 @@ from polars.testing import assert_frame_equal
 
 from analytics.building import (
     HIT_SCHEMA,
+    MEMBER_ROWS_SCHEMA,
     ROSTER_SCHEMA,
+    UNEMPLOYED_SCHEMA,
     members_by_room,
     roster,
     search,
@@ -133,6 +135,7 @@ def test_members_by_room_goes_room_by_room_head_first_and_flags_zero_employment(
         ("3-1", "老周", False),
         ("10-1", "赵", False),
     ]
+    assert result.schema == pl.Schema(MEMBER_ROWS_SCHEMA)
     assert zero_employment(result).get_column("name").to_list() == ["孙", "孙妻", "孙子"]
 
 
@@ -159,3 +162,4 @@ def test_unemployed_lists_labour_with_wish_training_need_and_age(
     assert result.select("room", "name", "age", "wish", "training_need").rows() == [
         ("2-1", "乙", age, "外出务工", "电工")
     ]
+    assert result.schema == pl.Schema(UNEMPLOYED_SCHEMA)  # text, as it joins other frames
