@@ -115,7 +115,6 @@ if level == "county":
             on_select="rerun",
             selection_mode="points",
         )
-        charts.bars_left_out(townships)
         if picked := chosen_bar(event):
             go(place.child(picked, by="township"))
     with right:
@@ -126,7 +125,6 @@ if level == "county":
             on_select="rerun",
             selection_mode="points",
         )
-        charts.bars_left_out(sites)
         if picked := chosen_bar(event):
             go(place.child(picked, by="site"))
         # Beside the long township list: the county's shape, coloured by the same rates.
@@ -176,7 +174,6 @@ else:
             on_select="rerun",
             selection_mode="points",
         )
-        charts.bars_left_out(kids)
         if picked := chosen_bar(event):
             go(place.child(picked))
     event = views.table(kids, key=widget_key("children"), clickable=True)

@@ -89,7 +89,6 @@ def slide() -> None:
         sites = children(data.labour, Place(), month, by="site")
         target = target_value(data.targets, month.year, "就业率")
         charts.show(charts.rate_bars(sites, "site", target), key="present_lagging")
-        charts.bars_left_out(sites)
     elif name == "slide_trend":
         trend = rates_by_month(data.labour, by=[], until=month).tail(24)
         charts.show(charts.rate_trend(trend), key="present_trend")

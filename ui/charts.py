@@ -86,7 +86,7 @@ def rate_bars(
     """Horizontal bars of the employment rate per group, lowest at the top, with the target line.
 
     `rates` comes in attention order (`analytics.drill.children`), drawn top to bottom: the first
-    `MOST_BARS` of it (`bars_left_out` says so under the chart).
+    `MOST_BARS` of it, the chart saying so under its axis when there are more.
     Bars are green at or above the target, amber within 2 points below it, red further below.
     Groups without labour force show no bar ("—" in the hover), never a false 0. `label` is a
     UI string with a `{%s}` placeholder for the group's name (e.g. "3栋"); the group's own value
@@ -131,6 +131,10 @@ def rate_bars(
     low = min([*present, goal or 100.0], default=0.0)
     fig.update_xaxes(range=[max(0.0, low - 8), 100.5], ticksuffix="%")
     fig.update_yaxes(type="category")
+    if rates.height > MOST_BARS:
+        # In the figure, not a caption beside it: at the chart's own size, legible on a projector.
+        left_out = t("bars_left_out", shown=MOST_BARS, total=fmt_count(rates.height))
+        fig.update_xaxes(title_text=left_out)
     if goal is not None:
         fig.add_vline(x=goal, line_dash="dash", line_color="#333", line_width=2)
         fig.add_annotation(
@@ -138,12 +142,6 @@ def rate_bars(
         )
     fig.update_layout(height=max(320, 34 * len(names) + 80), showlegend=False)
     return fig
-
-
-def bars_left_out(rates: pl.DataFrame) -> None:
-    """Under a `rate_bars` chart of `rates`: how many groups it left out, if any."""
-    if rates.height > MOST_BARS:
-        st.caption(t("bars_left_out", shown=MOST_BARS, total=fmt_count(rates.height)))
 
 
 def show(fig: go.Figure, *, key: str, **kwargs) -> object:
