@@ -76,6 +76,8 @@ _PERCENT_SUFFIXES = ("_rate", "_coverage", "share", "progress")
 # Yuan: exactly 2 decimals in csv.
 _MONEY = (
     "amount",
+    "person_amount",
+    "employer_amount",
     "monthly_income",
     "budget",
     "paid",

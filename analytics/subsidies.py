@@ -83,8 +83,10 @@ def subsidy_per_capita(
 
     `by` holds place columns (`township`, `site`, or none for the county). Labour is that of
     `month` (default: the latest in `labour`), counted by `employment_rates` as everywhere.
-    Places with labour but no payment show 0 yuan; places paid but without labour show
-    `labour_force` 0. Each per-member amount is null where its denominator is 0. Sorted by
+    `amount` is split into `person_amount` and `employer_amount`; the per-member amounts count
+    person payments only (domain.md). Places with labour but no payment show 0 yuan; places
+    paid but without labour show `labour_force` 0. Each per-member amount is null where its
+    denominator is 0. Sorted by
     `amount_per_capita`, largest first, nulls last, then by place.
     """
     by = list(by)
@@ -105,8 +107,9 @@ def subsidy_ranking(
     """One row per township or site for the subsidy page's ranked table: who gets the money,
     how many people it reaches, and how that compares with the place's labour.
 
-    Columns: `level`, payments, amount, persons (distinct ID numbers of person payments),
-    labour_force, employed, amount_per_capita, amount_per_employed, share (fraction of the
+    Columns: `level`, payments, amount, person_amount, employer_amount, persons (distinct ID
+    numbers of person payments), labour_force, employed, amount_per_capita and
+    amount_per_employed (person payments only), share (fraction of the
     period's total; null when the total is 0). Places with labour but no payment are in with 0
     yuan; payments without a site form their own row (site null) at level `site`. Sorted by
     amount, largest first, then by place (null last).
@@ -130,6 +133,8 @@ def subsidy_ranking(
             level,
             "payments",
             "amount",
+            "person_amount",
+            "employer_amount",
             "persons",
             "labour_force",
             "employed",
@@ -263,7 +268,7 @@ def _per_place(
     if not_places:
         raise ValueError(f"per-member amounts need place columns {PLACES}, not {not_places}")
     rows = _grouped_rows(payments, [*by, "payee_type"], date_from, date_to)
-    aggregates = [*_totals(), *extra]
+    aggregates = [*_totals(), *_by_payee(), *extra]
     totals = (rows.group_by(by).agg(aggregates) if by else rows.select(aggregates)).collect()
     labour_force = employment_rates(labour, by, month).select(*by, "labour_force", "employed")
     if by:
@@ -272,15 +277,20 @@ def _per_place(
         joined = pl.concat([totals, labour_force], how="horizontal")
     return (
         joined.with_columns(pl.col("payments", "labour_force", "employed").fill_null(0))
-        .with_columns(pl.col("amount").fill_null(0.0))
+        .with_columns(pl.col("amount", "person_amount", "employer_amount").fill_null(0.0))
         .with_columns(
-            amount_per_capita=_ratio(pl.col("amount"), pl.col("labour_force")),
-            amount_per_employed=_ratio(pl.col("amount"), pl.col("employed")),
+            # Employers' payments are booked where the employer is, not spent on the place's
+            # residents: dividing them by its labour force made a street office of 90 members
+            # show 69,752 yuan each (domain.md, 2026-12-07).
+            amount_per_capita=_ratio(pl.col("person_amount"), pl.col("labour_force")),
+            amount_per_employed=_ratio(pl.col("person_amount"), pl.col("employed")),
         )
         .select(
             *by,
             "payments",
             "amount",
+            "person_amount",
+            "employer_amount",
             *(e.meta.output_name() for e in extra),
             "labour_force",
             "employed",
@@ -288,6 +298,19 @@ def _per_place(
             "amount_per_employed",
         )
     )
+
+
+def _by_payee() -> list[pl.Expr]:
+    """The amount paid to persons and to employers, as separate figures."""
+    return [
+        pl.col("amount")
+        .filter(pl.col("payee_type") == payee)
+        .sum()
+        .round(2)
+        .cast(pl.Float64)
+        .alias(f"{payee}_amount")
+        for payee in (PAYEE_PERSON, PAYEE_EMPLOYER)
+    ]
 
 
 def _by_amount(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:

@@ -102,7 +102,7 @@ kpi(
 )
 kpi(cards[2], t("sub_kpi_payments"), fmt_count(head["payments_month"]))
 per_member = per_capita["amount_per_capita"]
-kpi(cards[3], t("sub_kpi_per_capita"), each(per_member))
+kpi(cards[3], t("sub_kpi_per_capita"), each(per_member), help=t("sub_per_capita_help"))
 if county_budget.height:
     row = county_budget.row(0, named=True)
     kpi(
@@ -166,7 +166,8 @@ with rank_col:
     level = "township" if place.level == "county" else "site"
     ranking = numbers["ranking"].select(
         pl.col(level).fill_null(t("unknown_place")),  # e.g. employer payments without a site
-        *("amount", "share", "amount_per_capita", "amount_per_employed", "persons", "payments"),
+        *("amount", "share", "person_amount", "amount_per_capita", "amount_per_employed"),
+        *("employer_amount", "persons", "payments"),
         *("labour_force", "employed"),
     )
     views.table(ranking, key="subsidy_ranking", height=560)

@@ -51,7 +51,15 @@ def fmt_month(month: dt.date | None) -> str:
 # Fractions shown as percent, on screen, in Excel and in the meeting pack alike.
 RATE_COLUMNS = ("employment_rate", "household_coverage", "share", "progress", "expected_progress")
 # Yuan, shown whole with thousands separators on screen (Excel keeps the fen).
-MONEY_COLUMNS = ("amount", "amount_per_capita", "amount_per_employed", "budget", "paid")
+MONEY_COLUMNS = (
+    "amount",
+    "person_amount",
+    "employer_amount",
+    "amount_per_capita",
+    "amount_per_employed",
+    "budget",
+    "paid",
+)
 
 UNCHANGED = "±"
 

@@ -597,6 +597,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "payments": {"zh": "发放笔数", "en": "Payments"},
     "kind": {"zh": "补贴类型", "en": "Subsidy type"},
     "persons": {"zh": "发放人数", "en": "Persons paid"},
+    "person_amount": {"zh": "发给个人(元)", "en": "To persons (yuan)"},
+    "employer_amount": {"zh": "发给用工单位(元)", "en": "To employers (yuan)"},
     "amount_per_capita": {"zh": "劳动力人均(元)", "en": "Per labour-force member (yuan)"},
     "amount_per_employed": {"zh": "就业人员人均(元)", "en": "Per employed person (yuan)"},
     "payee_type": {"zh": "发放对象", "en": "Paid to"},
@@ -615,6 +617,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "sub_kpi_month": {"zh": "本月发放", "en": "Paid this month"},
     "sub_kpi_payments": {"zh": "本月发放笔数", "en": "Payments this month"},
     "sub_kpi_per_capita": {"zh": "本年劳动力人均", "en": "This year per labour-force member"},
+    "sub_per_capita_help": {
+        "zh": "本年发给个人的补贴 ÷ 本月劳动力；发给用工单位的补贴（吸纳就业、社保、以工代训）"
+        "不按人均计，另列为“发给用工单位”",
+        "en": "This year's payments to persons ÷ this month's labour force; payments to employers"
+        " (hiring, social insurance, on-the-job training) are not divided per member but shown as"
+        " “To employers”",
+    },
     "sub_kpi_budget": {"zh": "年度预算执行", "en": "Annual budget used"},
     "sub_budget_help": {
         "zh": "本年累计发放 ÷ 年度补贴预算；时间进度 {share}",

@@ -454,6 +454,8 @@ def test_subsidies_by_year_json(store: str) -> None:
 PER_CAPITA_COLUMNS = (
     "payments",
     "amount",
+    "person_amount",
+    "employer_amount",
     "labour_force",
     "employed",
     "amount_per_capita",
@@ -465,12 +467,13 @@ PER_CAPITA_COLUMNS = (
     ("args", "expected"),
     [
         (
-            # June's payments over June's ledger: 岩孔 2,780.30 / 3 members, 1 employed; 西洛
-            # 800 / 3, all employed.
+            # June's payments over June's ledger: 岩孔 2,780.30 of which 780.30 to persons / 3
+            # members, 1 employed (the employer's 2,000 is beside, not per member); 西洛 800 / 3,
+            # all employed.
             ["--by", "township", "--month", "2024-06", "--from", "2024-06", "--to", "2024-06"],
             [
-                ("岩孔街道", "4", "2780.30", "3", "1", "926.77", "2780.30"),
-                ("西洛街道", "1", "800.00", "3", "3", "266.67", "266.67"),
+                ("西洛街道", "1", "800.00", "800.00", "0.00", "3", "3", "266.67", "266.67"),
+                ("岩孔街道", "4", "2780.30", "780.30", "2000.00", "3", "1", "260.10", "780.30"),
             ],
         ),
         (
@@ -478,9 +481,9 @@ PER_CAPITA_COLUMNS = (
             # the employer payment has no site, so no labour and no per-capita figure.
             ["--by", "site", "--month", "2024-05"],
             [
-                ("鼎新社区", "1", "5000.00", "1", "1", "5000.00", "5000.00"),
-                ("光明小镇", "5", "2380.30", "5", "3", "476.06", "793.43"),
-                ("", "1", "2000.00", "0", "0", "", ""),
+                ("鼎新社区", "1", "5000.00", "5000.00", "0.00", "1", "1", "5000.00", "5000.00"),
+                ("光明小镇", "5", "2380.30", "2380.30", "0.00", "5", "3", "476.06", "793.43"),
+                ("", "1", "2000.00", "0.00", "2000.00", "0", "0", "", ""),
             ],
         ),
     ],

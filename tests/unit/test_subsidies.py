@@ -291,6 +291,8 @@ def per_capita(groups: dict[str, pl.DataType], *rows: tuple) -> pl.DataFrame:
         **groups,
         "payments": pl.Int64(),
         "amount": pl.Float64(),
+        "person_amount": pl.Float64(),
+        "employer_amount": pl.Float64(),
         "labour_force": pl.Int64(),
         "employed": pl.Int64(),
         "amount_per_capita": pl.Float64(),
@@ -320,12 +322,12 @@ SITE = {"site": pl.String()}
             ["township"],
             per_capita(
                 TOWNSHIP,
-                (T1, 1, 1000.0, 2, 1, 500.0, 1000.0),
+                (T1, 1, 1000.0, 1000.0, 0.0, 2, 1, 500.0, 1000.0),
                 # Labour but no payment: a true 0 yuan per member.
-                (T3, 0, 0.0, 1, 1, 0.0, 0.0),
+                (T3, 0, 0.0, 0.0, 0.0, 1, 1, 0.0, 0.0),
                 # No labour force: no per-capita figure, never a division by zero.
-                (T4, 1, 300.0, 0, 0, None, None),
-                (T2, 1, 900.0, 0, 0, None, None),
+                (T4, 1, 300.0, 300.0, 0.0, 0, 0, None, None),
+                (T2, 1, 900.0, 900.0, 0.0, 0, 0, None, None),
             ),
             id="per township, zero labour force gives null",
         ),
@@ -333,14 +335,14 @@ SITE = {"site": pl.String()}
             [payment(date(2024, 6, 1), POST, 900.0), payment(date(2024, 6, 2), POST, 300.0)],
             [person(T1, E), person(T2, U), person(T2, U), person(T2, E, date(2024, 5, 1))],
             [],
-            per_capita({}, (2, 1200.0, 3, 1, 400.0, 1200.0)),
+            per_capita({}, (2, 1200.0, 1200.0, 0.0, 3, 1, 400.0, 1200.0)),
             id="county, labour force of the latest month",
         ),
         pytest.param(
             [payment(date(2024, 6, 1), POST, 600.0)],
             [person(T1, U), person(T1, U)],
             ["township"],
-            per_capita(TOWNSHIP, (T1, 1, 600.0, 2, 0, 300.0, None)),
+            per_capita(TOWNSHIP, (T1, 1, 600.0, 600.0, 0.0, 2, 0, 300.0, None)),
             id="nobody employed: per employed is null, per capita is not",
         ),
         pytest.param(
@@ -352,26 +354,48 @@ SITE = {"site": pl.String()}
             ["site"],
             per_capita(
                 SITE,
-                (SITE_A, 1, 600.0, 3, 2, 200.0, 300.0),
-                (None, 1, 200.0, 0, 0, None, None),
+                (SITE_A, 1, 600.0, 600.0, 0.0, 3, 2, 200.0, 300.0),
+                (None, 1, 200.0, 0.0, 200.0, 0, 0, None, None),
             ),
             id="per site, a payment without a site has no labour",
+        ),
+        pytest.param(
+            [
+                payment(date(2024, 6, 1), POST, 600.0),
+                payment(date(2024, 6, 1), HIRING, 2000.0, employer="黔北鞋厂"),
+                payment(date(2024, 6, 2), HIRING, 1000.0, employer="黔北鞋厂", township=T2),
+            ],
+            [person(T1, E), person(T1, E), person(T1, U), person(T2, E)],
+            ["township"],
+            per_capita(
+                TOWNSHIP,
+                # The employer's 2,000 yuan is shown beside, never divided by T1's residents.
+                (T1, 2, 2600.0, 600.0, 2000.0, 3, 2, 200.0, 300.0),
+                (T2, 1, 1000.0, 0.0, 1000.0, 1, 1, 0.0, 0.0),
+            ),
+            id="employer payments are their own figure, not per member",
         ),
         pytest.param(
             [],
             [person(T1, E), person(T2, U)],
             ["township"],
-            per_capita(TOWNSHIP, (T1, 0, 0.0, 1, 1, 0.0, 0.0), (T2, 0, 0.0, 1, 0, 0.0, None)),
+            per_capita(
+                TOWNSHIP,
+                (T1, 0, 0.0, 0.0, 0.0, 1, 1, 0.0, 0.0),
+                (T2, 0, 0.0, 0.0, 0.0, 1, 0, 0.0, None),
+            ),
             id="no payments: every place with labour at 0 yuan",
         ),
         pytest.param(
             [payment(date(2024, 6, 1), POST, 0.1), payment(date(2024, 6, 2), POST, 0.2)],
             [person(T1, E), person(T1, E), person(T1, E)],
             ["township"],
-            per_capita(TOWNSHIP, (T1, 2, 0.3, 3, 3, 0.1, 0.1)),
+            per_capita(TOWNSHIP, (T1, 2, 0.3, 0.3, 0.0, 3, 3, 0.1, 0.1)),
             id="the amount is whole fen before dividing",
         ),
-        pytest.param([], [], [], per_capita({}, (0, 0.0, 0, 0, None, None)), id="nothing at all"),
+        pytest.param(
+            [], [], [], per_capita({}, (0, 0.0, 0.0, 0.0, 0, 0, None, None)), id="nothing at all"
+        ),
         pytest.param([], [], ["site"], per_capita(SITE), id="nothing at all, by site"),
     ],
 )
@@ -391,7 +415,7 @@ def test_subsidy_per_capita_month_and_range() -> None:
         pays, people, ["township"], date(2024, 5, 1), date(2024, 5, 1), date(2024, 5, 31)
     )
 
-    assert_frame_equal(result, per_capita(TOWNSHIP, (T1, 1, 800.0, 1, 1, 800.0, 800.0)))
+    assert_frame_equal(result, per_capita(TOWNSHIP, (T1, 1, 800.0, 800.0, 0.0, 1, 1, 800.0, 800.0)))
 
 
 def test_subsidy_per_capita_needs_places() -> None:
@@ -599,6 +623,8 @@ def ranking(level: str, *rows: tuple) -> pl.DataFrame:
         level: pl.String(),
         "payments": pl.Int64(),
         "amount": pl.Float64(),
+        "person_amount": pl.Float64(),
+        "employer_amount": pl.Float64(),
         "persons": pl.Int64(),
         "labour_force": pl.Int64(),
         "employed": pl.Int64(),
@@ -635,12 +661,13 @@ JUNE_2024 = (date(2024, 6, 1), date(2024, 6, 1), date(2024, 6, 30))
             RANKING_LABOUR,
             "township",
             JUNE_2024,
-            # June: 3,000 yuan. T1: 4 payments, ID_A twice and ID_B (the employer is no person).
+            # June: 3,000 yuan. T1: 4 payments, ID_A twice and ID_B (the employer is no person);
+            # per member counts the 1,000 yuan paid to persons, not the employer's 1,000.
             ranking(
                 "township",
-                (T1, 4, 2000.0, 2, 2, 1, 1000.0, 2000.0, 2 / 3),
-                (T2, 1, 1000.0, 1, 0, 0, None, None, 1 / 3),
-                (T3, 0, 0.0, 0, 1, 1, 0.0, 0.0, 0.0),
+                (T1, 4, 2000.0, 1000.0, 1000.0, 2, 2, 1, 500.0, 1000.0, 2 / 3),
+                (T2, 1, 1000.0, 1000.0, 0.0, 1, 0, 0, None, None, 1 / 3),
+                (T3, 0, 0.0, 0.0, 0.0, 0, 1, 1, 0.0, 0.0, 0.0),
             ),
             id="by township",
         ),
@@ -651,10 +678,10 @@ JUNE_2024 = (date(2024, 6, 1), date(2024, 6, 1), date(2024, 6, 30))
             JUNE_2024,
             ranking(
                 "site",
-                (SITE_A, 3, 1500.0, 2, 1, 1, 1500.0, 1500.0, 0.5),
+                (SITE_A, 3, 1500.0, 1500.0, 0.0, 2, 1, 1, 1500.0, 1500.0, 0.5),
                 # No site on the payment: its own row, without labour.
-                (None, 1, 1000.0, 0, 0, 0, None, None, 1 / 3),
-                (SITE_B, 1, 500.0, 1, 2, 1, 250.0, 500.0, 1 / 6),
+                (None, 1, 1000.0, 0.0, 1000.0, 0, 0, 0, None, None, 1 / 3),
+                (SITE_B, 1, 500.0, 500.0, 0.0, 1, 2, 1, 250.0, 500.0, 1 / 6),
             ),
             id="by site, a payment without a site",
         ),
@@ -666,8 +693,8 @@ JUNE_2024 = (date(2024, 6, 1), date(2024, 6, 1), date(2024, 6, 30))
             # Nothing paid: every share is "—", the amounts are a true 0.
             ranking(
                 "township",
-                (T1, 0, 0.0, 0, 2, 1, 0.0, 0.0, None),
-                (T3, 0, 0.0, 0, 1, 1, 0.0, 0.0, None),
+                (T1, 0, 0.0, 0.0, 0.0, 0, 2, 1, 0.0, 0.0, None),
+                (T3, 0, 0.0, 0.0, 0.0, 0, 1, 1, 0.0, 0.0, None),
             ),
             id="a period with no payments",
         ),
