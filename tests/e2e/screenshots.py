@@ -1,4 +1,4 @@
-"""Screenshots of every page at projector and laptop size, for a person to look at.
+"""Screenshots of every page at projector, laptop and phone size, for a person to look at.
 
 Usage: .venv/bin/python tests/e2e/screenshots.py OUT_DIR [DATABASE_URL] [PATH ...]
 (default store: DATABASE_URL or the default SQLite file; default paths: every page), signed in
@@ -19,7 +19,15 @@ from data.store import database_url  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, signed_in, start_server  # noqa: E402
 
 # Streamlit scrolls inside the page, so a full-page shot is a tall viewport instead.
-SIZES = {"1920x1080": (1920, 1080), "1366x768": (1366, 768), "1920-full": (1920, 2600)}
+SIZES = {
+    "1920x1080": (1920, 1080),
+    "1366x768": (1366, 768),
+    "390x844": (390, 844),
+    "1920-full": (1920, 2600),
+}
+# SIZES="1366x768,390x844" takes some of them.
+if os.environ.get("SIZES"):
+    SIZES = {k: v for k, v in SIZES.items() if k in os.environ["SIZES"].split(",")}
 PAGES = ["/", "/?lang=en", "/building", "/subsidies", "/upload", "/imports", "/users", "/audit"]
 
 
