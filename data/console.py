@@ -154,16 +154,7 @@ def _run_child(
         "cpu_seconds": max(1, int(timeout) + 5),
         "max_bytes": MAX_RESULT_BYTES,
     }
-    child = subprocess.Popen(
-        [sys.executable, "-E", "-m", "data.console"],
-        cwd=_ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        # Nothing of the server's environment: only what the interpreter and polars need.
-        env={"PATH": os.environ.get("PATH", ""), "POLARS_MAX_THREADS": "1", "LANG": "C.UTF-8"},
-        start_new_session=True,  # a terminal's Ctrl+C is for the server, which then kills it
-    )
+    child = _take_child()
     try:
         payload: bytes | None = json.dumps(job).encode()
         while True:
@@ -182,6 +173,45 @@ def _run_child(
             child.kill()
             child.communicate()
     return _answer(out, err, child.returncode, memory)
+
+
+# A child started ahead, waiting for its job with polars imported: starting the interpreter and
+# importing take 0.3 s (more on a busy machine, at nice 19), which a query then does not wait for.
+_spare: subprocess.Popen | None = None
+_spare_lock = threading.Lock()
+
+
+def _start_child() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-E", "-m", "data.console"],
+        cwd=_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # Nothing of the server's environment: only what the interpreter and polars need.
+        env={"PATH": os.environ.get("PATH", ""), "POLARS_MAX_THREADS": "1", "LANG": "C.UTF-8"},
+        start_new_session=True,  # a terminal's Ctrl+C is for the server, which then kills it
+    )
+
+
+def _take_child() -> subprocess.Popen:
+    """The spare child (a new one if it is gone), and a new spare for the next query."""
+    global _spare
+    with _spare_lock:
+        child = _spare if _spare is not None and _spare.poll() is None else None
+        if child is None:
+            if _spare is None:  # the first query of this server: a spare for the next ones
+                atexit.register(_drop_spare)
+            child = _start_child()
+        _spare = _start_child()
+    return child
+
+
+def _drop_spare() -> None:
+    with _spare_lock:
+        if _spare is not None and _spare.poll() is None:
+            _spare.kill()
+            _spare.communicate()
 
 
 def _over_time(timeout: float) -> QueryStopped:

@@ -90,7 +90,7 @@ sql = st.session_state.get(LAST_KEY, "")
 if sql.strip():
     try:
         with st.spinner(t("qry_running", seconds=f"{TIMEOUT_S:g}")):
-            result = run_console_query(tables, sql)
+            result = run_console_query(tables, sql, timeout=TIMEOUT_S)
     except QueryProblem as problem:
         stopped = isinstance(problem, QueryStopped)
         st.error(
