@@ -101,13 +101,29 @@ _private_lock = threading.Lock()
 
 def _private_root() -> Path:
     """This process's own folder for console tables, under the system's temporary folder
-    (TMPDIR): created 0700 by `mkdtemp`, removed when the process exits."""
+    (TMPDIR): created 0700 by `mkdtemp`, removed when the process exits, and by the next server
+    to start should this one be killed first (the tables may hold full ID numbers)."""
     global _private
     with _private_lock:
         if _private is None or not _private.is_dir():
-            _private = Path(tempfile.mkdtemp(prefix="console-"))
+            _remove_left_over()
+            _private = Path(tempfile.mkdtemp(prefix=f"console-{os.getpid()}-"))
             atexit.register(shutil.rmtree, _private, ignore_errors=True)
         return _private
+
+
+def _remove_left_over() -> None:
+    """Remove the console folders of this user's servers that are no longer running."""
+    for folder in Path(tempfile.gettempdir()).glob("console-*-*"):
+        pid = folder.name.split("-")[1]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)  # raises if no such process: the server that wrote it is gone
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def run_console_query(
@@ -128,7 +144,12 @@ def run_console_query(
     check_query(sql, tables)  # a refusal needs no process
     deadline = time.monotonic() + timeout
     if not _turns.acquire(timeout=timeout):
-        raise _over_time(timeout)
+        seconds = f"{timeout:g}"
+        raise QueryStopped(
+            f"已有 {MAX_RUNNING} 条查询在运行，{seconds} 秒内没有轮到这条，请稍后再试。",
+            f"{MAX_RUNNING} queries are running already, and this one got no turn within "
+            f"{seconds} s: try again shortly.",
+        )
     try:
         return _run_child(tables, sql, limit, deadline, timeout, memory, stop)
     finally:
@@ -271,7 +292,10 @@ def _child() -> None:
     """Run the job on standard input; answer on standard output (see `_answer`)."""
     import resource
 
-    job = json.loads(sys.stdin.buffer.read())
+    received = sys.stdin.buffer.read()
+    if not received:  # a spare whose server has gone
+        return
+    job = json.loads(received)
     os.nice(19)
     resource.setrlimit(resource.RLIMIT_DATA, (job["memory"], job["memory"]))
     resource.setrlimit(resource.RLIMIT_CPU, (job["cpu_seconds"], job["cpu_seconds"]))

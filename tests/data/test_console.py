@@ -8,6 +8,8 @@ from __future__ import annotations
 import gc
 import os
 import stat
+import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -162,3 +164,26 @@ def test_the_tables_the_child_reads_are_private_and_go_with_them() -> None:
     del console
     gc.collect()
     assert not folder.exists()
+
+
+def test_a_server_killed_first_leaves_no_tables_behind(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(data.console, "_private", None)
+    dead = subprocess.Popen(["true"])  # a process that has ended: its id is free
+    dead.wait()
+    left = tmp_path / f"console-{dead.pid}-abc" / "tables-x"
+    left.mkdir(parents=True)
+    (left / "labour.arrow").write_bytes(b"full ID numbers")
+    running = tmp_path / f"console-{os.getpid()}-def"  # another server of this process's
+    running.mkdir()
+    console = ConsoleTables(query_tables(_frames(), full=True))
+    assert not left.parent.exists() and running.exists()
+    assert console.folder.parent.parent == tmp_path
+
+
+def test_a_query_waits_for_its_turn_within_its_time(tables, monkeypatch) -> None:
+    monkeypatch.setattr(data.console, "_turns", threading.BoundedSemaphore(1))
+    data.console._turns.acquire()  # the only turn is taken, and kept
+    with pytest.raises(QueryStopped) as stopped:
+        run_console_query(tables, "SELECT COUNT(*) AS n FROM labour", timeout=0.5)
+    assert "没有轮到" in stopped.value.zh and "no turn" in stopped.value.en
