@@ -54,7 +54,7 @@ from analytics.query import (
 
 TIMEOUT_S = 20.0
 MEMORY_BYTES = 2 << 30  # what one query may allocate
-MAX_RESULT_BYTES = 256 << 20  # the result's Arrow IPC: 10,000 rows of long text at most
+MAX_RESULT_BYTES = 64 << 20  # the result as Arrow IPC: 10,000 rows of 6 KiB each at most
 MAX_RUNNING = 2  # queries at once in one server; more wait (within their time) for a turn
 _ROOT = Path(__file__).resolve().parent.parent  # the repository: the child imports from it
 _SLICE_S = 0.1  # how often the wait looks at its stop event
