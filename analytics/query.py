@@ -22,14 +22,18 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from analytics.privacy import PERSONAL_COLUMNS, masked
 from analytics.rates import plain
-from data.frames import Frames
+
+if TYPE_CHECKING:  # not imported at run time: the console's child process imports this module,
+    # and data.frames would bring SQLAlchemy and the store (0.4 s of every query's start).
+    from data.frames import Frames
 
 # SQL table name → the `Frames` field it shows. Import batches and hand edits are the store's
 # own bookkeeping (who did what), and township boundaries are map geometry: not offered.
@@ -55,6 +59,15 @@ _PERSON_SECRET = secrets.token_bytes(32)
 
 DEFAULT_LIMIT = 10_000
 MAX_QUERY_CHARS = 20_000
+# Operators (+ - * / % = < > ! | ^ & ~, AND, OR) in one query. Polars plans a chain of them as
+# a tree as deep as the chain, and its planner's cost grows with about the cube of the depth: of
+# `1+1+…` on one thread (measured), 500 terms cost 0.2 s to print the plan (`_check_sources`),
+# 0.2 s to optimise and 0.3 s to run; 1,000 terms 1.1 + 0.8 + 2.5 s; 2,000 terms 71 + 29 s and
+# more. The 9,800 of a 19.6 KB query ran 216 s. The SQL parse and `check_query` take
+# milliseconds (43 ms at 2,000 terms), so the bound is checked here, before polars sees it.
+# An analyst's query has tens of operators; a long CASE or OR chain a few hundred.
+MAX_OPERATORS = 500
+_OPERATOR_CHARACTERS = frozenset("+-*/%=<>!|^&~")
 
 # Words of statements that write, describe or configure; none belongs in a read-only SELECT.
 _FORBIDDEN_WORDS = frozenset(
@@ -252,6 +265,17 @@ def check_query(sql: str, tables: Iterable[str] | None = None) -> None:
             f"The query is too long (at most {MAX_QUERY_CHARS:,} characters).",
         )
     tokens = _tokens(sql)
+    operators = sum(
+        (t.kind == "op" and t.value in _OPERATOR_CHARACTERS) or _is(t, "word", "and", "or")
+        for t in tokens
+    )
+    if operators > MAX_OPERATORS:
+        raise QueryRefused(
+            f"查询中的运算符太多（{operators:,} 个，最多 {MAX_OPERATORS} 个）：请拆成几步，"
+            "或用 IN (…) 列出取值。",
+            f"The query has too many operators ({operators:,}; at most {MAX_OPERATORS}): split "
+            "it into steps, or list values with IN (…).",
+        )
     if tokens and _is(tokens[-1], "op", ";"):
         tokens = tokens[:-1]
     if not tokens:
@@ -382,8 +406,41 @@ def query_tables(frames: Frames, full: bool) -> dict[str, pl.DataFrame]:
                 .replace_strict(keys, default=None, return_dtype=pl.String())
                 .alias(PERSON_KEY),
             )
-        tables[name] = table if full else _masked(table)
+        tables[name] = table if full else _coarsened(name, _masked(table))
     return tables
+
+
+# Masked, an ID number shows its first four digits (province and prefecture) and last four (a
+# sequence number, whose last digit tells the gender, and the check digit). What it hides is two
+# digits of county, which a county's people mostly share, and the birth date. A birth date beside
+# it therefore gave the whole number back (the check digit picks the county digits: 10,000 of
+# 10,000 people rebuilt). A birth year leaves some 33 numbers per person that fit, and the
+# county's own people are all most analyses need of them.
+BIRTH_YEAR = "birth_year"
+
+
+# Tables whose rows come sorted by ID number (data.frames' order): sorted by person key instead.
+_ORDER_BY_KEY: dict[str, list[str]] = {
+    "labour": ["month", "site", "building", "room", PERSON_KEY],
+    "training": ["start", PERSON_KEY, "course"],
+}
+
+
+def _coarsened(name: str, table: pl.DataFrame) -> pl.DataFrame:
+    """A masked table with nothing beside the masked ID number that restores it: the birth
+    year instead of the birth date, and rows in an order of their own.
+
+    Labour rows come sorted by place and then ID number, so within a household their order
+    told whose number was smaller (who was born first, or elsewhere): they go in person-key
+    order instead, which says nothing about the number.
+    """
+    if "birth_date" in table.columns:
+        table = table.with_columns(
+            pl.col("birth_date").dt.year().cast(pl.Int32()).alias("birth_date")
+        ).rename({"birth_date": BIRTH_YEAR})
+    if name in _ORDER_BY_KEY:
+        table = table.sort(_ORDER_BY_KEY[name], nulls_last=True)
+    return table
 
 
 def _masked(table: pl.DataFrame) -> pl.DataFrame:
@@ -438,9 +495,15 @@ def schema_markdown(
 
 
 def run_query(
-    tables: Mapping[str, pl.DataFrame], sql: str, limit: int = DEFAULT_LIMIT
+    tables: Mapping[str, pl.DataFrame | pl.LazyFrame],
+    sql: str,
+    limit: int = DEFAULT_LIMIT,
+    sources: Collection[str] = (),
 ) -> QueryResult:
     """Run the read-only query `sql` over `tables` (and nothing else): at most `limit` rows.
+
+    `tables` are frames, or scans of the files `sources` (the console's child process maps the
+    viewer's tables so: only the columns a query reads are loaded).
 
     Raises `QueryRefused` for anything but one SELECT over these tables, `QueryError` when
     polars cannot run it (its own message kept).
@@ -453,7 +516,7 @@ def run_query(
     context = pl.SQLContext({name: plain(frame.lazy()) for name, frame in tables.items()})
     try:
         lazy = context.execute(sql)
-        _check_sources(lazy)
+        _check_sources(lazy, sources)
         # One row past the limit tells whether there were more; the streaming engine stops
         # reading once it has them, where the plan allows.
         frame = lazy.head(limit + 1).collect()
@@ -471,15 +534,18 @@ def run_query(
     )
 
 
-def _check_sources(lazy: pl.LazyFrame) -> None:
-    """Refuse a plan that reads anything but the registered in-memory frames.
+def _check_sources(lazy: pl.LazyFrame, sources: Collection[str] = ()) -> None:
+    """Refuse a plan that reads anything but the registered frames: in memory, or the scans
+    of exactly the files `sources` (each an Arrow IPC file, one per scan).
 
     The text check already refused every way we know of to name a file; this catches one that
     polars might add later. In-memory sources print as `DF [...]`, file scans as `Csv SCAN [...]`,
-    `Parquet SCAN [...]` and so on.
+    `Ipc SCAN [path]` and so on.
     """
     plan = lazy.explain(optimized=False)
-    if re.search(r"^\s*[\w ]*\bSCAN\b", plan, flags=re.MULTILINE | re.IGNORECASE):
+    allowed = {f"Ipc SCAN [{source}]" for source in sources}
+    scans = re.findall(r"^\s*([\w ]*\bSCAN\b.*?)\s*$", plan, flags=re.MULTILINE | re.IGNORECASE)
+    if any(scan not in allowed for scan in scans):
         raise QueryRefused(
             "查询只能读取右侧列出的表，不能读取文件。",
             "A query may only read the tables listed beside it, never a file.",

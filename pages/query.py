@@ -1,14 +1,14 @@
 """SQL 查询: read-only SQL over the viewer's own frames, for analysts and administrators.
 
 What keeps a query harmless (one SELECT, no files, no other scope, masked personal data) is in
-`analytics.query`; this page takes the text, shows the result and offers it as Excel, whose
-download is recorded like every other. The last query stays in the session, so the page shows
-it again on return.
+`analytics.query`; what keeps it from holding up the server (a child process with a time and
+memory limit, at low priority) is in `data.console`. This page takes the text, shows the result
+and offers it as Excel, whose download is recorded like every other. The last query stays in
+the session, so the page shows it again on return.
 """
 
 import datetime as dt
 
-import polars as pl
 import streamlit as st
 
 from analytics.query import (
@@ -16,9 +16,9 @@ from analytics.query import (
     EXAMPLE_QUERIES,
     QueryProblem,
     query_tables,
-    run_query,
     schema_markdown,
 )
+from data.console import TIMEOUT_S, ConsoleTables, QueryStopped, run_console_query
 from data.frames import Scope
 from data.store import database_url
 from ui.empty import no_data_screen
@@ -35,10 +35,11 @@ LAST_KEY = "query_last"  # the query last run; a widget's own state is dropped w
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _tables(url: str, version: int, scope: Scope, full: bool) -> dict[str, pl.DataFrame]:
-    # Masking two years of a county's ledger takes half a second: once per data version, scope
-    # and full view, not on every click. The arguments are the key of what frames() returns.
-    return query_tables(frames(), full)
+def _tables(url: str, version: int, scope: Scope, full: bool) -> ConsoleTables:
+    # Masking two years of a county's ledger takes half a second, and its queries' processes
+    # read the tables from files written once: once per data version, scope and full view, not
+    # on every click. The arguments are the key of what frames() returns.
+    return ConsoleTables(query_tables(frames(), full))
 
 
 def _run(sql: str | None = None) -> None:
@@ -53,7 +54,7 @@ if data.labour.is_empty() and data.subsidies.is_empty():
     st.stop()
 
 st.title(t("nav_query"))
-st.caption(t("qry_help", limit=f"{DEFAULT_LIMIT:,}"))
+st.caption(t("qry_help", limit=f"{DEFAULT_LIMIT:,}", seconds=f"{TIMEOUT_S:g}"))
 tables = _tables(database_url(), current_version(), session_scope(), full_view())
 
 editor, listing = st.columns([3, 1], gap="large")
@@ -88,9 +89,13 @@ with listing:
 sql = st.session_state.get(LAST_KEY, "")
 if sql.strip():
     try:
-        result = run_query(tables, sql)
+        with st.spinner(t("qry_running", seconds=f"{TIMEOUT_S:g}")):
+            result = run_console_query(tables, sql, timeout=TIMEOUT_S)
     except QueryProblem as problem:
-        st.error(getattr(problem, lang()), icon=":material/block:")
+        stopped = isinstance(problem, QueryStopped)
+        st.error(
+            getattr(problem, lang()), icon=":material/timer_off:" if stopped else ":material/block:"
+        )
     else:
         if result.truncated:
             st.caption(t("qry_truncated", limit=f"{DEFAULT_LIMIT:,}"))

@@ -1019,12 +1019,17 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- issue 7: SQL console (pages/query.py) ---
     "qry_help": {
         "zh": "只读查询：一次运行一条 SELECT（或 WITH … SELECT），只能查询右侧列出的表、"
-        "您范围内的数据，不能修改数据或读取文件。身份证号和电话按您的权限打码；"
-        "最多显示 {limit} 行。Ctrl+Enter 运行。",
+        "您范围内的数据，不能修改数据或读取文件。身份证号和电话按您的权限打码（打码时只给出生年份）；"
+        "最多显示 {limit} 行，超过 {seconds} 秒的查询自动停止。Ctrl+Enter 运行。",
         "en": "Read-only: one SELECT (or WITH … SELECT) at a time, over the tables listed "
         "beside and the data in your scope; nothing can be changed and no file read. ID numbers "
-        "and phones are masked as your role requires; at most {limit} rows are shown. "
+        "and phones are masked as your role requires (masked, birth dates show only the year); "
+        "at most {limit} rows are shown, and a query running over {seconds} s is stopped. "
         "Ctrl+Enter runs it.",
+    },
+    "qry_running": {
+        "zh": "正在运行查询（最长 {seconds} 秒）…",
+        "en": "Running the query (at most {seconds} s)…",
     },
     "qry_sql": {"zh": "SQL 查询语句", "en": "SQL query"},
     "qry_run": {"zh": "运行", "en": "Run"},

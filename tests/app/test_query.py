@@ -11,6 +11,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from analytics.query import DEFAULT_LIMIT, EXAMPLE_QUERIES
+from data import console as console_runner
 from data.frames import Frames, load_frames
 from data.store import data_version, get_engine
 from tests.app.test_roles import FULL_ID, rendered_text
@@ -184,3 +185,24 @@ def test_the_last_query_is_kept_when_the_page_is_left(app_for, demo_store_url) -
     assert not at.exception
     assert at.text_area(key="query_sql").value == sql
     assert result(at).columns == ["n"]
+
+
+def test_a_query_over_the_time_limit_is_stopped_and_the_page_says_so(
+    app_for, demo_store_url, monkeypatch
+) -> None:
+    monkeypatch.setattr(console_runner, "TIMEOUT_S", 2.0)
+    at = console(app_for, demo_store_url)
+    assert "超过 2 秒的查询自动停止" in at.caption[0].value
+    # Three self-joins of the labour ledger: more than 10¹² rows, which once kept every other
+    # user's page waiting for minutes.
+    run_sql(
+        at,
+        "SELECT COUNT(*) AS n FROM labour a, labour b, labour c WHERE a.name < b.name",
+    )
+    assert [e.value for e in at.error] == [
+        "查询超过 2 秒，已停止。请缩小范围（加 WHERE 条件、先汇总再关联）后再试。"
+    ]
+    assert not at.dataframe and not at.get("download_button")
+    # The console works on: the next query runs.
+    run_sql(at, "SELECT COUNT(*) AS n FROM training")
+    assert not at.error and result(at).columns == ["n"]
