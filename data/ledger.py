@@ -176,6 +176,9 @@ SUBSIDIES = LedgerFormat(
         _c("township", "乡镇(街道)", "乡镇 所在乡镇", required=True),
         _c("site", "安置点", "安置点名称"),
         _c("note", "备注", "remark"),
+        # When given, the payment's identity (`data.importer`): two rows of one voucher are one
+        # payment twice, two vouchers two payments.
+        _c("voucher", "凭证号", "凭证编号 凭证号码 记账凭证号 voucherno"),
     ),
     ("paid_on", "kind", "amount"),
     2,

@@ -135,9 +135,24 @@ class SubsidyPayment(SQLModel, table=True):
     """A row of a subsidy roster (补贴发放花名册): one payment to a person or an employer."""
 
     __tablename__ = "subsidy_payment"
-    # `payee` is the ID number for a person, the employer's name for an employer payment:
-    # re-importing the same roster replaces payments instead of duplicating them.
-    __table_args__ = (UniqueConstraint("kind", "paid_on", "payee"),)
+    # A payment's identity (ledger-format.md), by which re-importing a roster replaces payments
+    # instead of duplicating them: its voucher (凭证号) when the roster gives one; else the day,
+    # the subsidy and the payee (`payee`: the ID number for a person, the employer's name for an
+    # employer), and for an employer the township too, as one employer is paid for several
+    # townships on one day. The importer applies it; these indexes keep what it implies.
+    __table_args__ = (
+        Index("ix_subsidy_payment_voucher", "voucher", unique=True),
+        Index(
+            "ix_subsidy_payment_payee",
+            "kind",
+            "paid_on",
+            "payee",
+            "township_id",
+            unique=True,
+            sqlite_where=text("voucher IS NULL"),
+            postgresql_where=text("voucher IS NULL"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     paid_on: dt.date = Field(index=True)
     kind: str
@@ -150,6 +165,7 @@ class SubsidyPayment(SQLModel, table=True):
     site_id: int | None = Field(default=None, foreign_key="site.id")
     note: str | None = None
     batch_id: int = Field(foreign_key="import_batch.id", index=True)
+    voucher: str | None = None  # 凭证号, as the roster writes it
 
 
 class JobPosting(SQLModel, table=True):
@@ -359,7 +375,9 @@ def init_store(engine: Engine) -> None:
     new (nullable) columns, and keeps every row.
     """
     SQLModel.metadata.create_all(engine)
+    _drop_retired_uniques(engine)
     _add_missing_columns(engine)
+    _add_missing_indexes(engine)
     with engine.connect() as conn:
         if conn.execute(select(StoreInfo.store_id)).scalar() is not None:
             return
@@ -386,6 +404,79 @@ def _add_missing_columns(engine: Engine) -> None:
         for column in missing:
             ddl = CreateColumn(column).compile(dialect=engine.dialect)
             conn.execute(text(f"ALTER TABLE {column.table.name} ADD COLUMN {ddl}"))
+
+
+def _add_missing_indexes(engine: Engine) -> None:
+    """The indexes of tables that an earlier release made without them (`create_all` makes a
+    table's indexes only with the table)."""
+    with engine.connect() as conn:
+        stored = inspect(conn).get_multi_indexes()
+    present = {table: {i["name"] for i in indexes} for (_, table), indexes in stored.items()}
+    missing = [
+        index
+        for table in SQLModel.metadata.sorted_tables
+        for index in table.indexes
+        if index.name not in present.get(table.name, {index.name})
+    ]
+    if not missing:
+        return
+    with engine.begin() as conn:
+        for index in missing:
+            index.create(conn, checkfirst=True)
+
+
+# Unique constraints of earlier releases that no longer hold, by table: a subsidy payment was
+# (kind, paid_on, payee) until an employer paid for several townships on one day, or a voucher,
+# made more than one payment of one key (issue 20).
+_RETIRED_UNIQUES = {"subsidy_payment": (("kind", "paid_on", "payee"),)}
+
+
+def _retired_uniques(conn: Connection) -> list[tuple[str, str | None]]:
+    """(table, constraint name) of each retired unique constraint the store still has."""
+    inspector = inspect(conn)
+    return [
+        (table, unique["name"])
+        for table, retired in _RETIRED_UNIQUES.items()
+        if inspector.has_table(table)
+        for unique in inspector.get_unique_constraints(table)
+        if tuple(unique["column_names"]) in retired
+    ]
+
+
+def _drop_retired_uniques(engine: Engine) -> None:
+    """Drop them, keeping every row. SQLite cannot drop a constraint: the table is made anew
+    and its rows copied over, in one transaction that holds the write lock, so that two
+    processes starting at once do it once."""
+    with engine.connect() as conn:
+        if not _retired_uniques(conn):
+            return
+    with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            for table, name in _retired_uniques(conn):
+                conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "{name}"'))
+            conn.commit()
+            return
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite runs DDL outside any transaction
+        for table in dict.fromkeys(t for t, _ in _retired_uniques(conn)):
+            _rebuild_sqlite_table(conn, table)
+        conn.commit()
+
+
+def _rebuild_sqlite_table(conn: Connection, name: str) -> None:
+    """`name` made as the model says, with the rows (and ids) it held."""
+    table = SQLModel.metadata.tables[name]
+    had = {c["name"] for c in inspect(conn).get_columns(name)}
+    columns = ", ".join(f'"{c.name}"' for c in table.columns if c.name in had)
+    indexes = conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        (name,),
+    )
+    for (index,) in indexes.all():  # their names are the new table's
+        conn.exec_driver_sql(f'DROP INDEX "{index}"')
+    conn.exec_driver_sql(f'ALTER TABLE {name} RENAME TO "{name}_before"')
+    table.create(conn)
+    conn.exec_driver_sql(f'INSERT INTO {name} ({columns}) SELECT {columns} FROM "{name}_before"')
+    conn.exec_driver_sql(f'DROP TABLE "{name}_before"')
 
 
 def store_id(conn: Connection) -> str:
