@@ -375,9 +375,7 @@ def init_store(engine: Engine) -> None:
     new (nullable) columns, and keeps every row.
     """
     SQLModel.metadata.create_all(engine)
-    _drop_retired_uniques(engine)
     _add_missing_columns(engine)
-    _add_missing_indexes(engine)
     with engine.connect() as conn:
         if conn.execute(select(StoreInfo.store_id)).scalar() is not None:
             return
@@ -388,76 +386,70 @@ def init_store(engine: Engine) -> None:
         pass
 
 
-def _add_missing_columns(engine: Engine) -> None:
+def _missing_columns(engine: Engine) -> list[Column]:
     with engine.connect() as conn:
         stored = inspect(conn).get_multi_columns()
     present = {table: {c["name"] for c in columns} for (_, table), columns in stored.items()}
-    missing = [
+    return [
         column
         for table in SQLModel.metadata.sorted_tables
         for column in table.columns
         if column.name not in present.get(table.name, {column.name})
     ]
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A table made by an earlier release gets its new columns and their indexes, and loses the
+    unique constraints that no longer hold (`_RETIRED_UNIQUES`). Only a table short of a column
+    is looked at further: every start checks the columns, nothing more."""
+    missing = _missing_columns(engine)
     if not missing:
         return
+    _drop_retired_uniques(engine, {c.table.name for c in missing})
+    missing = _missing_columns(engine)  # a table made anew has them all
     with engine.begin() as conn:
         for column in missing:
             ddl = CreateColumn(column).compile(dialect=engine.dialect)
             conn.execute(text(f"ALTER TABLE {column.table.name} ADD COLUMN {ddl}"))
-
-
-def _add_missing_indexes(engine: Engine) -> None:
-    """The indexes of tables that an earlier release made without them (`create_all` makes a
-    table's indexes only with the table)."""
-    with engine.connect() as conn:
-        stored = inspect(conn).get_multi_indexes()
-    present = {table: {i["name"] for i in indexes} for (_, table), indexes in stored.items()}
-    missing = [
-        index
-        for table in SQLModel.metadata.sorted_tables
-        for index in table.indexes
-        if index.name not in present.get(table.name, {index.name})
-    ]
-    if not missing:
-        return
-    with engine.begin() as conn:
-        for index in missing:
-            index.create(conn, checkfirst=True)
+        # `create_all` makes a table's indexes only with the table.
+        for table in dict.fromkeys(c.table for c in missing):
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
 
 
 # Unique constraints of earlier releases that no longer hold, by table: a subsidy payment was
 # (kind, paid_on, payee) until an employer paid for several townships on one day, or a voucher,
-# made more than one payment of one key (issue 20).
+# made more than one payment of one key (issue 20). Each went with a new column of its table.
 _RETIRED_UNIQUES = {"subsidy_payment": (("kind", "paid_on", "payee"),)}
 
 
-def _retired_uniques(conn: Connection) -> list[tuple[str, str | None]]:
-    """(table, constraint name) of each retired unique constraint the store still has."""
+def _retired_uniques(conn: Connection, tables: set[str]) -> list[tuple[str, str | None]]:
+    """(table, constraint name) of each retired unique constraint of `tables` still there."""
     inspector = inspect(conn)
     return [
         (table, unique["name"])
         for table, retired in _RETIRED_UNIQUES.items()
-        if inspector.has_table(table)
+        if table in tables
         for unique in inspector.get_unique_constraints(table)
         if tuple(unique["column_names"]) in retired
     ]
 
 
-def _drop_retired_uniques(engine: Engine) -> None:
+def _drop_retired_uniques(engine: Engine, tables: set[str]) -> None:
     """Drop them, keeping every row. SQLite cannot drop a constraint: the table is made anew
     and its rows copied over, in one transaction that holds the write lock, so that two
     processes starting at once do it once."""
     with engine.connect() as conn:
-        if not _retired_uniques(conn):
+        if not _retired_uniques(conn, tables):
             return
     with engine.connect() as conn:
         if engine.dialect.name != "sqlite":
-            for table, name in _retired_uniques(conn):
+            for table, name in _retired_uniques(conn, tables):
                 conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "{name}"'))
             conn.commit()
             return
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite runs DDL outside any transaction
-        for table in dict.fromkeys(t for t, _ in _retired_uniques(conn)):
+        for table in dict.fromkeys(t for t, _ in _retired_uniques(conn, tables)):
             _rebuild_sqlite_table(conn, table)
         conn.commit()
 
