@@ -202,16 +202,19 @@ _RELATION = _choice(
     | dict.fromkeys(("孙子", "孙女", "外孙子", "外孙女"), "孙子女")
     | dict.fromkeys(("兄", "弟", "姐", "妹", "哥哥", "弟弟", "姐姐", "妹妹"), "兄弟姐妹"),
 )
+# With the values of the national 防返贫监测信息系统 (文盲或半文盲, 本科及以上; 劳动技能's
+# 普通劳动力, 技能劳动力, 弱劳动力或半劳动力, 丧失劳动力, 无劳动力): ledger-format.md.
 _EDUCATION = _choice(
     domain.EDUCATIONS,
-    dict.fromkeys(("文盲", "半文盲", "小学", "学龄前"), "小学及以下")
+    dict.fromkeys(("文盲", "半文盲", "文盲或半文盲", "小学", "学龄前"), "小学及以下")
     | dict.fromkeys(("高中", "中专", "职高", "技校", "中职", "高中/中专"), "高中(中专)")
-    | dict.fromkeys(("大专", "专科", "本科", "大学", "研究生", "硕士", "博士"), "大专及以上"),
+    | dict.fromkeys(("大专", "专科", "本科", "本科及以上", "大学", "研究生"), "大专及以上")
+    | dict.fromkeys(("硕士", "博士"), "大专及以上"),
 )
 _CAPACITY = _choice(
     domain.CAPACITIES,
     dict.fromkeys(("有劳动力", "普通劳动力", "技能劳动力"), domain.CAPACITY_ABLE)
-    | dict.fromkeys(("弱劳动能力", "半劳动力"), domain.CAPACITY_WEAK)
+    | dict.fromkeys(("弱劳动能力", "半劳动力", "弱劳动力或半劳动力"), domain.CAPACITY_WEAK)
     | {"丧失劳动力": "丧失劳动能力", "无劳动力": "无劳动能力"},
 )
 _STATUS = _choice(
@@ -276,6 +279,8 @@ _PARSERS: dict[str, dict[str, _Parser]] = {
         "three_no": _FLAG_PARSER,
         "monitoring": _MONITORING,
         "phone": _MOBILE,
+        # Checked only where it stands in for the person's phone (`_check_labour`).
+        "household_phone": _Parser(_phone_parse, "", ""),
     },
     "subsidies": {
         "paid_on": _DATE,
@@ -350,12 +355,15 @@ class _Checks:
         fmt = sheet.format
         parsers = _PARSERS[fmt.name]
         text = sheet.data.with_columns(
-            pl.lit(None, pl.String).alias(c.name) for c in fmt.columns if c.name not in sheet.data
+            pl.lit(None, pl.String).alias(c.name)
+            for c in fmt.read_columns
+            if c.name not in sheet.data
         )
         self.frame = text.with_columns(
-            parsers.get(c.name, _COMPACT).parse(text[c.name]).alias(_v(c.name)) for c in fmt.columns
+            parsers.get(c.name, _COMPACT).parse(text[c.name]).alias(_v(c.name))
+            for c in fmt.read_columns
         )
-        for column in fmt.columns:
+        for column in fmt.read_columns:
             name = column.name
             if column.required and name not in sheet.data:
                 self.whole_sheet(
@@ -519,6 +527,15 @@ def _check_labour(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
         "imported as written",
         "warning",
     )
+    # The household's phone (户联系电话) reaches a person without a phone of their own.
+    checks.add(
+        pl.col("phone").is_null()
+        & pl.col("household_phone").is_not_null()
+        & pl.col(_v("household_phone")).is_null(),
+        "household_phone",
+        _MOBILE.zh,
+        _MOBILE.en,
+    )
     household = pl.coalesce(
         _v("household_id"), pl.concat_str(_v("site"), _v("building"), _v("room"), separator="|")
     )
@@ -531,7 +548,7 @@ def _check_labour(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
         pl.coalesce(_v("relation"), "relation").alias("relation"),
         *("education", "capacity", "status", "employment_type", "employer", "work_place"),
         *("monthly_income", "wish", "training_need", "two_after", "three_no", "monitoring"),
-        "phone",
+        pl.coalesce(_v("phone"), _v("household_phone")).alias("phone"),
     )
 
 
