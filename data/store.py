@@ -386,9 +386,8 @@ def init_store(engine: Engine) -> None:
         pass
 
 
-def _missing_columns(engine: Engine) -> list[Column]:
-    with engine.connect() as conn:
-        stored = inspect(conn).get_multi_columns()
+def _missing_columns(conn: Connection) -> list[Column]:
+    stored = inspect(conn).get_multi_columns()
     present = {table: {c["name"] for c in columns} for (_, table), columns in stored.items()}
     return [
         column
@@ -398,16 +397,35 @@ def _missing_columns(engine: Engine) -> list[Column]:
     ]
 
 
+_UPGRADE_LOCK = 0x1E0B_5707  # pg_advisory_xact_lock key: one process upgrades a store
+
+
 def _add_missing_columns(engine: Engine) -> None:
     """A table made by an earlier release gets its new columns and their indexes, and loses the
-    unique constraints that no longer hold (`_RETIRED_UNIQUES`). Only a table short of a column
-    is looked at further: every start checks the columns, nothing more."""
-    missing = _missing_columns(engine)
-    if not missing:
-        return
-    _drop_retired_uniques(engine, {c.table.name for c in missing})
-    missing = _missing_columns(engine)  # a table made anew has them all
-    with engine.begin() as conn:
+    unique constraints that no longer hold (`_RETIRED_UNIQUES`), keeping every row.
+
+    Every start checks the columns, nothing more; a store short of one is upgraded in one
+    transaction under a lock (SQLite's write lock, a PostgreSQL advisory lock), and looked at
+    again under it, so that two processes starting at once upgrade it once.
+    """
+    with engine.connect() as conn:
+        if not _missing_columns(conn):
+            return
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite runs DDL outside any transaction
+        else:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
+        missing = _missing_columns(conn)
+        tables = {c.table.name for c in missing}
+        for table, name in _retired_uniques(conn, tables):
+            # SQLite cannot drop a constraint: the table is made anew, its rows copied over.
+            if sqlite:
+                _rebuild_sqlite_table(conn, table)
+            else:
+                conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+        missing = _missing_columns(conn)  # a table made anew has them all
         for column in missing:
             ddl = CreateColumn(column).compile(dialect=engine.dialect)
             conn.execute(text(f"ALTER TABLE {column.table.name} ADD COLUMN {ddl}"))
@@ -415,6 +433,7 @@ def _add_missing_columns(engine: Engine) -> None:
         for table in dict.fromkeys(c.table for c in missing):
             for index in table.indexes:
                 index.create(conn, checkfirst=True)
+        conn.commit()
 
 
 # Unique constraints of earlier releases that no longer hold, by table: a subsidy payment was
@@ -424,34 +443,19 @@ _RETIRED_UNIQUES = {"subsidy_payment": (("kind", "paid_on", "payee"),)}
 
 
 def _retired_uniques(conn: Connection, tables: set[str]) -> list[tuple[str, str | None]]:
-    """(table, constraint name) of each retired unique constraint of `tables` still there."""
+    """(table, constraint name) of each retired unique constraint of `tables` still there;
+    one per table on SQLite, where its table is made anew."""
     inspector = inspect(conn)
-    return [
+    found = [
         (table, unique["name"])
         for table, retired in _RETIRED_UNIQUES.items()
         if table in tables
         for unique in inspector.get_unique_constraints(table)
         if tuple(unique["column_names"]) in retired
     ]
-
-
-def _drop_retired_uniques(engine: Engine, tables: set[str]) -> None:
-    """Drop them, keeping every row. SQLite cannot drop a constraint: the table is made anew
-    and its rows copied over, in one transaction that holds the write lock, so that two
-    processes starting at once do it once."""
-    with engine.connect() as conn:
-        if not _retired_uniques(conn, tables):
-            return
-    with engine.connect() as conn:
-        if engine.dialect.name != "sqlite":
-            for table, name in _retired_uniques(conn, tables):
-                conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "{name}"'))
-            conn.commit()
-            return
-        conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite runs DDL outside any transaction
-        for table in dict.fromkeys(t for t, _ in _retired_uniques(conn, tables)):
-            _rebuild_sqlite_table(conn, table)
-        conn.commit()
+    if conn.dialect.name == "sqlite":
+        return list(dict(found).items())
+    return found
 
 
 def _rebuild_sqlite_table(conn: Connection, name: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +233,37 @@ def test_a_store_made_before_vouchers_takes_the_four_townships(
     assert stored_payments(engine) == 6
     init_store(engine)  # a second start finds nothing to do
     assert stored_payments(engine) == 6
+
+
+def test_two_processes_starting_at_once_upgrade_the_store_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    assert import_files(engine, [roster(tmp_path / "a.xlsx", four_townships())]).ok
+    with engine.begin() as conn:
+        kept = conn.execute(sa.select(OLD.tables["subsidy_payment"])).mappings().all()
+        conn.execute(sa.text("DROP TABLE subsidy_payment"))
+        OLD.tables["subsidy_payment"].create(conn)
+        conn.execute(OLD.tables["subsidy_payment"].insert(), [dict(r) for r in kept[:1]])
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def start_up() -> None:
+        start.wait()
+        try:
+            init_store(engine)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assert below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start_up) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert stored_payments(engine) == 1
+    assert import_files(engine, [roster(tmp_path / "a.xlsx", four_townships())]).ok
+    assert hiring_by_township(engine) == TOWNSHIPS
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
