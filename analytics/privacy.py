@@ -15,6 +15,7 @@ PERSONAL_COLUMNS: dict[str, tuple[int, int]] = {
     "id_number": (4, 4),
     "phone": (3, 4),
     "captain_phone": (3, 4),
+    "household_phone": (3, 4),  # 户联系电话 of a labour ledger, as its issues show it
 }
 
 

@@ -184,6 +184,8 @@ _PHONE = _Parser(
     "not a phone number: an 11-digit mobile or a landline with area code",
 )
 _COMPACT = _Parser(compact, "", "")
+# `记-0012`, ` 12 `; `12.0` from a number cell is voucher 12.
+_VOUCHER = _Parser(lambda s: compact(s).str.replace(r"^(\d+)\.0+$", "$1"), "", "")
 _TEXT = _Parser(lambda s: s, "", "")
 _BUILDING = _Parser(building_names, "", "")
 _ROOM = _Parser(room_names, "", "")
@@ -200,16 +202,19 @@ _RELATION = _choice(
     | dict.fromkeys(("孙子", "孙女", "外孙子", "外孙女"), "孙子女")
     | dict.fromkeys(("兄", "弟", "姐", "妹", "哥哥", "弟弟", "姐姐", "妹妹"), "兄弟姐妹"),
 )
+# With the values of the national 防返贫监测信息系统 (文盲或半文盲, 本科及以上; 劳动技能's
+# 普通劳动力, 技能劳动力, 弱劳动力或半劳动力, 丧失劳动力, 无劳动力): ledger-format.md.
 _EDUCATION = _choice(
     domain.EDUCATIONS,
-    dict.fromkeys(("文盲", "半文盲", "小学", "学龄前"), "小学及以下")
+    dict.fromkeys(("文盲", "半文盲", "文盲或半文盲", "小学", "学龄前"), "小学及以下")
     | dict.fromkeys(("高中", "中专", "职高", "技校", "中职", "高中/中专"), "高中(中专)")
-    | dict.fromkeys(("大专", "专科", "本科", "大学", "研究生", "硕士", "博士"), "大专及以上"),
+    | dict.fromkeys(("大专", "专科", "本科", "本科及以上", "大学", "研究生"), "大专及以上")
+    | dict.fromkeys(("硕士", "博士"), "大专及以上"),
 )
 _CAPACITY = _choice(
     domain.CAPACITIES,
     dict.fromkeys(("有劳动力", "普通劳动力", "技能劳动力"), domain.CAPACITY_ABLE)
-    | dict.fromkeys(("弱劳动能力", "半劳动力"), domain.CAPACITY_WEAK)
+    | dict.fromkeys(("弱劳动能力", "半劳动力", "弱劳动力或半劳动力"), domain.CAPACITY_WEAK)
     | {"丧失劳动力": "丧失劳动能力", "无劳动力": "无劳动能力"},
 )
 _STATUS = _choice(
@@ -274,6 +279,8 @@ _PARSERS: dict[str, dict[str, _Parser]] = {
         "three_no": _FLAG_PARSER,
         "monitoring": _MONITORING,
         "phone": _MOBILE,
+        # Checked only where it stands in for the person's phone (`_check_labour`).
+        "household_phone": _Parser(_phone_parse, "", ""),
     },
     "subsidies": {
         "paid_on": _DATE,
@@ -281,6 +288,7 @@ _PARSERS: dict[str, dict[str, _Parser]] = {
         "employer": _TEXT,
         "amount": _NUMBER,
         "note": _TEXT,
+        "voucher": _VOUCHER,
     },
     "postings": {
         "posted_on": _DATE,
@@ -347,12 +355,15 @@ class _Checks:
         fmt = sheet.format
         parsers = _PARSERS[fmt.name]
         text = sheet.data.with_columns(
-            pl.lit(None, pl.String).alias(c.name) for c in fmt.columns if c.name not in sheet.data
+            pl.lit(None, pl.String).alias(c.name)
+            for c in fmt.read_columns
+            if c.name not in sheet.data
         )
         self.frame = text.with_columns(
-            parsers.get(c.name, _COMPACT).parse(text[c.name]).alias(_v(c.name)) for c in fmt.columns
+            parsers.get(c.name, _COMPACT).parse(text[c.name]).alias(_v(c.name))
+            for c in fmt.read_columns
         )
-        for column in fmt.columns:
+        for column in fmt.read_columns:
             name = column.name
             if column.required and name not in sheet.data:
                 self.whole_sheet(
@@ -516,6 +527,15 @@ def _check_labour(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
         "imported as written",
         "warning",
     )
+    # The household's phone (户联系电话) reaches a person without a phone of their own.
+    checks.add(
+        pl.col("phone").is_null()
+        & pl.col("household_phone").is_not_null()
+        & pl.col(_v("household_phone")).is_null(),
+        "household_phone",
+        _MOBILE.zh,
+        _MOBILE.en,
+    )
     household = pl.coalesce(
         _v("household_id"), pl.concat_str(_v("site"), _v("building"), _v("room"), separator="|")
     )
@@ -528,7 +548,7 @@ def _check_labour(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
         pl.coalesce(_v("relation"), "relation").alias("relation"),
         *("education", "capacity", "status", "employment_type", "employer", "work_place"),
         *("monthly_income", "wish", "training_need", "two_after", "three_no", "monitoring"),
-        "phone",
+        pl.coalesce(_v("phone"), _v("household_phone")).alias("phone"),
     )
 
 
@@ -558,7 +578,9 @@ def _check_subsidies(checks: _Checks, month: dt.date | None) -> pl.DataFrame:
         payee.alias("payee"),
         *("name", "id_number", "employer"),
         fen.alias("amount_fen"),
-        *("township", "site", "note"),
+        *("township", "site", "note", "voucher"),
+        # An employer is paid per township; a person once, wherever the roster books it.
+        pl.when(to_employer).then(pl.col(_v("township"))).alias(PAYEE_TOWNSHIP),
     )
 
 
@@ -660,28 +682,61 @@ _CHECKERS: dict[str, Callable[[_Checks, dt.date | None], pl.DataFrame]] = {
     "boundaries": _check_boundaries,
 }
 
-# The key that may appear once per call: the replace key of each format (ledger-format.md).
-_UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "labour": (("id_number", "month"), "同一月份中身份证号重复", "the same ID twice in one month"),
+PAYEE_TOWNSHIP = "payee_township"  # a subsidy row's township when it pays an employer, else null
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """What makes two rows one record (ledger-format.md): the key by which an import replaces
+    stored rows, and which may appear once per call."""
+
+    key: tuple[str, ...]  # rows with an empty part have no such identity
+    zh: str
+    en: str
+    optional: tuple[str, ...] = ()  # parts that may be empty: empty equals empty
+    # Rows that both fill this column are told apart by it, whatever the key says: two payments
+    # against two vouchers are two payments.
+    unless_both: str | None = None
+
+
+_IDENTITIES: dict[str, tuple[_Identity, ...]] = {
+    "labour": (
+        _Identity(
+            ("id_number", "month"), "同一月份中身份证号重复", "the same ID twice in one month"
+        ),
+    ),
     "subsidies": (
-        ("kind", "paid_on", "payee"),
-        "同一天同一补贴发给同一对象两次",
-        "the same subsidy to the same payee twice on one day",
+        _Identity(
+            ("voucher",),
+            "凭证号重复，同一凭证号只能是一笔发放",
+            "the same voucher number twice: a voucher is one payment",
+        ),
+        _Identity(
+            ("kind", "paid_on", "payee"),
+            "同一天同一补贴发给同一对象两次",
+            "the same subsidy to the same payee twice on one day",
+            optional=(PAYEE_TOWNSHIP,),
+            unless_both="voucher",
+        ),
     ),
     "postings": (
-        ("posted_on", "employer", "title"),
-        "同一天同一单位的同一岗位重复",
-        "the same posting twice",
+        _Identity(
+            ("posted_on", "employer", "title"),
+            "同一天同一单位的同一岗位重复",
+            "the same posting twice",
+        ),
     ),
     "training": (
-        ("id_number", "course", "start"),
-        "同一人同一培训项目同一开始日期重复",
-        "the same person, course and start date twice",
+        _Identity(
+            ("id_number", "course", "start"),
+            "同一人同一培训项目同一开始日期重复",
+            "the same person, course and start date twice",
+        ),
     ),
-    "sites": (("site",), "安置点重复", "the same site twice"),
-    "captains": (("site", "building"), "同一楼栋重复", "the same building twice"),
-    "targets": (("year", "metric", "scope"), "同一目标重复", "the same target twice"),
-    "boundaries": (("township",), "同一乡镇的边界重复", "the same township twice"),
+    "sites": (_Identity(("site",), "安置点重复", "the same site twice"),),
+    "captains": (_Identity(("site", "building"), "同一楼栋重复", "the same building twice"),),
+    "targets": (_Identity(("year", "metric", "scope"), "同一目标重复", "the same target twice"),),
+    "boundaries": (_Identity(("township",), "同一乡镇的边界重复", "the same township twice"),),
 }
 
 
@@ -857,42 +912,59 @@ def _to_ledger_issues(parsed: ParsedSheet) -> list[LedgerIssue]:
 
 
 def _duplicates(parsed: list[ParsedSheet]) -> None:
-    """An error on every row whose replace key another row of the same call already has."""
+    """An error on every row whose identity another row of the same call already has."""
     by_format: dict[str, list[int]] = {}
     for index, p in enumerate(parsed):
         by_format.setdefault(p.format.name, []).append(index)
     found: dict[int, list[dict]] = {}
     for fmt, members in by_format.items():
-        key, zh, en = _UNIQUE_KEYS[fmt]
-        rows = pl.concat(
-            parsed[i].rows.select(ROW, *key).with_columns(pl.lit(i).alias(_SHEET)) for i in members
-        ).filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
-        dup = rows.filter(pl.struct(key).is_duplicated())
-        if dup.is_empty():
-            continue
-        for places in dup.group_by(key).agg(pl.struct(_SHEET, ROW).alias("p"))["p"].to_list():
-            head = places[: _LISTED + 1]
-            for place in places:
-                others = [o for o in head if o is not place][:_LISTED]
-                more = len(places) - 1 - len(others)
-                zh_where = "、".join(_place(parsed, o, place[_SHEET], "zh") for o in others)
-                en_where = ", ".join(_place(parsed, o, place[_SHEET], "en") for o in others)
-                target = parsed[place[_SHEET]].sheet
-                found.setdefault(place[_SHEET], []).append(
-                    {
-                        ROW: place[ROW],
-                        "column": target.headers.get(key[0], key[0]),
-                        "zh": f"{zh}：与{zh_where}"
-                        + (f"等 {more + len(others)} 行" if more else "")
-                        + "重复",
-                        "en": f"{en}: also in {en_where}" + (f" and {more} more" if more else ""),
-                        "severity": "error",
-                    }
-                )
+        for identity in _IDENTITIES[fmt]:
+            _clashes(parsed, members, identity, found)
     for index, extra in found.items():
         parsed[index].issues = pl.concat(
             [parsed[index].issues, pl.DataFrame(extra, schema=_ISSUE_SCHEMA)]
         )
+
+
+_FREE = "\x00free"  # the row does not fill its identity's `unless_both` column
+
+
+def _clashes(
+    parsed: list[ParsedSheet], members: list[int], identity: _Identity, found: dict[int, list]
+) -> None:
+    """Add to `found` (sheet index -> issue rows) the rows of `members` that share `identity`."""
+    key, parts = identity.key, [*identity.key, *identity.optional]
+    free = pl.lit(True) if identity.unless_both is None else pl.col(identity.unless_both).is_null()
+    rows = pl.concat(
+        parsed[i].rows.select(ROW, *parts, free.alias(_FREE)).with_columns(pl.lit(i).alias(_SHEET))
+        for i in members
+    ).filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    dup = rows.filter(pl.struct(parts).is_duplicated())
+    if dup.is_empty():
+        return
+    groups = dup.group_by(parts).agg(pl.struct(_SHEET, ROW, _FREE).alias("p"))["p"].to_list()
+    for places in groups:
+        for place in places:
+            clash = [o for o in places if o is not place and (o[_FREE] or place[_FREE])]
+            if not clash:
+                continue
+            others = clash[:_LISTED]
+            more = len(clash) - len(others)
+            zh_where = "、".join(_place(parsed, o, place[_SHEET], "zh") for o in others)
+            en_where = ", ".join(_place(parsed, o, place[_SHEET], "en") for o in others)
+            target = parsed[place[_SHEET]].sheet
+            found.setdefault(place[_SHEET], []).append(
+                {
+                    ROW: place[ROW],
+                    "column": target.headers.get(key[0], key[0]),
+                    "zh": f"{identity.zh}：与{zh_where}"
+                    + (f"等 {more + len(others)} 行" if more else "")
+                    + "重复",
+                    "en": f"{identity.en}: also in {en_where}"
+                    + (f" and {more} more" if more else ""),
+                    "severity": "error",
+                }
+            )
 
 
 def _place(parsed: list[ParsedSheet], other: dict, here: int, lang: str) -> str:
@@ -1614,16 +1686,22 @@ def _replace(
         how="left",
         maintain_order="left",
     )["\x00hit"]
-    ordered = rows.sort(keys)
-    start = store.allocate(table, ordered.height) if ordered.height else 0
+    _insert_new(store, table, rows.sort(keys), schema)
+    return replaced.fill_null(False)
+
+
+def _insert_new(
+    store: StoreWriter, table: str, rows: pl.DataFrame, schema: dict[str, pl.DataType]
+) -> None:
+    """Insert `rows` (the columns of `schema`) under new ids, in their order."""
+    start = store.allocate(table, rows.height) if rows.height else 0
     store.insert(
         table,
-        ordered.select(
-            pl.int_range(start, start + ordered.height, dtype=pl.Int64).alias("id"),
+        rows.select(
+            pl.int_range(start, start + rows.height, dtype=pl.Int64).alias("id"),
             *schema.keys(),
         ),
     )
-    return replaced.fill_null(False)
 
 
 _LABOUR_RECORD = {
@@ -1737,6 +1815,7 @@ _SUBSIDY = {
     "site_id": pl.Int64(),
     "note": pl.String(),
     "batch_id": pl.Int64(),
+    "voucher": pl.String(),
 }
 
 
@@ -1744,7 +1823,35 @@ def _commit_subsidies(store: StoreWriter, rows: pl.DataFrame, batch_id: int) -> 
     rows = _with_id(rows, _names(store, "township", rows["township"]), "township", "township_id")
     rows = _with_id(rows, _names(store, "site", rows["site"]), "site", "site_id")
     rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
-    return _replace(store, "subsidy_payment", ["paid_on", "kind", "payee"], rows, _SUBSIDY)
+    stored, replaced = _same_payments(store, rows)
+    store.delete("subsidy_payment", stored["id"], old=stored)
+    _insert_new(store, "subsidy_payment", rows.sort("paid_on", "kind", "payee", _SEQ), _SUBSIDY)
+    return replaced
+
+
+def _same_payments(store: StoreWriter, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """The stored payments that `rows` replace (whole rows), and for each row whether it
+    replaces one. A stored payment is the one of a row by the row's identity (`_IDENTITIES`):
+    the same voucher when both have one; else the same day, subsidy and payee, and for an
+    employer the same township. A roster imported without vouchers and again with them thus
+    replaces its payments rather than adding them a second time."""
+    table = "subsidy_payment"
+    key = ["paid_on", "kind", "payee"]
+    stored = pl.concat(
+        [store.lookup(table, rows.select("voucher")), store.lookup(table, rows.select(key))]
+    ).unique("id", maintain_order=True)
+    theirs = stored.select("id", *key, "voucher", "township_id")
+    by_voucher = rows.join(theirs, on="voucher", suffix="\x00stored")
+    by_payee = rows.join(theirs, on=key, suffix="\x00stored").filter(
+        (pl.col("voucher").is_null() | pl.col("voucher\x00stored").is_null())
+        & (
+            pl.col(PAYEE_TOWNSHIP).is_null()
+            | (pl.col("township_id") == pl.col("township_id\x00stored"))
+        )
+    )
+    pairs = pl.concat([by_voucher.select(_SEQ, "id"), by_payee.select(_SEQ, "id")])
+    replaced = rows[_SEQ].is_in(pairs[_SEQ].implode())
+    return stored.filter(pl.col("id").is_in(pairs["id"].implode())), replaced
 
 
 _POSTING = {

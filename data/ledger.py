@@ -95,12 +95,20 @@ class LedgerFormat:
     columns: tuple[Column, ...]
     signature: tuple[str, ...]
     min_signature: int
+    # Columns read only to fill another where it is empty (the household's phone for a person
+    # without one): checked where they are used, never stored as themselves.
+    fallbacks: tuple[Column, ...] = ()
+
+    @property
+    def read_columns(self) -> tuple[Column, ...]:
+        """Every column a sheet of this format may hold: its own and its fallbacks."""
+        return (*self.columns, *self.fallbacks)
 
     @cached_property
     def by_key(self) -> dict[str, str]:
         """Header key (see `header_key`) -> column name, for every spelling of every column."""
         keys: dict[str, str] = {}
-        for column in self.columns:
+        for column in self.read_columns:
             for spelling in (column.zh, column.name, *column.aliases):
                 key = header_key(spelling)
                 keys.setdefault(key, column.name)
@@ -108,7 +116,7 @@ class LedgerFormat:
         return keys
 
     def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
+        return next(c for c in self.read_columns if c.name == name)
 
     def match(self, header: str | None) -> str | None:
         """The column a header cell names, if any."""
@@ -126,14 +134,18 @@ _ID_ALIASES = "身份证号码 公民身份号码 身份证 证件号码 id idno
 _PHONE_ALIASES = "电话 手机 手机号 手机号码 联系方式 mobile"
 _BUILDING_ALIASES = "栋 栋号 楼号 楼栋号"
 
+# The labour ledger also takes the headers of the national 防返贫监测信息系统's export, which
+# counties build their ledgers on (ledger-format.md): 数据日期, 乡(镇), 行政村, 证件号码, 劳动技能,
+# 人联系电话 and, for a person without one, 户联系电话. Its values are the importer's synonyms.
 LABOUR = LedgerFormat(
     "labour",
     "劳动力就业台账",
     "labour ledger",
     (
-        _c("month", "统计月份", "月份 统计月 报告月份 填报月份 reportmonth"),
-        _c("township", "乡镇(街道)", "乡镇 迁出乡镇 迁出乡镇(街道)", required=True),
-        _c("village", "村(社区)", "村 迁出村 迁出村(社区) 村(居)"),
+        # 数据日期 is a date: its month is the reporting month.
+        _c("month", "统计月份", "月份 统计月 报告月份 填报月份 数据日期 reportmonth"),
+        _c("township", "乡镇(街道)", "乡镇 迁出乡镇 迁出乡镇(街道) 乡(镇)", required=True),
+        _c("village", "村(社区)", "村 迁出村 迁出村(社区) 村(居) 行政村"),
         _c("site", "安置点", "安置点名称 安置小区 安置社区", required=True),
         _c("building", "楼栋", _BUILDING_ALIASES, required=True),
         _c("unit", "单元", "单元号"),
@@ -145,7 +157,7 @@ LABOUR = LedgerFormat(
         _c("gender", "性别", "sex"),
         _c("relation", "与户主关系", "家庭关系 relationship"),
         _c("education", "文化程度", "学历"),
-        _c("capacity", "劳动能力", "劳动力类型 劳动能力状况", required=True),
+        _c("capacity", "劳动能力", "劳动力类型 劳动能力状况 劳动技能", required=True),
         _c("status", "就业状态", "就业情况", required=True),
         _c("employment_type", "就业形式", "就业类型 就业方式 就业渠道"),
         _c("employer", "就业单位", "工作单位 务工单位"),
@@ -156,10 +168,11 @@ LABOUR = LedgerFormat(
         _c("two_after", "是否两后生", "两后生"),
         _c("three_no", "是否三无人员", "三无人员 是否三无"),
         _c("monitoring", "监测类型", "监测对象类型 户类型"),
-        _c("phone", "联系电话", _PHONE_ALIASES),
+        _c("phone", "联系电话", f"{_PHONE_ALIASES} 人联系电话 本人联系电话"),
     ),
     ("status", "capacity", "employment_type", "building", "room", "head_name", "household_id"),
     2,
+    fallbacks=(_c("household_phone", "户联系电话", "家庭联系电话"),),
 )
 
 SUBSIDIES = LedgerFormat(
@@ -176,6 +189,9 @@ SUBSIDIES = LedgerFormat(
         _c("township", "乡镇(街道)", "乡镇 所在乡镇", required=True),
         _c("site", "安置点", "安置点名称"),
         _c("note", "备注", "remark"),
+        # When given, the payment's identity (`data.importer`): two rows of one voucher are one
+        # payment twice, two vouchers two payments.
+        _c("voucher", "凭证号", "凭证编号 凭证号码 记账凭证号 voucherno"),
     ),
     ("paid_on", "kind", "amount"),
     2,

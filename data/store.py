@@ -135,9 +135,24 @@ class SubsidyPayment(SQLModel, table=True):
     """A row of a subsidy roster (补贴发放花名册): one payment to a person or an employer."""
 
     __tablename__ = "subsidy_payment"
-    # `payee` is the ID number for a person, the employer's name for an employer payment:
-    # re-importing the same roster replaces payments instead of duplicating them.
-    __table_args__ = (UniqueConstraint("kind", "paid_on", "payee"),)
+    # A payment's identity (ledger-format.md), by which re-importing a roster replaces payments
+    # instead of duplicating them: its voucher (凭证号) when the roster gives one; else the day,
+    # the subsidy and the payee (`payee`: the ID number for a person, the employer's name for an
+    # employer), and for an employer the township too, as one employer is paid for several
+    # townships on one day. The importer applies it; these indexes keep what it implies.
+    __table_args__ = (
+        Index("ix_subsidy_payment_voucher", "voucher", unique=True),
+        Index(
+            "ix_subsidy_payment_payee",
+            "kind",
+            "paid_on",
+            "payee",
+            "township_id",
+            unique=True,
+            sqlite_where=text("voucher IS NULL"),
+            postgresql_where=text("voucher IS NULL"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     paid_on: dt.date = Field(index=True)
     kind: str
@@ -150,6 +165,7 @@ class SubsidyPayment(SQLModel, table=True):
     site_id: int | None = Field(default=None, foreign_key="site.id")
     note: str | None = None
     batch_id: int = Field(foreign_key="import_batch.id", index=True)
+    voucher: str | None = None  # 凭证号, as the roster writes it
 
 
 class JobPosting(SQLModel, table=True):
@@ -370,22 +386,93 @@ def init_store(engine: Engine) -> None:
         pass
 
 
-def _add_missing_columns(engine: Engine) -> None:
-    with engine.connect() as conn:
-        stored = inspect(conn).get_multi_columns()
+def _missing_columns(conn: Connection) -> list[Column]:
+    stored = inspect(conn).get_multi_columns()
     present = {table: {c["name"] for c in columns} for (_, table), columns in stored.items()}
-    missing = [
+    return [
         column
         for table in SQLModel.metadata.sorted_tables
         for column in table.columns
         if column.name not in present.get(table.name, {column.name})
     ]
-    if not missing:
-        return
-    with engine.begin() as conn:
+
+
+_UPGRADE_LOCK = 0x1E0B_5707  # pg_advisory_xact_lock key: one process upgrades a store
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A table made by an earlier release gets its new columns and their indexes, and loses the
+    unique constraints that no longer hold (`_RETIRED_UNIQUES`), keeping every row.
+
+    Every start checks the columns, nothing more; a store short of one is upgraded in one
+    transaction under a lock (SQLite's write lock, a PostgreSQL advisory lock), and looked at
+    again under it, so that two processes starting at once upgrade it once.
+    """
+    with engine.connect() as conn:
+        if not _missing_columns(conn):
+            return
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite runs DDL outside any transaction
+        else:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
+        missing = _missing_columns(conn)
+        tables = {c.table.name for c in missing}
+        for table, name in _retired_uniques(conn, tables):
+            # SQLite cannot drop a constraint: the table is made anew, its rows copied over.
+            if sqlite:
+                _rebuild_sqlite_table(conn, table)
+            else:
+                conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+        missing = _missing_columns(conn)  # a table made anew has them all
         for column in missing:
             ddl = CreateColumn(column).compile(dialect=engine.dialect)
             conn.execute(text(f"ALTER TABLE {column.table.name} ADD COLUMN {ddl}"))
+        # `create_all` makes a table's indexes only with the table.
+        for table in dict.fromkeys(c.table for c in missing):
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
+        conn.commit()
+
+
+# Unique constraints of earlier releases that no longer hold, by table: a subsidy payment was
+# (kind, paid_on, payee) until an employer paid for several townships on one day, or a voucher,
+# made more than one payment of one key (issue 20). Each went with a new column of its table.
+_RETIRED_UNIQUES = {"subsidy_payment": (("kind", "paid_on", "payee"),)}
+
+
+def _retired_uniques(conn: Connection, tables: set[str]) -> list[tuple[str, str | None]]:
+    """(table, constraint name) of each retired unique constraint of `tables` still there;
+    one per table on SQLite, where its table is made anew."""
+    inspector = inspect(conn)
+    found = [
+        (table, unique["name"])
+        for table, retired in _RETIRED_UNIQUES.items()
+        if table in tables
+        for unique in inspector.get_unique_constraints(table)
+        if tuple(unique["column_names"]) in retired
+    ]
+    if conn.dialect.name == "sqlite":
+        return list(dict(found).items())
+    return found
+
+
+def _rebuild_sqlite_table(conn: Connection, name: str) -> None:
+    """`name` made as the model says, with the rows (and ids) it held."""
+    table = SQLModel.metadata.tables[name]
+    had = {c["name"] for c in inspect(conn).get_columns(name)}
+    columns = ", ".join(f'"{c.name}"' for c in table.columns if c.name in had)
+    indexes = conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        (name,),
+    )
+    for (index,) in indexes.all():  # their names are the new table's
+        conn.exec_driver_sql(f'DROP INDEX "{index}"')
+    conn.exec_driver_sql(f'ALTER TABLE {name} RENAME TO "{name}_before"')
+    table.create(conn)
+    conn.exec_driver_sql(f'INSERT INTO {name} ({columns}) SELECT {columns} FROM "{name}_before"')
+    conn.exec_driver_sql(f'DROP TABLE "{name}_before"')
 
 
 def store_id(conn: Connection) -> str:

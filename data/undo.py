@@ -290,7 +290,7 @@ def _take_back(
         updated = log.get((table, "update"), own.clear())["id"]
         gone = pl.concat([own["id"], updated]).unique()
         writer.delete(table, gone, old=own if gone.len() == own.height else None)
-        writer.insert(table, back_rows.select(pl.col(c).cast(d) for c, d in schema.items()))
+        writer.insert(table, _as_stored(back_rows, schema))
         count("removed", table, own.filter(~pl.col("id").is_in(updated.implode())).height)
         count("restored", table, back_rows.height)
 
@@ -298,9 +298,9 @@ def _take_back(
     for table in ENTITY_TABLES:
         if (table, "update") in log:
             old = log[(table, "update")]
-            writer.update(
-                table, old.select(pl.col(c).cast(d) for c, d in table_schema(table).items())
-            )
+            # Only the logged columns: one added since keeps its value.
+            logged = {c: d for c, d in table_schema(table).items() if c in old.columns}
+            writer.update(table, _as_stored(old, logged))
             # Rows it created and then changed are set back too (a later batch may still refer
             # to them), but only the ones that existed before count as restored.
             created = log.get((table, "insert"), old.clear())["id"]
@@ -318,6 +318,15 @@ def _take_back(
         writer.delete(table, free)
         count("removed", table, free.len())
     return counts
+
+
+def _as_stored(rows: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Logged rows as the table now has them: a log written before a column was added (the
+    subsidy voucher) lacks it, and the rows come back with it empty."""
+    return rows.select(
+        (pl.col(c) if c in rows.columns else pl.lit(None)).cast(d).alias(c)
+        for c, d in schema.items()
+    )
 
 
 def _referenced(writer: StoreWriter, table: str, ids: pl.Series) -> pl.Series:

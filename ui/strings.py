@@ -146,10 +146,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "upl_month": {"zh": "统计月份（可不选）", "en": "Reporting month (optional)"},
     "upl_month_auto": {"zh": "自动识别", "en": "Automatic"},
     "upl_month_help": {
-        "zh": "只用于没有统计月份的劳动力台账行。默认自动识别：按表中的“统计月份”列，"
-        "或标题、工作表名中写明的月份。",
+        "zh": "只用于没有统计月份的劳动力台账行。默认自动识别：按表中的“统计月份”列"
+        "（防返贫监测信息系统导出的“数据日期”按其所在月份），或标题、工作表名中写明的月份。",
         "en": "Only for labour rows without a month. By default it is found automatically: in "
-        "the 统计月份 column, or in the title or sheet name.",
+        "the 统计月份 column (or the month of 数据日期, as the national monitoring system "
+        "exports it), or in the title or sheet name.",
     },
     "upl_checking": {
         "zh": "正在读取和检查 {count} 个文件…",
