@@ -53,6 +53,7 @@ from analytics.privacy import masked
 from analytics.rates import employment_rates, latest_month, previous_month
 from analytics.subsidies import subsidy_budget, subsidy_per_capita, subsidy_totals
 from analytics.targets import target_board
+from data.spreadsheet import inert_text
 
 RATES_BY = {
     "county": [],
@@ -529,10 +530,11 @@ def render(title: str, rows: pl.DataFrame, fmt: str) -> str:
     """The rows as csv, json (a list of objects) or a table for people (percent, "—")."""
     if fmt == "csv":
         # Money exactly 2 decimals (as Decimal), rates 6: one frame may carry both (budgets).
+        # Text that Excel would run as a formula ("=…", "+…", "-…", "@…") gets a leading "'".
         money = [c for c in rows.columns if c in _MONEY and rows.schema[c].is_float()]
-        return rows.with_columns(pl.col(money).round(2).cast(pl.Decimal(20, 2))).write_csv(
-            float_precision=6
-        )
+        return inert_text(
+            rows.with_columns(pl.col(money).round(2).cast(pl.Decimal(20, 2)))
+        ).write_csv(float_precision=6)
     if fmt == "json":
         return json.dumps(rows.to_dicts(), ensure_ascii=False) + "\n"
     table = rows.with_columns(_cell(c, dtype) for c, dtype in rows.schema.items())

@@ -35,6 +35,7 @@ from analytics.changes import CHANGES
 from analytics.drill import Place, natural_order
 from analytics.privacy import MISSING, masked
 from analytics.rates import month_end
+from data.spreadsheet import workbook
 from ui.format import (
     RATE_COLUMNS,
     fmt_count,
@@ -469,13 +470,11 @@ def _signature(pdf: FPDF, page: int, pages: int) -> None:
 def pack_xlsx(reviews: Sequence[Review], *, full_view: bool = False) -> bytes:
     """One sheet per table of the page; with several buildings each sheet holds the rows of all
     of them and a building column. ID numbers and phones are masked unless `full_view`."""
-    import xlsxwriter
-
     if not reviews:
         raise ValueError("no building to pack")
     several = len(reviews) > 1
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer) as workbook:
+    with workbook(buffer) as book:
         for key, table in SHEETS.items():
             parts = [table(r) for r in reviews]
             if several and key != "pack_sheet_overview":
@@ -487,7 +486,7 @@ def pack_xlsx(reviews: Sequence[Review], *, full_view: bool = False) -> bytes:
             frame = frame if full_view else masked(frame)
             formats = {_header(c): f for c in frame.columns if (f := _number_format(c))}
             frame.rename(_header).write_excel(
-                workbook, worksheet=t(key)[:31], autofit=True, column_formats=formats or None
+                book, worksheet=t(key)[:31], autofit=True, column_formats=formats or None
             )
     return buffer.getvalue()
 

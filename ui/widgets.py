@@ -12,6 +12,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.privacy import masked
+from data.spreadsheet import workbook
 from ui.auth import record_export
 from ui.format import RATE_COLUMNS, UNCHANGED, fmt_month
 from ui.state import account, full_view
@@ -139,20 +140,18 @@ def excel_bytes(
     ID numbers and phones masked unless `full`. `notes` (what was chosen: filters, months) go
     above each table, one per line; `rate_columns` are more columns to show as percent.
     Headers are in `language` (default: the viewer's), for a file made outside the page's run."""
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer) as workbook:
+    with workbook(buffer) as book:
         for name, frame in sheets.items():
             frame = frame if full else masked(frame)
             headers = {c: STRINGS[c][language or lang()] for c in frame.columns if c in STRINGS}
             percent = [*RATE_COLUMNS, *rate_columns]
             rates = {headers.get(c, c): "0.0%" for c in frame.columns if c in percent}
-            sheet = workbook.add_worksheet(name[:31])
+            sheet = book.add_worksheet(name[:31])
             for line, note in enumerate(notes):
                 sheet.write_string(line, 0, note)
             frame.rename(headers).write_excel(
-                workbook,
+                book,
                 worksheet=sheet,
                 position=(len(notes) + 1 if notes else 0, 0),
                 autofit=True,
