@@ -185,21 +185,26 @@ def excel_download(
 
 
 def file_download(
-    make: Callable[[], bytes],
+    make: Callable[[], bytes] | bytes,
     file_name: str,
     *,
     key: str,
     full: bool,
     label: str | None = None,
     icon: str = ":material/download:",
+    help: str | None = None,
+    allowed: bool | None = None,
 ) -> None:
-    """A download button for roles that may export; the click goes to the audit log.
+    """A download button for roles that may export; the click goes to the audit log (who, when,
+    which file, personal data masked or in `full`). Every file the app hands out goes through
+    here: st.dataframe's own "Download as CSV" is off (`client.disableDataExport`).
 
     `make` builds the file on the click, not on every run: a county's roster workbook takes
     seconds. It runs outside the page's run (no session, no viewer's language), so everything it
-    needs is decided before.
+    needs is decided before. `allowed` replaces the role check where the file is the viewer's
+    own (the upload page hands a clerk's upload back, marked).
     """
-    if not may_export():
+    if not (may_export() if allowed is None else allowed):
         return
     st.download_button(
         label or t("download_excel"),
@@ -208,6 +213,7 @@ def file_download(
         mime=MIME.get(Path(file_name).suffix, "application/octet-stream"),
         icon=icon,
         key=key,
+        help=help,
         on_click=record_export,
         args=(file_name,),
         kwargs={"full": full},
