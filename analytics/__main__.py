@@ -555,7 +555,7 @@ def _cell(column: str, dtype: pl.DataType) -> pl.Expr:
     """A column as people read it: percent, "—" for every gap, a year without a separator."""
     if column.endswith(_PERCENT_SUFFIXES):
         return _percent(column)
-    if column == "year" or not dtype.is_numeric():
+    if column in ("year", "birth_year") or not dtype.is_numeric():
         return pl.col(column).cast(pl.String).fill_null("—")
     spelled = "{:,.2f}" if dtype.is_float() else "{:,}"
     return pl.col(column).map_elements(spelled.format, return_dtype=pl.String).fill_null("—")

@@ -397,26 +397,28 @@ def _job(status: str | None, kind: str | None) -> str:
 
 
 def _unemployed(r: Review, hide: Hide) -> Section:
-    columns = [
-        (t("room"), 0.08),
-        (t("name"), 0.08),
-        (t("id_number"), 0.17),
-        (t("age"), 0.05),
-        (t("pack_flags"), 0.08),
-        (t("wish"), 0.11),
-        (t("training_need"), 0.11),
-        (t("pack_best_posting"), 0.32),
-    ]
     best = r.matches.filter(pl.col("rank") == 1).select(
         "id_number", posting=pl.concat_str("employer", "title", separator=" · ")
     )
     idle = hide(r.unemployed.join(best, on="id_number", how="left", maintain_order="left"))
+    # Beside a masked ID number the birth year, not the age (analytics.privacy.BIRTH_COLUMNS).
+    born = "age" if "age" in idle.columns else "birth_year"
+    columns = [
+        (t("room"), 0.08),
+        (t("name"), 0.08),
+        (t("id_number"), 0.17),
+        (t(born), 0.07),
+        (t("pack_flags"), 0.08),
+        (t("wish"), 0.11),
+        (t("training_need"), 0.11),
+        (t("pack_best_posting"), 0.30),
+    ]
     rows = [
         [
             p["room"],
             p["name"],
             p["id_number"],
-            str(p["age"] or MISSING),
+            str(p[born] or MISSING),
             " ".join(t(flag) for flag in ("two_after", "three_no") if p[flag]),
             p["wish"] or MISSING,
             p["training_need"] or MISSING,
