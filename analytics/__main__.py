@@ -3,7 +3,9 @@ two-after | income | pivot`: domain.md's metrics on the command line.
 
 The output is a contract other tools read: the column names below, rates as fractions (csv, json),
 one row per group or person. The month defaults to the latest in the store. No data for what was
-asked prints a message on stderr and exits 1. ID numbers and phones are masked unless --full.
+asked prints a message on stderr and exits 1. ID numbers and phones are masked unless --full;
+a masked list gives the birth year, not the age. In csv, text that a spreadsheet would run as a
+formula (it begins with = + - @) starts with `'` (data.spreadsheet.inert_text).
 """
 
 from __future__ import annotations
