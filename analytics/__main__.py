@@ -3,7 +3,9 @@ two-after | income | pivot`: domain.md's metrics on the command line.
 
 The output is a contract other tools read: the column names below, rates as fractions (csv, json),
 one row per group or person. The month defaults to the latest in the store. No data for what was
-asked prints a message on stderr and exits 1. ID numbers and phones are masked unless --full.
+asked prints a message on stderr and exits 1. ID numbers and phones are masked unless --full;
+a masked list gives the birth year, not the age. In csv, text that a spreadsheet would run as a
+formula (it begins with = + - @) starts with `'` (data.spreadsheet.inert_text).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from analytics.privacy import masked
 from analytics.rates import employment_rates, latest_month, previous_month
 from analytics.subsidies import subsidy_budget, subsidy_per_capita, subsidy_totals
 from analytics.targets import target_board
+from data.spreadsheet import inert_text
 
 RATES_BY = {
     "county": [],
@@ -531,10 +534,11 @@ def render(title: str, rows: pl.DataFrame, fmt: str) -> str:
     """The rows as csv, json (a list of objects) or a table for people (percent, "—")."""
     if fmt == "csv":
         # Money exactly 2 decimals (as Decimal), rates 6: one frame may carry both (budgets).
+        # Text that Excel would run as a formula ("=…", "+…", "-…", "@…") gets a leading "'".
         money = [c for c in rows.columns if c in _MONEY and rows.schema[c].is_float()]
-        return rows.with_columns(pl.col(money).round(2).cast(pl.Decimal(20, 2))).write_csv(
-            float_precision=6
-        )
+        return inert_text(
+            rows.with_columns(pl.col(money).round(2).cast(pl.Decimal(20, 2)))
+        ).write_csv(float_precision=6)
     if fmt == "json":
         return json.dumps(rows.to_dicts(), ensure_ascii=False) + "\n"
     table = rows.with_columns(_cell(c, dtype) for c, dtype in rows.schema.items())
@@ -555,7 +559,7 @@ def _cell(column: str, dtype: pl.DataType) -> pl.Expr:
     """A column as people read it: percent, "—" for every gap, a year without a separator."""
     if column.endswith(_PERCENT_SUFFIXES):
         return _percent(column)
-    if column == "year" or not dtype.is_numeric():
+    if column in ("year", "birth_year") or not dtype.is_numeric():
         return pl.col(column).cast(pl.String).fill_null("—")
     spelled = "{:,.2f}" if dtype.is_float() else "{:,}"
     return pl.col(column).map_elements(spelled.format, return_dtype=pl.String).fill_null("—")

@@ -65,6 +65,7 @@ UNEMPLOYED_SCHEMA: dict[str, pl.DataType] = {
     "id_number": pl.String(),
     "gender": pl.String(),
     "age": pl.Int64(),
+    "birth_year": pl.Int64(),  # what a masked list shows instead of the age (analytics.privacy)
     "education": pl.String(),
     "capacity": pl.String(),
     "wish": pl.String(),
@@ -310,7 +311,7 @@ def zero_employment(members: pl.DataFrame) -> pl.DataFrame:
 def unemployed(labour: pl.DataFrame, month: date) -> pl.DataFrame:
     """Unemployed labour-force members in `month`, room by room (`UNEMPLOYED_SCHEMA`).
 
-    `age` is in whole years on the month's first day.
+    `age` is in whole years on the month's first day; `birth_year` is what a masked list shows.
     """
     month = month.replace(day=1)
     birthday_ahead = (pl.col("birth_date").dt.month() > month.month) | (
@@ -323,7 +324,9 @@ def unemployed(labour: pl.DataFrame, month: date) -> pl.DataFrame:
             & labour_force_mask()
             & (pl.col("status") == STATUS_UNEMPLOYED)
         )
-        .with_columns(age=age.cast(pl.Int64))
+        .with_columns(
+            age=age.cast(pl.Int64), birth_year=pl.col("birth_date").dt.year().cast(pl.Int64)
+        )
         .sort(natural_order("room"), "room", "name", "id_number", nulls_last=True)
         .select(list(UNEMPLOYED_SCHEMA))
     )

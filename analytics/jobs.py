@@ -103,6 +103,7 @@ TWO_AFTER_COLUMNS: tuple[str, ...] = (
     "id_number",
     "gender",
     "age",
+    "birth_year",  # what a masked list shows instead of the age (analytics.privacy)
     "education",
     "status",
     "employment_type",
@@ -421,11 +422,14 @@ def _employed_share() -> pl.Expr:
 def two_after_youth(labour: pl.DataFrame, month: date) -> pl.DataFrame:
     """Every two-after youth (两后生) of `month`, whatever their status, by site, building, room.
 
-    `age` in whole years on the month's first day.
+    `age` in whole years on the month's first day; `birth_year` is what a masked list shows.
     """
     month = month.replace(day=1)
     youth = labour.filter((pl.col("month") == month) & pl.col("two_after").fill_null(False))
-    return plain(by_address(youth.with_columns(age=age().cast(pl.Int64))).select(TWO_AFTER_COLUMNS))
+    ages = youth.with_columns(
+        age=age().cast(pl.Int64), birth_year=pl.col("birth_date").dt.year().cast(pl.Int64)
+    )
+    return plain(by_address(ages).select(TWO_AFTER_COLUMNS))
 
 
 def two_after_summary(labour: pl.DataFrame, month: date, by: Sequence[str] = ()) -> pl.DataFrame:

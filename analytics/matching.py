@@ -93,7 +93,8 @@ def job_seekers(labour: pl.DataFrame, month: date) -> pl.DataFrame:
     return plain(
         labour.filter((pl.col("month") == month.replace(day=1)) & job_seeker_mask())
         .select(list(SEEKER_SCHEMA))
-        .sort("site", "building", "room", "id_number", nulls_last=True)
+        # By name before the ID number: a list in ID order would tell what a masked ID hides.
+        .sort("site", "building", "room", "name", "id_number", nulls_last=True)
     )
 
 
@@ -130,7 +131,7 @@ def match_postings(
         .filter(pl.col("rank") <= top)
         .with_columns(reason=_reason())
         .select([pl.col(c).cast(t) for c, t in MATCH_SCHEMA.items()])
-        .sort("site", "building", "room", "id_number", "rank", nulls_last=True)
+        .sort("site", "building", "room", "name", "id_number", "rank", nulls_last=True)
     )
 
 

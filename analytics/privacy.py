@@ -17,6 +17,12 @@ PERSONAL_COLUMNS: dict[str, tuple[int, int]] = {
     "captain_phone": (3, 4),
     "household_phone": (3, 4),  # 户联系电话 of a labour ledger, as its issues show it
 }
+# Beside a masked ID number these would give back what the mask hides: its digits 7-14 are the
+# birth date, and with the check digit (kept) a birth date leaves one number in eleven. An age
+# in whole years, read month after month, dates the birthday to its month. A masked frame
+# shows the birth year instead (`birth_year`: lists that show an age carry it too), which
+# leaves some thirty numbers per person.
+BIRTH_COLUMNS = ("birth_date", "age")
 
 
 def mask(column: str, head: int, tail: int) -> pl.Expr:
@@ -39,10 +45,16 @@ def mask(column: str, head: int, tail: int) -> pl.Expr:
 
 
 def masked(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with every personal column (`PERSONAL_COLUMNS`) masked; other columns untouched."""
-    return frame.with_columns(
+    """`frame` with every personal column (`PERSONAL_COLUMNS`) masked, a birth date cut to its
+    year (`birth_year`, in its place) and an age left out (`BIRTH_COLUMNS`); other columns
+    untouched."""
+    shown = frame.with_columns(
         mask(c, head, tail) for c, (head, tail) in PERSONAL_COLUMNS.items() if c in frame.columns
     )
+    if "birth_date" in shown.columns and "birth_year" not in shown.columns:
+        year = pl.col("birth_date").dt.year().cast(pl.Int64)
+        shown = shown.with_columns(year).rename({"birth_date": "birth_year"})
+    return shown.drop(BIRTH_COLUMNS, strict=False)
 
 
 def mask_value(column: str, value: str | None) -> str:

@@ -121,6 +121,7 @@ def _export_pack(engine, args: argparse.Namespace) -> int:
     import polars as pl
 
     from analytics.building import roster
+    from data.audit import record_event
     from data.frames import load_frames
     from ui.format import fmt_month
 
@@ -168,6 +169,8 @@ def _export_pack(engine, args: argparse.Namespace) -> int:
         what = "Excel"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(content)
+    # On record like every other file that leaves the store (masked: the pack has no --full).
+    record_event(engine, "cli", "export", f"月例会材料 {args.site} {month:%Y-%m} → {args.out.name}")
     print(f"{args.site} {fmt_month(month)}: {len(reviews)} 栋 / buildings, {what} → {args.out}")
     return 0
 

@@ -10,6 +10,7 @@ import polars as pl
 from analytics.privacy import masked
 from analytics.rosters import rosters
 from data.ledger import LABOUR
+from data.spreadsheet import workbook
 
 ROSTER_SHEETS = {
     "labour": "劳动力花名册",
@@ -27,15 +28,13 @@ def rosters_workbook(labour: pl.DataFrame, month: date, *, full: bool = False) -
 
     Yes/no columns read 是/否, as the ledger writes them.
     """
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer) as workbook:
+    with workbook(buffer) as book:
         for name, frame in rosters(labour, month).items():
             shown = (frame if full else masked(frame)).with_columns(
                 pl.col(pl.Boolean).replace_strict({True: "是", False: "否"}, return_dtype=pl.String)
             )
             shown.rename(_HEADERS, strict=False).write_excel(
-                workbook, worksheet=ROSTER_SHEETS[name], autofit=True
+                book, worksheet=ROSTER_SHEETS[name], autofit=True
             )
     return buffer.getvalue()

@@ -2165,7 +2165,10 @@ def _unknown_scopes(
 
 def _write_rejects(path: Path, parsed: list[ParsedSheet]) -> Path:
     """The rejected rows, as written, with their row number and every reason, one sheet each."""
-    workbook = xlsxwriter.Workbook(str(path))
+    from data.spreadsheet import WORKBOOK_OPTIONS
+
+    # Rows as the clerk wrote them: text stays text, a "=…" cell included (data.spreadsheet).
+    book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     used: set[str] = set()
     for p in parsed:
         bad = p.error_rows
@@ -2196,6 +2199,6 @@ def _write_rejects(path: Path, parsed: list[ParsedSheet]) -> Path:
             k += 1
             name = f"{base[:25]}-{k}"
         used.add(name)
-        rows.write_excel(workbook=workbook, worksheet=name, autofit=True)
-    workbook.close()
+        rows.write_excel(workbook=book, worksheet=name, autofit=True)
+    book.close()
     return path

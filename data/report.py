@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from data.importer import ParsedSheet
 from data.ledger import FORMATS, RAW_ROW, ROW, LedgerIssue
+from data.spreadsheet import workbook
 
 __all__ = [
     "ISSUES_SHEET",
@@ -374,8 +375,7 @@ def error_workbook(parsed: Sequence[ParsedSheet], issues: Sequence[LedgerIssue])
     amber) with its reason as a comment, and the row's reasons in a last column 错误原因."""
     buffer = io.BytesIO()
     # Cells are written as text, as read: never a formula, number or link made from a cell.
-    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **options})
+    book = workbook(buffer, in_memory=True)
     styles = {
         "header": book.add_format(
             {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}

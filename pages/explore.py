@@ -12,7 +12,7 @@ import streamlit as st
 from analytics.matching import job_seekers, match_postings
 from analytics.pivot import Pivot, filter_labour, pivot, wide
 from analytics.rates import employment_rates, month_end
-from analytics.rosters import ROSTER_COLUMNS
+from analytics.rosters import ROSTER_COLUMNS, by_address
 from data.frames import Frames
 from ui import charts, explore, views
 from ui.empty import no_data_screen
@@ -33,7 +33,9 @@ def filtered_people(data: Frames, filters: Filters, month: date) -> dict[str, pl
     """Who matches the filters in `month`: their rows, counts and the job seekers among them."""
     people = filter_labour(data.labour, {d: list(v) for d, v in filters}, (month, month))
     return {
-        "people": people,
+        # As staff list people (room, then name): the store's order, by ID number within a
+        # room, would tell what a masked ID hides.
+        "people": by_address(people),
         "counts": employment_rates(people, [], month),
         "seekers": job_seekers(people, month),
     }

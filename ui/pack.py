@@ -35,6 +35,7 @@ from analytics.changes import CHANGES
 from analytics.drill import Place, natural_order
 from analytics.privacy import MISSING, masked
 from analytics.rates import month_end
+from data.spreadsheet import workbook
 from ui.format import (
     RATE_COLUMNS,
     fmt_count,
@@ -396,26 +397,28 @@ def _job(status: str | None, kind: str | None) -> str:
 
 
 def _unemployed(r: Review, hide: Hide) -> Section:
-    columns = [
-        (t("room"), 0.08),
-        (t("name"), 0.08),
-        (t("id_number"), 0.17),
-        (t("age"), 0.05),
-        (t("pack_flags"), 0.08),
-        (t("wish"), 0.11),
-        (t("training_need"), 0.11),
-        (t("pack_best_posting"), 0.32),
-    ]
     best = r.matches.filter(pl.col("rank") == 1).select(
         "id_number", posting=pl.concat_str("employer", "title", separator=" · ")
     )
     idle = hide(r.unemployed.join(best, on="id_number", how="left", maintain_order="left"))
+    # Beside a masked ID number the birth year, not the age (analytics.privacy.BIRTH_COLUMNS).
+    born = "age" if "age" in idle.columns else "birth_year"
+    columns = [
+        (t("room"), 0.08),
+        (t("name"), 0.08),
+        (t("id_number"), 0.17),
+        (t(born), 0.07),
+        (t("pack_flags"), 0.08),
+        (t("wish"), 0.11),
+        (t("training_need"), 0.11),
+        (t("pack_best_posting"), 0.30),
+    ]
     rows = [
         [
             p["room"],
             p["name"],
             p["id_number"],
-            str(p["age"] or MISSING),
+            str(p[born] or MISSING),
             " ".join(t(flag) for flag in ("two_after", "three_no") if p[flag]),
             p["wish"] or MISSING,
             p["training_need"] or MISSING,
@@ -469,13 +472,11 @@ def _signature(pdf: FPDF, page: int, pages: int) -> None:
 def pack_xlsx(reviews: Sequence[Review], *, full_view: bool = False) -> bytes:
     """One sheet per table of the page; with several buildings each sheet holds the rows of all
     of them and a building column. ID numbers and phones are masked unless `full_view`."""
-    import xlsxwriter
-
     if not reviews:
         raise ValueError("no building to pack")
     several = len(reviews) > 1
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer) as workbook:
+    with workbook(buffer) as book:
         for key, table in SHEETS.items():
             parts = [table(r) for r in reviews]
             if several and key != "pack_sheet_overview":
@@ -487,7 +488,7 @@ def pack_xlsx(reviews: Sequence[Review], *, full_view: bool = False) -> bytes:
             frame = frame if full_view else masked(frame)
             formats = {_header(c): f for c in frame.columns if (f := _number_format(c))}
             frame.rename(_header).write_excel(
-                workbook, worksheet=t(key)[:31], autofit=True, column_formats=formats or None
+                book, worksheet=t(key)[:31], autofit=True, column_formats=formats or None
             )
     return buffer.getvalue()
 

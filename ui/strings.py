@@ -508,6 +508,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "zero_employment": {"zh": "零就业户", "en": "Zero-employment"},
     "gender": {"zh": "性别", "en": "Gender"},
     "age": {"zh": "年龄", "en": "Age"},
+    "birth_year": {"zh": "出生年份", "en": "Birth year"},
     "education": {"zh": "文化程度", "en": "Education"},
     "wish": {"zh": "就业意愿", "en": "Job wish"},
     "training_need": {"zh": "培训需求", "en": "Training need"},

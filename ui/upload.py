@@ -29,13 +29,12 @@ from data.ledger import FORMATS, LedgerIssue
 from data.report import error_workbook, issue_table, preview, reimported, workbook_name
 from data.store import get_engine
 from data.undo import undo_batch
-from ui.auth import record_export
 from ui.format import MISSING, fmt_month
 from ui.state import account, full_view
 from ui.strings import lang, t
+from ui.widgets import file_download
 
 UPLOAD_TYPES = ["xlsx", "xls", "csv", "geojson", "json"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _CHECKED = "upload_checked"  # session key: (signature of the files, Checked)
 _OUTCOME = "upload_outcome"  # session key: the last commit's Outcome, until the next upload
 _ROUND = "upload_round"  # session key: bumped after a commit, so that the uploader empties
@@ -267,19 +266,17 @@ def show_issues(checked: Checked) -> None:
         height=min(38 + 35 * table.height, 420),
     )
     name = workbook_name(checked.names)
-    st.download_button(
-        t("upl_download_marked"),
+    file_download(
         # Made on the click only: a county's month takes a few seconds to write.
-        data=lambda: error_workbook(checked.parsed, checked.issues),
-        file_name=name,
-        mime=XLSX,
-        icon=":material/download:",
+        lambda: error_workbook(checked.parsed, checked.issues),
+        name,
         key="upload_marked",
+        label=t("upl_download_marked"),
         help=t("upl_download_marked_help"),
-        # The clerk's own upload handed back, ID numbers as written: still an export on record.
-        on_click=record_export,
-        args=(name,),
-        kwargs={"full": True},
+        # The clerk's own upload handed back, ID numbers as written: for whoever may upload
+        # (this page's roles), and still an export on record.
+        full=True,
+        allowed=True,
     )
 
 
@@ -417,17 +414,14 @@ def show_outcome() -> None:
             placeholder=MISSING,
         )
         if outcome.rejects is not None:
-            st.download_button(
-                t("upl_download_rejects", rows=f"{totals.rejected:,}"),
-                data=outcome.rejects,
-                file_name=outcome.rejects_name,
-                mime=XLSX,
-                icon=":material/download:",
+            file_download(
+                outcome.rejects,
+                outcome.rejects_name,
                 key="upload_rejects",
+                label=t("upl_download_rejects", rows=f"{totals.rejected:,}"),
                 help=t("upl_download_rejects_help"),
-                on_click=record_export,
-                args=(outcome.rejects_name,),
-                kwargs={"full": True},
+                full=True,  # the upload's own rows, as the marked workbook
+                allowed=True,
             )
         if result.warnings:
             st.caption(t("upl_warnings", count=f"{len(result.warnings):,}"))

@@ -124,6 +124,8 @@ def table(
         elif column in money:
             # Whole yuan with thousands separators: 1,234,567.
             config[column] = st.column_config.NumberColumn(t(column), format="localized")
+        elif column == "birth_year":  # 1986, not 1,986
+            config[column] = st.column_config.NumberColumn(t(column), format="%d")
         elif dtype == pl.Date():
             # Reporting months read as months: 2020-08, not a midnight timestamp.
             config[column] = st.column_config.DateColumn(

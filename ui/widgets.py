@@ -12,6 +12,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.privacy import masked
+from data.spreadsheet import workbook
 from ui.auth import record_export
 from ui.format import RATE_COLUMNS, UNCHANGED, fmt_month
 from ui.state import account, full_view
@@ -139,20 +140,18 @@ def excel_bytes(
     ID numbers and phones masked unless `full`. `notes` (what was chosen: filters, months) go
     above each table, one per line; `rate_columns` are more columns to show as percent.
     Headers are in `language` (default: the viewer's), for a file made outside the page's run."""
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer) as workbook:
+    with workbook(buffer) as book:
         for name, frame in sheets.items():
             frame = frame if full else masked(frame)
             headers = {c: STRINGS[c][language or lang()] for c in frame.columns if c in STRINGS}
             percent = [*RATE_COLUMNS, *rate_columns]
             rates = {headers.get(c, c): "0.0%" for c in frame.columns if c in percent}
-            sheet = workbook.add_worksheet(name[:31])
+            sheet = book.add_worksheet(name[:31])
             for line, note in enumerate(notes):
                 sheet.write_string(line, 0, note)
             frame.rename(headers).write_excel(
-                workbook,
+                book,
                 worksheet=sheet,
                 position=(len(notes) + 1 if notes else 0, 0),
                 autofit=True,
@@ -186,21 +185,26 @@ def excel_download(
 
 
 def file_download(
-    make: Callable[[], bytes],
+    make: Callable[[], bytes] | bytes,
     file_name: str,
     *,
     key: str,
     full: bool,
     label: str | None = None,
     icon: str = ":material/download:",
+    help: str | None = None,
+    allowed: bool | None = None,
 ) -> None:
-    """A download button for roles that may export; the click goes to the audit log.
+    """A download button for roles that may export; the click goes to the audit log (who, when,
+    which file, personal data masked or in `full`). Every file the app hands out goes through
+    here: st.dataframe's own "Download as CSV" is off (`client.disableDataExport`).
 
     `make` builds the file on the click, not on every run: a county's roster workbook takes
     seconds. It runs outside the page's run (no session, no viewer's language), so everything it
-    needs is decided before.
+    needs is decided before. `allowed` replaces the role check where the file is the viewer's
+    own (the upload page hands a clerk's upload back, marked).
     """
-    if not may_export():
+    if not (may_export() if allowed is None else allowed):
         return
     st.download_button(
         label or t("download_excel"),
@@ -209,6 +213,7 @@ def file_download(
         mime=MIME.get(Path(file_name).suffix, "application/octet-stream"),
         icon=icon,
         key=key,
+        help=help,
         on_click=record_export,
         args=(file_name,),
         kwargs={"full": full},

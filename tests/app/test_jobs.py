@@ -116,7 +116,7 @@ def test_a_township_in_the_url_cuts_the_people_not_the_postings(
     assert metrics[zh("seekers")] == fmt_count(local["seekers"], "unit_persons")
     assert local["seekers"] < county["seekers"]
     assert metrics[zh("jobs_kpi_trainees")] == fmt_count(trained.item(0, "trainees"))
-    listed = _table(at, "age")
+    listed = _table(at, "birth_year")
     assert set(listed["township"]) == {township}
 
 
@@ -170,7 +170,7 @@ def test_a_township_officer_sees_only_their_township(app_for, demo_store_url, da
     assert set(by_township["township"]) == {own, zh("jobs_no_township")}
     by_status = next(d.value for d in at.dataframe if {"township", "youth"} <= set(d.value.columns))
     assert set(by_status["township"]) == {own}
-    listed = _table(at, "age")
+    listed = _table(at, "birth_year")
     assert listed["name"].tolist() == youth["name"].to_list()
     assert all("*" in i for i in listed["id_number"]), "ID numbers masked"
     assert not at.get("download_button"), "a township officer may not download"
@@ -222,7 +222,7 @@ def test_the_numbers_equal_the_command_line(
     assert table["employed_after"].tolist() == [row["employed_after"] for row in courses]
     assert _table(at, "youth")["youth"].tolist() == [row["youth"] for row in statuses]
     assert _table(at, "earners")["earners"].tolist() == [row["earners"] for row in wages]
-    assert len(_table(at, "age")) == len(youth)
+    assert len(_table(at, "birth_year")) == len(youth)
 
 
 def test_the_command_line_says_when_there_is_nothing(empty_store_url, monkeypatch, capsys) -> None:

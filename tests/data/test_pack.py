@@ -18,8 +18,10 @@ import pytest
 from analytics.building import NOTE_COLUMNS, UNEMPLOYED_SCHEMA, Review, roster
 from analytics.privacy import MISSING, masked
 from data.__main__ import main
+from data.audit import audit_log
 from data.frames import Frames, load_frames
 from data.store import get_engine
+from tests.conftest import copy_store
 from ui.format import fmt_delta_count, fmt_delta_rate, fmt_month
 from ui.pack import SHEETS, FontMissing, pack_file_name, pack_pdf, pack_xlsx, site_reviews
 from ui.strings import t
@@ -189,7 +191,9 @@ def test_the_workbook_of_a_site(tmp_path: Path, frames: Frames, reviews: list[Re
         assert sheet.height == rows, key
         assert t("building") in sheet.columns[:2], key
     unemployed = book[t("pack_sheet_unemployed")]
-    assert unemployed.columns == [t("building"), *(t(c) for c in UNEMPLOYED_SCHEMA)]
+    # Masked: the birth year beside the ID number, not the age (issue 20, item 9).
+    shown_columns = [t(c) for c in UNEMPLOYED_SCHEMA if c != "age"]
+    assert unemployed.columns == [t("building"), *shown_columns]
     overview = book[t("pack_sheet_overview")]
     assert overview.get_column(t("labour_force")).to_list() == [
         r.head["labour_force"] for r in reviews
@@ -205,7 +209,7 @@ def test_the_workbook_of_a_building(tmp_path: Path, busiest: Review) -> None:
     book = pl.read_excel(write(tmp_path / "one.xlsx", pack_xlsx([busiest])), sheet_id=0)
     assert book[t("pack_sheet_overview")].height == 1
     unemployed = book[t("pack_sheet_unemployed")]
-    assert unemployed.columns == [t(c) for c in UNEMPLOYED_SCHEMA]
+    assert unemployed.columns == [t(c) for c in UNEMPLOYED_SCHEMA if c != "age"]
     assert unemployed.get_column(t("id_number")).to_list() == (
         masked(busiest.unemployed).get_column("id_number").to_list()
     )
@@ -237,11 +241,14 @@ def test_the_command_line_writes_a_workbook(
     site: str,
     reviews: list[Review],
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", demo_store_url)
+    url = copy_store(demo_store_url, tmp_path)  # the export writes the audit log
+    monkeypatch.setenv("DATABASE_URL", url)
     out = tmp_path / "pack.xlsx"
     assert main(["export", "pack", "--site", site, "--out", str(out)]) == 0
     overview = pl.read_excel(out, sheet_id=0)[t("pack_sheet_overview")]
     assert overview.height == len(reviews)
+    log = audit_log(get_engine(url)).filter(pl.col("detail").str.ends_with("pack.xlsx"))
+    assert log.select("username", "action").rows() == [("cli", "export")]
 
 
 @pytest.mark.parametrize("case", ["site", "building", "month", "suffix"])
