@@ -745,9 +745,11 @@ def _write_snapshot(frames: Frames, folder: Path, name: str, partial: Path) -> N
             if not (partial / f"{frame}.parquet").exists():
                 write_frame(getattr(frames, frame), partial / f"{frame}.parquet")
         partial.rename(folder / name)
-    except OSError:
+    except OSError as failed:
         # Another process wrote the same version first (the name is taken), or the disk is
         # full: the frames in hand are right either way, and the next load tries again.
+        if not (folder / name).is_dir():
+            logging.getLogger(__name__).warning("snapshot %s not written: %s", name, failed)
         shutil.rmtree(partial, ignore_errors=True)
     _clean(folder)
 
