@@ -8,14 +8,16 @@ Updates are checked by the labour ledger's own rules (`importer.check_rows`), no
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from analytics.privacy import mask_value
 from data.frames import Scope
-from data.importer import StoreWriter, check_rows
+from data.importer import StoreBusy, StoreWriter, check_rows
 from data.ledger import LABOUR, LedgerIssue
 from data.store import init_store
 
@@ -38,7 +40,7 @@ _RECORD_SQL = """
     SELECT r.id, r.person_id, r.month, t.name, v.name, s.name, b.name, h.unit,
            h.room, h.code, h.head_name, p.name, p.id_number, p.gender, r.relation, r.education,
            r.capacity, r.status, r.employment_type, r.employer, r.work_place, r.monthly_income,
-           r.wish, r.training_need, r.two_after, r.three_no, r.monitoring, r.phone
+           r.wish, r.training_need, r.two_after, r.three_no, r.monitoring, r.phone, r.batch_id
     FROM labour_record r
     JOIN person p ON p.id = r.person_id
     JOIN household h ON h.id = r.household_id
@@ -48,7 +50,7 @@ _RECORD_SQL = """
     LEFT JOIN village v ON v.id = h.village_id
     WHERE p.id_number = ? AND r.month = ?"""
 _LEDGER_COLUMNS = tuple(c.name for c in LABOUR.columns)
-_RECORD_COLUMNS = ("record_id", "person_id", *_LEDGER_COLUMNS)
+_RECORD_COLUMNS = ("record_id", "person_id", *_LEDGER_COLUMNS, "batch_id")
 
 
 @dataclass
@@ -60,6 +62,8 @@ class EditResult:
     issues: list[LedgerIssue] = field(default_factory=list)
     # field -> (old, new), as text; empty when the update changed nothing
     changed: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    # refused because the record changed since the form was drawn: the form must be drawn again
+    overtaken: bool = False
 
     def report(self, lang: str = "zh") -> str:
         return "\n".join(issue.message(lang) for issue in self.issues)
@@ -86,8 +90,99 @@ def _text(value: object, name: str = "") -> str | None:
     if name in _FLAGS or isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        return f"{value:g}"
+        return form_number(value)
     return str(value)
+
+
+def form_number(value: float) -> str:
+    """A stored number as a form shows it: 1800.0 as 1800, 12345.67 whole (`:g` would round it
+    to 12345.7, and a save would then write the rounding back)."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _same(a: object, b: object, name: str = "") -> bool:
+    """Whether two values, stored or typed, say the same: blanks are no value."""
+
+    def plain(value: object) -> str | None:
+        shown = _text(value, name)
+        return None if shown is None or not shown.strip() else shown.strip()
+
+    return plain(a) == plain(b)
+
+
+# Who wrote a batch, shown in a refusal.
+_SOURCES = {
+    "import": ("导入", "import"),
+    "demo": ("演示数据", "demo data"),
+    "edit": ("状态更新", "status update"),
+    "undo": ("撤销", "undo"),
+}
+_HEADERS = {c.name: c.zh for c in LABOUR.columns}
+_PERSONAL = ("id_number", "phone")  # masked in every message (analytics.privacy)
+_BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def _overtaken(
+    writer: StoreWriter, old: dict, stored: dict[str, str | None], seen: dict[str, object]
+) -> LedgerIssue:
+    """The refusal of a save whose record changed since its form was drawn: who changed it,
+    when, and what the fields hold now."""
+    writer.execute(
+        'SELECT "user", created_at, source FROM import_batch WHERE id = ?', [old["batch_id"]]
+    )
+    user, created_at, source = writer.cur.fetchone()
+    if isinstance(created_at, str):
+        created_at = dt.datetime.fromisoformat(created_at)
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=dt.UTC)
+    when = created_at.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M")
+    what_zh, what_en = _SOURCES.get(source, (source, source))
+    fields = [k for k in seen if not _same(seen[k], stored[k], k)]
+    now_zh = "；".join(
+        f"{_HEADERS[k]} 现为“{stored[k] or '空'}”（您打开时为“{_text(seen[k], k) or '空'}”）"
+        for k in fields
+    )
+    now_en = "; ".join(
+        f'{_HEADERS[k]} is now "{stored[k] or ""}" (was "{_text(seen[k], k) or ""}")'
+        for k in fields
+    )
+    return _issue(
+        STATUS_FORM,
+        None,
+        None,
+        f"这条记录在您打开表单后已被 {user} 于 {when}（北京时间）改过"
+        f"（{what_zh} #{old['batch_id']}）：{now_zh}。您的修改没有保存：请按现在的值重新填写",
+        f"this record was changed by {user} at {when} Beijing time ({what_en} "
+        f"#{old['batch_id']}) after you opened the form: {now_en}. Your change was not saved: "
+        "enter it again over the current values",
+    )
+
+
+def _shown_issues(issues: list[LedgerIssue], old: dict) -> list[LedgerIssue]:
+    """The issues of a checked update as the writer may see them.
+
+    Warnings on columns the form cannot change were the import's to report (an ID's unknown
+    region code names its region and birth year: with the masked ends, enough to rebuild it);
+    ID numbers and phones anywhere else are masked (`analytics.privacy.mask_value`), whatever
+    the viewer's role: a message is copied and pasted further than a table.
+    """
+    editable = {_HEADERS[name] for name in EDITABLE}
+    shown = []
+    for issue in issues:
+        if issue.severity != "error" and issue.column not in editable:
+            continue
+        value, reason_zh, reason_en = issue.value, issue.reason_zh, issue.reason_en
+        for name in _PERSONAL:
+            full = old.get(name)
+            if full:
+                hidden = mask_value(name, str(full))
+                value = None if value is None else value.replace(str(full), hidden)
+                reason_zh = reason_zh.replace(str(full), hidden)
+                reason_en = reason_en.replace(str(full), hidden)
+        shown.append(
+            dataclasses.replace(issue, value=value, reason_zh=reason_zh, reason_en=reason_en)
+        )
+    return shown
 
 
 def _record(writer: StoreWriter, id_number: str, month: dt.date) -> dict | None:
@@ -120,7 +215,11 @@ def update_status(
         raise ValueError(f"not editable: {', '.join(unknown)}")
     month = month.replace(day=1)
     init_store(engine)
-    with StoreWriter(engine) as writer:
+    try:
+        writer = StoreWriter(engine).begin()
+    except StoreBusy as busy:
+        return EditResult(False, issues=[busy.issue(STATUS_FORM)])
+    with writer:
         old = _record(writer, id_number, month)
         if old is None:
             return EditResult(
@@ -129,7 +228,7 @@ def update_status(
                     _issue(
                         STATUS_FORM,
                         "身份证号",
-                        id_number,
+                        mask_value("id_number", id_number),
                         f"{month:%Y-%m} 的台账中没有此人：请先导入该月台账",
                         f"not in the ledger of {month:%Y-%m}: import that month's ledger first",
                     )
@@ -138,23 +237,17 @@ def update_status(
         if scope is not None and not scope.contains(old["township"], old["site"], old["building"]):
             return EditResult(False, issues=[_outside(STATUS_FORM)])
         stored = {name: _text(old[name], name) for name in _LEDGER_COLUMNS}
-        if seen is not None and any(_text(v, k) != stored[k] for k, v in seen.items()):
-            return EditResult(
-                False,
-                issues=[
-                    _issue(
-                        STATUS_FORM,
-                        None,
-                        None,
-                        "这条记录在您打开后已被他人修改或重新导入：请刷新后再改",
-                        "this record was changed or re-imported since you opened it: "
-                        "reload and edit again",
-                    )
-                ],
-            )
+        if seen is not None:
+            if any(not _same(v, stored[k], k) for k, v in seen.items()):
+                return EditResult(
+                    False, issues=[_overtaken(writer, old, stored, seen)], overtaken=True
+                )
+            # Only what the form changed: a field left as drawn is not written back.
+            values = {k: v for k, v in values.items() if k not in seen or not _same(v, seen[k], k)}
         entered = {name: _text(value) for name, value in values.items()}
         row = pl.DataFrame([stored | entered], schema=dict.fromkeys(stored, pl.String))
         typed, issues = check_rows(LABOUR, row, STATUS_FORM)
+        issues = _shown_issues(issues, old)
         if any(i.severity == "error" for i in issues):
             return EditResult(False, issues=issues)
         new = typed.row(0, named=True)
@@ -238,7 +331,11 @@ def add_note(
     if issues:
         return EditResult(False, issues=issues)
     init_store(engine)
-    with StoreWriter(engine) as writer:
+    try:
+        writer = StoreWriter(engine).begin()
+    except StoreBusy as busy:
+        return EditResult(False, issues=[busy.issue(NOTE_FORM)])
+    with writer:
         writer.execute(
             """SELECT h.id, h.head_name, t.name, s.name, b.name FROM household h
                JOIN township t ON t.id = h.township_id

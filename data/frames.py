@@ -14,7 +14,9 @@ import hashlib
 import logging
 import os
 import shutil
+import socket
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -565,16 +567,24 @@ def load_frames(engine: Engine) -> Frames:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
+            if conn.dialect.name == "sqlite":
+                # Python's sqlite3 begins no transaction for SELECTs: each would read the store
+                # as it is at that moment, and an import committed between two of them would
+                # put its rows in the snapshot of the version before it.
+                conn.exec_driver_sql("BEGIN")
             # Version and tables come from one read transaction, so they always agree.
             version = data_version(engine, conn)
             folder = _snapshot_dir(engine, conn)
             name = _snapshot_name(version)
             if (folder / name).is_dir():
-                return _read_snapshot(folder / name)
+                try:
+                    return _read_snapshot(folder / name)
+                except _Vanished:
+                    pass  # cleaned up under us by a writer of newer versions: read it again
             folder.mkdir(parents=True, exist_ok=True)
-            partial = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=folder))
+            partial = Path(tempfile.mkdtemp(prefix=_partial_prefix(name), dir=folder))
             try:
-                frames = _patched(conn, folder) or Frames(
+                frames = _patched(conn, folder, version) or Frames(
                     **_read_frames(conn, list(_SCHEMAS), snapshot=partial)
                 )
             except BaseException:
@@ -597,33 +607,58 @@ _UNPATCHABLE = """
     LIMIT 1"""
 
 
+class _Vanished(Exception):
+    """A snapshot folder went while it was being read (a newer version's clean-up)."""
+
+
 def _read_snapshot(snapshot: Path) -> Frames:
-    return Frames(**{name: pl.read_parquet(snapshot / f"{name}.parquet") for name in _SCHEMAS})
+    try:
+        return Frames(**{name: pl.read_parquet(snapshot / f"{name}.parquet") for name in _SCHEMAS})
+    except FileNotFoundError as gone:
+        raise _Vanished(snapshot.name) from gone
 
 
-def _patched(conn: Connection, folder: Path) -> Frames | None:
-    """The previous snapshot brought up to date with the labour records written since.
-
-    Status updates, notes and imports that add or replace labour records (a new month, a month
-    again) then cost the records they wrote instead of a full re-read of the store: a captain's
-    saved update shows within a second, and a province's new month in seconds, not minutes.
-    None when there is no previous snapshot, or a change since is one a patch cannot show.
-    """
+def _snapshots(folder: Path) -> dict[int, Path]:
+    """The finished snapshots in `folder` of this release's schemas, by data version."""
     versions = {}
     if folder.is_dir():
         for path in folder.iterdir():
             version, _, fingerprint = path.name.removeprefix("v").partition("-")
             if version.isdigit() and path.name == _snapshot_name(int(version)):
                 versions[int(version)] = path
-    if not versions:
-        return None
-    base = max(versions)
-    if not _query(conn, _UNPATCHABLE.format(base=base)).is_empty():
-        return None
-    old = _read_snapshot(versions[base])
-    again = _read_frames(conn, ["labour", *sorted(_frames_written(conn, base))], after_batch=base)
-    labour = _with_records(old.labour, again.pop("labour"))
-    return dataclasses.replace(old, labour=labour, **again)
+    return versions
+
+
+def _patched(conn: Connection, folder: Path, version: int) -> Frames | None:
+    """The previous snapshot brought up to date with the labour records written since.
+
+    Status updates, notes and imports that add or replace labour records (a new month, a month
+    again) then cost the records they wrote instead of a full re-read of the store: a captain's
+    saved update shows within a second, and a province's new month in seconds, not minutes.
+    None when there is no previous snapshot, or a change since is one a patch cannot show.
+
+    Only a snapshot of `version` (the transaction's) or older is a base: another process may
+    already have written a newer one, whose rows this transaction cannot see.
+    """
+    for _ in range(_READ_AGAIN):
+        older = [v for v in _snapshots(folder) if v <= version]
+        if not older:
+            return None
+        base = max(older)
+        if not _query(conn, _UNPATCHABLE.format(base=base)).is_empty():
+            return None
+        try:
+            old = _read_snapshot(folder / _snapshot_name(base))
+        except _Vanished:
+            continue  # cleaned up while read: take the newest base left
+        written = ["labour", *sorted(_frames_written(conn, base))]
+        again = _read_frames(conn, written, after_batch=base)
+        labour = _with_records(old.labour, again.pop("labour"))
+        return dataclasses.replace(old, labour=labour, **again)
+    return None
+
+
+_READ_AGAIN = 3  # bases tried by `_patched` before reading the whole store
 
 
 # The frames a ledger format writes besides labour; new places (a township, site or building
@@ -687,16 +722,73 @@ def write_frame(frame: pl.DataFrame, path: Path) -> None:
     frame.write_parquet(path, compression="lz4")
 
 
+# Finished snapshots kept, the newest included: a process still reading an older one (a page
+# that began before the last writes) finds it there; one that loses it reads again. Each is a
+# copy of the store's data (gigabytes at province scale), hence only a few.
+KEEP_SNAPSHOTS = 3
+# A half-written snapshot of a process on another machine (a shared FRAMES_CACHE_DIR) is left
+# this long before it counts as abandoned.
+_ABANDONED_SECONDS = 24 * 3600
+
+
+def _partial_prefix(name: str) -> str:
+    """A half-written snapshot's name begins with its writer: host and process id, so that the
+    clean-up can tell whether its writer still runs."""
+    return f"{name}.{os.getpid()}@{socket.gethostname()}."
+
+
 def _write_snapshot(frames: Frames, folder: Path, name: str, partial: Path) -> None:
     """Write the snapshot into `partial` (beside the frames a native read left there), then
-    rename it to `name`: readers never see half a one."""
-    for frame in _SCHEMAS:
-        if not (partial / f"{frame}.parquet").exists():
-            write_frame(getattr(frames, frame), partial / f"{frame}.parquet")
+    rename it to `name`: readers never see half a one. Then clean up (`_clean`)."""
     try:
+        for frame in _SCHEMAS:
+            if not (partial / f"{frame}.parquet").exists():
+                write_frame(getattr(frames, frame), partial / f"{frame}.parquet")
         partial.rename(folder / name)
-    except OSError:  # another process wrote the same version first
+    except OSError as failed:
+        # Another process wrote the same version first (the name is taken), or the disk is
+        # full: the frames in hand are right either way, and the next load tries again.
+        if not (folder / name).is_dir():
+            logging.getLogger(__name__).warning("snapshot %s not written: %s", name, failed)
         shutil.rmtree(partial, ignore_errors=True)
-    for old in folder.iterdir():
-        if old.name != name and not old.name.startswith(f"{name}."):
-            shutil.rmtree(old, ignore_errors=True)
+    _clean(folder)
+
+
+def _clean(folder: Path) -> None:
+    """Delete what no process can still need: finished snapshots older than the newest
+    `KEEP_SNAPSHOTS`, other releases' snapshots older than those, and half-written ones whose
+    writer has stopped. A snapshot being written stays, and so do the ones a reader may be in.
+    """
+    ours = _snapshots(folder)
+    kept = sorted(ours, reverse=True)[:KEEP_SNAPSHOTS]
+    if not kept:
+        return
+    oldest_kept = kept[-1]
+    for path in list(folder.iterdir()) if folder.is_dir() else []:
+        version, _, rest = path.name.removeprefix("v").partition("-")
+        if not version.isdigit():
+            continue
+        _fingerprint, dot, writer = rest.partition(".")
+        if dot:
+            old = not _writer_runs(path, writer)
+        else:
+            old = int(version) < oldest_kept and int(version) not in kept
+        if old:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _writer_runs(path: Path, writer: str) -> bool:
+    """Whether the process that is writing the half-written snapshot `path` still runs."""
+    pid, at, host = writer.rpartition(".")[0].partition("@")
+    if not at or host != socket.gethostname() or not pid.isdigit():
+        try:
+            return time.time() - path.stat().st_mtime < _ABANDONED_SECONDS
+        except FileNotFoundError:
+            return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: running
+        return True
+    return True

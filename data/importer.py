@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1031,6 +1032,32 @@ def check_rows(
 # --- the store --------------------------------------------------------------------------------
 
 _LOCK_KEY = 0x1E0B_1A7E  # pg_advisory_xact_lock key: one import at a time
+# How long a write waits for the one before it to end, in seconds, before it is refused: a
+# county's month imports in seconds, and a captain at the status form should not wait longer.
+WRITE_WAIT_SECONDS = 60.0
+_LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout ran out
+
+
+class StoreBusy(Exception):
+    """Another write held the store for longer than `WRITE_WAIT_SECONDS`: nothing was written.
+
+    Raised by `StoreWriter` on entering; the writers turn it into their refusal.
+    """
+
+    def __init__(self, waited: float) -> None:
+        self.reason_zh = (
+            f"另一个导入正在进行，请稍后再试（已等待 {waited:g} 秒，本次没有写入任何数据）"
+        )
+        self.reason_en = (
+            f"another import is in progress: try again later (waited {waited:g} s; "
+            "nothing was written)"
+        )
+        super().__init__(self.reason_en)
+
+    def issue(self, file: str) -> LedgerIssue:
+        return LedgerIssue(file, None, None, None, None, self.reason_zh, self.reason_en)
+
+
 _CHUNK = 50_000
 _IN_LIST = 500  # values of one `IN (...)` query; more go in a temporary table of keys
 _KEYS_PER_QUERY = 50_000  # keys of a temporary table that one query looks up
@@ -1118,29 +1145,68 @@ class StoreWriter:
         self.batch_id: int | None = None
         self._changes: dict[tuple[str, str], list[pl.DataFrame]] = {}
         self._temporary = 0  # temporary key tables made so far
+        self._begun = False
+        self._busy_timeout: int | None = None  # SQLite's, as the pool lent the connection
 
     def __enter__(self) -> StoreWriter:
+        return self if self._begun else self.begin()
+
+    def begin(self) -> StoreWriter:
+        """Begin the transaction (`with` does it too); `StoreBusy` when the lock is not had."""
         try:
             self._begin()
         except BaseException:
+            self.conn.rollback()
+            self._reset()
             self.conn.close()
             raise
+        self._begun = True
         return self
 
     def _begin(self) -> None:
+        """Take the store's one write lock, waiting at most `WRITE_WAIT_SECONDS`.
+
+        Every writer (imports, undo, status updates, notes) comes through here, so writes run
+        one after another; one that waits too long raises `StoreBusy` and writes nothing.
+        """
+        wait = WRITE_WAIT_SECONDS
         if self.postgres:
             # PostgreSQL keeps its foreign-key checks: skipping them needs a superuser, and a
             # county's database role is not one, so CI would test a path production never takes.
-            self.cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            # lock_timeout bounds the wait for the advisory lock, for this transaction only.
+            self.cur.execute("SELECT set_config('lock_timeout', %s, true)", (f"{wait * 1000:.0f}",))
+            try:
+                self.cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            except Exception as failed:
+                if getattr(failed, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+                    raise
+                raise StoreBusy(wait) from None
+            self.cur.execute("SELECT set_config('lock_timeout', '0', true)")
         else:
             # Every id written comes from rows read or written under the lock, and every required
             # reference is NOT NULL: SQLite's per-row foreign-key checks (a third of a big
             # import) are left out for this one connection and turned back on in __exit__.
             self.cur.execute("PRAGMA foreign_keys = OFF")
             # Take the write lock now, so that max(id) stays ours until COMMIT; a big page cache
-            # keeps index inserts off the disk.
-            self.cur.execute("BEGIN IMMEDIATE")
+            # keeps index inserts off the disk. The busy timeout bounds the wait for it.
+            self.cur.execute("PRAGMA busy_timeout")
+            (self._busy_timeout,) = self.cur.fetchone()
+            self.cur.execute(f"PRAGMA busy_timeout = {wait * 1000:.0f}")
+            try:
+                self.cur.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as failed:
+                if "locked" not in str(failed) and "busy" not in str(failed):
+                    raise
+                raise StoreBusy(wait) from None
             self.cur.execute("PRAGMA cache_size = -262144")
+
+    def _reset(self) -> None:
+        """The connection's settings as the pool lent it (SQLite keeps them past a transaction)."""
+        if not self.postgres:
+            self.cur.execute("PRAGMA cache_size = -2000")
+            self.cur.execute("PRAGMA foreign_keys = ON")
+            if self._busy_timeout is not None:
+                self.cur.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout)}")
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
@@ -1154,9 +1220,7 @@ class StoreWriter:
             else:
                 self.conn.rollback()
         finally:
-            if not self.postgres:
-                self.cur.execute("PRAGMA cache_size = -2000")
-                self.cur.execute("PRAGMA foreign_keys = ON")
+            self._reset()
             self.cur.close()
             self.conn.close()
 
@@ -2074,7 +2138,12 @@ def import_files(
         return ImportResult(False, None, [*issues, _nothing_to_import()], counts, months)
 
     init_store(engine)
-    with StoreWriter(engine, set_aside=set_aside) as store:
+    try:
+        store = StoreWriter(engine, set_aside=set_aside).begin()
+    except StoreBusy as busy:
+        files = ", ".join(p.name for p in paths)
+        return ImportResult(False, None, [*issues, busy.issue(files)], counts, months, rejects_path)
+    with store:
         batch_id = store.new_batch(
             user=user,
             source=source,

@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 from data.importer import (
     DATA_TABLES,
     ENTITY_TABLES,
+    StoreBusy,
     StoreWriter,
     _frame,
     _id_runs,
@@ -112,7 +113,11 @@ def undo_batch(engine: Engine, batch_id: int, *, user: str) -> UndoResult:
     (a note, or training and target rosters only), since what it overwrote is lost.
     """
     init_store(engine)
-    with StoreWriter(engine) as writer:
+    try:
+        writer = StoreWriter(engine).begin()
+    except StoreBusy as busy:
+        return _refused(batch_id, busy.reason_zh, busy.reason_en)
+    with writer:
         writer.execute(
             "SELECT source, formats, months, rows_replaced, undone_by FROM import_batch "
             "WHERE id = ?",

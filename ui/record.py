@@ -16,7 +16,7 @@ import streamlit as st
 
 from analytics.building import Review, meeting_end
 from analytics.domain import EMPLOYMENT_TYPES, STATUS_UNEMPLOYED, STATUSES, WISHES
-from data.edits import EditResult, add_note, update_status
+from data.edits import EDITABLE, EditResult, add_note, form_number, update_status
 from data.frames import Frames
 from data.store import get_engine
 from ui.format import MISSING
@@ -48,8 +48,44 @@ def _shown(value: object) -> str:
     return MISSING if value is None else str(value)
 
 
+# The status form's fields: the widget key of each, after the form's own key.
+_WIDGETS = {
+    "status": "_status",
+    "employment_type": "_type",
+    "employer": "_employer",
+    "work_place": "_place",
+    "monthly_income": "_income",
+    "wish": "_wish",
+    "training_need": "_training",
+}
+
+
+def _form_values(record: dict) -> dict[str, object]:
+    """What the status form's widgets show for `record` (a stored value a list lacks: its
+    first choice, as before)."""
+    types, wishes = _optional(EMPLOYMENT_TYPES), _optional(WISHES)
+    income = record["monthly_income"]
+    return {
+        "status": record["status"] if record["status"] in STATUSES else STATUSES[0],
+        "employment_type": (
+            record["employment_type"] if record["employment_type"] in types else None
+        ),
+        "employer": record["employer"] or "",
+        "work_place": record["work_place"] or "",
+        "monthly_income": "" if income is None else form_number(income),
+        "wish": record["wish"] if record["wish"] in wishes else None,
+        "training_need": record["training_need"] or "",
+    }
+
+
 def status_form(review: Review, labour: pl.DataFrame) -> None:
-    """Pick a member, see their record of the month (from the ledger `labour`), change it, save."""
+    """Pick a member, see their record of the month (from the ledger `labour`), change it, save.
+
+    The record as the form was first drawn is kept in the session: a save sends only the fields
+    changed since, and is refused when someone else changed the record in between (two
+    captains at one door). The page reruns with every change, so the record read at the click
+    is already the other's: it cannot tell what this form was drawn from.
+    """
     members = review.members
     if members.is_empty():
         return
@@ -71,31 +107,31 @@ def status_form(review: Review, labour: pl.DataFrame) -> None:
         0, named=True
     )
     key = form_key(chosen, review.month)
+    keys = {name: f"{key}{suffix}" for name, suffix in _WIDGETS.items()}
+    drawn_key = f"{key}_drawn"
+    if drawn_key not in st.session_state or any(k not in st.session_state for k in keys.values()):
+        # Drawn afresh (first shown, shown again after another member, saved, or overtaken).
+        st.session_state[drawn_key] = {name: now[name] for name in EDITABLE}
+        for name, value in _form_values(now).items():
+            st.session_state[keys[name]] = value
+    drawn = st.session_state[drawn_key]
+    overtaken = st.session_state.pop(f"{key}_overtaken", None)
+    if overtaken:
+        st.error(overtaken, icon=":material/sync_problem:")
     with st.form(key, border=False):
         left, right = st.columns(2)
-        status = left.selectbox(
-            t("status"), STATUSES, index=_index(STATUSES, now["status"]), key=f"{key}_status"
-        )
-        types = _optional(EMPLOYMENT_TYPES)
+        status = left.selectbox(t("status"), STATUSES, key=keys["status"])
         employment_type = right.selectbox(
-            t("employment_type"), types, index=_index(types, now["employment_type"]),
-            format_func=_shown, key=f"{key}_type",
+            t("employment_type"), _optional(EMPLOYMENT_TYPES), format_func=_shown,
+            key=keys["employment_type"],
         )  # fmt: skip
-        employer = left.text_input(t("employer"), now["employer"] or "", key=f"{key}_employer")
-        work_place = right.text_input(t("work_place"), now["work_place"] or "", key=f"{key}_place")
-        income = left.text_input(
-            t("monthly_income"),
-            "" if now["monthly_income"] is None else f"{now['monthly_income']:g}",
-            key=f"{key}_income",
-        )
-        wishes = _optional(WISHES)
+        employer = left.text_input(t("employer"), key=keys["employer"])
+        work_place = right.text_input(t("work_place"), key=keys["work_place"])
+        income = left.text_input(t("monthly_income"), key=keys["monthly_income"])
         wish = right.selectbox(
-            t("wish"), wishes, index=_index(wishes, now["wish"]), format_func=_shown,
-            key=f"{key}_wish",
+            t("wish"), _optional(WISHES), format_func=_shown, key=keys["wish"]
         )  # fmt: skip
-        training = left.text_input(
-            t("training_need"), now["training_need"] or "", key=f"{key}_training"
-        )
+        training = left.text_input(t("training_need"), key=keys["training_need"])
         saved = st.form_submit_button(t("bld_update_save"), type="primary")
     if not saved:
         return
@@ -114,15 +150,21 @@ def status_form(review: Review, labour: pl.DataFrame) -> None:
         month=review.month,
         values=values,
         user=signed_in_name(),
-        seen={name: now[name] for name in values},
+        seen=drawn,
         scope=session_scope(),
     )
+    if result.overtaken:
+        # Drawn again with the record as it is now, the refusal above it.
+        del st.session_state[drawn_key]
+        st.session_state[f"{key}_overtaken"] = result.report(lang())
+        st.rerun()
     if not result.ok:
         _rejected(result)
         return
     if not result.changed:
         st.info(t("bld_update_same"))
         return
+    del st.session_state[drawn_key]  # the saved record is the one to draw from next
     changes = "；".join(
         f"{t(name)} {_shown(old)} → {_shown(new)}" for name, (old, new) in result.changed.items()
     )
@@ -186,10 +228,6 @@ def signed_in_name() -> str:
     """Who saves: the signed-in user name, whatever name they type as the author."""
     signed_in = account()
     return signed_in.username if signed_in else "?"
-
-
-def _index(options, value) -> int:
-    return list(options).index(value) if value in options else 0
 
 
 def pack_buttons(frames: Frames, review: Review, *, full: bool) -> None:

@@ -16,6 +16,7 @@ from analytics.drill import Place, children, in_place, subsidies_in_place
 from analytics.kpis import headline
 from analytics.matching import job_seekers, match_postings
 from analytics.rates import latest_month, month_end
+from data.accounts import get_account
 from data.frames import Frames, load_frames
 from data.importer import import_files
 from data.store import data_version, get_engine
@@ -229,3 +230,64 @@ def test_a_note_is_saved_and_shown_on_its_household(
     data = load_frames(get_engine(own_store_url))
     room = data.labour.filter(pl.col("household") == household).get_column("room")[0]
     assert noted["room"].tolist() == [room]
+
+
+def _save_status(at) -> None:
+    at.button[[b.label for b in at.button].index(zh("bld_update_save"))].click().run()
+
+
+def test_two_people_saving_one_member_never_undo_each_other(app_for, own_store_url: str) -> None:
+    """The captain and an administrator open the same member's form. The captain changes
+    employer and income and saves; the administrator, whose form still shows the old values,
+    changes only the place of work and saves: refused, saying who changed the record, and the
+    form is drawn again with the current values, from which the place of work then saves."""
+    engine = get_engine(own_store_url)
+    ((site, building),) = get_account(engine, "demo-captain").scope.buildings
+    place = Place(site=site, building=building)
+    data = load_frames(engine)
+    month = latest_month(data.labour)
+    member = (
+        in_place(data.labour, place)
+        .filter((pl.col("month") == month) & (pl.col("status") == "已就业"))
+        .row(0, named=True)
+    )
+    form = form_key(member["id_number"], month)
+    captain = app_for(own_store_url, user="demo-captain", **place.to_query())
+    admin = app_for(own_store_url, user="demo-admin", **place.to_query())
+    for at in (captain, admin):
+        at.switch_page(PAGE).run()
+        at.selectbox(key="update_person").select(member["id_number"]).run()
+
+    captain.text_input(key=f"{form}_employer").input("县城建公司")
+    captain.text_input(key=f"{form}_income").input("3200")
+    _save_status(captain)
+    admin.text_input(key=f"{form}_place").input("贵阳市")
+    _save_status(admin)
+
+    def stored() -> dict:
+        labour = load_frames(engine).labour
+        here = (pl.col("id_number") == member["id_number"]) & (pl.col("month") == month)
+        return labour.filter(here).row(0, named=True)
+
+    assert not captain.exception and not admin.exception
+    now = stored()
+    assert (now["employer"], now["monthly_income"], now["work_place"]) == (
+        "县城建公司",
+        3200.0,
+        member["work_place"],
+    )
+    refusal = [e.value for e in admin.error]
+    assert len(refusal) == 1 and "demo-captain" in refusal[0] and "县城建公司" in refusal[0]
+    assert admin.text_input(key=f"{form}_employer").value == "县城建公司"
+    assert admin.text_input(key=f"{form}_income").value == "3200"
+
+    admin.text_input(key=f"{form}_place").input("贵阳市")
+    _save_status(admin)
+
+    assert not admin.exception and not admin.error
+    now = stored()
+    assert (now["employer"], now["monthly_income"], now["work_place"]) == (
+        "县城建公司",
+        3200.0,
+        "贵阳市",
+    )
