@@ -1,8 +1,14 @@
 """Accounts, roles and sign-in: who may see and change what.
 
-Passwords are hashed with argon2 (argon2-cffi). Repeated failed sign-ins for one user name lock
-that name for a while, with the same message whether or not the user exists. A signed-in browser
-holds a random token; the store keeps only its hash, so a stolen store cannot sign anyone in.
+Passwords are hashed with argon2 (argon2-cffi); a password equal to the user name or on the list
+of common passwords (data/common_passwords.txt) is refused. Repeated failed sign-ins for one
+user name lock that name for a while, with the same message whether or not the user exists; an
+administrator's password reset lifts the lock. Past GLOBAL_MAX_FAILURES failures a minute across
+all names, failures are no longer listed one by one in the audit log (one `sign_in_throttled`
+event says so), so a flood of guessed names cannot push real events out of it; the right
+password still signs in, so nobody can lock the administrator out by flooding. A signed-in
+browser holds a random token; the store keeps only its hash, so a stolen store cannot sign
+anyone in.
 
 A user's `Scope` comes from the role: county roles see the whole county; township officers and
 building captains see the places listed for them, and nothing when none is listed (default deny).
@@ -14,6 +20,8 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import polars as pl
 from argon2 import PasswordHasher
@@ -27,6 +35,7 @@ from data.store import (
     AuditEvent,
     Building,
     Household,
+    SignInFailure,
     Site,
     Township,
     UserAccount,
@@ -79,10 +88,16 @@ EDIT_ROLES = frozenset({"captain", "admin"})
 # Throttling: this many failures for one user name within the window lock it for the window.
 MAX_FAILURES = 5
 LOCK_WINDOW = dt.timedelta(minutes=15)
+# The global limit: past this many failures within the window, whatever the names, further
+# failures are counted (for the locks) but not listed in the audit log one by one. A flood of
+# about 8 a second reaches it within 4 seconds; a county's staff mistyping never does.
+GLOBAL_MAX_FAILURES = 30
+GLOBAL_WINDOW = dt.timedelta(minutes=1)
 # A signed-in browser lapses after this long without use, and after the absolute limit anyway.
 IDLE_LIMIT = dt.timedelta(hours=2)
 SESSION_LIMIT = dt.timedelta(hours=12)
 MIN_PASSWORD = 8
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
 DEMO_NAMES = {
     "leader": "演示·县领导",
     "analyst": "演示·分析员",
@@ -96,6 +111,7 @@ DEMO_NAMES = {
 _USERS = UserAccount.__table__
 _PLACES = UserScope.__table__
 _SESSIONS = UserSession.__table__
+_FAILURES = SignInFailure.__table__
 _hasher = PasswordHasher()
 # Verified against when the user name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -129,10 +145,12 @@ class Account:
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of a sign-in attempt; `locked_until` is set when throttled."""
+    """The outcome of a sign-in attempt: `locked_until` is set when the name is locked,
+    `throttled` when the global limit held (the attempt failed all the same)."""
 
     account: Account | None
     locked_until: dt.datetime | None = None
+    throttled: bool = False
 
 
 class AccountError(ValueError):
@@ -147,12 +165,30 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password` (refuses passwords shorter than MIN_PASSWORD)."""
+@cache
+def _common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip()[:1] not in ("", "#"))
+
+
+def check_password(password: str, username: str | None = None) -> None:
+    """Refuse a password that is short, the user name itself, or a common one (AccountError)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(
             f"密码至少 {MIN_PASSWORD} 位", f"a password needs at least {MIN_PASSWORD} characters"
         )
+    if username is not None and password.strip().lower() == username.strip().lower():
+        raise AccountError("密码不能与用户名相同", "the password must not be the user name")
+    if password.strip().lower() in _common_passwords():
+        raise AccountError(
+            "这是常见密码，容易被猜中，请换一个（可用几个词加数字）",
+            "this is a common password, easily guessed: choose another (a few words and digits)",
+        )
+
+
+def hash_password(password: str, username: str | None = None) -> str:
+    """An argon2id hash of `password`, once `check_password` accepts it."""
+    check_password(password, username)
     return _hasher.hash(password)
 
 
@@ -191,7 +227,7 @@ def add_user(
         raise AccountError(
             "楼长须指定楼栋（或整个安置点）", "a captain needs a building (or a whole site)"
         )
-    password_hash = hash_password(password) if password is not None else None
+    password_hash = hash_password(password, username) if password is not None else None
     init_store(engine)
     with engine.begin() as conn:
         if conn.execute(select(UserAccount.id).where(UserAccount.username == username)).first():
@@ -256,8 +292,8 @@ def _insert_places(conn, user_id: int, townships, sites, buildings) -> None:
 
 
 def set_password(engine: Engine, username: str, password: str, *, by: str = "cli") -> None:
-    """Give `username` a new password and end their open sessions."""
-    password_hash = hash_password(password)
+    """Give `username` a new password, end their open sessions and lift a lock on the name."""
+    password_hash = hash_password(password, username)
     with engine.begin() as conn:
         user_id = _user_id(conn, username)
         conn.execute(
@@ -266,6 +302,8 @@ def set_password(engine: Engine, username: str, password: str, *, by: str = "cli
             .values(password_hash=password_hash, password_changed_at=_now())
         )
         _end_sessions(conn, user_id)
+        # The failures before the reset were against the old password: they lock nothing now.
+        conn.execute(delete(SignInFailure).where(SignInFailure.username == username))
         record(conn, by, "user_passwd", username)
 
 
@@ -351,31 +389,82 @@ def _account(user: UserAccount, places: list[UserScope]) -> Account:
 
 
 def authenticate(engine: Engine, username: str, password: str) -> SignIn:
-    """Check a user name and password; every attempt is recorded, failures are throttled."""
+    """Check a user name and password.
+
+    Every success is recorded; failures are recorded one by one until the global limit holds,
+    then once per flood (`sign_in_throttled`). A name with MAX_FAILURES failures within
+    LOCK_WINDOW is locked, whether or not it exists, and its lock is recorded once.
+    """
     username = username.strip()
     init_store(engine)
     now = _now()
     with engine.begin() as conn:
-        failures = conn.execute(
-            select(AuditEvent.at)
-            .where(
-                AuditEvent.username == username,
-                AuditEvent.action == "sign_in_failed",
-                AuditEvent.at > now - LOCK_WINDOW,
+        failures = (
+            conn.execute(
+                select(_FAILURES.c.at)
+                .where(_FAILURES.c.username == username, _FAILURES.c.at > now - LOCK_WINDOW)
+                .order_by(_FAILURES.c.at)
             )
-            .order_by(AuditEvent.at)
-        ).all()
+            .scalars()
+            .all()
+        )
+        recent = conn.execute(
+            select(func.count()).where(_FAILURES.c.at > now - GLOBAL_WINDOW)
+        ).scalar_one()
+        throttled = recent >= GLOBAL_MAX_FAILURES
         if len(failures) >= MAX_FAILURES:
-            record(conn, username, "sign_in_locked")
-            return SignIn(None, locked_until=failures[-MAX_FAILURES][0] + LOCK_WINDOW)
+            locked_until = _aware(failures[-MAX_FAILURES]) + LOCK_WINDOW
+            said = _recorded_since(conn, username, "sign_in_locked", failures[-1])
+            if not throttled and not said:
+                record(conn, username, "sign_in_locked")
+            return SignIn(None, locked_until=locked_until)
         user = conn.execute(select(_USERS).where(UserAccount.username == username)).one_or_none()
         good = _verify(user.password_hash if user else None, password)
-        if not good or user is None or user.disabled:
+        if good and user is not None and not user.disabled and not user.demo:
+            places = conn.execute(select(_PLACES).where(UserScope.user_id == user.id)).all()
+            record(conn, username, "sign_in")
+            return SignIn(_account(user, list(places)))
+        flood_goes_on = throttled and (
+            conn.execute(
+                select(_FAILURES.c.id)
+                .where(_FAILURES.c.throttled, _FAILURES.c.at > now - GLOBAL_WINDOW)
+                .limit(1)
+            ).first()
+            is not None
+        )
+        conn.execute(insert(SignInFailure).values(at=now, username=username, throttled=throttled))
+        conn.execute(delete(SignInFailure).where(SignInFailure.at < now - LOCK_WINDOW))
+        if not throttled:
             record(conn, username, "sign_in_failed")
-            return SignIn(None)
-        places = conn.execute(select(_PLACES).where(UserScope.user_id == user.id)).all()
-        record(conn, username, "sign_in")
-    return SignIn(_account(user, list(places)))
+        elif not flood_goes_on:
+            record(
+                conn,
+                "*",
+                "sign_in_throttled",
+                f"一分钟内 {recent} 次登录失败，此后的失败不再逐条记录 / {recent} failed sign-ins"
+                " within a minute: further failures are not listed until a minute without one",
+            )
+    return SignIn(None, throttled=throttled)
+
+
+def _aware(at: dt.datetime) -> dt.datetime:
+    """SQLite gives datetimes back without their zone: they were written in UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+
+
+def _recorded_since(conn, username: str, action: str, since: dt.datetime) -> bool:
+    return (
+        conn.execute(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.username == username,
+                AuditEvent.action == action,
+                AuditEvent.at >= since,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def demo_sign_in(engine: Engine, username: str) -> Account | None:

@@ -303,6 +303,21 @@ class UserSession(SQLModel, table=True):
     ended_at: dt.datetime | None = None
 
 
+class SignInFailure(SQLModel, table=True):
+    """One failed sign-in, kept only as long as the throttles look back (then deleted).
+
+    The locks and the global limit count these, not the audit log: during a flood of failures
+    the audit log lists the first ones and then one `sign_in_throttled` event, while every
+    name, known or not, still locks the same way (so a lock says nothing about who exists).
+    """
+
+    __tablename__ = "sign_in_failure"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    username: str = Field(index=True)
+    throttled: bool = False  # refused during a global throttle (not listed in the audit log)
+
+
 class AuditEvent(SQLModel, table=True):
     """One thing done that is not a write to the data: sign-ins, exports, account changes.
 

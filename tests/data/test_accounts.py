@@ -99,8 +99,84 @@ def test_the_lock_lifts_after_the_window(engine) -> None:
     assert accounts.authenticate(engine, "wang", PASSWORD).locked_until is not None
     earlier = dt.datetime.now(dt.UTC) - accounts.LOCK_WINDOW - dt.timedelta(minutes=1)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE audit_event SET at = :at"), {"at": earlier})
+        conn.execute(text("UPDATE sign_in_failure SET at = :at"), {"at": earlier})
     assert accounts.authenticate(engine, "wang", PASSWORD).account is not None
+
+
+def test_a_locked_name_is_recorded_locked_once_not_at_every_attempt(engine) -> None:
+    for _ in range(accounts.MAX_FAILURES + 20):
+        accounts.authenticate(engine, "wang", "wrong")
+    actions = audit_log(engine).get_column("action").to_list()
+    assert actions.count("sign_in_failed") == accounts.MAX_FAILURES
+    assert actions.count("sign_in_locked") == 1
+
+
+def test_an_administrators_password_reset_lifts_the_lock(engine) -> None:
+    _add(engine, "wang")
+    for _ in range(accounts.MAX_FAILURES):
+        accounts.authenticate(engine, "wang", "wrong")
+    assert accounts.authenticate(engine, "wang", PASSWORD).locked_until is not None
+    accounts.set_password(engine, "wang", "a brand new secret", by="admin")
+    assert accounts.authenticate(engine, "wang", "a brand new secret").account is not None
+
+
+def test_a_password_reset_on_the_command_line_lifts_the_lock(sqlite_engine, monkeypatch) -> None:
+    engine = sqlite_engine
+    _add(engine, "wang")
+    for _ in range(accounts.MAX_FAILURES):
+        accounts.authenticate(engine, "wang", "wrong")
+    assert accounts.authenticate(engine, "wang", PASSWORD).locked_until is not None
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setattr("sys.stdin", io.StringIO("yet another secret\n"))
+    assert main(["user", "passwd", "wang", "--password-stdin"]) == 0
+    assert accounts.authenticate(engine, "wang", "yet another secret").account is not None
+
+
+def test_a_flood_of_guessed_names_is_listed_once_and_the_admin_still_gets_in(
+    engine, monkeypatch
+) -> None:
+    monkeypatch.setattr(accounts, "GLOBAL_MAX_FAILURES", 8)
+    _add(engine, "admin1", "admin")
+    before = audit_log(engine).height
+    outcomes = [accounts.authenticate(engine, f"guess{n}", "wrong") for n in range(40)]
+    assert [o.throttled for o in outcomes] == [False] * 8 + [True] * 32
+    assert all(o.account is None and o.locked_until is None for o in outcomes)
+    actions = audit_log(engine).get_column("action").to_list()[: audit_log(engine).height - before]
+    assert sorted(set(actions)) == ["sign_in_failed", "sign_in_throttled"]
+    assert actions.count("sign_in_failed") == 8 and actions.count("sign_in_throttled") == 1
+    # The right password still signs in during the flood: flooding locks nobody out.
+    assert accounts.authenticate(engine, "admin1", PASSWORD).account is not None
+    # A known name's guesses during the flood still count towards its own lock.
+    for _ in range(accounts.MAX_FAILURES):
+        assert accounts.authenticate(engine, "admin1", "wrong").throttled
+    assert accounts.authenticate(engine, "admin1", PASSWORD).locked_until is not None
+    # A minute without failures ends the flood: the next one is listed again.
+    earlier = dt.datetime.now(dt.UTC) - accounts.GLOBAL_WINDOW - dt.timedelta(seconds=5)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE sign_in_failure SET at = :at"), {"at": earlier})
+    assert not accounts.authenticate(engine, "guess0", "wrong").throttled
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [("wangfang", "WangFang"), ("li", "woaini1314"), ("li", "12345678"), ("li", "Password")]
+    + [("li", "admin123"), ("li", "qwer1234"), ("li", "QWER1234")],
+)
+def test_the_user_name_and_common_passwords_are_refused(engine, username, password) -> None:
+    with pytest.raises(accounts.AccountError, match="用户名|常见"):
+        accounts.add_user(engine, username, role="leader", password=password)
+    _add(engine, username)
+    with pytest.raises(accounts.AccountError, match="用户名|常见"):
+        accounts.set_password(engine, username, password)
+    assert accounts.authenticate(engine, username, PASSWORD).account is not None
+
+
+def test_the_cli_refuses_a_common_password(sqlite_engine, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    monkeypatch.setattr("sys.stdin", io.StringIO("woaini1314\n"))
+    assert main(["user", "add", "li", "--role", "leader", "--password-stdin"]) == 2
+    assert "常见密码" in capsys.readouterr().err
+    assert accounts.list_users(sqlite_engine).is_empty()
 
 
 def test_every_attempt_is_in_the_audit_log(engine) -> None:
