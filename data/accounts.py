@@ -17,6 +17,7 @@ building captains see the places listed for them, and nothing when none is liste
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -247,6 +248,7 @@ def add_user(
             .returning(UserAccount.id)
         ).scalar_one()
         if role not in COUNTY_ROLES:
+            _check_places(conn, townships, sites, buildings)
             _insert_places(conn, user_id, townships, sites, buildings)
         record(conn, by, "user_add", f"{username} ({role})")
 
@@ -271,10 +273,58 @@ def set_places(
             )
         if not (townships or sites or buildings):
             raise AccountError("至少指定一个范围", "give at least one place")
+        _check_places(conn, townships, sites, buildings)
         conn.execute(delete(UserScope).where(UserScope.user_id == user_id))
         _insert_places(conn, user_id, townships, sites, buildings)
         described = "、".join([*townships, *sites, *(f"{s}/{b}" for s, b in buildings)])
         record(conn, by, "user_places", f"{username}: {described}")
+
+
+def _check_places(conn, townships, sites, buildings) -> None:
+    """Refuse places the store does not hold, naming the close ones (a typo would otherwise
+    give a township officer or captain an empty scope, silently). An empty store is refused
+    too: places come from the ledgers, so they are imported first."""
+    known_townships = set(conn.execute(select(Township.name)).scalars())
+    known_sites = set(conn.execute(select(Site.name)).scalars())
+    if not (known_townships or known_sites):
+        raise AccountError(
+            "库中还没有乡镇和安置点：请先导入台账，再给用户指定范围",
+            "the store holds no townships or sites yet: import the ledgers first, then give"
+            " users their places",
+        )
+    in_site: dict[str, set[str]] = {}
+    for site, building in conn.execute(
+        select(Site.name, Building.name).join(Site, Site.id == Building.site_id)
+    ):
+        in_site.setdefault(site, set()).add(building)
+    zh, en = [], []
+    for township in townships:
+        if township not in known_townships:
+            near = _near(township, known_townships)
+            zh.append(f"没有乡镇 {township}（{near}）")
+            en.append(f"no township {township!r} ({near})")
+    for site in {*sites, *(s for s, _ in buildings)}:
+        if site not in known_sites:
+            near = _near(site, known_sites)
+            zh.append(f"没有安置点 {site}（{near}）")
+            en.append(f"no site {site!r} ({near})")
+    for site, building in buildings:
+        if site in known_sites and building not in in_site.get(site, set()):
+            near = _near(building, in_site.get(site, set()))
+            zh.append(f"{site} 没有楼栋 {building}（{near}）")
+            en.append(f"{site} has no building {building!r} ({near})")
+    if zh:
+        raise AccountError("；".join(zh), "; ".join(en))
+
+
+def _near(name: str, known: set[str]) -> str:
+    """The known names close to `name`, else the first few known ones."""
+    close = difflib.get_close_matches(name, sorted(known), n=5, cutoff=0.5)
+    if close:
+        return "相近 / close: " + "、".join(close)
+    listed = sorted(known)
+    more = "…" if len(listed) > 10 else ""
+    return "有 / known: " + ("、".join(listed[:10]) + more if listed else "—")
 
 
 def _insert_places(conn, user_id: int, townships, sites, buildings) -> None:

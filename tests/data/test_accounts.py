@@ -6,19 +6,41 @@ import datetime as dt
 import io
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import insert, select, text, update
 
 from data import accounts
 from data.__main__ import main
 from data.audit import audit_log
 from data.frames import Scope
-from data.store import UserAccount, UserSession
+from data.store import Building, Site, Township, UserAccount, UserSession
 
 PASSWORD = "correct horse battery"
 
 
 def _add(engine, username: str, role: str = "leader", **places) -> None:
     accounts.add_user(engine, username, role=role, password=PASSWORD, **places)
+
+
+def _with_places(engine) -> None:
+    """The places these tests give users, as an import of the ledgers would leave them."""
+    with engine.begin() as conn:
+        conn.execute(insert(Township), [{"id": 1, "name": "龙溪镇"}, {"id": 2, "name": "青山镇"}])
+        conn.execute(
+            insert(Site),
+            [
+                {"id": 1, "name": "幸福家园", "township_id": 1},
+                {"id": 2, "name": "阳光新城", "township_id": 1},
+                {"id": 3, "name": "安居苑", "township_id": 2},
+            ],
+        )
+        conn.execute(
+            insert(Building),
+            [
+                {"site_id": site, "name": name}
+                for site, names in ((1, "345"), (2, "12"), (3, "12"))
+                for name in names
+            ],
+        )
 
 
 def test_passwords_are_stored_as_argon2_hashes_only(engine) -> None:
@@ -55,6 +77,7 @@ def test_short_passwords_are_refused(engine, password: str) -> None:
     ],
 )
 def test_the_scope_follows_the_role_and_places(engine, role, places, scope) -> None:
+    _with_places(engine)
     _add(engine, "u", role, **places)
     account = accounts.authenticate(engine, "u", PASSWORD).account
     assert account is not None
@@ -256,6 +279,7 @@ def test_a_real_user_cannot_be_signed_in_as_demo(engine) -> None:
 
 def test_the_user_cli_adds_lists_changes_and_disables(sqlite_engine, monkeypatch, capsys) -> None:
     engine = sqlite_engine  # the CLI finds its store through DATABASE_URL
+    _with_places(engine)
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     args = ["user", "add", "zhang", "--role", "captain", "--building", "幸福家园/3"]
@@ -284,6 +308,7 @@ def test_every_role_lands_on_the_overview() -> None:
 
 
 def test_new_places_replace_the_old_ones_and_are_recorded(engine) -> None:
+    _with_places(engine)
     _add(engine, "zhang", "captain", buildings=(("幸福家园", "3"),))
     accounts.set_places(engine, "zhang", buildings=(("安居苑", "1"), ("安居苑", "2")), by="admin")
     account = accounts.get_account(engine, "zhang")
@@ -293,3 +318,31 @@ def test_new_places_replace_the_old_ones_and_are_recorded(engine) -> None:
     with pytest.raises(accounts.AccountError):
         accounts.set_places(engine, "wang", townships=("龙溪镇",))
     assert accounts.get_account(engine, "wang").scope == Scope.whole_county()
+
+
+def test_places_the_store_does_not_hold_are_refused_with_the_close_ones(engine) -> None:
+    with pytest.raises(accounts.AccountError, match="请先导入台账"):
+        _add(engine, "zhang", "captain", buildings=(("幸福家园", "3"),))
+    _with_places(engine)
+    with pytest.raises(accounts.AccountError) as refused:
+        _add(engine, "liu", "township", townships=("龙西镇",))
+    assert refused.value.zh == "没有乡镇 龙西镇（相近 / close: 龙溪镇）"
+    with pytest.raises(accounts.AccountError) as refused:
+        _add(engine, "zhang", "captain", buildings=(("幸福家园", "9"), ("幸福佳园", "3")))
+    assert "幸福家园 没有楼栋 9（有 / known: 3、4、5）" in refused.value.zh
+    assert "没有安置点 幸福佳园（相近 / close: 幸福家园）" in refused.value.zh
+    assert accounts.list_users(engine).is_empty()
+    _add(engine, "zhang", "captain", buildings=(("幸福家园", "3"),))
+    with pytest.raises(accounts.AccountError, match="阳光新村"):
+        accounts.set_places(engine, "zhang", sites=("阳光新村",))
+    assert accounts.get_account(engine, "zhang").scope.buildings == {("幸福家园", "3")}
+
+
+def test_the_cli_refuses_an_unknown_township(sqlite_engine, monkeypatch, capsys) -> None:
+    _with_places(sqlite_engine)
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    args = ["user", "add", "liu", "--role", "township", "--township", "青山", "--password-stdin"]
+    assert main(args) == 2
+    assert "没有乡镇 青山（相近 / close: 青山镇）" in capsys.readouterr().err
+    assert accounts.list_users(sqlite_engine).is_empty()
