@@ -27,7 +27,7 @@ from pathlib import Path
 import polars as pl
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from data.audit import record
@@ -36,6 +36,7 @@ from data.store import (
     AuditEvent,
     Building,
     Household,
+    ImportBatch,
     SignInFailure,
     Site,
     Township,
@@ -154,6 +155,12 @@ class SignIn:
     throttled: bool = False
 
 
+# What demo accounts may write without the store ceasing to be the demo's: status updates,
+# follow-up notes and undoing them. Any import that is not the demo's own (a ledger, a roster,
+# a boundary file; even one undone later) makes it a county's store for good.
+_DEMO_WRITES = ("edit", "note", "undo")
+
+
 class AccountError(ValueError):
     """A user command that cannot be done, with the reason in Chinese and English."""
 
@@ -231,6 +238,7 @@ def add_user(
     password_hash = hash_password(password, username) if password is not None else None
     init_store(engine)
     with engine.begin() as conn:
+        _refuse_demo_manager(conn, by)
         if conn.execute(select(UserAccount.id).where(UserAccount.username == username)).first():
             raise AccountError(f"用户 {username} 已存在", f"user {username!r} already exists")
         user_id = conn.execute(
@@ -264,6 +272,7 @@ def set_places(
 ) -> None:
     """Give a township officer or captain new places (a captain moves to other buildings)."""
     with engine.begin() as conn:
+        _refuse_demo_manager(conn, by)
         user_id = _user_id(conn, username)
         role = conn.execute(select(_USERS.c.role).where(_USERS.c.id == user_id)).scalar_one()
         if role in COUNTY_ROLES:
@@ -345,7 +354,13 @@ def set_password(engine: Engine, username: str, password: str, *, by: str = "cli
     """Give `username` a new password, end their open sessions and lift a lock on the name."""
     password_hash = hash_password(password, username)
     with engine.begin() as conn:
+        _refuse_demo_manager(conn, by)
         user_id = _user_id(conn, username)
+        if conn.execute(select(_USERS.c.demo).where(_USERS.c.id == user_id)).scalar_one():
+            raise AccountError(
+                "演示账号没有密码，只能一键登录演示库",
+                "a demo account has no password: it signs in by one click, on the demo only",
+            )
         conn.execute(
             update(UserAccount)
             .where(UserAccount.id == user_id)
@@ -360,6 +375,7 @@ def set_password(engine: Engine, username: str, password: str, *, by: str = "cli
 def set_disabled(engine: Engine, username: str, disabled: bool = True, *, by: str = "cli") -> None:
     """Disable (or enable again) `username`; a disabled user's sessions end at once."""
     with engine.begin() as conn:
+        _refuse_demo_manager(conn, by)
         user_id = _user_id(conn, username)
         conn.execute(update(UserAccount).where(UserAccount.id == user_id).values(disabled=disabled))
         if disabled:
@@ -517,21 +533,68 @@ def _recorded_since(conn, username: str, action: str, since: dt.datetime) -> boo
     )
 
 
+def demo_store(engine: Engine | None, conn=None) -> bool:
+    """Whether the store holds the demo county and nothing else, so that one-click demo
+    sign-in may be offered on it.
+
+    The rule: the demo's own import is there (source "demo", written only by `build_demo`), and
+    every other write is a status update, a follow-up note or an undo recorded by a demo
+    account. Any other import, or a write by a real account, and the store is a county's: demo
+    sign-in is never offered on it again (batches are kept, even when undone).
+    """
+    if conn is None:
+        init_store(engine)
+        with engine.connect() as own:
+            return demo_store(engine, own)
+    demo_names = select(UserAccount.username).where(UserAccount.demo)
+    other = exists().where(
+        ImportBatch.source != "demo",
+        ~(ImportBatch.source.in_(_DEMO_WRITES) & ImportBatch.user.in_(demo_names)),
+    )
+    demo = exists().where(ImportBatch.source == "demo")
+    return bool(conn.execute(select(demo & ~other)).scalar())
+
+
+def _holds_more_than_the_demo(conn) -> bool:
+    return conn.execute(select(ImportBatch.id).limit(1)).first() is not None and not demo_store(
+        None, conn
+    )
+
+
+def _refuse_demo_manager(conn, by: str) -> None:
+    """Demo accounts change no account: a demo administrator must not leave behind an account
+    (or a password it knows) that outlives the demo once a county's data is imported."""
+    if conn.execute(
+        select(UserAccount.id).where(UserAccount.username == by, UserAccount.demo)
+    ).first():
+        raise AccountError(
+            "演示账号不能管理用户：请用正式管理员账号",
+            "a demo account cannot manage users: sign in as a real administrator",
+        )
+
+
 def demo_sign_in(engine: Engine, username: str) -> Account | None:
-    """Sign in a demo account without a password (only when the app allows demo sign-in)."""
+    """Sign in a demo account without a password: only on a demo store (`demo_store`), and
+    only when the app allows demo sign-in (the caller checks that)."""
+    init_store(engine)
     with engine.begin() as conn:
         user = conn.execute(
             select(_USERS).where(UserAccount.username == username, UserAccount.demo)
         ).one_or_none()
         if user is None or user.disabled:
             return None
+        if not demo_store(engine, conn):
+            record(conn, username, "sign_in_failed", "demo sign-in on a store that is not the demo")
+            return None
         record(conn, username, "sign_in", "demo")
     return get_account(engine, username)
 
 
 def demo_accounts(engine: Engine) -> list[Account]:
-    """The demo accounts, one per role, in role order."""
+    """The demo accounts, one per role, in role order; none when the store is not the demo."""
     init_store(engine)
+    if not demo_store(engine):
+        return []
     with engine.connect() as conn:
         names = conn.execute(
             select(UserAccount.username).where(UserAccount.demo, ~UserAccount.disabled)
@@ -573,6 +636,16 @@ def resume_session(engine: Engine, token: str) -> Account | None:
         if row is None:
             return None
         session, username = row, row.username
+        demo_gone = bool(
+            conn.execute(select(_USERS.c.demo).where(_USERS.c.id == session.user_id)).scalar()
+        ) and not demo_store(engine, conn)
+        if demo_gone:
+            # A demo session opened on the demo ends when a county's data arrives.
+            conn.execute(
+                update(UserSession).where(UserSession.id == session.id).values(ended_at=now)
+            )
+            record(conn, username, "session_ended", "the store is no longer the demo")
+            return None
         if now - session.last_seen > IDLE_LIMIT or now - session.created_at > SESSION_LIMIT:
             conn.execute(
                 update(UserSession).where(UserSession.id == session.id).values(ended_at=now)
@@ -620,10 +693,13 @@ def ensure_demo_accounts(engine: Engine) -> list[str]:
     """One demo account per role, created when missing; the user names created.
 
     The captain gets the building with the most households of the largest site, the township
-    officer the township with the most households: places every demo store has.
+    officer the township with the most households: places every demo store has. A store that
+    holds more than the demo gets none (`python -m data user demo` removes them there).
     """
     init_store(engine)
     with engine.connect() as conn:
+        if _holds_more_than_the_demo(conn):
+            return []
         existing = {
             name for (name,) in conn.execute(select(UserAccount.username).where(UserAccount.demo))
         }

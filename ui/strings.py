@@ -46,6 +46,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "演示模式：正式部署请设置 DEMO_SIGN_IN=0 关闭一键登录。",
         "en": "Demo mode: a real deployment turns one-click sign-in off with DEMO_SIGN_IN=0.",
     },
+    "signin_demo_off": {
+        "zh": "库中有演示县以外的数据：一键演示登录已关闭，请用账号密码登录。",
+        "en": "The store holds more than the demo county: one-click demo sign-in is off;"
+        " sign in with a user name and password.",
+    },
     "signin_no_users": {
         "zh": "尚无用户。请在服务器上运行 python -m data user add 用户名 --role admin 创建管理员。",
         "en": "No users yet. On the server, run python -m data user add NAME --role admin "

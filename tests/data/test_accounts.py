@@ -12,7 +12,7 @@ from data import accounts
 from data.__main__ import main
 from data.audit import audit_log
 from data.frames import Scope
-from data.store import Building, Site, Township, UserAccount, UserSession
+from data.store import Building, ImportBatch, Site, Township, UserAccount, UserSession
 
 PASSWORD = "correct horse battery"
 
@@ -346,3 +346,81 @@ def test_the_cli_refuses_an_unknown_township(sqlite_engine, monkeypatch, capsys)
     assert main(args) == 2
     assert "没有乡镇 青山（相近 / close: 青山镇）" in capsys.readouterr().err
     assert accounts.list_users(sqlite_engine).is_empty()
+
+
+def _batch(engine, source: str, user: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert(ImportBatch).values(
+                created_at=dt.datetime.now(dt.UTC), user=user, source=source, files="", formats=""
+            )
+        )
+
+
+def test_demo_sign_in_only_while_the_store_holds_only_the_demo(own_store_url) -> None:
+    from data.store import get_engine
+
+    engine = get_engine(own_store_url)
+    assert accounts.demo_store(engine)
+    token = accounts.open_session(engine, "demo-captain")
+    # Status updates, notes and undo by demo accounts keep it the demo's.
+    _batch(engine, "edit", "demo-captain")
+    _batch(engine, "note", "demo-admin")
+    _batch(engine, "undo", "demo-admin")
+    assert accounts.demo_store(engine)
+    assert accounts.demo_sign_in(engine, "demo-admin") is not None
+    assert accounts.resume_session(engine, token) is not None
+    # A ledger imported, by anyone (a demo clerk trying the county's real file included).
+    _batch(engine, "import", "demo-clerk")
+    assert not accounts.demo_store(engine)
+    assert accounts.demo_sign_in(engine, "demo-admin") is None
+    assert accounts.demo_accounts(engine) == []
+    assert accounts.resume_session(engine, token) is None, "a demo session ends at once"
+    assert accounts.ensure_demo_accounts(engine) == []
+
+
+def test_a_real_users_edit_ends_the_demo_and_an_empty_store_is_no_demo(
+    own_store_url, sqlite_engine
+) -> None:
+    from data.store import get_engine
+
+    engine = get_engine(own_store_url)
+    accounts.add_user(engine, "wang", role="admin", password=PASSWORD)
+    assert accounts.demo_store(engine)
+    _batch(engine, "edit", "wang")
+    assert not accounts.demo_store(engine)
+    accounts.ensure_demo_accounts(sqlite_engine)
+    assert not accounts.demo_store(sqlite_engine)
+    assert accounts.demo_sign_in(sqlite_engine, "demo-admin") is None
+
+
+def test_demo_accounts_manage_no_account(own_store_url) -> None:
+    from data.store import get_engine
+
+    engine = get_engine(own_store_url)
+    _add(engine, "wang", "admin")
+    with pytest.raises(accounts.AccountError, match="演示账号不能管理用户"):
+        accounts.add_user(engine, "eve", role="admin", password=PASSWORD, by="demo-admin")
+    with pytest.raises(accounts.AccountError, match="演示账号不能管理用户"):
+        accounts.set_password(engine, "wang", "known to eve now", by="demo-admin")
+    with pytest.raises(accounts.AccountError, match="演示账号不能管理用户"):
+        accounts.set_disabled(engine, "wang", by="demo-admin")
+    with pytest.raises(accounts.AccountError, match="演示账号没有密码"):
+        accounts.set_password(engine, "demo-admin", "a password of its own", by="wang")
+    assert accounts.authenticate(engine, "wang", PASSWORD).account is not None
+    assert "eve" not in accounts.list_users(engine)["username"].to_list()
+
+
+def test_user_demo_removes_the_demo_accounts_from_a_county_store(
+    own_store_url, monkeypatch, capsys
+) -> None:
+    from data.store import get_engine
+
+    engine = get_engine(own_store_url)
+    monkeypatch.setenv("DATABASE_URL", own_store_url)
+    assert main(["user", "demo"]) == 0
+    assert len(accounts.demo_accounts(engine)) == len(accounts.ROLES)
+    _batch(engine, "import", "cli")
+    assert main(["user", "demo"]) == 0
+    assert "demo accounts removed: 6" in capsys.readouterr().out
+    assert not accounts.list_users(engine)["demo"].any()
