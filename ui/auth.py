@@ -1,8 +1,9 @@
 """Who is signed in to this browser session: sign-in, demo sign-in, sign-out, expiry.
 
 The account lives in `st.session_state`; a random token in an HttpOnly cookie, set by the
-server (ui/session_cookie.py), lets a reload of the page resume it. Every rerun asks the store again, so a disabled user or an ended session is out at
-their next click, and an idle session lapses (`data.accounts.IDLE_LIMIT`).
+server (ui/session_cookie.py), lets a reload of the page resume it. Every rerun asks the store
+again, so a disabled user or an ended session is out at their next click, and an idle session
+lapses (`data.accounts.IDLE_LIMIT`).
 """
 
 from __future__ import annotations
