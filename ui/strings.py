@@ -46,6 +46,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "演示模式：正式部署请设置 DEMO_SIGN_IN=0 关闭一键登录。",
         "en": "Demo mode: a real deployment turns one-click sign-in off with DEMO_SIGN_IN=0.",
     },
+    "page_failed": {
+        "zh": "出错了，已记录。请重试；若一再出现，请把编号 {reference} 告诉管理员。",
+        "en": "Something went wrong; it has been logged. Try again; if it keeps happening, give"
+        " the administrator the reference {reference}.",
+    },
     "signin_demo_off": {
         "zh": "库中有演示县以外的数据：一键演示登录已关闭，请用账号密码登录。",
         "en": "The store holds more than the demo county: one-click demo sign-in is off;"
