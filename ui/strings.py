@@ -107,8 +107,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "audit_sign_in": {"zh": "登录", "en": "Sign-in"},
     "audit_sign_in_failed": {"zh": "登录失败", "en": "Failed sign-in"},
     "audit_sign_in_locked": {"zh": "登录被锁定", "en": "Sign-in locked"},
+    "audit_sign_in_throttled": {
+        "zh": "登录失败过多（不再逐条记录）",
+        "en": "Too many failed sign-ins (no longer listed one by one)",
+    },
     "audit_sign_out": {"zh": "退出登录", "en": "Sign-out"},
     "audit_session_expired": {"zh": "会话超时", "en": "Session expired"},
+    "audit_session_ended": {"zh": "会话终止", "en": "Session ended"},
     "audit_import": {"zh": "导入", "en": "Import"},
     "audit_undo": {"zh": "撤销导入", "en": "Undo"},
     "audit_status_update": {"zh": "状态更新", "en": "Status update"},

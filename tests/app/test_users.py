@@ -103,3 +103,24 @@ def accounts_error(part: str) -> str:
         "演示账号不能管理用户": "演示账号不能管理用户：请用正式管理员账号",
     }
     return messages[part]
+
+
+def test_the_audit_page_names_throttling_and_ended_demo_sessions(
+    app_for, own_store_url, monkeypatch
+) -> None:
+    from data import accounts
+    from tests.data.test_accounts import _batch
+
+    engine = get_engine(own_store_url)
+    _real_admin(own_store_url)
+    monkeypatch.setattr(accounts, "GLOBAL_MAX_FAILURES", 3)
+    for n in range(5):
+        accounts.authenticate(engine, f"guess{n}", "wrong")
+    token = accounts.open_session(engine, "demo-leader")
+    _batch(engine, "import", "clerk")
+    assert accounts.resume_session(engine, token) is None
+    at = app_for(own_store_url, user=ADMIN).switch_page("pages/audit.py").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    actions = set(shown[shown.columns[2]])
+    assert {zh("audit_sign_in_throttled"), zh("audit_session_ended")} <= actions
