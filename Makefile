@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
+# Where `make run` listens: this machine only, unless told (`make run ADDRESS=10.0.0.5`, the
+# server's address on the county's network). Any address but 0.0.0.0/:: also keeps Streamlit
+# from looking up the machine's public address at start (README: deployment).
+ADDRESS ?= 127.0.0.1
 # One-click sign-in as a demo user of each role; a real deployment runs with DEMO_SIGN_IN=0.
 DEMO_SIGN_IN ?= 1
 
@@ -22,11 +26,13 @@ $(VENV)/.test-installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.run-installed
 venv-test: $(VENV)/.test-installed
 
-## make run: install, load the demo county if the store is empty, serve on http://localhost:8501
+## make run: install, load the demo county if the store is empty, serve on http://127.0.0.1:8501
+## (server.py: app.py plus the route that sets the HttpOnly session cookie)
 run: venv fonts
 	$(PY) -m data demo --if-empty
 	$(PY) -m data user demo
-	DEMO_SIGN_IN=$(DEMO_SIGN_IN) $(PY) -m streamlit run app.py --server.port $(PORT)
+	DEMO_SIGN_IN=$(DEMO_SIGN_IN) $(PY) -m streamlit run server.py --server.port $(PORT) \
+		--server.address $(ADDRESS)
 
 ## make test: install what the tests need (Debian chromium and CJK fonts too) and run the suite
 test: venv-test system-deps
@@ -41,9 +47,11 @@ bench: venv-test
 	BENCH_SCALES="$(BENCH_SCALES)" $(PY) tests/bench/run.py
 
 system-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q . || ! command -v pdftoppm >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q . || ! command -v pdftoppm >/dev/null \
+		|| ! command -v strace >/dev/null; then \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils \
+			strace; \
 	fi
 
 ## a CJK font for the meeting pack's PDF (ui/pack.py embeds it): Debian's fonts-noto-cjk

@@ -264,6 +264,13 @@ def _user(engine, args: argparse.Namespace) -> int:
         elif args.user_command == "demo":
             created = accounts.ensure_demo_accounts(engine)
             print(f"演示账号 / demo accounts created: {', '.join(created) or '—'}")
+            if not accounts.demo_store(engine):
+                # `make run` on a county's store: the demo accounts have no business there.
+                removed = accounts.remove_demo_accounts(engine)
+                print(
+                    "库中有演示县以外的数据，不提供演示登录；已删除演示账号 / the store holds more"
+                    f" than the demo county: no demo sign-in; demo accounts removed: {removed}"
+                )
         elif args.user_command == "remove-demo":
             print(
                 f"已删除演示账号 / demo accounts removed: {accounts.remove_demo_accounts(engine)}"

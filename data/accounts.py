@@ -1,8 +1,14 @@
 """Accounts, roles and sign-in: who may see and change what.
 
-Passwords are hashed with argon2 (argon2-cffi). Repeated failed sign-ins for one user name lock
-that name for a while, with the same message whether or not the user exists. A signed-in browser
-holds a random token; the store keeps only its hash, so a stolen store cannot sign anyone in.
+Passwords are hashed with argon2 (argon2-cffi); a password equal to the user name or on the list
+of common passwords (data/common_passwords.txt) is refused. Repeated failed sign-ins for one
+user name lock that name for a while, with the same message whether or not the user exists; an
+administrator's password reset lifts the lock. Past GLOBAL_MAX_FAILURES failures a minute across
+all names, failures are no longer listed one by one in the audit log (one `sign_in_throttled`
+event says so), so a flood of guessed names cannot push real events out of it; the right
+password still signs in, so nobody can lock the administrator out by flooding. A signed-in
+browser holds a random token; the store keeps only its hash, so a stolen store cannot sign
+anyone in.
 
 A user's `Scope` comes from the role: county roles see the whole county; township officers and
 building captains see the places listed for them, and nothing when none is listed (default deny).
@@ -11,14 +17,17 @@ building captains see the places listed for them, and nothing when none is liste
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import polars as pl
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from data.audit import record
@@ -27,6 +36,8 @@ from data.store import (
     AuditEvent,
     Building,
     Household,
+    ImportBatch,
+    SignInFailure,
     Site,
     Township,
     UserAccount,
@@ -79,10 +90,16 @@ EDIT_ROLES = frozenset({"captain", "admin"})
 # Throttling: this many failures for one user name within the window lock it for the window.
 MAX_FAILURES = 5
 LOCK_WINDOW = dt.timedelta(minutes=15)
+# The global limit: past this many failures within the window, whatever the names, further
+# failures are counted (for the locks) but not listed in the audit log one by one. A flood of
+# about 8 a second reaches it within 4 seconds; a county's staff mistyping never does.
+GLOBAL_MAX_FAILURES = 30
+GLOBAL_WINDOW = dt.timedelta(minutes=1)
 # A signed-in browser lapses after this long without use, and after the absolute limit anyway.
 IDLE_LIMIT = dt.timedelta(hours=2)
 SESSION_LIMIT = dt.timedelta(hours=12)
 MIN_PASSWORD = 8
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
 DEMO_NAMES = {
     "leader": "演示·县领导",
     "analyst": "演示·分析员",
@@ -96,6 +113,7 @@ DEMO_NAMES = {
 _USERS = UserAccount.__table__
 _PLACES = UserScope.__table__
 _SESSIONS = UserSession.__table__
+_FAILURES = SignInFailure.__table__
 _hasher = PasswordHasher()
 # Verified against when the user name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -129,10 +147,18 @@ class Account:
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of a sign-in attempt; `locked_until` is set when throttled."""
+    """The outcome of a sign-in attempt: `locked_until` is set when the name is locked,
+    `throttled` when the global limit held (the attempt failed all the same)."""
 
     account: Account | None
     locked_until: dt.datetime | None = None
+    throttled: bool = False
+
+
+# What demo accounts may write without the store ceasing to be the demo's: status updates,
+# follow-up notes and undoing them. Any import that is not the demo's own (a ledger, a roster,
+# a boundary file; even one undone later) makes it a county's store for good.
+_DEMO_WRITES = ("edit", "note", "undo")
 
 
 class AccountError(ValueError):
@@ -147,12 +173,30 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password` (refuses passwords shorter than MIN_PASSWORD)."""
+@cache
+def _common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip()[:1] not in ("", "#"))
+
+
+def check_password(password: str, username: str | None = None) -> None:
+    """Refuse a password that is short, the user name itself, or a common one (AccountError)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(
             f"密码至少 {MIN_PASSWORD} 位", f"a password needs at least {MIN_PASSWORD} characters"
         )
+    if username is not None and password.strip().lower() == username.strip().lower():
+        raise AccountError("密码不能与用户名相同", "the password must not be the user name")
+    if password.strip().lower() in _common_passwords():
+        raise AccountError(
+            "这是常见密码，容易被猜中，请换一个（可用几个词加数字）",
+            "this is a common password, easily guessed: choose another (a few words and digits)",
+        )
+
+
+def hash_password(password: str, username: str | None = None) -> str:
+    """An argon2id hash of `password`, once `check_password` accepts it."""
+    check_password(password, username)
     return _hasher.hash(password)
 
 
@@ -191,9 +235,10 @@ def add_user(
         raise AccountError(
             "楼长须指定楼栋（或整个安置点）", "a captain needs a building (or a whole site)"
         )
-    password_hash = hash_password(password) if password is not None else None
+    password_hash = hash_password(password, username) if password is not None else None
     init_store(engine)
     with engine.begin() as conn:
+        _refuse_demo_manager(conn, by)
         if conn.execute(select(UserAccount.id).where(UserAccount.username == username)).first():
             raise AccountError(f"用户 {username} 已存在", f"user {username!r} already exists")
         user_id = conn.execute(
@@ -211,6 +256,7 @@ def add_user(
             .returning(UserAccount.id)
         ).scalar_one()
         if role not in COUNTY_ROLES:
+            _check_places(conn, townships, sites, buildings)
             _insert_places(conn, user_id, townships, sites, buildings)
         record(conn, by, "user_add", f"{username} ({role})")
 
@@ -226,6 +272,7 @@ def set_places(
 ) -> None:
     """Give a township officer or captain new places (a captain moves to other buildings)."""
     with engine.begin() as conn:
+        _refuse_demo_manager(conn, by)
         user_id = _user_id(conn, username)
         role = conn.execute(select(_USERS.c.role).where(_USERS.c.id == user_id)).scalar_one()
         if role in COUNTY_ROLES:
@@ -235,10 +282,58 @@ def set_places(
             )
         if not (townships or sites or buildings):
             raise AccountError("至少指定一个范围", "give at least one place")
+        _check_places(conn, townships, sites, buildings)
         conn.execute(delete(UserScope).where(UserScope.user_id == user_id))
         _insert_places(conn, user_id, townships, sites, buildings)
         described = "、".join([*townships, *sites, *(f"{s}/{b}" for s, b in buildings)])
         record(conn, by, "user_places", f"{username}: {described}")
+
+
+def _check_places(conn, townships, sites, buildings) -> None:
+    """Refuse places the store does not hold, naming the close ones (a typo would otherwise
+    give a township officer or captain an empty scope, silently). An empty store is refused
+    too: places come from the ledgers, so they are imported first."""
+    known_townships = set(conn.execute(select(Township.name)).scalars())
+    known_sites = set(conn.execute(select(Site.name)).scalars())
+    if not (known_townships or known_sites):
+        raise AccountError(
+            "库中还没有乡镇和安置点：请先导入台账，再给用户指定范围",
+            "the store holds no townships or sites yet: import the ledgers first, then give"
+            " users their places",
+        )
+    in_site: dict[str, set[str]] = {}
+    for site, building in conn.execute(
+        select(Site.name, Building.name).join(Site, Site.id == Building.site_id)
+    ):
+        in_site.setdefault(site, set()).add(building)
+    zh, en = [], []
+    for township in townships:
+        if township not in known_townships:
+            near = _near(township, known_townships)
+            zh.append(f"没有乡镇 {township}（{near}）")
+            en.append(f"no township {township!r} ({near})")
+    for site in {*sites, *(s for s, _ in buildings)}:
+        if site not in known_sites:
+            near = _near(site, known_sites)
+            zh.append(f"没有安置点 {site}（{near}）")
+            en.append(f"no site {site!r} ({near})")
+    for site, building in buildings:
+        if site in known_sites and building not in in_site.get(site, set()):
+            near = _near(building, in_site.get(site, set()))
+            zh.append(f"{site} 没有楼栋 {building}（{near}）")
+            en.append(f"{site} has no building {building!r} ({near})")
+    if zh:
+        raise AccountError("；".join(zh), "; ".join(en))
+
+
+def _near(name: str, known: set[str]) -> str:
+    """The known names close to `name`, else the first few known ones."""
+    close = difflib.get_close_matches(name, sorted(known), n=5, cutoff=0.5)
+    if close:
+        return "相近 / close: " + "、".join(close)
+    listed = sorted(known)
+    more = "…" if len(listed) > 10 else ""
+    return "有 / known: " + ("、".join(listed[:10]) + more if listed else "—")
 
 
 def _insert_places(conn, user_id: int, townships, sites, buildings) -> None:
@@ -256,22 +351,31 @@ def _insert_places(conn, user_id: int, townships, sites, buildings) -> None:
 
 
 def set_password(engine: Engine, username: str, password: str, *, by: str = "cli") -> None:
-    """Give `username` a new password and end their open sessions."""
-    password_hash = hash_password(password)
+    """Give `username` a new password, end their open sessions and lift a lock on the name."""
+    password_hash = hash_password(password, username)
     with engine.begin() as conn:
+        _refuse_demo_manager(conn, by)
         user_id = _user_id(conn, username)
+        if conn.execute(select(_USERS.c.demo).where(_USERS.c.id == user_id)).scalar_one():
+            raise AccountError(
+                "演示账号没有密码，只能一键登录演示库",
+                "a demo account has no password: it signs in by one click, on the demo only",
+            )
         conn.execute(
             update(UserAccount)
             .where(UserAccount.id == user_id)
             .values(password_hash=password_hash, password_changed_at=_now())
         )
         _end_sessions(conn, user_id)
+        # The failures before the reset were against the old password: they lock nothing now.
+        conn.execute(delete(SignInFailure).where(SignInFailure.username == username))
         record(conn, by, "user_passwd", username)
 
 
 def set_disabled(engine: Engine, username: str, disabled: bool = True, *, by: str = "cli") -> None:
     """Disable (or enable again) `username`; a disabled user's sessions end at once."""
     with engine.begin() as conn:
+        _refuse_demo_manager(conn, by)
         user_id = _user_id(conn, username)
         conn.execute(update(UserAccount).where(UserAccount.id == user_id).values(disabled=disabled))
         if disabled:
@@ -351,48 +455,146 @@ def _account(user: UserAccount, places: list[UserScope]) -> Account:
 
 
 def authenticate(engine: Engine, username: str, password: str) -> SignIn:
-    """Check a user name and password; every attempt is recorded, failures are throttled."""
+    """Check a user name and password.
+
+    Every success is recorded; failures are recorded one by one until the global limit holds,
+    then once per flood (`sign_in_throttled`). A name with MAX_FAILURES failures within
+    LOCK_WINDOW is locked, whether or not it exists, and its lock is recorded once.
+    """
     username = username.strip()
     init_store(engine)
     now = _now()
     with engine.begin() as conn:
-        failures = conn.execute(
-            select(AuditEvent.at)
-            .where(
-                AuditEvent.username == username,
-                AuditEvent.action == "sign_in_failed",
-                AuditEvent.at > now - LOCK_WINDOW,
+        failures = (
+            conn.execute(
+                select(_FAILURES.c.at)
+                .where(_FAILURES.c.username == username, _FAILURES.c.at > now - LOCK_WINDOW)
+                .order_by(_FAILURES.c.at)
             )
-            .order_by(AuditEvent.at)
-        ).all()
+            .scalars()
+            .all()
+        )
+        recent = conn.execute(
+            select(func.count()).where(_FAILURES.c.at > now - GLOBAL_WINDOW)
+        ).scalar_one()
+        throttled = recent >= GLOBAL_MAX_FAILURES
         if len(failures) >= MAX_FAILURES:
-            record(conn, username, "sign_in_locked")
-            return SignIn(None, locked_until=failures[-MAX_FAILURES][0] + LOCK_WINDOW)
+            locked_until = _aware(failures[-MAX_FAILURES]) + LOCK_WINDOW
+            said = _recorded_since(conn, username, "sign_in_locked", failures[-1])
+            if not throttled and not said:
+                record(conn, username, "sign_in_locked")
+            return SignIn(None, locked_until=locked_until)
         user = conn.execute(select(_USERS).where(UserAccount.username == username)).one_or_none()
         good = _verify(user.password_hash if user else None, password)
-        if not good or user is None or user.disabled:
+        if good and user is not None and not user.disabled and not user.demo:
+            places = conn.execute(select(_PLACES).where(UserScope.user_id == user.id)).all()
+            record(conn, username, "sign_in")
+            return SignIn(_account(user, list(places)))
+        flood_goes_on = throttled and (
+            conn.execute(
+                select(_FAILURES.c.id)
+                .where(_FAILURES.c.throttled, _FAILURES.c.at > now - GLOBAL_WINDOW)
+                .limit(1)
+            ).first()
+            is not None
+        )
+        conn.execute(insert(SignInFailure).values(at=now, username=username, throttled=throttled))
+        conn.execute(delete(SignInFailure).where(SignInFailure.at < now - LOCK_WINDOW))
+        if not throttled:
             record(conn, username, "sign_in_failed")
-            return SignIn(None)
-        places = conn.execute(select(_PLACES).where(UserScope.user_id == user.id)).all()
-        record(conn, username, "sign_in")
-    return SignIn(_account(user, list(places)))
+        elif not flood_goes_on:
+            record(
+                conn,
+                "*",
+                "sign_in_throttled",
+                f"一分钟内 {recent} 次登录失败，此后的失败不再逐条记录 / {recent} failed sign-ins"
+                " within a minute: further failures are not listed until a minute without one",
+            )
+    return SignIn(None, throttled=throttled)
+
+
+def _aware(at: dt.datetime) -> dt.datetime:
+    """SQLite gives datetimes back without their zone: they were written in UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+
+
+def _recorded_since(conn, username: str, action: str, since: dt.datetime) -> bool:
+    return (
+        conn.execute(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.username == username,
+                AuditEvent.action == action,
+                AuditEvent.at >= since,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def demo_store(engine: Engine | None, conn=None) -> bool:
+    """Whether the store holds the demo county and nothing else, so that one-click demo
+    sign-in may be offered on it.
+
+    The rule: the demo's own import is there (source "demo", written only by `build_demo`), and
+    every other write is a status update, a follow-up note or an undo recorded by a demo
+    account. Any other import, or a write by a real account, and the store is a county's: demo
+    sign-in is never offered on it again (batches are kept, even when undone).
+    """
+    if conn is None:
+        init_store(engine)
+        with engine.connect() as own:
+            return demo_store(engine, own)
+    demo_names = select(UserAccount.username).where(UserAccount.demo)
+    other = exists().where(
+        ImportBatch.source != "demo",
+        ~(ImportBatch.source.in_(_DEMO_WRITES) & ImportBatch.user.in_(demo_names)),
+    )
+    demo = exists().where(ImportBatch.source == "demo")
+    return bool(conn.execute(select(demo & ~other)).scalar())
+
+
+def _holds_more_than_the_demo(conn) -> bool:
+    return conn.execute(select(ImportBatch.id).limit(1)).first() is not None and not demo_store(
+        None, conn
+    )
+
+
+def _refuse_demo_manager(conn, by: str) -> None:
+    """Demo accounts change no account: a demo administrator must not leave behind an account
+    (or a password it knows) that outlives the demo once a county's data is imported."""
+    if conn.execute(
+        select(UserAccount.id).where(UserAccount.username == by, UserAccount.demo)
+    ).first():
+        raise AccountError(
+            "演示账号不能管理用户：请用正式管理员账号",
+            "a demo account cannot manage users: sign in as a real administrator",
+        )
 
 
 def demo_sign_in(engine: Engine, username: str) -> Account | None:
-    """Sign in a demo account without a password (only when the app allows demo sign-in)."""
+    """Sign in a demo account without a password: only on a demo store (`demo_store`), and
+    only when the app allows demo sign-in (the caller checks that)."""
+    init_store(engine)
     with engine.begin() as conn:
         user = conn.execute(
             select(_USERS).where(UserAccount.username == username, UserAccount.demo)
         ).one_or_none()
         if user is None or user.disabled:
             return None
+        if not demo_store(engine, conn):
+            record(conn, username, "sign_in_failed", "demo sign-in on a store that is not the demo")
+            return None
         record(conn, username, "sign_in", "demo")
     return get_account(engine, username)
 
 
 def demo_accounts(engine: Engine) -> list[Account]:
-    """The demo accounts, one per role, in role order."""
+    """The demo accounts, one per role, in role order; none when the store is not the demo."""
     init_store(engine)
+    if not demo_store(engine):
+        return []
     with engine.connect() as conn:
         names = conn.execute(
             select(UserAccount.username).where(UserAccount.demo, ~UserAccount.disabled)
@@ -434,6 +636,16 @@ def resume_session(engine: Engine, token: str) -> Account | None:
         if row is None:
             return None
         session, username = row, row.username
+        demo_gone = bool(
+            conn.execute(select(_USERS.c.demo).where(_USERS.c.id == session.user_id)).scalar()
+        ) and not demo_store(engine, conn)
+        if demo_gone:
+            # A demo session opened on the demo ends when a county's data arrives.
+            conn.execute(
+                update(UserSession).where(UserSession.id == session.id).values(ended_at=now)
+            )
+            record(conn, username, "session_ended", "the store is no longer the demo")
+            return None
         if now - session.last_seen > IDLE_LIMIT or now - session.created_at > SESSION_LIMIT:
             conn.execute(
                 update(UserSession).where(UserSession.id == session.id).values(ended_at=now)
@@ -481,10 +693,13 @@ def ensure_demo_accounts(engine: Engine) -> list[str]:
     """One demo account per role, created when missing; the user names created.
 
     The captain gets the building with the most households of the largest site, the township
-    officer the township with the most households: places every demo store has.
+    officer the township with the most households: places every demo store has. A store that
+    holds more than the demo gets none (`python -m data user demo` removes them there).
     """
     init_store(engine)
     with engine.connect() as conn:
+        if _holds_more_than_the_demo(conn):
+            return []
         existing = {
             name for (name,) in conn.execute(select(UserAccount.username).where(UserAccount.demo))
         }

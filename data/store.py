@@ -7,6 +7,7 @@ the largest batch id is the data version that caches key on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import uuid
@@ -318,6 +319,21 @@ class UserSession(SQLModel, table=True):
     ended_at: dt.datetime | None = None
 
 
+class SignInFailure(SQLModel, table=True):
+    """One failed sign-in, kept only as long as the throttles look back (then deleted).
+
+    The locks and the global limit count these, not the audit log: during a flood of failures
+    the audit log lists the first ones and then one `sign_in_throttled` event, while every
+    name, known or not, still locks the same way (so a lock says nothing about who exists).
+    """
+
+    __tablename__ = "sign_in_failure"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    username: str = Field(index=True)
+    throttled: bool = False  # refused during a global throttle (not listed in the audit log)
+
+
 class AuditEvent(SQLModel, table=True):
     """One thing done that is not a write to the data: sign-ins, exports, account changes.
 
@@ -353,6 +369,37 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """Create the SQLite file readable by this user only (0600; a folder made for it 0700).
+
+    SQLite gives the -wal and -shm files the mode of the database file, so they follow; the
+    frames snapshots are 0700 folders (mkdtemp). A store made by an earlier release (0644) is
+    narrowed here too. A folder that existed before (say /srv) is left as it is, except
+    data/store/, which is the app's own.
+    """
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    elif folder.resolve() == STORE_DIR.resolve():
+        _narrow(folder, 0o700)
+    if not path.exists():
+        # O_EXCL: a file another process created a moment ago is narrowed below instead.
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        _narrow(file, 0o600)
+
+
+def _narrow(path: Path, mode: int) -> None:
+    """Take group and other permissions away from `path`, when it is there and ours."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return
+    if stat.st_uid == os.getuid() and stat.st_mode & 0o077:
+        path.chmod(mode)
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The engine for `url` (default: `database_url()` at each call), one per URL per process."""
     return _engine(url or database_url())
@@ -361,7 +408,7 @@ def get_engine(url: str | None = None) -> Engine:
 @cache
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        _private_sqlite_file(Path(url.removeprefix("sqlite:///")))
         engine = create_engine(url, connect_args={"timeout": 60})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

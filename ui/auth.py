@@ -1,14 +1,14 @@
 """Who is signed in to this browser session: sign-in, demo sign-in, sign-out, expiry.
 
-The account lives in `st.session_state`; a random token in a cookie lets a reload of the page
-resume it. Every rerun asks the store again, so a disabled user or an ended session is out at
-their next click, and an idle session lapses (`data.accounts.IDLE_LIMIT`).
+The account lives in `st.session_state`; a random token in an HttpOnly cookie, set by the
+server (ui/session_cookie.py), lets a reload of the page resume it. Every rerun asks the store
+again, so a disabled user or an ended session is out at their next click, and an idle session
+lapses (`data.accounts.IDLE_LIMIT`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 
 import streamlit as st
@@ -17,8 +17,10 @@ from data import accounts
 from data.accounts import Account
 from data.audit import record_event
 from data.store import get_engine
+from ui import session_cookie
+from ui.session_cookie import COOKIE
 
-COOKIE = "ydbq_session"
+__all__ = ["COOKIE"]
 _ACCOUNT, _TOKEN, _NEW_TOKEN = "auth_account", "auth_token", "auth_new_token"
 
 
@@ -95,18 +97,12 @@ def _forget() -> None:
 
 
 def sync_cookie() -> None:
-    """Hand a new token to the browser's cookie, or clear it after sign-out (once)."""
+    """Have the server set the browser's cookie to a new token, or clear it after sign-out
+    (once). The page gets a one-time code, never the token: the cookie is HttpOnly."""
     token = st.session_state.pop(_NEW_TOKEN, None)
     if token is None:
         return
-    age = int(accounts.SESSION_LIMIT.total_seconds()) if token else 0
-    value = json.dumps(f"{COOKIE}={token}; Max-Age={age}; Path=/; SameSite=Strict")
-    secure = "(location.protocol === 'https:' ? '; Secure' : '')"
-    st.html(
-        f"<script>document.cookie = {value} + {secure};</script>",
-        unsafe_allow_javascript=True,
-        width=1,
-    )
+    st.html(session_cookie.script(token), unsafe_allow_javascript=True, width=1)
 
 
 def record_export(what: str, *, full: bool = False) -> None:

@@ -8,6 +8,8 @@ list of pages a viewer may reach, always apply.
 
 from __future__ import annotations
 
+import logging
+import secrets
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from ui.widgets import language_switch
 
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 _inside_app: ContextVar[bool] = ContextVar("inside_app", default=False)
+_log = logging.getLogger("ydbq.pages")
 
 
 # Every page: script, title, icon, URL path, section. Which of them a viewer gets: their role's.
@@ -140,8 +143,19 @@ def run_app() -> None:
     token = _inside_app.set(True)
     try:
         page.run()
+    except Exception:  # st.stop and st.rerun are BaseExceptions: they pass through
+        _failed(account)
     finally:
         _inside_app.reset(token)
+
+
+def _failed(account: Account | None) -> None:
+    """A page failed: the traceback (server paths, values) goes to the server's log only; the
+    user sees a plain message with a reference to find the log entry by."""
+    reference = secrets.token_hex(4)
+    who = account.username if account else "-"
+    _log.exception("page failed (reference %s, user %s)", reference, who)
+    st.error(t("page_failed", reference=reference), icon=":material/error:")
 
 
 def enter() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data.accounts import demo_accounts, has_users
+from data.accounts import demo_accounts, demo_store, has_users
 from data.store import get_engine
 from ui import auth
 from ui.state import scope_places
@@ -37,9 +37,11 @@ def sign_in_page() -> None:
                 st.error(t("signin_failed"), icon=":material/error:")
         if auth.oidc_configured():
             _single_sign_on()
-        if auth.demo_enabled():
+        if auth.demo_enabled() and demo_store(get_engine()):
             _demo_buttons()
-        elif not has_users(get_engine()):
+        elif auth.demo_enabled():
+            st.info(t("signin_demo_off"), icon=":material/info:")
+        if not has_users(get_engine()):
             st.info(t("signin_no_users"), icon=":material/info:")
 
 

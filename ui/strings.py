@@ -46,6 +46,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "演示模式：正式部署请设置 DEMO_SIGN_IN=0 关闭一键登录。",
         "en": "Demo mode: a real deployment turns one-click sign-in off with DEMO_SIGN_IN=0.",
     },
+    "page_failed": {
+        "zh": "出错了，已记录。请重试；若一再出现，请把编号 {reference} 告诉管理员。",
+        "en": "Something went wrong; it has been logged. Try again; if it keeps happening, give"
+        " the administrator the reference {reference}.",
+    },
+    "signin_demo_off": {
+        "zh": "库中有演示县以外的数据：一键演示登录已关闭，请用账号密码登录。",
+        "en": "The store holds more than the demo county: one-click demo sign-in is off;"
+        " sign in with a user name and password.",
+    },
     "signin_no_users": {
         "zh": "尚无用户。请在服务器上运行 python -m data user add 用户名 --role admin 创建管理员。",
         "en": "No users yet. On the server, run python -m data user add NAME --role admin "
@@ -97,8 +107,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "audit_sign_in": {"zh": "登录", "en": "Sign-in"},
     "audit_sign_in_failed": {"zh": "登录失败", "en": "Failed sign-in"},
     "audit_sign_in_locked": {"zh": "登录被锁定", "en": "Sign-in locked"},
+    "audit_sign_in_throttled": {
+        "zh": "登录失败过多（不再逐条记录）",
+        "en": "Too many failed sign-ins (no longer listed one by one)",
+    },
     "audit_sign_out": {"zh": "退出登录", "en": "Sign-out"},
     "audit_session_expired": {"zh": "会话超时", "en": "Session expired"},
+    "audit_session_ended": {"zh": "会话终止", "en": "Session ended"},
     "audit_import": {"zh": "导入", "en": "Import"},
     "audit_undo": {"zh": "撤销导入", "en": "Undo"},
     "audit_status_update": {"zh": "状态更新", "en": "Status update"},

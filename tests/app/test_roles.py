@@ -180,6 +180,22 @@ def test_demo_buttons_only_when_demo_sign_in_is_on(app_for, demo_store_url, monk
     assert at.session_state["auth_account"].role == "captain"
 
 
+def test_no_demo_buttons_on_a_store_holding_more_than_the_demo(
+    app_for, own_store_url, monkeypatch
+) -> None:
+    from data.accounts import demo_store
+    from tests.data.test_accounts import _batch
+
+    monkeypatch.setenv("DEMO_SIGN_IN", "1")
+    _batch(get_engine(own_store_url), "import", "clerk")  # a county's ledger went in
+    assert not demo_store(get_engine(own_store_url))
+    at = app_for(own_store_url, user=None).run()
+    assert not at.exception
+    labels = [b.label for b in at.button]
+    assert not {STRINGS[f"role_{role}"]["zh"] for role in ROLES} & set(labels)
+    assert [i.value for i in at.info] == [STRINGS["signin_demo_off"]["zh"]]
+
+
 @pytest.mark.parametrize("role", ["leader", "township", "captain"])
 def test_roles_without_full_view_have_no_switch(app_for, demo_store_url, role) -> None:
     at = _walk(app_for, demo_store_url, f"demo-{role}", "building")

@@ -66,3 +66,34 @@ def test_import_history_lists_the_demo_batch(app_for, demo_store_url: str, lang,
     history = at.dataframe[0].value
     assert len(history) >= 1
     assert STRINGS["imp_source_demo"][lang] in set(history["source"])
+
+
+def test_a_failing_page_shows_a_plain_message_and_logs_the_traceback(
+    app_for, demo_store_url: str, monkeypatch, caplog
+) -> None:
+    secret = "/srv/ydbq/data/store/dashboard.sqlite: disk image is malformed"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(secret)
+
+    # Called on every run of the overview (a computed number may come from the cache).
+    monkeypatch.setattr("ui.widgets.month_picker", broken)
+    with caplog.at_level("ERROR", logger="ydbq.pages"):
+        at = app_for(demo_store_url).run()
+    assert not at.exception, "the page's failure is handled, not Streamlit's error box"
+    (error,) = at.error
+    assert error.value.startswith("出错了，已记录。")
+    shown = " ".join(str(e.value) for e in [*at.error, *at.markdown, *at.caption])
+    assert "/srv" not in shown and "Traceback" not in shown and "RuntimeError" not in shown
+    (entry,) = [r for r in caplog.records if r.name == "ydbq.pages"]
+    assert entry.exc_info is not None and secret in caplog.text
+    assert error.value.split("编号 ")[1][:8] in entry.getMessage()  # the reference
+
+
+def test_the_config_keeps_error_details_out_of_the_browser_and_serves_this_machine() -> None:
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parents[2] / ".streamlit/config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["address"] in ("127.0.0.1", "localhost", "::1")

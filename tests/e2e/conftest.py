@@ -36,26 +36,35 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free port against `database_url`; returns when healthy."""
+def start_server(
+    database_url: str,
+    *,
+    address: str | None = "127.0.0.1",
+    prefix: tuple[str, ...] = (),
+    output=subprocess.PIPE,
+) -> tuple[subprocess.Popen, str]:
+    """`streamlit run server.py` (as `make run`) on a free port against `database_url`;
+    returns when healthy. `address=None` leaves server.address to .streamlit/config.toml;
+    `prefix` runs the server under another command (strace)."""
     port = _free_port()
     # One-click demo sign-in, as `make run` has it: the tests sign in as the demo users.
     env = {**os.environ, "DATABASE_URL": database_url, "DEMO_SIGN_IN": "1"}
+    where = ["--server.address", address] if address else []
     proc = subprocess.Popen(
         [
+            *prefix,
             sys.executable,
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "server.py",
             "--server.port",
             str(port),
-            "--server.address",
-            "127.0.0.1",
+            *where,
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -68,7 +77,8 @@ def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
         except OSError:
             time.sleep(0.3)
     proc.kill()
-    raise RuntimeError(f"streamlit did not start: {proc.stdout.read().decode()[-2000:]}")
+    said = proc.stdout.read().decode()[-2000:] if proc.stdout else ""
+    raise RuntimeError(f"streamlit did not start: {said}")
 
 
 @pytest.fixture(scope="session")
