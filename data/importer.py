@@ -27,6 +27,7 @@ from data.ledger import (
     CAPTAINS,
     EXCEL_SUFFIXES,
     FORMATS,
+    ISSUES_LISTED,
     NAME_PROPERTIES,
     POSTINGS,
     RAW_ROW,
@@ -41,12 +42,14 @@ from data.ledger import (
     building_names,
     by_value,
     compact,
+    count_issues,
     parse_dates,
     parse_months,
     read_ledger,
     room_names,
     stored_as_numbers,
     unit_names,
+    unlisted,
 )
 from data.store import init_store
 
@@ -769,6 +772,7 @@ class ImportResult:
         """A readable summary; when the import was rejected, every error with its place."""
         zh = lang == "zh"
         lines: list[str] = []
+        errors = count_issues(self.issues, "error")
         months = ", ".join(f"{m:%Y-%m}" for m in self.months)
         if self.ok:
             lines.append(
@@ -779,9 +783,9 @@ class ImportResult:
             )
         elif self.batch_id is None and self.sheets and any(s.rows_read for s in self.sheets):
             lines.append(
-                f"导入被拒绝，数据没有任何改动：共 {len(self.errors)} 个错误，请改正后重新导入"
+                f"导入被拒绝，数据没有任何改动：共 {errors:,} 个错误，请改正后重新导入"
                 if zh
-                else f"Import rejected, nothing was changed: {len(self.errors)} errors; "
+                else f"Import rejected, nothing was changed: {errors:,} errors; "
                 "correct them and import again"
             )
         else:
@@ -805,14 +809,16 @@ class ImportResult:
                 if zh
                 else f"Rejected rows written to {self.rejects_path}: correct and import them again"
             )
-        # Every error is listed; warnings only up to a page, the rest counted.
+        # The errors as listed (`ISSUES_LISTED` a sheet, the rest counted); warnings only up to
+        # a page, the rest counted.
         for title_zh, title_en, issues, limit in (
             ("错误", "Errors", self.errors, None),
             ("警告", "Warnings", self.warnings, _WARNINGS_LISTED),
         ):
             if not issues:
                 continue
-            lines.append(f"{title_zh} {len(issues)} 个：" if zh else f"{title_en} ({len(issues)}):")
+            total = sum(i.weight for i in issues)
+            lines.append(f"{title_zh} {total:,} 个：" if zh else f"{title_en} ({total:,}):")
             place = None
             for issue in issues[:limit]:
                 where = issue.file if issue.sheet is None else f"{issue.file} / {issue.sheet}"
@@ -826,11 +832,16 @@ class ImportResult:
         return "\n".join(lines)
 
 
-def _to_ledger_issues(parsed: ParsedSheet) -> list[LedgerIssue]:
-    """The issue frame of one sheet as `LedgerIssue`s, with the cell as written."""
+def _to_ledger_issues(parsed: ParsedSheet, limit: int | None = ISSUES_LISTED) -> list[LedgerIssue]:
+    """The issue frame of one sheet as `LedgerIssue`s, with the cell as written: the first
+    `limit` of them (in row order), then a line counting the rest of each severity."""
     sheet, issues = parsed.sheet, parsed.issues
     if issues.is_empty():
         return []
+    rest = pl.DataFrame(schema=_ISSUE_SCHEMA)
+    if limit is not None and issues.height > limit:
+        issues = issues.with_row_index("\x00order").sort(pl.col(ROW).fill_null(0), "\x00order")
+        issues, rest = issues.head(limit).drop("\x00order"), issues.slice(limit)
     raw_cols = [h for h in issues["column"].unique().to_list() if h in sheet.raw.columns]
     raw = sheet.raw.select(RAW_ROW, *raw_cols).filter(
         pl.col(RAW_ROW).is_in(issues[ROW].drop_nulls().unique().implode())
@@ -848,12 +859,17 @@ def _to_ledger_issues(parsed: ParsedSheet) -> list[LedgerIssue]:
         .sort(pl.col(ROW).fill_null(0), "\x00order")
     )
     name = sheet.file.name
-    return [
+    listed = [
         LedgerIssue(name, sheet.sheet, row, column, value, zh, en, severity)
         for row, column, value, zh, en, severity in rows.select(
             ROW, "column", "value", "zh", "en", "severity"
         ).iter_rows()
     ]
+    for severity in ("error", "warning"):
+        more = rest.filter(pl.col("severity") == severity).height
+        if more:
+            listed.append(unlisted(name, sheet.sheet, severity, more))
+    return listed
 
 
 def _duplicates(parsed: list[ParsedSheet]) -> None:
@@ -1967,6 +1983,38 @@ def import_files(
         return ImportResult(False, None, [*issues, _nothing_to_import()], counts, months)
 
     init_store(engine)
+    try:
+        batch_id = _commit(
+            engine, set_aside, frames, parsed, counts, issues, paths, months, user, source
+        )
+    except _NothingMatched as nothing:
+        # Boundaries alone, none of a known township: no batch, no new data version.
+        return ImportResult(False, None, [*issues, nothing.issue], counts, months)
+    return ImportResult(True, batch_id, issues, counts, months, rejects_path)
+
+
+class _NothingMatched(Exception):
+    """Raised inside the store's transaction to roll it back: nothing was written."""
+
+    def __init__(self, issue: LedgerIssue) -> None:
+        super().__init__(issue.reason_en)
+        self.issue = issue
+
+
+def _commit(
+    engine: Engine,
+    set_aside: Path | None,
+    frames: dict[str, pl.DataFrame],
+    parsed: list[ParsedSheet],
+    counts: list[SheetCounts],
+    issues: list[LedgerIssue],
+    paths: list[Path],
+    months: list[dt.date],
+    user: str,
+    source: str,
+) -> int:
+    """Write the valid rows in one transaction; the new batch's id. `issues` and `counts` are
+    completed in place."""
     with StoreWriter(engine, set_aside=set_aside) as store:
         batch_id = store.new_batch(
             user=user,
@@ -1991,11 +2039,50 @@ def import_files(
             _count(counts, rows[_SHEET], written, replaced)
         if "targets" in frames:
             issues.extend(_unknown_scopes(store, parsed, frames["targets"]))
+        if not any(c.imported for c in counts):
+            nothing = _no_township_matched(store, parsed, frames["boundaries"])
+            raise _NothingMatched(nothing)
         store.execute(
             "UPDATE import_batch SET rows_imported = ?, rows_replaced = ? WHERE id = ?",
             [sum(c.imported for c in counts), sum(c.replaced for c in counts), batch_id],
         )
-    return ImportResult(True, batch_id, issues, counts, months, rejects_path)
+    return batch_id
+
+
+_NAMES_LISTED = 10  # names a message lists at most
+
+
+def _no_township_matched(
+    store: StoreWriter, parsed: list[ParsedSheet], rows: pl.DataFrame
+) -> LedgerIssue:
+    """The error of a boundary file none of whose townships is in the store: its names and the
+    store's, to compare."""
+    known = store.fetch("SELECT name FROM township ORDER BY name", {"name": pl.String()})["name"]
+    names = rows["township"].unique(maintain_order=True)
+
+    def listed(values: pl.Series, sep: str) -> str:
+        shown = sep.join(values.head(_NAMES_LISTED).to_list())
+        more = len(values) - _NAMES_LISTED
+        return shown + (f"{sep}… (+{more})" if more > 0 else "")
+
+    files = dict.fromkeys(parsed[i].sheet.file.name for i in rows[_SHEET].unique().sort())
+    if known.is_empty():
+        store_zh = "库中还没有乡镇：请先导入劳动力就业台账或安置点表，再导入边界"
+        store_en = "the store holds no township yet: import the ledgers first, then the boundaries"
+    else:
+        store_zh = f"库中的乡镇：{listed(known, '、')}"
+        store_en = f"the store's townships: {listed(known, ', ')}"
+    return LedgerIssue(
+        "、".join(files),
+        None,
+        None,
+        None,
+        None,
+        f"边界文件中没有一个乡镇与库中的乡镇同名，未导入，数据没有任何改动。文件中的乡镇："
+        f"{listed(names, '、')}；{store_zh}",
+        f"no township of the boundary file is in the store: nothing imported, nothing changed. "
+        f"The file names {listed(names, ', ')}; {store_en}",
+    )
 
 
 def _count(
