@@ -1886,22 +1886,125 @@ _COMMITS: dict[str, Callable[[StoreWriter, pl.DataFrame, int], pl.Series]] = {
 }
 
 
-def _commit_boundaries(store: StoreWriter, rows: pl.DataFrame) -> pl.Series:
-    """Set the boundary of each named township; False for names that match no township."""
-    towns = store.fetch("SELECT id, name, boundary FROM township", table_schema("township"))
-    matched = rows.join(
+# The 55 minority nationalities, longest first: a 民族乡's official name (水田彝族苗族乡, as
+# DataV and the civil affairs register write it) names them; ledgers often drop them (水田乡).
+_NATIONALITIES = sorted(
+    [
+        "蒙古",
+        "回",
+        "藏",
+        "维吾尔",
+        "苗",
+        "彝",
+        "壮",
+        "布依",
+        "朝鲜",
+        "满",
+        "侗",
+        "瑶",
+        "白",
+        "土家",
+        "哈尼",
+        "哈萨克",
+        "傣",
+        "黎",
+        "傈僳",
+        "佤",
+        "畲",
+        "高山",
+        "拉祜",
+        "水",
+        "东乡",
+        "纳西",
+        "景颇",
+        "柯尔克孜",
+        "土",
+        "达斡尔",
+        "仫佬",
+        "羌",
+        "布朗",
+        "撒拉",
+        "毛南",
+        "仡佬",
+        "锡伯",
+        "阿昌",
+        "普米",
+        "塔吉克",
+        "怒",
+        "乌孜别克",
+        "俄罗斯",
+        "鄂温克",
+        "德昂",
+        "保安",
+        "裕固",
+        "京",
+        "塔塔尔",
+        "独龙",
+        "鄂伦春",
+        "赫哲",
+        "门巴",
+        "珞巴",
+        "基诺",
+    ],
+    key=len,
+    reverse=True,
+)
+_ETHNIC_TOWNSHIP = rf"^(.+?)(?:(?:{'|'.join(_NATIONALITIES)})族)+([乡镇])$"
+
+
+def township_short_name(names: pl.Series) -> pl.Series:
+    """`水田彝族苗族乡` -> `水田乡`: a 民族乡 or 民族镇 without its nationalities."""
+    return names.str.replace(_ETHNIC_TOWNSHIP, "${1}${2}")
+
+
+def _match_townships(rows: pl.DataFrame, towns: pl.DataFrame) -> pl.DataFrame:
+    """`rows` with the township id (and old boundary) of each name: the same name, else the same
+    name without nationalities (`township_short_name`) when that finds exactly one township."""
+    exact = rows.join(
         towns.rename({"boundary": "\x00old"}),
         left_on="township",
         right_on="name",
         how="left",
         maintain_order="left",
+    ).with_columns(pl.lit(None, pl.String).alias("\x00as"))
+    short = towns.with_columns(township_short_name(pl.col("name")).alias("\x00short")).filter(
+        pl.col("\x00short").is_unique()
     )
+    found = (
+        exact.filter(pl.col("id").is_null())
+        .select(pl.exclude("id", "\x00old", "\x00as"))
+        .with_columns(township_short_name(pl.col("township")).alias("\x00short"))
+        .join(
+            short.select(
+                "id",
+                pl.col("boundary").alias("\x00old"),
+                "\x00short",
+                pl.col("name").alias("\x00as"),
+            ),
+            on="\x00short",
+            how="inner",
+        )
+        .drop("\x00short")
+    )
+    if found.is_empty():
+        return exact
+    return exact.update(found.select(_SEQ, "id", "\x00old", "\x00as"), on=_SEQ, include_nulls=False)
+
+
+def _commit_boundaries(store: StoreWriter, rows: pl.DataFrame) -> pl.DataFrame:
+    """Set the boundary of each named township: `rows` with the township's id (null for names
+    that match no township) and, where only the name without nationalities matched, the
+    store's name of it (`\x00as`)."""
+    towns = store.fetch("SELECT id, name, boundary FROM township", table_schema("township"))
+    matched = _match_townships(rows, towns)
     # An unchanged boundary is left alone: it is no overwrite that would stop an undo.
     changed = matched.filter(
         pl.col("id").is_not_null() & pl.col("boundary").ne_missing(pl.col("\x00old"))
     )
+    # Two features of one township (by its two names): the later one, as in `_ensure`.
+    changed = changed.unique("id", keep="last", maintain_order=True)
     store.update("township", changed.select("id", "boundary"), old=towns)
-    return matched["id"].is_not_null()
+    return matched
 
 
 # The order of commits: places first, so that later formats find them.
@@ -2030,8 +2133,10 @@ def _commit(
                 continue
             rows = frames[fmt]
             if fmt == "boundaries":
-                written = _commit_boundaries(store, rows)
+                matched = _commit_boundaries(store, rows)
+                written = matched["id"].is_not_null()
                 issues.extend(_unmatched_boundaries(parsed, rows.filter(~written)))
+                issues.extend(_renamed_boundaries(parsed, matched))
                 replaced = pl.Series([False] * rows.height)
             else:
                 written = pl.Series([True] * rows.height)
@@ -2097,6 +2202,25 @@ def _count(
         counts[index].imported += imported
         counts[index].skipped += skipped
         counts[index].replaced += repl
+
+
+def _renamed_boundaries(parsed: list[ParsedSheet], matched: pl.DataFrame) -> list[LedgerIssue]:
+    """A warning for each feature matched by its name without nationalities: say to which."""
+    return [
+        LedgerIssue(
+            parsed[index].sheet.file.name,
+            None,
+            row,
+            parsed[index].sheet.headers.get("township", "properties.name"),
+            name,
+            f"按去掉民族名称后的名称，作为“{town}”的边界导入",
+            f"imported as the boundary of {town!r} (the same name without its nationalities)",
+            "warning",
+        )
+        for index, row, name, town in matched.filter(pl.col("\x00as").is_not_null())
+        .select(_SHEET, ROW, "township", "\x00as")
+        .iter_rows()
+    ]
 
 
 def _unmatched_boundaries(parsed: list[ParsedSheet], rows: pl.DataFrame) -> list[LedgerIssue]:
