@@ -11,8 +11,9 @@ from pathlib import Path
 import polars as pl
 
 from data.frames import load_frames
+from data.ledger import ISSUES_LISTED
 from data.store import data_version, get_engine
-from tests.data.test_hostile_files import bomb
+from tests.data.test_hostile_files import bomb, junk
 from tests.data.test_import import labour_ledger
 from tests.data.test_ledger import labour_row, make_id
 from ui.strings import STRINGS
@@ -266,3 +267,20 @@ def test_a_workbook_that_would_take_the_server_down_is_refused(
     assert issues["reason"].tolist()[1].startswith("读取所需内存超过上限")
     assert not [b for b in at.button if b.key and b.key.startswith("upload_commit")]
     assert data_version(get_engine(own_store_url)) == version
+
+
+def test_a_sheet_of_junk_lists_its_first_errors_and_counts_the_rest(
+    app_for, own_store_url: str, tmp_path: Path
+) -> None:
+    """Every cell of 600 rows is junk: 2,400 errors, the first 1,000 listed, the rest counted."""
+    at = app_for(own_store_url, user="demo-clerk").switch_page(PAGE).run()
+    path = junk(tmp_path / "台账.csv", 600)
+
+    at.file_uploader[0].set_value([("台账.csv", path.read_bytes(), "text/csv")]).run()
+
+    assert not at.exception
+    assert [e.value for e in at.error] == [zh("upl_errors", errors="2,400", rows="600")]
+    issues = at.dataframe[1].value
+    assert len(issues) == ISSUES_LISTED + 1
+    assert issues["reason"].tolist()[-1] == "还有 1,400 个错误未列出（只列出每个表的前 1,000 个）"
+    assert not at.caption or all("整个文件" not in c.value for c in at.caption)
