@@ -12,9 +12,10 @@ Results come back pickled; `data.ledger` sends its grids as Arrow IPC bytes (fas
 pickled frame). Measured on a county's month (100,000 rows, 25 columns), the child adds about a
 second (the IPC both ways, the fork); the fork server's own start, once per process, 1–2 s.
 
-As with every multiprocessing child, the parent's `__main__` is imported in the child under
-another name: a script that reads files must keep its work under `if __name__ == "__main__"`
-(streamlit's, pytest's and `python -m data`'s do).
+A multiprocessing child runs the parent's `__main__` again (as `__mp_main__`) before its task.
+In the server that is whichever page script Streamlit ran last (it sets `sys.modules["__main__"]`
+to each script it runs): the child would run the app. A child is started with a blank
+`__main__` in its place for that moment, so it runs nothing but its task.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +44,7 @@ _PRELOAD = ["data.ledger"]
 log = logging.getLogger(__name__)
 _context: multiprocessing.context.BaseContext | None = None
 _lock = threading.Lock()
+_BLANK_MAIN = types.ModuleType("__main__")  # no file, no spec: nothing for a child to run
 
 
 def memory_limit() -> int:
@@ -124,7 +128,18 @@ def run_limited(
     ctx = _get_context()
     parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(child, memory, seconds, fn, args), daemon=True)
-    process.start()
+    try:
+        with _lock:
+            main, sys.modules["__main__"] = sys.modules["__main__"], _BLANK_MAIN
+            try:
+                process.start()
+            finally:
+                sys.modules["__main__"] = main
+    except OSError as exc:  # no process to be had (limits of the service, no memory): no read
+        parent.close()
+        child.close()
+        log.warning("%s%r: no child process: %s", fn.__name__, args, exc)
+        return Failed("crash", f"{exc.__class__.__name__}: {exc}")
     child.close()
     deadline = time.monotonic() + seconds
     try:

@@ -269,3 +269,22 @@ def test_the_capped_list_in_the_report_and_the_marked_workbook(tmp_path: Path) -
         comments = [n for n in unpacked.namelist() if "comments" in n]
         [part] = comments
         assert unpacked.read(part).count(b"<comment ") == ISSUES_LISTED
+
+
+def test_the_reading_child_runs_nothing_of_the_parent_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit makes each page script it runs `__main__`; a child that ran it again (as
+    multiprocessing does) ran the app, or died on it (an AppTest script did)."""
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('the page ran in the reading child')\n")
+    page = type(sys)("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    path = tmp_path / "台账.csv"
+    path.write_text(LABOUR_HEADER + "\n" + "2020-08,,,,,,,,,,\n")
+
+    sheets, issues = read_ledger(path)
+
+    assert [s.rows_read for s in sheets] == [1] and issues == []
+    assert sys.modules["__main__"] is page
