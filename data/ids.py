@@ -78,7 +78,12 @@ def validate_ids(
     birth_ok = birth.is_between(
         pl.lit(dt.date(_EARLIEST_BIRTH_YEAR, 1, 1)), pl.lit(today, dtype=pl.Date)
     )
-    number = pl.Series([False] * len(ids)) if stored_as_number is None else stored_as_number
+    # Typed: an empty list would make a Null series, which `~` refuses (a header-only sheet).
+    number = (
+        pl.Series([False] * len(ids), dtype=pl.Boolean)
+        if stored_as_number is None
+        else stored_as_number
+    )
     frame = pl.DataFrame({"id_number": clean_ids(ids), "_number": number}).with_columns(
         (checksum_ok & birth_ok & ~pl.col("_number")).fill_null(False).alias("_valid"),
         checksum_ok.fill_null(False).alias("_checksum_ok"),

@@ -28,6 +28,7 @@ from data.ledger import (
     CAPTAINS,
     EXCEL_SUFFIXES,
     FORMATS,
+    ISSUES_LISTED,
     NAME_PROPERTIES,
     POSTINGS,
     RAW_ROW,
@@ -42,12 +43,14 @@ from data.ledger import (
     building_names,
     by_value,
     compact,
+    count_issues,
     parse_dates,
     parse_months,
     read_ledger,
     room_names,
     stored_as_numbers,
     unit_names,
+    unlisted,
 )
 from data.store import init_store
 
@@ -825,6 +828,7 @@ class ImportResult:
         """A readable summary; when the import was rejected, every error with its place."""
         zh = lang == "zh"
         lines: list[str] = []
+        errors = count_issues(self.issues, "error")
         months = ", ".join(f"{m:%Y-%m}" for m in self.months)
         if self.ok:
             lines.append(
@@ -835,9 +839,9 @@ class ImportResult:
             )
         elif self.batch_id is None and self.sheets and any(s.rows_read for s in self.sheets):
             lines.append(
-                f"导入被拒绝，数据没有任何改动：共 {len(self.errors)} 个错误，请改正后重新导入"
+                f"导入被拒绝，数据没有任何改动：共 {errors:,} 个错误，请改正后重新导入"
                 if zh
-                else f"Import rejected, nothing was changed: {len(self.errors)} errors; "
+                else f"Import rejected, nothing was changed: {errors:,} errors; "
                 "correct them and import again"
             )
         else:
@@ -861,14 +865,16 @@ class ImportResult:
                 if zh
                 else f"Rejected rows written to {self.rejects_path}: correct and import them again"
             )
-        # Every error is listed; warnings only up to a page, the rest counted.
+        # The errors as listed (`ISSUES_LISTED` a sheet, the rest counted); warnings only up to
+        # a page, the rest counted.
         for title_zh, title_en, issues, limit in (
             ("错误", "Errors", self.errors, None),
             ("警告", "Warnings", self.warnings, _WARNINGS_LISTED),
         ):
             if not issues:
                 continue
-            lines.append(f"{title_zh} {len(issues)} 个：" if zh else f"{title_en} ({len(issues)}):")
+            total = sum(i.weight for i in issues)
+            lines.append(f"{title_zh} {total:,} 个：" if zh else f"{title_en} ({total:,}):")
             place = None
             for issue in issues[:limit]:
                 where = issue.file if issue.sheet is None else f"{issue.file} / {issue.sheet}"
@@ -882,11 +888,16 @@ class ImportResult:
         return "\n".join(lines)
 
 
-def _to_ledger_issues(parsed: ParsedSheet) -> list[LedgerIssue]:
-    """The issue frame of one sheet as `LedgerIssue`s, with the cell as written."""
+def _to_ledger_issues(parsed: ParsedSheet, limit: int | None = ISSUES_LISTED) -> list[LedgerIssue]:
+    """The issue frame of one sheet as `LedgerIssue`s, with the cell as written: the first
+    `limit` of them (in row order), then a line counting the rest of each severity."""
     sheet, issues = parsed.sheet, parsed.issues
     if issues.is_empty():
         return []
+    rest = pl.DataFrame(schema=_ISSUE_SCHEMA)
+    if limit is not None and issues.height > limit:
+        issues = issues.with_row_index("\x00order").sort(pl.col(ROW).fill_null(0), "\x00order")
+        issues, rest = issues.head(limit).drop("\x00order"), issues.slice(limit)
     raw_cols = [h for h in issues["column"].unique().to_list() if h in sheet.raw.columns]
     raw = sheet.raw.select(RAW_ROW, *raw_cols).filter(
         pl.col(RAW_ROW).is_in(issues[ROW].drop_nulls().unique().implode())
@@ -904,12 +915,17 @@ def _to_ledger_issues(parsed: ParsedSheet) -> list[LedgerIssue]:
         .sort(pl.col(ROW).fill_null(0), "\x00order")
     )
     name = sheet.file.name
-    return [
+    listed = [
         LedgerIssue(name, sheet.sheet, row, column, value, zh, en, severity)
         for row, column, value, zh, en, severity in rows.select(
             ROW, "column", "value", "zh", "en", "severity"
         ).iter_rows()
     ]
+    for severity in ("error", "warning"):
+        more = rest.filter(pl.col("severity") == severity).height
+        if more:
+            listed.append(unlisted(name, sheet.sheet, severity, more))
+    return listed
 
 
 def _duplicates(parsed: list[ParsedSheet]) -> None:
@@ -2041,22 +2057,125 @@ _COMMITS: dict[str, Callable[[StoreWriter, pl.DataFrame, int], pl.Series]] = {
 }
 
 
-def _commit_boundaries(store: StoreWriter, rows: pl.DataFrame) -> pl.Series:
-    """Set the boundary of each named township; False for names that match no township."""
-    towns = store.fetch("SELECT id, name, boundary FROM township", table_schema("township"))
-    matched = rows.join(
+# The 55 minority nationalities, longest first: a 民族乡's official name (水田彝族苗族乡, as
+# DataV and the civil affairs register write it) names them; ledgers often drop them (水田乡).
+_NATIONALITIES = sorted(
+    [
+        "蒙古",
+        "回",
+        "藏",
+        "维吾尔",
+        "苗",
+        "彝",
+        "壮",
+        "布依",
+        "朝鲜",
+        "满",
+        "侗",
+        "瑶",
+        "白",
+        "土家",
+        "哈尼",
+        "哈萨克",
+        "傣",
+        "黎",
+        "傈僳",
+        "佤",
+        "畲",
+        "高山",
+        "拉祜",
+        "水",
+        "东乡",
+        "纳西",
+        "景颇",
+        "柯尔克孜",
+        "土",
+        "达斡尔",
+        "仫佬",
+        "羌",
+        "布朗",
+        "撒拉",
+        "毛南",
+        "仡佬",
+        "锡伯",
+        "阿昌",
+        "普米",
+        "塔吉克",
+        "怒",
+        "乌孜别克",
+        "俄罗斯",
+        "鄂温克",
+        "德昂",
+        "保安",
+        "裕固",
+        "京",
+        "塔塔尔",
+        "独龙",
+        "鄂伦春",
+        "赫哲",
+        "门巴",
+        "珞巴",
+        "基诺",
+    ],
+    key=len,
+    reverse=True,
+)
+_ETHNIC_TOWNSHIP = rf"^(.+?)(?:(?:{'|'.join(_NATIONALITIES)})族)+([乡镇])$"
+
+
+def township_short_name(names: pl.Series) -> pl.Series:
+    """`水田彝族苗族乡` -> `水田乡`: a 民族乡 or 民族镇 without its nationalities."""
+    return names.str.replace(_ETHNIC_TOWNSHIP, "${1}${2}")
+
+
+def _match_townships(rows: pl.DataFrame, towns: pl.DataFrame) -> pl.DataFrame:
+    """`rows` with the township id (and old boundary) of each name: the same name, else the same
+    name without nationalities (`township_short_name`) when that finds exactly one township."""
+    exact = rows.join(
         towns.rename({"boundary": "\x00old"}),
         left_on="township",
         right_on="name",
         how="left",
         maintain_order="left",
+    ).with_columns(pl.lit(None, pl.String).alias("\x00as"))
+    short = towns.with_columns(township_short_name(pl.col("name")).alias("\x00short")).filter(
+        pl.col("\x00short").is_unique()
     )
+    found = (
+        exact.filter(pl.col("id").is_null())
+        .select(pl.exclude("id", "\x00old", "\x00as"))
+        .with_columns(township_short_name(pl.col("township")).alias("\x00short"))
+        .join(
+            short.select(
+                "id",
+                pl.col("boundary").alias("\x00old"),
+                "\x00short",
+                pl.col("name").alias("\x00as"),
+            ),
+            on="\x00short",
+            how="inner",
+        )
+        .drop("\x00short")
+    )
+    if found.is_empty():
+        return exact
+    return exact.update(found.select(_SEQ, "id", "\x00old", "\x00as"), on=_SEQ, include_nulls=False)
+
+
+def _commit_boundaries(store: StoreWriter, rows: pl.DataFrame) -> pl.DataFrame:
+    """Set the boundary of each named township: `rows` with the township's id (null for names
+    that match no township) and, where only the name without nationalities matched, the
+    store's name of it (`\x00as`)."""
+    towns = store.fetch("SELECT id, name, boundary FROM township", table_schema("township"))
+    matched = _match_townships(rows, towns)
     # An unchanged boundary is left alone: it is no overwrite that would stop an undo.
     changed = matched.filter(
         pl.col("id").is_not_null() & pl.col("boundary").ne_missing(pl.col("\x00old"))
     )
+    # Two features of one township (by its two names): the later one, as in `_ensure`.
+    changed = changed.unique("id", keep="last", maintain_order=True)
     store.update("township", changed.select("id", "boundary"), old=towns)
-    return matched["id"].is_not_null()
+    return matched
 
 
 # The order of commits: places first, so that later formats find them.
@@ -2143,6 +2262,35 @@ def import_files(
     except StoreBusy as busy:
         files = ", ".join(p.name for p in paths)
         return ImportResult(False, None, [*issues, busy.issue(files)], counts, months, rejects_path)
+    try:
+        batch_id = _commit(store, frames, parsed, counts, issues, paths, months, user, source)
+    except _NothingMatched as nothing:
+        # Boundaries alone, none of a known township: no batch, no new data version.
+        return ImportResult(False, None, [*issues, nothing.issue], counts, months)
+    return ImportResult(True, batch_id, issues, counts, months, rejects_path)
+
+
+class _NothingMatched(Exception):
+    """Raised inside the store's transaction to roll it back: nothing was written."""
+
+    def __init__(self, issue: LedgerIssue) -> None:
+        super().__init__(issue.reason_en)
+        self.issue = issue
+
+
+def _commit(
+    store: StoreWriter,
+    frames: dict[str, pl.DataFrame],
+    parsed: list[ParsedSheet],
+    counts: list[SheetCounts],
+    issues: list[LedgerIssue],
+    paths: list[Path],
+    months: list[dt.date],
+    user: str,
+    source: str,
+) -> int:
+    """Write the valid rows in the begun transaction of `store` and commit it; the new batch's
+    id. `issues` and `counts` are completed in place."""
     with store:
         batch_id = store.new_batch(
             user=user,
@@ -2158,8 +2306,10 @@ def import_files(
                 continue
             rows = frames[fmt]
             if fmt == "boundaries":
-                written = _commit_boundaries(store, rows)
+                matched = _commit_boundaries(store, rows)
+                written = matched["id"].is_not_null()
                 issues.extend(_unmatched_boundaries(parsed, rows.filter(~written)))
+                issues.extend(_renamed_boundaries(parsed, matched))
                 replaced = pl.Series([False] * rows.height)
             else:
                 written = pl.Series([True] * rows.height)
@@ -2167,11 +2317,50 @@ def import_files(
             _count(counts, rows[_SHEET], written, replaced)
         if "targets" in frames:
             issues.extend(_unknown_scopes(store, parsed, frames["targets"]))
+        if not any(c.imported for c in counts):
+            nothing = _no_township_matched(store, parsed, frames["boundaries"])
+            raise _NothingMatched(nothing)
         store.execute(
             "UPDATE import_batch SET rows_imported = ?, rows_replaced = ? WHERE id = ?",
             [sum(c.imported for c in counts), sum(c.replaced for c in counts), batch_id],
         )
-    return ImportResult(True, batch_id, issues, counts, months, rejects_path)
+    return batch_id
+
+
+_NAMES_LISTED = 10  # names a message lists at most
+
+
+def _no_township_matched(
+    store: StoreWriter, parsed: list[ParsedSheet], rows: pl.DataFrame
+) -> LedgerIssue:
+    """The error of a boundary file none of whose townships is in the store: its names and the
+    store's, to compare."""
+    known = store.fetch("SELECT name FROM township ORDER BY name", {"name": pl.String()})["name"]
+    names = rows["township"].unique(maintain_order=True)
+
+    def listed(values: pl.Series, sep: str) -> str:
+        shown = sep.join(values.head(_NAMES_LISTED).to_list())
+        more = len(values) - _NAMES_LISTED
+        return shown + (f"{sep}… (+{more})" if more > 0 else "")
+
+    files = dict.fromkeys(parsed[i].sheet.file.name for i in rows[_SHEET].unique().sort())
+    if known.is_empty():
+        store_zh = "库中还没有乡镇：请先导入劳动力就业台账或安置点表，再导入边界"
+        store_en = "the store holds no township yet: import the ledgers first, then the boundaries"
+    else:
+        store_zh = f"库中的乡镇：{listed(known, '、')}"
+        store_en = f"the store's townships: {listed(known, ', ')}"
+    return LedgerIssue(
+        "、".join(files),
+        None,
+        None,
+        None,
+        None,
+        f"边界文件中没有一个乡镇与库中的乡镇同名，未导入，数据没有任何改动。文件中的乡镇："
+        f"{listed(names, '、')}；{store_zh}",
+        f"no township of the boundary file is in the store: nothing imported, nothing changed. "
+        f"The file names {listed(names, ', ')}; {store_en}",
+    )
 
 
 def _count(
@@ -2186,6 +2375,25 @@ def _count(
         counts[index].imported += imported
         counts[index].skipped += skipped
         counts[index].replaced += repl
+
+
+def _renamed_boundaries(parsed: list[ParsedSheet], matched: pl.DataFrame) -> list[LedgerIssue]:
+    """A warning for each feature matched by its name without nationalities: say to which."""
+    return [
+        LedgerIssue(
+            parsed[index].sheet.file.name,
+            None,
+            row,
+            parsed[index].sheet.headers.get("township", "properties.name"),
+            name,
+            f"按去掉民族名称后的名称，作为“{town}”的边界导入",
+            f"imported as the boundary of {town!r} (the same name without its nationalities)",
+            "warning",
+        )
+        for index, row, name, town in matched.filter(pl.col("\x00as").is_not_null())
+        .select(_SHEET, ROW, "township", "\x00as")
+        .iter_rows()
+    ]
 
 
 def _unmatched_boundaries(parsed: list[ParsedSheet], rows: pl.DataFrame) -> list[LedgerIssue]:

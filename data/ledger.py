@@ -17,6 +17,7 @@ import io
 import json
 import math
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +27,8 @@ from unicodedata import normalize
 
 import fastexcel
 import polars as pl
+
+from data import sandbox
 
 ROW = "row"  # the Excel row number column of every data frame
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -46,6 +49,14 @@ class LedgerIssue:
     reason_zh: str
     reason_en: str
     severity: Severity = "error"
+    # None for one issue; for the line that counts the issues of a sheet not listed one by one
+    # (`unlisted`), how many it stands for. Every count of issues sums these (`count_issues`).
+    count: int | None = None
+
+    @property
+    def weight(self) -> int:
+        """The issues this line stands for."""
+        return 1 if self.count is None else self.count
 
     def message(self, lang: str = "zh") -> str:
         """`第 7 行 身份证号 "5224…" 位数不对：…`: the place, the value, the reason."""
@@ -66,6 +77,32 @@ class LedgerIssue:
         if not where:
             return reason
         return f"{where} {reason}" if zh else f"{where}: {reason}"
+
+
+def count_issues(issues: Iterable[LedgerIssue], severity: Severity) -> int:
+    """Issues of one severity, those counted but not listed included."""
+    return sum(i.weight for i in issues if i.severity == severity)
+
+
+def unlisted(file: str, sheet: str | None, severity: Severity, count: int) -> LedgerIssue:
+    """The line after the first issues of a sheet: how many more there are."""
+    zh, en = ("错误", "errors") if severity == "error" else ("警告", "warnings")
+    return LedgerIssue(
+        file,
+        sheet,
+        None,
+        None,
+        None,
+        f"还有 {count:,} 个{zh}未列出（只列出每个表的前 {ISSUES_LISTED:,} 个）",
+        f"{count:,} more {en} not listed (the first {ISSUES_LISTED:,} of each sheet are)",
+        severity,
+        count,
+    )
+
+
+# Issues of one sheet listed one by one; the rest are counted (`unlisted`). A million rows of
+# junk would otherwise make ten million messages: gigabytes, and a list nobody reads.
+ISSUES_LISTED = 1_000
 
 
 # --- formats ----------------------------------------------------------------------------------
@@ -314,6 +351,9 @@ def _without_brackets(key: str) -> str:
 _NEEDS_NFKC = r"[^\x00-\x7F\p{Han}]"
 # A cell that NFKC, stripping or nulling would change.
 _NEEDS_CLEANING = r"^$|^\s|\s$|[^\x00-\x7F\p{Han}]|^[-/\\_]+$"
+# Characters that show nothing and are no whitespace (zero-width spaces and joiners, word
+# joiner, BOM), pasted in from web pages: gone, so that a cell of them is empty.
+_INVISIBLE = "[\u200b-\u200d\u2060\ufeff]"
 # A cell filled only to show it is empty on paper: /, -, —, ／.
 _PLACEHOLDER = r"^[-/\\_\u2014\u2013]+$"
 
@@ -321,11 +361,16 @@ _PLACEHOLDER = r"^[-/\\_\u2014\u2013]+$"
 def fix_where(
     series: pl.Series, needs: pl.Series, fn: Callable[[pl.Series], pl.Series]
 ) -> pl.Series:
-    """`fn` applied only to the values where `needs` is true; most cells need no fixing."""
+    """`fn` applied only to the values where `needs` is true; most cells need no fixing.
+
+    The series given is left as it was: `scatter` writes in place, and `by_value` compares
+    what `fn` returns with the series it gave (a changed input looked unchanged, and a column
+    of "" or spaces stayed as it was: a million blank-looking rows became ten million errors).
+    """
     needs = needs.fill_null(False)
     if not needs.any():
         return series
-    return series.scatter(needs.arg_true(), fn(series.filter(needs)))
+    return series.clone().scatter(needs.arg_true(), fn(series.filter(needs)))
 
 
 def nfkc(series: pl.Series) -> pl.Series:
@@ -335,7 +380,7 @@ def nfkc(series: pl.Series) -> pl.Series:
 
 def _clean_values(series: pl.Series) -> pl.Series:
     def fix(s: pl.Series) -> pl.Series:
-        return s.str.normalize("NFKC").str.strip_chars()
+        return s.str.normalize("NFKC").str.replace_all(_INVISIBLE, "").str.strip_chars()
 
     cleaned = fix_where(series, series.str.contains(_NEEDS_CLEANING), fix)
     empty = (cleaned == "") | cleaned.str.contains(_PLACEHOLDER)
@@ -696,15 +741,29 @@ def _unrecognised(path: Path, sheet: str | None, severity: Severity) -> LedgerIs
     )
 
 
-def read_excel(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
-    """Every sheet of a workbook that holds a known format; the others are reported."""
+def _excel_grids(path: Path) -> list[tuple[str, pl.DataFrame]]:
+    """Every sheet of a workbook as a grid of text cells (run in the reading child)."""
     reader = fastexcel.read_excel(path)
-    sheets: list[Sheet] = []
-    unknown: list[str] = []
+    grids = []
     for name in reader.sheet_names:
+        sandbox.progress(name)  # a reader that dies here is said to have died on this sheet
         # header_row=None with skip_rows=0 keeps the leading empty rows, so that grid row i is
         # Excel row i + 1 (checked for xlsx and xls, with merged and empty rows on top).
         grid = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        grids.append((name, grid))
+    return grids
+
+
+def read_excel(
+    path: Path, grids: list[tuple[str, pl.DataFrame]] | None = None
+) -> tuple[list[Sheet], list[LedgerIssue]]:
+    """Every sheet of a workbook that holds a known format; the others are reported.
+
+    `grids`: the workbook's sheets as read elsewhere (by the reading child of `read_ledger`).
+    """
+    sheets: list[Sheet] = []
+    unknown: list[str] = []
+    for name, grid in _excel_grids(path) if grids is None else grids:
         found = sheet_from_grid(grid, file=path, sheet=name) if grid.width else None
         if found is None:
             if grid.width:
@@ -725,16 +784,23 @@ def stored_as_numbers(sheet: Sheet, column: str) -> pl.Series:
     once more: call it only when a value looks like it went through a number cell). Loaded as
     booleans, a number cell gives a value and a text cell gives null.
     """
-    reader = fastexcel.read_excel(sheet.file)
-    name = sheet.grid_columns[column]
-    cells = (
+    # In a child, as every read of a workbook (see `read_ledger`); should it fail, no cell is
+    # said to be a number cell, which only leaves a hint out of the messages.
+    cells = sandbox.run_limited(_number_cells, sheet.file, sheet.sheet, sheet.grid_columns[column])
+    if isinstance(cells, sandbox.Failed):
+        return pl.Series([False] * sheet.data.height, dtype=pl.Boolean)
+    return cells.gather(sheet.data[ROW] - 1).is_not_null()
+
+
+def _number_cells(file: Path, sheet: str, column: str) -> pl.Series:
+    reader = fastexcel.read_excel(file)
+    return (
         reader.load_sheet(
-            sheet.sheet, header_row=None, skip_rows=0, use_columns=[name], dtypes="boolean"
+            sheet, header_row=None, skip_rows=0, use_columns=[column], dtypes="boolean"
         )
         .to_polars()
         .to_series()
     )
-    return cells.gather(sheet.data[ROW] - 1).is_not_null()
 
 
 _SNIFF_BYTES = 1 << 16
@@ -757,6 +823,24 @@ def _from_gb18030(data: bytes) -> bytes:
 
 def read_csv(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
     """A CSV file in UTF-8, UTF-8 with BOM, GBK or GB18030, title rows above the header allowed."""
+    return _csv_sheet(path, _csv_grid(path))
+
+
+_CsvGrid = tuple[pl.DataFrame, int, tuple[str, ...]] | None  # grid, rows skipped, texts above
+
+
+def _csv_sheet(path: Path, found: _CsvGrid) -> tuple[list[Sheet], list[LedgerIssue]]:
+    if found is None:
+        return [], [_unrecognised(path, None, "error")]
+    grid, skip, above = found
+    sheet = sheet_from_grid(grid, file=path, sheet=None, first_row=skip + 1, above=above)
+    if sheet is None:
+        return [], [_unrecognised(path, None, "error")]
+    return [sheet], []
+
+
+def _csv_grid(path: Path) -> _CsvGrid:
+    """The CSV's cells from its header row on (run in the reading child); None without one."""
     raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     data = raw if _csv_encoding(raw) == "utf-8" else _from_gb18030(raw)
     head_text = data[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
@@ -768,7 +852,7 @@ def read_csv(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
     ]
     header = _find_header(head)
     if header is None:
-        return [], [_unrecognised(path, None, "error")]
+        return None
     # Parse from the (first) header row on: title rows above it have fewer fields, and polars
     # takes the field count from the first row. Blank lines stay as empty rows, so grid row i
     # is spreadsheet row skip + i + 1.
@@ -784,11 +868,7 @@ def read_csv(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
         grid = pl.read_csv(data, **options)
     except pl.exceptions.ComputeError:  # GBK after a start that was plain ASCII
         grid = pl.read_csv(_from_gb18030(raw), **options)
-    above = tuple(c for r in head[:skip] for c in r if c)
-    sheet = sheet_from_grid(grid, file=path, sheet=None, first_row=skip + 1, above=above)
-    if sheet is None:
-        return [], [_unrecognised(path, None, "error")]
-    return [sheet], []
+    return grid, skip, tuple(c for r in head[:skip] for c in r if c)
 
 
 # The feature property that names the township, in order of preference: GeoJSON's usual `name`,
@@ -916,6 +996,69 @@ def boundary_problem(geometry: dict) -> tuple[str, str, str] | None:
     return None
 
 
+# Bounds of a boundary file. A county's townships from DataV: tens of features, a few thousand
+# positions each; a province's: about 1,500 features and a few million positions. A GeoJSON is
+# nested 8 levels deep (collection, features, feature, geometry, coordinates, polygon, ring,
+# position); properties add a few.
+MAX_GEOJSON_BYTES = 200 << 20
+MAX_FEATURES = 10_000
+MAX_POSITIONS = 10_000_000
+MAX_DEPTH = 32
+
+
+def _too_much(path: Path, what_zh: str, what_en: str) -> LedgerIssue:
+    return LedgerIssue(
+        path.name,
+        None,
+        None,
+        None,
+        None,
+        f"{what_zh}，超出边界文件的上限（{MAX_GEOJSON_BYTES >> 20} MiB、{MAX_FEATURES:,} 个要素、"
+        f"{MAX_POSITIONS:,} 个坐标点），未导入：请只导出本县的乡镇边界，"
+        "或在 GIS 软件中简化后再导入",
+        f"{what_en}, beyond what a boundary file may hold ({MAX_GEOJSON_BYTES >> 20} MiB, "
+        f"{MAX_FEATURES:,} features, {MAX_POSITIONS:,} positions): not imported. Export only "
+        "the county's townships, or simplify them in a GIS, and import again",
+    )
+
+
+def _too_deep(path: Path) -> LedgerIssue:
+    return LedgerIssue(
+        path.name,
+        None,
+        None,
+        None,
+        None,
+        f"JSON 嵌套超过 {MAX_DEPTH} 层，不是乡镇边界文件，未导入（GeoJSON 的边界只有 8 层左右）",
+        f"the JSON is nested deeper than {MAX_DEPTH} levels: no boundary file, not imported "
+        "(a GeoJSON boundary is about 8 levels deep)",
+    )
+
+
+def _geojson_bounds(path: Path, doc: object) -> LedgerIssue | None:
+    """Why a parsed JSON document is too deep or too big for a boundary file, or None. Walked
+    with a stack, not recursion: depth is what is being checked."""
+    positions = 0
+    stack: list[tuple[object, int]] = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return _too_deep(path)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, dict | list))
+        elif value and isinstance(value[0], int | float):
+            positions += 1  # a position: its numbers need no visit
+            if positions > MAX_POSITIONS:
+                return _too_much(path, "坐标点太多", "too many positions")
+        else:
+            stack.extend((v, depth + 1) for v in value if isinstance(v, dict | list))
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if isinstance(features, list) and len(features) > MAX_FEATURES:
+        count = f"{len(features):,}"
+        return _too_much(path, f"文件有 {count} 个要素", f"the file holds {count} features")
+    return None
+
+
 def read_geojson(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
     """Township boundaries: a FeatureCollection whose features name a township in their
     properties (`name`, or another of NAME_PROPERTIES) and carry its geometry.
@@ -924,6 +1067,10 @@ def read_geojson(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
     warning, never dropped silently; checking the geometry is the importer's job
     (`boundary_problem`).
     """
+    size = path.stat().st_size
+    if size > MAX_GEOJSON_BYTES:
+        mib = f"{size / 2**20:,.0f} MiB"
+        return [], [_too_much(path, f"文件有 {mib}", f"the file holds {mib}")]
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -933,6 +1080,12 @@ def read_geojson(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         return [], [_unreadable(path, f"JSON: {exc}")]
+    except RecursionError:  # the decoder recurses per level: [[[[…]]]] 100,000 deep
+        return [], [_too_deep(path)]
+    del data, text
+    problem = _geojson_bounds(path, doc)
+    if problem is not None:
+        return [], [problem]
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         return [], [_boundary_file_error(path)]
     features = doc.get("features")
@@ -990,16 +1143,302 @@ def read_geojson(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
     return [sheet], []
 
 
-def read_ledger(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
-    """Read one file: every recognised sheet, and what could not be read or recognised."""
-    path = Path(path)
-    suffix = path.suffix.lower()
+def _reader(path: Path) -> Callable[[Path], tuple[list[Sheet], list[LedgerIssue]]] | None:
     readers = dict.fromkeys(EXCEL_SUFFIXES, read_excel)
     readers |= {".csv": read_csv, ".txt": read_csv, ".geojson": read_geojson, ".json": read_geojson}
-    reader = readers.get(suffix)
-    if reader is None:
+    return readers.get(path.suffix.lower())
+
+
+def read_ledger(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
+    """Read one file: every recognised sheet, and what could not be read or recognised.
+
+    Every file is untrusted: a workbook whose declared size is out of bounds is refused before
+    it is read (`workbook_problem`), and every file is read in a child process with a memory
+    and a time limit (`data.sandbox`), so that no file, of any shape, can take the server down:
+    a reader that runs out of either becomes a refusal of the file.
+    """
+    path = Path(path)
+    if _reader(path) is None:
+        suffix = path.suffix.lower()
         return [], [_unreadable(path, f"不支持的文件类型 {suffix or '(无扩展名)'}")]
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        problem = workbook_problem(path)
+        if problem is not None:
+            return [], [problem]
+    # The child reads the cells; finding the header and cleaning stay here. The grids come
+    # back as Arrow IPC (LZ4): a pickled frame took 3 times as long for a county's month.
+    result = sandbox.run_limited(_read_in_child, path)
+    if isinstance(result, sandbox.Failed):
+        return [], [_read_failed(path, result)]
+    if isinstance(result, LedgerIssue):
+        return [], [result]
+    kind, found = result
+    try:
+        if kind == "excel":
+            return read_excel(path, [(name, _from_ipc(grid)) for name, grid in found])
+        if kind == "csv":
+            grid = None if found is None else (_from_ipc(found[0]), *found[1:])
+            return _csv_sheet(path, grid)
+    except pl.exceptions.PolarsError as exc:
+        return [], [_unreadable(path, exc)]
+    sheets, issues = found
+    for sheet in sheets:  # the module's own formats again, not the child's copies
+        sheet.format = FORMATS[sheet.format.name]
+    return sheets, issues
+
+
+def _to_ipc(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer, compression="lz4")
+    return buffer.getvalue()
+
+
+def _from_ipc(data: bytes) -> pl.DataFrame:
+    return pl.read_ipc(io.BytesIO(data))
+
+
+def _read_in_child(path: Path) -> tuple[str, object] | LedgerIssue:
+    """What the reading child does: the raw cells of a workbook or CSV, a GeoJSON's sheet, or
+    why the file cannot be read."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            return "excel", [(name, _to_ipc(grid)) for name, grid in _excel_grids(path)]
+        if suffix in (".csv", ".txt"):
+            found = _csv_grid(path)
+            return "csv", None if found is None else (_to_ipc(found[0]), *found[1:])
+        return "geojson", read_geojson(path)
+    except (OSError, fastexcel.FastExcelError, pl.exceptions.PolarsError, csv.Error) as exc:
+        return _unreadable(path, exc)
+
+
+def read_unguarded(path: Path) -> tuple[list[Sheet], list[LedgerIssue]]:
+    """`read_ledger` in this process, without its limits (for measuring what the child costs)."""
+    path = Path(path)
+    reader = _reader(path)
+    if reader is None:
+        return [], [_unreadable(path, f"不支持的文件类型 {path.suffix.lower() or '(无扩展名)'}")]
     try:
         return reader(path)
     except (OSError, fastexcel.FastExcelError, pl.exceptions.PolarsError, csv.Error) as exc:
         return [], [_unreadable(path, exc)]
+
+
+# --- limits of what is read -------------------------------------------------------------------
+
+# A sheet's cells, as the reader holds them all at once: the span from its first to its last
+# cell, empty cells included. Excel's own limit of rows; a ledger has tens of columns; a
+# county's month is 100,000 rows × 25 columns, 2.5 million cells.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 1_000
+MAX_CELLS = 40_000_000
+MAX_UNPACKED = 2 << 30  # bytes of a workbook's parts once unzipped (a 1,048,576-row sheet: 0.8 GiB)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_CELL_ATTR = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _span(ref: str) -> tuple[int, int, int, int] | None:
+    """`B2:XFD1048576` -> (first row, first column, last row, last column), 1-based."""
+    corners = [_CELL_REF.match(part.strip()) for part in ref.split(":")]
+    if not corners or len(corners) > 2 or not all(corners):
+        return None
+    (c1, r1), (c2, r2) = ((m[1], m[2]) for m in (corners[0], corners[-1]))
+    rows = sorted((int(r1), int(r2)))
+    columns = sorted((_column_number(c1), _column_number(c2)))
+    return rows[0], columns[0], rows[1], columns[1]
+
+
+def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part -> the sheet's name, from the workbook and its relationships (the part's
+    own name where they do not say)."""
+    names: dict[str, str] = {}
+    try:
+        workbook = book.read("xl/workbook.xml")[: 1 << 20].decode("utf-8", "replace")
+        rels = book.read("xl/_rels/workbook.xml.rels")[: 1 << 20].decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError):
+        return names
+    targets = {
+        m["id"]: m["target"].lstrip("/").removeprefix("xl/")
+        for m in re.finditer(
+            r'<Relationship\b(?=[^>]*\bId="(?P<id>[^"]+)")(?=[^>]*\bTarget="(?P<target>[^"]+)")',
+            rels,
+        )
+    }
+    for m in re.finditer(
+        r'<(?:\w+:)?sheet\b(?=[^>]*\bname="(?P<name>[^"]*)")(?=[^>]*\br:id="(?P<id>[^"]+)")',
+        workbook,
+    ):
+        target = targets.get(m["id"])
+        if target:
+            names["xl/" + target] = _xml_text(m["name"])
+    return names
+
+
+def _xml_text(text: str) -> str:
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
+        text = text.replace(entity, char)
+    return text.replace("&amp;", "&")
+
+
+def _too_big(path: Path, sheet: str | None, ref: str, span: tuple[int, ...]) -> LedgerIssue:
+    first_row, first_col, last_row, last_col = span
+    rows, columns = last_row - first_row + 1, last_col - first_col + 1
+    return LedgerIssue(
+        path.name,
+        sheet,
+        None,
+        None,
+        None,
+        f"工作表的范围 {ref} 有 {rows:,} 行 × {columns:,} 列（{rows * columns:,} 个单元格），"
+        f"超出可读取的上限（{MAX_ROWS:,} 行、{MAX_COLUMNS:,} 列、共 {MAX_CELLS:,} 个单元格），"
+        "未导入：请删除远处多余的单元格（在 Excel 中按 Ctrl+End 可跳到最后一个单元格），"
+        "或把表格拆成几个文件",
+        f"the sheet spans {ref}: {rows:,} rows × {columns:,} columns ({rows * columns:,} cells), "
+        f"beyond what can be read ({MAX_ROWS:,} rows, {MAX_COLUMNS:,} columns, "
+        f"{MAX_CELLS:,} cells): not imported. Delete the stray far cells (Ctrl+End in Excel "
+        "jumps to the last one) or split the table into several files",
+    )
+
+
+def _out_of_bounds(span: tuple[int, int, int, int]) -> bool:
+    first_row, first_col, last_row, last_col = span
+    rows, columns = last_row - first_row + 1, last_col - first_col + 1
+    return rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS
+
+
+def workbook_problem(path: Path) -> LedgerIssue | None:
+    """Why an .xlsx must not be read, judged from its zip directory and each sheet's declared
+    dimension (the first bytes of the sheet: cheap), or None. A sheet that lies about its
+    dimension gets past this; the reading child's memory limit stops it (`read_ledger`)."""
+    try:
+        book = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return None  # not a zip: the reader says what it is
+    with book:
+        unpacked = sum(info.file_size for info in book.infolist())
+        if unpacked > MAX_UNPACKED:
+            return LedgerIssue(
+                path.name,
+                None,
+                None,
+                None,
+                None,
+                f"工作簿解压后有 {unpacked / 2**30:.1f} GiB，超出可读取的上限 "
+                f"{MAX_UNPACKED / 2**30:.0f} GiB，未导入：请把表格拆成几个文件",
+                f"the workbook unpacks to {unpacked / 2**30:.1f} GiB, beyond the "
+                f"{MAX_UNPACKED / 2**30:.0f} GiB that can be read: not imported; split it",
+            )
+        names = _sheet_parts(book)
+        for info in book.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            try:
+                with book.open(info) as part:
+                    head = part.read(1 << 16)
+            except (OSError, zipfile.BadZipFile, RuntimeError, EOFError):
+                return None  # damaged: the reader says so
+            found = _DIMENSION.search(head)
+            span = _span(found[1].decode("ascii", "replace")) if found else None
+            if span is not None and _out_of_bounds(span):
+                ref = found[1].decode("ascii", "replace")
+                return _too_big(path, names.get(info.filename), ref, span)
+    return None
+
+
+def _cells_span(path: Path, sheet: str | None) -> tuple[str, tuple[int, int, int, int]] | None:
+    """The span of the cells a sheet (every sheet, when None) really holds, by scanning its
+    cell references: what a workbook that lies about its dimension asked the reader for. Only
+    run after a reader failed: it reads the whole sheet."""
+    try:
+        book = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return None
+    with book:
+        names = _sheet_parts(book)
+        parts = [n for n, s in names.items() if sheet is None or s == sheet] or [
+            i.filename
+            for i in book.infolist()
+            if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+        ]
+        best = None
+        for part in parts:
+            low_row = low_col = 1 << 30
+            high_row = high_col = 0
+            tail = b""
+            try:
+                with book.open(part) as stream:
+                    while chunk := stream.read(1 << 22):
+                        buffer = tail + chunk
+                        for letters, digits in _CELL_ATTR.findall(buffer):
+                            row, col = int(digits), _column_number(letters.decode())
+                            low_row, high_row = min(low_row, row), max(high_row, row)
+                            low_col, high_col = min(low_col, col), max(high_col, col)
+                        tail = buffer[-256:]
+            except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, EOFError):
+                continue
+            if not high_row:
+                continue
+            span = (low_row, low_col, high_row, high_col)
+            area = (high_row - low_row + 1) * (high_col - low_col + 1)
+            if best is None or area > (best[1][2] - best[1][0] + 1) * (best[1][3] - best[1][1] + 1):
+                ref = f"{_column_letters(low_col)}{low_row}:{_column_letters(high_col)}{high_row}"
+                best = (ref, span)
+        return best
+
+
+def _read_failed(path: Path, failed: sandbox.Failed) -> LedgerIssue:
+    """A reading child that ran out of memory or time, or died: the file refused, saying why."""
+    sheet = failed.step
+    if failed.kind == "time":
+        seconds = sandbox.time_limit()
+        return LedgerIssue(
+            path.name,
+            sheet,
+            None,
+            None,
+            None,
+            f"读取超过 {seconds:g} 秒仍未完成，已停止，未导入：文件过大或结构异常，"
+            "请检查文件或拆成几个文件再导入",
+            f"reading took longer than {seconds:g} s and was stopped: not imported. The file is "
+            "too large or malformed; check it or split it",
+        )
+    if failed.kind == "memory":
+        limit = sandbox.memory_limit() // sandbox.MIB
+        found = _cells_span(path, sheet) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+        if found is not None and _out_of_bounds(found[1]):
+            issue = _too_big(path, sheet, *found)
+            issue.reason_zh = f"读取所需内存超过上限（{limit:,} MiB）：" + issue.reason_zh
+            issue.reason_en = f"reading needs more than {limit:,} MiB: " + issue.reason_en
+            return issue
+        return LedgerIssue(
+            path.name,
+            sheet,
+            None,
+            None,
+            None,
+            f"读取所需内存超过上限（{limit:,} MiB），未导入：表格过大，或其单元格分布在极大的"
+            "范围内；请删除远处多余的单元格（Excel 中按 Ctrl+End 可跳到最后一个单元格），"
+            "或把表格拆成几个文件",
+            f"reading needs more memory than the {limit:,} MiB allowed: not imported. The table is "
+            "too large or its cells lie far apart; delete stray far cells (Ctrl+End in Excel) or "
+            "split the table into several files",
+        )
+    issue = _unreadable(path, failed.detail)
+    issue.sheet = sheet
+    return issue

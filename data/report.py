@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from data.importer import ParsedSheet
-from data.ledger import FORMATS, RAW_ROW, ROW, LedgerIssue
+from data.ledger import FORMATS, ISSUES_LISTED, RAW_ROW, ROW, LedgerIssue
 from data.spreadsheet import workbook
 
 __all__ = [
@@ -90,7 +90,7 @@ def preview(parsed: Sequence[ParsedSheet], issues: Sequence[LedgerIssue]) -> pl.
                 "rows_read": p.sheet.rows_read,
                 "rows_valid": p.rows.height - bad,
                 "rows_with_errors": bad,
-                "warnings": sum(i.severity == "warning" for i in own),
+                "warnings": sum(i.weight for i in own if i.severity == "warning"),
                 "skipped": p.sheet.skipped,
             }
         )
@@ -98,7 +98,11 @@ def preview(parsed: Sequence[ParsedSheet], issues: Sequence[LedgerIssue]) -> pl.
         rows.append(
             {"file": file, "sheet": None, "ledger": None, "format": None, "months": []}
             | dict.fromkeys(("rows_read", "rows_valid", "rows_with_errors", "skipped"), 0)
-            | {"warnings": sum(i.file == file and i.severity == "warning" for i in issues)}
+            | {
+                "warnings": sum(
+                    i.weight for i in issues if i.file == file and i.severity == "warning"
+                )
+            }
         )
     return pl.DataFrame(rows, schema=PREVIEW_SCHEMA)
 
@@ -234,8 +238,18 @@ def _width(text: str) -> int:
 
 
 def _marks(p: ParsedSheet) -> pl.DataFrame:
-    """The sheet's issues: ROW (null for the whole sheet), column as written, zh, severity."""
-    own = p.issues.select(ROW, "column", "zh", "severity")
+    """The sheet's issues: ROW (null for the whole sheet), column as written, zh, severity.
+
+    The first `ISSUES_LISTED`, as the issue list has them: a cell comment each for ten million
+    issues would take gigabytes (the issue list counts the rest).
+    """
+    own = (
+        p.issues.select(ROW, "column", "zh", "severity")
+        .with_row_index("\x00order")
+        .sort(pl.col(ROW).fill_null(0), "\x00order")
+        .head(ISSUES_LISTED)
+        .drop("\x00order")
+    )
     extra = pl.DataFrame(
         [
             {ROW: i.row, "column": i.column, "zh": i.reason_zh, "severity": i.severity}
@@ -331,11 +345,12 @@ def _write_issue_list(
     styles: dict[str, Format],
 ) -> None:
     """Every issue, errors first, each with a link to its marked cell."""
-    errors = sum(i.severity == "error" for i in issues)
+    errors = sum(i.weight for i in issues if i.severity == "error")
+    warnings = sum(i.weight for i in issues if i.severity == "warning")
     sheet.write_string(
         0,
         0,
-        f"共 {errors} 个错误、{len(issues) - errors} 个警告。错误的单元格标为红色，警告为黄色，"
+        f"共 {errors:,} 个错误、{warnings:,} 个警告。错误的单元格标为红色，警告为黄色，"
         "点“转到”可跳到该单元格；改正后可直接上传本工作簿（本页会被跳过）。",
         styles["title"],
     )

@@ -25,7 +25,7 @@ from analytics.privacy import PERSONAL_COLUMNS, mask
 from data.accounts import list_users
 from data.frames import load_frames
 from data.importer import ImportResult, ParsedSheet, check_files, import_files
-from data.ledger import FORMATS, LedgerIssue
+from data.ledger import FORMATS, LedgerIssue, count_issues
 from data.report import error_workbook, issue_table, preview, reimported, workbook_name
 from data.store import get_engine
 from data.undo import undo_batch
@@ -106,11 +106,11 @@ class Checked:
 
     @property
     def errors(self) -> int:
-        return sum(i.severity == "error" for i in self.issues)
+        return count_issues(self.issues, "error")
 
     @property
     def warnings(self) -> int:
-        return len(self.issues) - self.errors
+        return count_issues(self.issues, "warning")
 
     @property
     def bad_rows(self) -> int:
@@ -123,7 +123,7 @@ class Checked:
     @property
     def whole_errors(self) -> int:
         """Errors that name no row: a file or sheet that cannot be imported at all."""
-        return sum(i.severity == "error" and i.row is None for i in self.issues)
+        return sum(i.severity == "error" and i.row is None and i.count is None for i in self.issues)
 
 
 def _signature(files: Sequence[UploadedFile], month: dt.date | None) -> str:

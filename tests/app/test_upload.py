@@ -11,7 +11,9 @@ from pathlib import Path
 import polars as pl
 
 from data.frames import load_frames
+from data.ledger import ISSUES_LISTED
 from data.store import data_version, get_engine
+from tests.data.test_hostile_files import bomb, junk
 from tests.data.test_import import labour_ledger
 from tests.data.test_ledger import labour_row, make_id
 from ui.strings import STRINGS
@@ -239,3 +241,46 @@ def test_an_analyst_cannot_reach_the_upload_page(app_for, demo_store_url: str) -
     at = app_for(demo_store_url, user="demo-analyst").switch_page(PAGE).run()
 
     assert not at.file_uploader
+
+
+def test_a_workbook_that_would_take_the_server_down_is_refused(
+    app_for, own_store_url: str, tmp_path: Path
+) -> None:
+    """Two cells, A1 and XFD1048576, in a 2 KB file: before, reading it aborted the process (in
+    a server, for every user). Declared or not, the span ends in a refusal of the file."""
+    version = data_version(get_engine(own_store_url))
+    at = app_for(own_store_url, user="demo-clerk").switch_page(PAGE).run()
+
+    files = [
+        (name, bomb(tmp_path / name, dimension=dimension).read_bytes())
+        for name, dimension in (("声明.xlsx", "A1:XFD1048576"), ("谎报.xlsx", "A1"))
+    ]
+    upload(at, *files)
+
+    assert not at.exception
+    assert at.dataframe[0].value["format"].tolist() == [zh("upl_unrecognised")] * 2
+    assert [e.value for e in at.error] == [zh("upl_errors", errors="2", rows="0")]
+    issues = at.dataframe[1].value
+    assert issues["file"].tolist() == ["声明.xlsx", "谎报.xlsx"]
+    assert issues["sheet"].tolist() == ["花名册", "花名册"]
+    assert all("A1:XFD1048576" in reason for reason in issues["reason"])
+    assert issues["reason"].tolist()[1].startswith("读取所需内存超过上限")
+    assert not [b for b in at.button if b.key and b.key.startswith("upload_commit")]
+    assert data_version(get_engine(own_store_url)) == version
+
+
+def test_a_sheet_of_junk_lists_its_first_errors_and_counts_the_rest(
+    app_for, own_store_url: str, tmp_path: Path
+) -> None:
+    """Every cell of 600 rows is junk: 2,400 errors, the first 1,000 listed, the rest counted."""
+    at = app_for(own_store_url, user="demo-clerk").switch_page(PAGE).run()
+    path = junk(tmp_path / "台账.csv", 600)
+
+    at.file_uploader[0].set_value([("台账.csv", path.read_bytes(), "text/csv")]).run()
+
+    assert not at.exception
+    assert [e.value for e in at.error] == [zh("upl_errors", errors="2,400", rows="600")]
+    issues = at.dataframe[1].value
+    assert len(issues) == ISSUES_LISTED + 1
+    assert issues["reason"].tolist()[-1] == "还有 1,400 个错误未列出（只列出每个表的前 1,000 个）"
+    assert not at.caption or all("整个文件" not in c.value for c in at.caption)

@@ -18,7 +18,8 @@ from sqlalchemy.engine import Engine
 
 from data.frames import load_frames
 from data.importer import ImportResult, import_files
-from data.ledger import LedgerIssue
+from data.ledger import MAX_DEPTH, LedgerIssue
+from data.store import data_version
 from tests.data.test_import import assert_store_unchanged, dump, labour_ledger
 from tests.data.test_ledger import labour_row
 
@@ -159,7 +160,97 @@ def test_a_partial_file_imports_the_known_townships_and_names_the_others(
     assert stored(county) == {YANKONG: polygon(), XINHUA: polygon(106.4), YUMO: None}
 
 
+def test_a_file_matching_no_township_changes_nothing(county: Engine, tmp_path: Path) -> None:
+    """Before: a batch and a new data version that changed nothing. The features of known
+    townships in a partly matching file are imported (above); none at all is a refusal."""
+    path = write(
+        tmp_path / "边界.geojson", feature("火星乡", polygon()), feature("月亮镇", polygon(106.2))
+    )
+    before = dump(county)
+    version = data_version(county)
+
+    result = import_files(county, [path])
+
+    assert not result.ok and result.batch_id is None
+    assert data_version(county) == version
+    assert_store_unchanged(before, county)
+    [error] = result.errors
+    assert (error.file, error.row, error.severity) == ("边界.geojson", None, "error")
+    assert error.reason_zh == (
+        "边界文件中没有一个乡镇与库中的乡镇同名，未导入，数据没有任何改动。文件中的乡镇："
+        f"火星乡、月亮镇；库中的乡镇：{'、'.join(sorted([YANKONG, XINHUA, YUMO]))}"
+    )
+    assert error.reason_en.startswith("no township of the boundary file is in the store")
+    assert [w.value for w in result.warnings] == ["火星乡", "月亮镇"]
+    assert result.report("zh").startswith("导入被拒绝，数据没有任何改动：共 1 个错误")
+
+
+def test_boundaries_before_any_township_say_to_import_the_ledgers_first(
+    engine: Engine, tmp_path: Path
+) -> None:
+    result = import_files(engine, [write(tmp_path / "b.geojson", feature(YANKONG, polygon()))])
+
+    assert not result.ok and data_version(engine) == 0
+    assert (
+        "库中还没有乡镇：请先导入劳动力就业台账或安置点表，再导入边界" in result.errors[0].reason_zh
+    )
+
+
 # --- broken files: a clear issue, and the store as it was ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 100_000 + "1" + "}" * 100_000,
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"name": "岩孔街道"}, "geometry": {"type": "Polygon", "coordinates": '
+        + "[" * 100_000
+        + "]" * 100_000
+        + "}}]}",
+        # Not deep enough for the decoder to give up: the walk after it refuses it.
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"name": "岩孔街道"}, "geometry": {"type": "Polygon", "coordinates": '
+        + "[" * 500
+        + "]" * 500
+        + "}}]}",
+    ],
+    ids=["arrays", "objects", "coordinates", "500-deep"],
+)
+def test_deeply_nested_json_is_refused(county: Engine, tmp_path: Path, text: str) -> None:
+    """Before: an uncaught RecursionError and a traceback."""
+    path = tmp_path / "深.geojson"
+    path.write_text(text, encoding="utf-8")
+    before = dump(county)
+
+    result = import_files(county, [path])
+
+    assert not result.ok
+    issue = only_issue(result)
+    assert (issue.file, issue.row, issue.severity) == ("深.geojson", None, "error")
+    assert issue.reason_zh.startswith(f"JSON 嵌套超过 {MAX_DEPTH} 层，不是乡镇边界文件，未导入")
+    assert issue.reason_en.startswith(f"the JSON is nested deeper than {MAX_DEPTH} levels")
+    assert_store_unchanged(before, county)
+
+
+def test_a_boundary_file_too_big_is_refused(
+    county: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import data.ledger
+
+    path = write(tmp_path / "b.geojson", *[feature(f"乡{k}", polygon()) for k in range(4)])
+    monkeypatch.setattr(data.ledger, "MAX_FEATURES", 3)
+    monkeypatch.setattr(data.ledger, "MAX_POSITIONS", 1_000)
+    # The limits as the reading child sees them: it forks from a server that imported the
+    # module before the patch, so the patch is checked in this process.
+    sheets, issues = data.ledger.read_geojson(path)
+    assert sheets == []
+    assert issues[0].reason_zh.startswith("文件有 4 个要素，超出边界文件的上限")
+    monkeypatch.setattr(data.ledger, "MAX_POSITIONS", 10)
+    sheets, issues = data.ledger.read_geojson(path)
+    assert issues[0].reason_zh.startswith("坐标点太多，超出边界文件的上限")
+    assert issues[0].reason_en.startswith("too many positions, beyond what a boundary file may")
 
 
 def test_a_file_that_is_not_json(county: Engine, tmp_path: Path) -> None:
