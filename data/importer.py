@@ -18,7 +18,6 @@ from pathlib import Path
 
 import polars as pl
 import sqlalchemy as sa
-import xlsxwriter
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -2442,10 +2441,10 @@ def _unknown_scopes(
 
 def _write_rejects(path: Path, parsed: list[ParsedSheet]) -> Path:
     """The rejected rows, as written, with their row number and every reason, one sheet each."""
-    from data.spreadsheet import WORKBOOK_OPTIONS
+    from data.spreadsheet import workbook
 
     # Rows as the clerk wrote them: text stays text, a "=…" cell included (data.spreadsheet).
-    book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    book = workbook(path)
     used: set[str] = set()
     for p in parsed:
         bad = p.error_rows
