@@ -340,6 +340,11 @@ def commit(files: Sequence[UploadedFile], checked: Checked, *, keep_valid: bool)
         if result.rejects_path is not None:
             rejects = result.rejects_path.read_bytes()
             rejects_name = workbook_name(checked.names).replace("-错误标注", "-未导入的行")
+    if result.busy is not None:
+        # Not the report's "rejected": nothing is wrong with the files, and they stay checked
+        # on the page for the next click.
+        st.warning(t("upl_busy"), icon=":material/hourglass_empty:")
+        return
     if not result.ok:
         st.error(result.report(lang()), icon=":material/error:")
         return

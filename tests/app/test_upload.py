@@ -10,7 +10,9 @@ from pathlib import Path
 
 import polars as pl
 
+from data import importer
 from data.frames import load_frames
+from data.importer import StoreWriter
 from data.ledger import ISSUES_LISTED
 from data.store import data_version, get_engine
 from tests.data.test_hostile_files import bomb, junk
@@ -114,6 +116,30 @@ def test_personal_values_in_the_issues_are_masked(
 
     shown = at.dataframe[1].value["value"].tolist()
     assert shown == [wrong[:4] + "*" * 10 + wrong[-4:]]
+
+
+def test_an_import_refused_for_a_busy_store_says_the_files_are_fine(
+    app_for, own_store_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    """Another write holds the store: the page says so and that the files need no change (not
+    "rejected: correct them"), writes nothing, and the same click works once the store is free."""
+    monkeypatch.setattr(importer, "WRITE_WAIT_SECONDS", 0.5)
+    engine = get_engine(own_store_url)
+    version = data_version(engine)
+    at = app_for(own_store_url, user="demo-clerk").switch_page(PAGE).run()
+    upload(at, september(tmp_path))
+    holder = StoreWriter(engine).__enter__()
+    try:
+        at.button(key="upload_commit").click().run()
+    finally:
+        holder.__exit__(None, None, None)
+
+    assert not at.exception
+    assert [w.value for w in at.warning] == [zh("upl_busy")]
+    assert not at.error
+    assert data_version(engine) == version
+    at.button(key="upload_commit").click().run()
+    assert data_version(engine) == version + 1
 
 
 def test_a_clean_ledger_is_imported_and_visible_at_once(
