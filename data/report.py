@@ -28,6 +28,7 @@ __all__ = [
     "ISSUES_SHEET",
     "REASON_COLUMN",
     "error_workbook",
+    "field_of",
     "issue_table",
     "preview",
     "reimported",
@@ -108,7 +109,7 @@ def preview(parsed: Sequence[ParsedSheet], issues: Sequence[LedgerIssue]) -> pl.
     return pl.DataFrame(rows, schema=PREVIEW_SCHEMA)
 
 
-def _field(column: str | None) -> str | None:
+def field_of(column: str | None) -> str | None:
     """The code name of a header as written (`公民身份号码` → id_number), in any format."""
     if column is None:
         return None
@@ -133,7 +134,7 @@ def issue_table(issues: Sequence[LedgerIssue], lang: str = "zh") -> pl.DataFrame
                 "value": i.value,
                 "reason": i.reason_zh if lang == "zh" else i.reason_en,
                 "severity": i.severity,
-                "field": _field(i.column),
+                "field": field_of(i.column),
             }
             for i in issues
         ],
