@@ -161,8 +161,7 @@ def _overtaken(
 def _shown_issues(issues: list[LedgerIssue], old: dict) -> list[LedgerIssue]:
     """The issues of a checked update as the writer may see them.
 
-    Warnings on columns the form cannot change were the import's to report (an ID's unknown
-    region code names its region and birth year: with the masked ends, enough to rebuild it);
+    Warnings on columns the form cannot change were the import's to report;
     ID numbers and phones anywhere else are masked (`analytics.privacy.mask_value`), whatever
     the viewer's role: a message is copied and pasted further than a table.
     """

@@ -139,8 +139,17 @@ def _region_known(region_year: str) -> bool:
     return True
 
 
+# Where the reasons point: a reason names the digits by place, never by value. Issues are shown
+# beside the ID as masked (first 4 and last 4 characters kept) on the upload page and copied
+# into messages; a reason that repeated the birth date (digits 7-14), the region code or the
+# check digit the other 17 call for would give back what the mask hides. Whoever may see the
+# full number sees it in the value beside the reason (the CLI's report, the clerk's own
+# marked workbook).
+_BIRTH_DIGITS_ZH, _BIRTH_DIGITS_EN = "（第 7–14 位）", " (digits 7-14)"
+
+
 def describe_problem(value: str, problem: Problem) -> tuple[str, str]:
-    """The reason a failing ID was rejected, in Chinese and English, with the specifics."""
+    """The reason a failing ID was rejected, in Chinese and English, without its digits."""
     cleaned = "".join(normalize("NFKC", value).split()).upper()
     if problem == "excel_number":
         return (
@@ -159,11 +168,10 @@ def describe_problem(value: str, problem: Problem) -> tuple[str, str]:
             "wrong format: 17 digits then a digit or X expected",
         )
     except stdnum_errors.InvalidChecksum:
-        expected = ric.calc_check_digit(cleaned)
         return (
-            f"校验位不对：按前 17 位应为 {expected}，实为 {cleaned[-1]}（多半是录错了某一位）",
-            f"check digit wrong: {expected} expected from the first 17 digits, got "
-            f"{cleaned[-1]} (probably a mistyped digit)",
+            "校验位不对：最后一位与前 17 位不符（多半是录错了某一位）",
+            "check digit wrong: the last character does not match the first 17 digits "
+            "(probably a mistyped digit)",
         )
     except stdnum_errors.InvalidComponent:
         pass  # the birth date, or a region unknown in the birth year (a warning, not here)
@@ -171,20 +179,26 @@ def describe_problem(value: str, problem: Problem) -> tuple[str, str]:
     try:
         birth = dt.datetime.strptime(text, "%Y%m%d").date()
     except ValueError:
-        return (f"出生日期 {text} 不是有效日期", f"birth date {text} is not a valid date")
+        return (
+            f"出生日期不是有效日期{_BIRTH_DIGITS_ZH}",
+            f"the birth date is not a valid date{_BIRTH_DIGITS_EN}",
+        )
     if birth.year < _EARLIEST_BIRTH_YEAR:
         return (
-            f"出生日期 {text} 早于 {_EARLIEST_BIRTH_YEAR} 年",
-            f"birth date {text} lies before {_EARLIEST_BIRTH_YEAR}",
+            f"出生日期早于 {_EARLIEST_BIRTH_YEAR} 年{_BIRTH_DIGITS_ZH}",
+            f"the birth date lies before {_EARLIEST_BIRTH_YEAR}{_BIRTH_DIGITS_EN}",
         )
-    return (f"出生日期 {text} 晚于今天", f"birth date {text} lies in the future")
+    return (
+        f"出生日期晚于今天{_BIRTH_DIGITS_ZH}",
+        f"the birth date lies in the future{_BIRTH_DIGITS_EN}",
+    )
 
 
 def describe_unknown_region(id_number: str) -> tuple[str, str]:
-    """The warning for a valid ID whose region code did not exist in its birth year."""
-    region, year = id_number[:6], id_number[6:10]
+    """The warning for a valid ID whose region code did not exist in its birth year (neither
+    named: the code's last two digits and the year are hidden by the mask)."""
     return (
-        f"地区码 {region} 在出生年份 {year} 年不存在（可能是行政区划调整），请核对",
-        f"region code {region} did not exist in the birth year {year} (perhaps a boundary "
+        "地区码（前 6 位）在出生那年不存在（可能是行政区划调整），请核对",
+        "the region code (digits 1-6) did not exist in the birth year (perhaps a boundary "
         "change): please check",
     )

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import polars as pl
 import sqlalchemy as sa
-import xlsxwriter
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -802,6 +801,9 @@ class ImportResult:
     sheets: list[SheetCounts]
     months: list[dt.date]
     rejects_path: Path | None = None
+    # Refused because another write held the store (`StoreBusy`): that refusal, also in
+    # `issues`. Nothing is wrong with the files; the same import goes through later.
+    busy: LedgerIssue | None = None
 
     @property
     def errors(self) -> list[LedgerIssue]:
@@ -830,7 +832,21 @@ class ImportResult:
         lines: list[str] = []
         errors = count_issues(self.issues, "error")
         months = ", ".join(f"{m:%Y-%m}" for m in self.months)
-        if self.ok:
+        if self.busy is not None:
+            # Not "rejected, correct and import again": the files may have nothing wrong.
+            errors -= self.busy.weight
+            busy = self.busy.reason_zh if zh else self.busy.reason_en
+            if zh:
+                rest = f"文件中另有 {errors:,} 个错误，见下" if errors else "文件没有问题，不必修改"
+                lines.append(f"没有导入：{busy}；{rest}")
+            else:
+                rest = (
+                    f"the files have {errors:,} errors, listed below"
+                    if errors
+                    else "the files are fine, nothing to correct"
+                )
+                lines.append(f"Not imported: {busy}; {rest}")
+        elif self.ok:
             lines.append(
                 f"导入成功：批次 #{self.batch_id}" + (f"，月份 {months}" if months else "")
                 if zh
@@ -859,7 +875,7 @@ class ImportResult:
                     f"  {where} ({fmt.title_en}): read {s.rows_read}, imported {s.imported} "
                     f"({s.replaced} replaced), rejected {s.rejected}, skipped {s.skipped}"
                 )
-        if self.rejects_path is not None:
+        if self.rejects_path is not None and self.busy is None:
             lines.append(
                 f"被拒绝的行已写入 {self.rejects_path}，改正后可再导入"
                 if zh
@@ -868,7 +884,7 @@ class ImportResult:
         # The errors as listed (`ISSUES_LISTED` a sheet, the rest counted); warnings only up to
         # a page, the rest counted.
         for title_zh, title_en, issues, limit in (
-            ("错误", "Errors", self.errors, None),
+            ("错误", "Errors", [i for i in self.errors if i is not self.busy], None),
             ("警告", "Warnings", self.warnings, _WARNINGS_LISTED),
         ):
             if not issues:
@@ -2260,8 +2276,10 @@ def import_files(
     try:
         store = StoreWriter(engine, set_aside=set_aside).begin()
     except StoreBusy as busy:
-        files = ", ".join(p.name for p in paths)
-        return ImportResult(False, None, [*issues, busy.issue(files)], counts, months, rejects_path)
+        refusal = busy.issue(", ".join(p.name for p in paths))
+        return ImportResult(
+            False, None, [*issues, refusal], counts, months, rejects_path, busy=refusal
+        )
     try:
         batch_id = _commit(store, frames, parsed, counts, issues, paths, months, user, source)
     except _NothingMatched as nothing:
@@ -2442,10 +2460,10 @@ def _unknown_scopes(
 
 def _write_rejects(path: Path, parsed: list[ParsedSheet]) -> Path:
     """The rejected rows, as written, with their row number and every reason, one sheet each."""
-    from data.spreadsheet import WORKBOOK_OPTIONS
+    from data.spreadsheet import workbook
 
     # Rows as the clerk wrote them: text stays text, a "=…" cell included (data.spreadsheet).
-    book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    book = workbook(path)
     used: set[str] = set()
     for p in parsed:
         bad = p.error_rows

@@ -8,10 +8,11 @@ All three read the output of `data.importer.check_files` and never touch the sto
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 import xlsxwriter
@@ -27,6 +28,7 @@ __all__ = [
     "ISSUES_SHEET",
     "REASON_COLUMN",
     "error_workbook",
+    "field_of",
     "issue_table",
     "preview",
     "reimported",
@@ -107,7 +109,7 @@ def preview(parsed: Sequence[ParsedSheet], issues: Sequence[LedgerIssue]) -> pl.
     return pl.DataFrame(rows, schema=PREVIEW_SCHEMA)
 
 
-def _field(column: str | None) -> str | None:
+def field_of(column: str | None) -> str | None:
     """The code name of a header as written (`公民身份号码` → id_number), in any format."""
     if column is None:
         return None
@@ -132,7 +134,7 @@ def issue_table(issues: Sequence[LedgerIssue], lang: str = "zh") -> pl.DataFrame
                 "value": i.value,
                 "reason": i.reason_zh if lang == "zh" else i.reason_en,
                 "severity": i.severity,
-                "field": _field(i.column),
+                "field": field_of(i.column),
             }
             for i in issues
         ],
@@ -267,7 +269,7 @@ def _write_sheet(
     data row: unit rows are not kept); bad cells filled and commented."""
     sheet = book.add_worksheet(name)
     sheet.set_comments_author("台账检查")
-    raw = p.sheet.raw
+    raw = p.sheet.raw.sort(RAW_ROW)  # streamed: rows in ascending order only
     feature = p.format.name == "boundaries"
     headers = [c for c in raw.columns if c != RAW_ROW]
     if feature:
@@ -306,8 +308,20 @@ def _write_sheet(
             return plain
         return styles["error" if any(s == "error" for _, s in found) else "warning"]
 
+    # Each row's comments with the row: the workbook is streamed (constant_memory), and a row
+    # once left takes nothing more, comments included.
+    commented: dict[int | None, list[int]] = {}
+    for row, j in cells:
+        commented.setdefault(row, []).append(j)
+
+    def comment(row: int | None, r: int) -> None:
+        for j in commented.get(row, ()):
+            text = "\n".join(f"{_SEVERITY_ZH[s]}：{zh}" for zh, s in cells[(row, j)])
+            sheet.write_comment(r, j, text, {"x_scale": 2.5, "y_scale": 1.5})
+
     for j, h in enumerate([*headers, REASON_COLUMN]):
         sheet.write_string(header_row, j, h, style(None, j, styles["header"]))
+    comment(None, header_row)
     for number, values in zip(numbers, raw.select(headers).iter_rows(), strict=True):
         r = row_of[number]
         for j, value in enumerate(values):
@@ -319,11 +333,7 @@ def _write_sheet(
         if number in reasons:
             mark = style(number, reason_column, styles["reason"])
             sheet.write_string(r, reason_column, "；".join(reasons[number]), mark)
-    for (row, j), found in cells.items():
-        r = header_row if row is None else row_of.get(row)
-        if r is not None:
-            text = "\n".join(f"{_SEVERITY_ZH[s]}：{zh}" for zh, s in found)
-            sheet.write_comment(r, j, text, {"x_scale": 2.5, "y_scale": 1.5})
+        comment(number, r)
 
     widths = [_width(h) + 2 for h in headers]
     for values in raw.select(headers).head(200).iter_rows():
@@ -388,9 +398,23 @@ def error_workbook(parsed: Sequence[ParsedSheet], issues: Sequence[LedgerIssue])
     """The checked files back as one workbook: first every issue (错误清单), then each sheet that
     has one, its rows as uploaded at their own row numbers, each bad cell filled red (a warning's
     amber) with its reason as a comment, and the row's reasons in a last column 错误原因."""
-    buffer = io.BytesIO()
-    # Cells are written as text, as read: never a formula, number or link made from a cell.
-    book = workbook(buffer, in_memory=True)
+    # Streamed (xlsxwriter's constant_memory): each row goes to a temporary file as soon as the
+    # next begins, so a million uploaded rows no longer sit in memory as cell objects (2.9 GB
+    # for a junk file). That needs rows in ascending order within each sheet, which
+    # `_write_sheet` and `_write_issue_list` keep, and a file, not a buffer (xlsxwriter turns
+    # constant_memory off in memory). Comments, formats and links work as before.
+    with tempfile.TemporaryDirectory(prefix="marked-") as folder:
+        path = Path(folder) / "marked.xlsx"
+        # Cells are written as text, as read: never a formula, number or link made from a cell.
+        book = workbook(path, constant_memory=True, tmpdir=folder)
+        _write_book(book, parsed, issues)
+        book.close()
+        return path.read_bytes()
+
+
+def _write_book(
+    book: xlsxwriter.Workbook, parsed: Sequence[ParsedSheet], issues: Sequence[LedgerIssue]
+) -> None:
     styles = {
         "header": book.add_format(
             {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}
@@ -409,8 +433,6 @@ def error_workbook(parsed: Sequence[ParsedSheet], issues: Sequence[LedgerIssue])
             continue
         placed[where] = _write_sheet(book, p, _sheet_name(p, used), styles)
     _write_issue_list(issue_sheet, issues, placed, styles)
-    book.close()
-    return buffer.getvalue()
 
 
 def workbook_name(files: Sequence[str], today: dt.date | None = None) -> str:

@@ -8,6 +8,7 @@ while they are read. History: every batch, and the undo of one (`data.undo.undo_
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import tempfile
@@ -21,12 +22,19 @@ import polars as pl
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from analytics.privacy import PERSONAL_COLUMNS, mask
+from analytics.privacy import PERSONAL_COLUMNS, mask, mask_value
 from data.accounts import list_users
 from data.frames import load_frames
 from data.importer import ImportResult, ParsedSheet, check_files, import_files
 from data.ledger import FORMATS, LedgerIssue, count_issues
-from data.report import error_workbook, issue_table, preview, reimported, workbook_name
+from data.report import (
+    error_workbook,
+    field_of,
+    issue_table,
+    preview,
+    reimported,
+    workbook_name,
+)
 from data.store import get_engine
 from data.undo import undo_batch
 from ui.format import MISSING, fmt_month
@@ -280,6 +288,20 @@ def show_issues(checked: Checked) -> None:
     )
 
 
+def shown_issues(issues: Sequence[LedgerIssue], full: bool) -> list[LedgerIssue]:
+    """`issues` with the values of personal columns (ID numbers, phones) masked unless `full`,
+    as the issue table shows them."""
+    if full:
+        return list(issues)
+    shown = []
+    for issue in issues:
+        field = field_of(issue.column)
+        if issue.value is not None and field in PERSONAL_COLUMNS:
+            issue = dataclasses.replace(issue, value=mask_value(field, issue.value))
+        shown.append(issue)
+    return shown
+
+
 # --- committing -------------------------------------------------------------------------------
 
 
@@ -340,8 +362,15 @@ def commit(files: Sequence[UploadedFile], checked: Checked, *, keep_valid: bool)
         if result.rejects_path is not None:
             rejects = result.rejects_path.read_bytes()
             rejects_name = workbook_name(checked.names).replace("-错误标注", "-未导入的行")
+    if result.busy is not None:
+        # Not the report's "rejected": nothing is wrong with the files, and they stay checked
+        # on the page for the next click.
+        st.warning(t("upl_busy"), icon=":material/hourglass_empty:")
+        return
     if not result.ok:
-        st.error(result.report(lang()), icon=":material/error:")
+        # The report quotes each bad cell: an ID number or phone as this viewer may see it.
+        shown = dataclasses.replace(result, issues=shown_issues(result.issues, full_view()))
+        st.error(shown.report(lang()), icon=":material/error:")
         return
     with st.spinner(t("upl_refreshing")):
         # The snapshot of the new data version, written now: no viewer waits for it.

@@ -10,12 +10,15 @@ from pathlib import Path
 
 import polars as pl
 
+from data import importer
 from data.frames import load_frames
-from data.ledger import ISSUES_LISTED
+from data.importer import ImportResult, StoreWriter
+from data.ledger import ISSUES_LISTED, LedgerIssue
 from data.store import data_version, get_engine
 from tests.data.test_hostile_files import bomb, junk
 from tests.data.test_import import labour_ledger
 from tests.data.test_ledger import labour_row, make_id
+from ui import upload as upload_page
 from ui.strings import STRINGS
 from ui.upload import month_options, safe_names
 
@@ -114,6 +117,83 @@ def test_personal_values_in_the_issues_are_masked(
 
     shown = at.dataframe[1].value["value"].tolist()
     assert shown == [wrong[:4] + "*" * 10 + wrong[-4:]]
+
+
+def test_the_reasons_beside_masked_ids_give_back_nothing_the_mask_hides(
+    app_for, own_store_url: str, tmp_path: Path
+) -> None:
+    """An invalid birth date and a region code unknown in the birth year: the reasons name the
+    digits by place, so neither the birth date (digits 7-14), the region code nor the birth year
+    stands beside the masked value."""
+    bad_date, new_region = make_id(4, birth="19901332"), make_id(5, birth="20150101")
+    at = app_for(own_store_url, user="demo-clerk").switch_page(PAGE).run()
+
+    upload(at, september(tmp_path, **{"4": {"身份证号": bad_date}, "5": {"身份证号": new_region}}))
+
+    issues = at.dataframe[1].value
+    assert issues[["severity", "row", "value", "reason"]].values.tolist() == [
+        ["错误", 9, bad_date[:4] + "*" * 10 + bad_date[-4:], "出生日期不是有效日期（第 7–14 位）"],
+        [
+            "警告",
+            10,
+            new_region[:4] + "*" * 10 + new_region[-4:],
+            "地区码（前 6 位）在出生那年不存在（可能是行政区划调整），请核对",
+        ],
+    ]
+    shown = " ".join(str(cell) for cell in issues.to_numpy().ravel())
+    for hidden in ("19901332", "20150101", "522424", "2015"):
+        assert hidden not in shown, hidden
+
+
+def test_a_refused_import_s_report_on_the_page_masks_the_values_it_quotes(
+    app_for, own_store_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    """The report of an import refused at commit quotes each bad cell: on the page, an ID
+    number or phone only as the issue table shows it (masked without full view)."""
+    id_number, phone = make_id(4, birth="19901332"), "13812345678"
+
+    def refused(engine, paths, **options) -> ImportResult:
+        issues = [
+            LedgerIssue(
+                "9月台账.xlsx", "台账", 9, "身份证号", id_number, "出生日期不是有效日期", "x"
+            ),
+            LedgerIssue("9月台账.xlsx", "台账", 9, "联系电话", phone, "不是 11 位手机号", "x"),
+        ]
+        return ImportResult(False, None, issues, [], [])
+
+    monkeypatch.setattr(upload_page, "import_files", refused)
+    at = app_for(own_store_url, user="demo-clerk").switch_page(PAGE).run()
+    upload(at, september(tmp_path))
+
+    at.button(key="upload_commit").click().run()
+
+    [shown] = [e.value for e in at.error]
+    assert f'"{id_number[:4]}{"*" * 10}{id_number[-4:]}"' in shown and '"138****5678"' in shown
+    assert id_number not in shown and phone not in shown
+
+
+def test_an_import_refused_for_a_busy_store_says_the_files_are_fine(
+    app_for, own_store_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    """Another write holds the store: the page says so and that the files need no change (not
+    "rejected: correct them"), writes nothing, and the same click works once the store is free."""
+    monkeypatch.setattr(importer, "WRITE_WAIT_SECONDS", 0.5)
+    engine = get_engine(own_store_url)
+    version = data_version(engine)
+    at = app_for(own_store_url, user="demo-clerk").switch_page(PAGE).run()
+    upload(at, september(tmp_path))
+    holder = StoreWriter(engine).__enter__()
+    try:
+        at.button(key="upload_commit").click().run()
+    finally:
+        holder.__exit__(None, None, None)
+
+    assert not at.exception
+    assert [w.value for w in at.warning] == [zh("upl_busy")]
+    assert not at.error
+    assert data_version(engine) == version
+    at.button(key="upload_commit").click().run()
+    assert data_version(engine) == version + 1
 
 
 def test_a_clean_ledger_is_imported_and_visible_at_once(

@@ -232,6 +232,45 @@ def test_a_write_that_waits_too_long_for_another_is_refused_cleanly(
     assert import_files(engine, [_month_ledger(tmp_path, 9)]).ok
 
 
+def test_an_import_refused_for_a_busy_store_does_not_blame_the_files(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refusal says the store was busy and the files are fine, not "rejected: correct them";
+    errors the files do have (the valid rows were to go in) are listed, the refusal not among
+    them."""
+    assert import_files(engine, [_month_ledger(tmp_path, 8)]).ok
+    monkeypatch.setattr(importer, "WRITE_WAIT_SECONDS", 0.5, raising=False)
+    clean = _month_ledger(tmp_path, 9)
+    rows = [labour_row(n, 统计月份="2020-10") for n in range(3)]
+    rows[1] = rows[1] | {"劳动能力": "能干"}
+    bad = labour_ledger(tmp_path / "10月.xlsx", rows)
+    other = _other_engine(engine)
+    holder = StoreWriter(engine).__enter__()
+    try:
+        fine = import_files(other, [clean])
+        partly = import_files(other, [bad], keep_valid=tmp_path / "rejects.xlsx")
+    finally:
+        holder.__exit__(None, None, None)
+        other.dispose()
+
+    zh, en = fine.report("zh"), fine.report("en")
+    assert zh.splitlines()[0] == (
+        "没有导入：另一个导入正在进行，请稍后再试（已等待 0.5 秒，本次没有写入任何数据）；"
+        "文件没有问题，不必修改"
+    )
+    assert en.splitlines()[0] == (
+        "Not imported: another import is in progress: try again later (waited 0.5 s; nothing "
+        "was written); the files are fine, nothing to correct"
+    )
+    assert "改正" not in zh and "错误" not in zh and "correct them" not in en
+    assert not fine.ok and fine.busy is not None
+    assert not partly.ok and partly.busy is not None
+    lines = partly.report("zh").splitlines()
+    assert lines[0].endswith("；文件中另有 1 个错误，见下")
+    assert lines[2:] == ["错误 1 个：", "  10月.xlsx / 台账"] + [lines[4]]
+    assert "劳动能力" in lines[4] and BUSY not in lines[4] and len(lines) == 5
+
+
 def test_imports_in_processes_at_once_each_end_cleanly(engine: Engine, tmp_path: Path) -> None:
     """Four `python -m data import` at once, each followed by its snapshot (as the CLI does):
     each succeeds, one after another, or is refused with the clear message, and never says

@@ -111,7 +111,7 @@ def test_employed_without_employment_type_is_an_error(tmp_path: Path) -> None:
         (
             {"身份证号": make_id(7, birth="20150101"), "性别": "男"},
             "身份证号",
-            "地区码 522424 在出生年份 2015 年不存在",
+            "地区码（前 6 位）在出生那年不存在",
         ),
         ({"统计月份": "2099-01"}, "统计月份", "统计月份晚于本月"),
     ],

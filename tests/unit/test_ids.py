@@ -58,10 +58,10 @@ def test_tolerated_spellings(written: str, cleaned: str) -> None:
         ("52242419880101123", "length", "位数不对：应为 18 位，实为 17 位"),
         (VALID + "1", "length", "位数不对：应为 18 位，实为 19 位"),
         ("52242419880101A23X", "format", "前 17 位应全为数字"),
-        (VALID[:-1] + "0", "checksum", "校验位不对：按前 17 位应为 X，实为 0"),
-        (make_id("52242419880231123"), "birth_date", "出生日期 19880231 不是有效日期"),
-        (make_id("52242418800101123"), "birth_date", "出生日期 18800101"),
-        (make_id("52242420250101123"), "birth_date", "晚于今天"),
+        (VALID[:-1] + "0", "checksum", "校验位不对：最后一位与前 17 位不符"),
+        (make_id("52242419880231123"), "birth_date", "出生日期不是有效日期（第 7–14 位）"),
+        (make_id("52242418800101123"), "birth_date", "出生日期早于 1900 年（第 7–14 位）"),
+        (make_id("52242420250101123"), "birth_date", "出生日期晚于今天（第 7–14 位）"),
         ("5.22424198801011E+17", "excel_number", "末几位已丢失"),
         ("522424198801011000.0", "excel_number", "末几位已丢失"),
         ("522424198801011000", "excel_number", "设置为“文本”格式"),
@@ -82,7 +82,29 @@ def test_unknown_region_for_the_birth_year_is_only_flagged() -> None:
     result = validate_ids(pl.Series([late, VALID]), today=TODAY)
     assert result.select("problem", "unknown_region").rows() == [(None, True), (None, False)]
     zh, en = describe_unknown_region(late)
-    assert "522424" in zh and "2015" in zh and "522424" in en
+    assert zh == "地区码（前 6 位）在出生那年不存在（可能是行政区划调整），请核对"
+    assert "region code (digits 1-6)" in en
+
+
+@pytest.mark.parametrize(
+    ("value", "problem", "hidden"),
+    [
+        (make_id("52242419880231123"), "birth_date", ["19880231"]),
+        (make_id("52242418800101123"), "birth_date", ["18800101"]),
+        (make_id("52242420250101123"), "birth_date", ["20250101"]),
+        (VALID[:-1] + "0", "checksum", ["X"]),  # the check digit the first 17 call for
+        (make_id("52242420150101123"), None, ["522424", "2015"]),  # region unknown in 2015
+    ],
+)
+def test_reasons_give_back_nothing_the_mask_hides(
+    value: str, problem: str | None, hidden: list[str]
+) -> None:
+    """Reasons stand beside the masked ID (first 4 and last 4 characters): they name the digits
+    by place, never the birth date, region code, birth year or expected check digit."""
+    reasons = describe_problem(value, problem) if problem else describe_unknown_region(value)  # type: ignore[arg-type]
+    for reason in reasons:
+        assert value not in reason and value[4:-4] not in reason
+        assert not [part for part in hidden if part in reason], reason
 
 
 @settings(max_examples=300, deadline=None)
