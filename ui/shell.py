@@ -144,18 +144,18 @@ def run_app() -> None:
     try:
         page.run()
     except Exception:  # st.stop and st.rerun are BaseExceptions: they pass through
-        _failed(account)
+        reference = logged_failure("page", account.username if account else "-")
+        st.error(t("page_failed", reference=reference), icon=":material/error:")
     finally:
         _inside_app.reset(token)
 
 
-def _failed(account: Account | None) -> None:
-    """A page failed: the traceback (server paths, values) goes to the server's log only; the
-    user sees a plain message with a reference to find the log entry by."""
+def logged_failure(what: str, who: str) -> str:
+    """Log the exception being handled, traceback and all, under a new reference, which is what
+    the user is shown: server paths and values stay in the server's log."""
     reference = secrets.token_hex(4)
-    who = account.username if account else "-"
-    _log.exception("page failed (reference %s, user %s)", reference, who)
-    st.error(t("page_failed", reference=reference), icon=":material/error:")
+    _log.exception("%s failed (reference %s, user %s)", what, reference, who)
+    return reference
 
 
 def enter() -> None:

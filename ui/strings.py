@@ -263,8 +263,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "import again in a moment; the files need no change for this.",
     },
     "upl_failed": {
-        "zh": "导入没有完成，数据没有任何改动：{reason}",
-        "en": "The import did not finish and nothing was changed: {reason}",
+        "zh": "导入没有完成，数据没有任何改动。已记录；若一再出现，"
+        "请把编号 {reference} 告诉管理员。",
+        "en": "The import did not finish and nothing was changed. It is logged; if it happens"
+        " again, give the administrator the reference {reference}.",
     },
     "upl_done": {
         "zh": "导入成功：批次 #{batch}{months}。",

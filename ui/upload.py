@@ -38,6 +38,7 @@ from data.report import (
 from data.store import get_engine
 from data.undo import undo_batch
 from ui.format import MISSING, fmt_month
+from ui.shell import logged_failure
 from ui.state import account, full_view
 from ui.strings import lang, t
 from ui.widgets import file_download
@@ -356,8 +357,9 @@ def commit(files: Sequence[UploadedFile], checked: Checked, *, keep_valid: bool)
                 keep_valid=target,
                 user=signed_in.username if signed_in else "?",
             )
-        except Exception as exc:  # noqa: BLE001 - one transaction: whatever failed, nothing changed
-            st.error(t("upl_failed", reason=f"{exc.__class__.__name__}: {exc}"))
+        except Exception:  # noqa: BLE001 - one transaction: whatever failed, nothing changed
+            who = signed_in.username if signed_in else "?"
+            st.error(t("upl_failed", reference=logged_failure("import", who)))
             return
         if result.rejects_path is not None:
             rejects = result.rejects_path.read_bytes()

@@ -172,6 +172,29 @@ def test_a_refused_import_s_report_on_the_page_masks_the_values_it_quotes(
     assert id_number not in shown and phone not in shown
 
 
+def test_an_import_that_fails_shows_a_reference_not_the_server_s_error(
+    app_for, own_store_url: str, tmp_path: Path, monkeypatch, caplog
+) -> None:
+    """An unexpected failure at commit: the page says nothing changed and gives a reference;
+    the exception (a server path, here) is in the server's log under it, not on the page."""
+
+    def fails(engine, paths, **options) -> ImportResult:
+        raise OSError("[Errno 28] No space left on device: '/srv/ydbq/data/store/x.sqlite'")
+
+    monkeypatch.setattr(upload_page, "import_files", fails)
+    at = app_for(own_store_url, user="demo-clerk").switch_page(PAGE).run()
+    upload(at, september(tmp_path))
+
+    with caplog.at_level("ERROR", logger="ydbq.pages"):
+        at.button(key="upload_commit").click().run()
+
+    [shown] = [e.value for e in at.error]
+    assert "/srv/ydbq" not in shown and "OSError" not in shown and "数据没有任何改动" in shown
+    [logged] = [r for r in caplog.records if r.name == "ydbq.pages"]
+    reference = logged.getMessage().split("reference ")[1].split(",")[0]
+    assert reference in shown and "/srv/ydbq" in logged.exc_text
+
+
 def test_an_import_refused_for_a_busy_store_says_the_files_are_fine(
     app_for, own_store_url: str, tmp_path: Path, monkeypatch
 ) -> None:
