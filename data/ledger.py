@@ -53,6 +53,19 @@ class LedgerIssue:
     # (`unlisted`), how many it stands for. Every count of issues sums these (`count_issues`).
     count: int | None = None
 
+    @classmethod
+    def whole(
+        cls,
+        file: str,
+        sheet: str | None,
+        zh: str,
+        en: str,
+        severity: Severity = "error",
+        count: int | None = None,
+    ) -> LedgerIssue:
+        """An issue of a whole file or sheet: no row, column or value."""
+        return cls(file, sheet, None, None, None, zh, en, severity, count)
+
     @property
     def weight(self) -> int:
         """The issues this line stands for."""
@@ -87,12 +100,9 @@ def count_issues(issues: Iterable[LedgerIssue], severity: Severity) -> int:
 def unlisted(file: str, sheet: str | None, severity: Severity, count: int) -> LedgerIssue:
     """The line after the first issues of a sheet: how many more there are."""
     zh, en = ("错误", "errors") if severity == "error" else ("警告", "warnings")
-    return LedgerIssue(
+    return LedgerIssue.whole(
         file,
         sheet,
-        None,
-        None,
-        None,
         f"还有 {count:,} 个{zh}未列出（只列出每个表的前 {ISSUES_LISTED:,} 个）",
         f"{count:,} more {en} not listed (the first {ISSUES_LISTED:,} of each sheet are)",
         severity,
@@ -714,11 +724,8 @@ def _unreadable(path: Path, exc: Exception | str) -> LedgerIssue:
     # A reader's own message can run to a traceback-like page: its first line says enough.
     text = exc if isinstance(exc, str) else f"{exc.__class__.__name__}: {exc}"
     detail = text.strip().splitlines()[0] if text.strip() else text
-    return LedgerIssue(
+    return LedgerIssue.whole(
         path.name,
-        None,
-        None,
-        None,
         None,
         f"无法读取文件（{detail}）：请确认它是 .xlsx、.xls、.csv 或 .geojson 文件且未损坏",
         f"cannot read the file ({detail}): is it an undamaged .xlsx, .xls, .csv or .geojson file?",
@@ -727,12 +734,9 @@ def _unreadable(path: Path, exc: Exception | str) -> LedgerIssue:
 
 def _unrecognised(path: Path, sheet: str | None, severity: Severity) -> LedgerIssue:
     names = "、".join(f.title_zh for f in TABLE_FORMATS)
-    return LedgerIssue(
+    return LedgerIssue.whole(
         path.name,
         sheet,
-        None,
-        None,
-        None,
         f"未识别的表格：前 {_HEADER_SEARCH_ROWS} 行中找不到表头（可导入：{names}）"
         + ("，已跳过" if severity == "warning" else ""),
         f"not a known ledger: no header row in the first {_HEADER_SEARCH_ROWS} rows"
@@ -894,11 +898,8 @@ _NAMES_ZH = "、".join(NAME_PROPERTIES[:4] + ("XZQMC",))
 
 
 def _boundary_file_error(path: Path) -> LedgerIssue:
-    return LedgerIssue(
+    return LedgerIssue.whole(
         path.name,
-        None,
-        None,
-        None,
         None,
         "不是乡镇边界文件：应为 GeoJSON FeatureCollection，每个要素的 properties 写乡镇名"
         f"（{_NAMES_ZH} 等属性之一），geometry 为 Polygon 或 MultiPolygon",
@@ -1007,11 +1008,8 @@ MAX_DEPTH = 32
 
 
 def _too_much(path: Path, what_zh: str, what_en: str) -> LedgerIssue:
-    return LedgerIssue(
+    return LedgerIssue.whole(
         path.name,
-        None,
-        None,
-        None,
         None,
         f"{what_zh}，超出边界文件的上限（{MAX_GEOJSON_BYTES >> 20} MiB、{MAX_FEATURES:,} 个要素、"
         f"{MAX_POSITIONS:,} 个坐标点），未导入：请只导出本县的乡镇边界，"
@@ -1023,11 +1021,8 @@ def _too_much(path: Path, what_zh: str, what_en: str) -> LedgerIssue:
 
 
 def _too_deep(path: Path) -> LedgerIssue:
-    return LedgerIssue(
+    return LedgerIssue.whole(
         path.name,
-        None,
-        None,
-        None,
         None,
         f"JSON 嵌套超过 {MAX_DEPTH} 层，不是乡镇边界文件，未导入（GeoJSON 的边界只有 8 层左右）",
         f"the JSON is nested deeper than {MAX_DEPTH} levels: no boundary file, not imported "
@@ -1299,12 +1294,9 @@ def _xml_text(text: str) -> str:
 def _too_big(path: Path, sheet: str | None, ref: str, span: tuple[int, ...]) -> LedgerIssue:
     first_row, first_col, last_row, last_col = span
     rows, columns = last_row - first_row + 1, last_col - first_col + 1
-    return LedgerIssue(
+    return LedgerIssue.whole(
         path.name,
         sheet,
-        None,
-        None,
-        None,
         f"工作表的范围 {ref} 有 {rows:,} 行 × {columns:,} 列（{rows * columns:,} 个单元格），"
         f"超出可读取的上限（{MAX_ROWS:,} 行、{MAX_COLUMNS:,} 列、共 {MAX_CELLS:,} 个单元格），"
         "未导入：请删除远处多余的单元格（在 Excel 中按 Ctrl+End 可跳到最后一个单元格），"
@@ -1333,11 +1325,8 @@ def workbook_problem(path: Path) -> LedgerIssue | None:
     with book:
         unpacked = sum(info.file_size for info in book.infolist())
         if unpacked > MAX_UNPACKED:
-            return LedgerIssue(
+            return LedgerIssue.whole(
                 path.name,
-                None,
-                None,
-                None,
                 None,
                 f"工作簿解压后有 {unpacked / 2**30:.1f} GiB，超出可读取的上限 "
                 f"{MAX_UNPACKED / 2**30:.0f} GiB，未导入：请把表格拆成几个文件",
@@ -1407,12 +1396,9 @@ def _read_failed(path: Path, failed: sandbox.Failed) -> LedgerIssue:
     sheet = failed.step
     if failed.kind == "time":
         seconds = sandbox.time_limit()
-        return LedgerIssue(
+        return LedgerIssue.whole(
             path.name,
             sheet,
-            None,
-            None,
-            None,
             f"读取超过 {seconds:g} 秒仍未完成，已停止，未导入：文件过大或结构异常，"
             "请检查文件或拆成几个文件再导入",
             f"reading took longer than {seconds:g} s and was stopped: not imported. The file is "
@@ -1426,12 +1412,9 @@ def _read_failed(path: Path, failed: sandbox.Failed) -> LedgerIssue:
             issue.reason_zh = f"读取所需内存超过上限（{limit:,} MiB）：" + issue.reason_zh
             issue.reason_en = f"reading needs more than {limit:,} MiB: " + issue.reason_en
             return issue
-        return LedgerIssue(
+        return LedgerIssue.whole(
             path.name,
             sheet,
-            None,
-            None,
-            None,
             f"读取所需内存超过上限（{limit:,} MiB），未导入：表格过大，或其单元格分布在极大的"
             "范围内；请删除远处多余的单元格（Excel 中按 Ctrl+End 可跳到最后一个单元格），"
             "或把表格拆成几个文件",

@@ -8,6 +8,7 @@ import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,11 +52,12 @@ def _postgres_engine() -> tuple[Engine, str]:
     return engine, schema
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
-    """An empty, initialised store on each backend the suite runs against."""
-    if request.param == "sqlite":
-        eng = get_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+@contextmanager
+def fresh_store(backend: str, folder: Path, name: str = "store.sqlite") -> Iterator[Engine]:
+    """An empty, initialised store on `backend` ("sqlite": a file `name` in `folder`;
+    "postgresql": a schema of its own, dropped afterwards)."""
+    if backend == "sqlite":
+        eng = get_engine(f"sqlite:///{folder / name}")
         init_store(eng)
         yield eng
         eng.dispose()
@@ -68,6 +70,13 @@ def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
     with admin.begin() as conn:
         conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
+    """An empty, initialised store on each backend the suite runs against."""
+    with fresh_store(request.param, tmp_path) as eng:
+        yield eng
 
 
 @pytest.fixture

@@ -13,14 +13,12 @@ from typing import Any
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from data import demo
 from data.frames import load_frames
 from data.importer import check_files, import_files
-from data.store import get_engine, init_store
-from tests.conftest import PG_URL, _postgres_engine
+from tests.conftest import fresh_store
 from tests.data.test_ledger import grid, labour_row, write_xlsx
 
 Cell = Any
@@ -79,20 +77,8 @@ def workbook(path: Path, frame: pl.DataFrame) -> Path:
 @pytest.fixture
 def second_store(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
     """Another empty store on `engine`'s backend."""
-    if engine.dialect.name == "sqlite":
-        other = get_engine(f"sqlite:///{tmp_path / 'second.sqlite'}")
-        init_store(other)
+    with fresh_store(engine.dialect.name, tmp_path, "second.sqlite") as other:
         yield other
-        other.dispose()
-        return
-    other, schema = _postgres_engine()
-    init_store(other)
-    yield other
-    other.dispose()
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def demo_month(folder: Path) -> pl.DataFrame:
