@@ -88,7 +88,14 @@ if level == "person":
     timeline = numbers["timeline"]
     charts.show(charts.person_months(timeline), key="timeline_chart")
     views.table(timeline, key="timeline")
-    views.download({t("timeline_title"): timeline}, place, month, key="excel")
+    person = data.labour.filter(pl.col("id_number") == place.id_number).get_column("name")
+    views.download(
+        {t("timeline_title"): timeline},
+        place,
+        month,
+        key="excel",
+        person=person[0] if len(person) else None,
+    )
     st.stop()
 
 if level == "household":
@@ -156,7 +163,11 @@ if level == "county":
     board = numbers["board"]
     views.target_board(board, month.year)
     views.download(
-        {t("township"): townships, t("site"): sites, t("targets_title"): board},
+        {
+            t("township"): townships,
+            t("site"): sites,
+            t("targets_title"): views.board_sheet(board),
+        },
         place,
         month,
         key="excel",

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+
+import polars as pl
 
 from analytics.privacy import MISSING, mask_value
-from ui.strings import lang, t
+from ui.strings import STRINGS, lang, t
 
 
 def _missing(value: float | int | None) -> bool:
@@ -62,6 +65,44 @@ MONEY_COLUMNS = (
 )
 
 UNCHANGED = "±"
+
+# Columns the app computes with but nobody reads: never in a file handed out.
+INTERNAL_COLUMNS = ("higher_is_better",)
+# Decimals a workbook keeps: what the screen shows (0.1 % of a fraction), the fen of a yuan.
+RATE_DECIMALS = 3
+NUMBER_DECIMALS = 2
+
+
+def for_workbook(
+    frame: pl.DataFrame, language: str, rate_columns: tuple[str, ...] | list[str] = ()
+) -> pl.DataFrame:
+    """`frame` as a workbook shows it: yes/no as 是/否 (Yes/No in English) rather than Excel's
+    TRUE/FALSE, internal columns left out, fractions rounded to the 0.1 % shown and other
+    decimals to the fen, so a program reading the file gets the numbers people see."""
+    yes, no = STRINGS["pivot_yes"][language], STRINGS["pivot_no"][language]
+    rates = {*RATE_COLUMNS, *rate_columns}
+    floats = [c for c, d in frame.schema.items() if d.is_float()]
+    return frame.drop(INTERNAL_COLUMNS, strict=False).with_columns(
+        *(
+            pl.col(c).round(
+                RATE_DECIMALS if c.removesuffix("_change") in rates else NUMBER_DECIMALS
+            )
+            for c in floats
+            if c not in INTERNAL_COLUMNS
+        ),
+        pl.col(pl.Boolean).replace_strict({True: yes, False: no}, return_dtype=pl.String),
+    )
+
+
+# Characters Windows, macOS or a browser will not keep in a file name.
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def safe_file_name(name: str) -> str:
+    """`name` with the characters a file system refuses replaced by "_"; a masked ID number's
+    asterisks become "…" (5224…8392) rather than a row of underscores."""
+    name = re.sub(r"\*+", "…", name)
+    return _UNSAFE_IN_FILE_NAMES.sub("_", name).strip(" .") or "file"
 
 
 def fmt_delta_count(delta: int | None) -> str | None:

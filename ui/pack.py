@@ -43,9 +43,10 @@ from ui.format import (
     fmt_delta_rate,
     fmt_month,
     fmt_rate,
+    for_workbook,
     mask_phone,
 )
-from ui.strings import STRINGS, t
+from ui.strings import STRINGS, lang, t
 
 if TYPE_CHECKING:
     from data.frames import Frames
@@ -485,7 +486,8 @@ def pack_xlsx(reviews: Sequence[Review], *, full_view: bool = False) -> bytes:
                     for r, part in zip(reviews, parts, strict=True)
                 ]
             frame = pl.concat(parts, how="vertical_relaxed")
-            frame = frame if full_view else masked(frame)
+            # 是/否 rather than TRUE/FALSE, rates rounded to the 0.1 % the sheet shows.
+            frame = for_workbook(frame if full_view else masked(frame), lang())
             formats = {_header(c): f for c in frame.columns if (f := _number_format(c))}
             frame.rename(_header).write_excel(
                 book, worksheet=t(key)[:31], autofit=True, column_formats=formats or None

@@ -416,6 +416,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "rag_green": {"zh": "达标", "en": "on track"},
     "rag_amber": {"zh": "接近", "en": "close"},
     "rag_red": {"zh": "落后", "en": "behind"},
+    # The target board's status column in a workbook: "状态" alone reads as a person's status.
+    "progress_status": {"zh": "进度状态", "en": "Progress status"},
     "name": {"zh": "姓名", "en": "Name"},
     "id_number": {"zh": "身份证号", "en": "ID number"},
     "relation": {"zh": "与户主关系", "en": "Relation"},
@@ -768,6 +770,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "explore_any": {"zh": "不限", "en": "Any"},
     "explore_none": {"zh": "无", "en": "None"},
     "explore_no_filters": {"zh": "未筛选：全部人员", "en": "No filters: everyone"},
+    # A workbook's own sheet for what was chosen: above the table it would become its header.
+    "sheet_filters": {"zh": "筛选条件", "en": "Filters"},
     "explore_filtered_by": {"zh": "筛选：", "en": "Filtered by:"},
     "explore_remove_chip": {"zh": "点击移除此条件", "en": "Click to remove this filter"},
     "explore_clear": {"zh": "清除全部", "en": "Clear all"},

@@ -13,6 +13,7 @@ from analytics.privacy import masked
 from analytics.targets import RATE_METRICS
 from ui.drill import url_query
 from ui.format import (
+    INTERNAL_COLUMNS,
     MISSING,
     MONEY_COLUMNS,
     RATE_COLUMNS,
@@ -20,7 +21,10 @@ from ui.format import (
     fmt_delta_count,
     fmt_delta_rate,
     fmt_money,
+    fmt_month,
     fmt_rate,
+    mask_id,
+    safe_file_name,
 )
 from ui.state import full_view
 from ui.strings import STRINGS, t
@@ -189,7 +193,40 @@ def _target_format(metric: str):
     return lambda v: fmt_count(None if v is None else round(v))
 
 
-def download(sheets: dict[str, pl.DataFrame], place: Place, month, *, key: str) -> None:
-    """Every table of the screen as one workbook named after the place and month."""
-    name = "-".join([*url_query(place).values(), f"{month:%Y-%m}"]) or "county"
-    excel_download(sheets, f"就业-{name}.xlsx", key=key)
+def board_sheet(board: pl.DataFrame) -> pl.DataFrame:
+    """The target board as its sheet of a workbook, reading as the screen does: the status in
+    words under 进度状态 (a person's 就业状态 is another thing), targets and actuals rounded as
+    the board shows them (rates in percent to 0.1, money to the fen, counts whole)."""
+    shown = [
+        pl.when(pl.col("metric").is_in(RATE_METRICS))
+        .then(pl.col(c).round(1))
+        .when(pl.col("metric") == "补贴金额")
+        .then(pl.col(c).round(2))
+        .otherwise(pl.col(c).round(0))
+        .alias(c)
+        for c in ("target", "actual")
+    ]
+    words = {s: t(f"rag_{s}") for s in ("green", "amber", "red")}
+    status = pl.col("status").replace_strict(words, default=None, return_dtype=pl.String)
+    return board.with_columns(*shown, progress_status=status).select(
+        "progress_status" if c == "status" else c
+        for c in board.columns
+        if c not in INTERNAL_COLUMNS
+    )
+
+
+def download_name(place: Place, month, person: str | None = None) -> str:
+    """A download's file name: 就业-<place>-<month>.xlsx; a person's file after the person,
+    with the ID number masked as a link would show it (张三-5224…8392-2020年12月.xlsx)."""
+    if place.level == "person":
+        parts = [person, mask_id(place.id_number), fmt_month(month)]
+        return safe_file_name("-".join(p for p in parts if p)) + ".xlsx"
+    name = "-".join([*url_query(place).values(), f"{month:%Y-%m}"])
+    return safe_file_name(f"就业-{name}") + ".xlsx"
+
+
+def download(
+    sheets: dict[str, pl.DataFrame], place: Place, month, *, key: str, person: str | None = None
+) -> None:
+    """Every table of the screen as one workbook named after the place (or `person`) and month."""
+    excel_download(sheets, download_name(place, month, person), key=key)

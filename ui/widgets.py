@@ -14,7 +14,7 @@ import streamlit as st
 from analytics.privacy import masked
 from data.spreadsheet import workbook
 from ui.auth import record_export
-from ui.format import RATE_COLUMNS, UNCHANGED, fmt_month
+from ui.format import RATE_COLUMNS, UNCHANGED, fmt_month, for_workbook
 from ui.state import account, full_view
 from ui.strings import LANGUAGES, STRINGS, lang, t
 
@@ -137,25 +137,27 @@ def excel_bytes(
     language: str | None = None,
 ) -> bytes:
     """A workbook with one sheet per frame, headers in the viewer's language, rates as percent;
-    ID numbers and phones masked unless `full`. `notes` (what was chosen: filters, months) go
-    above each table, one per line; `rate_columns` are more columns to show as percent.
-    Headers are in `language` (default: the viewer's), for a file made outside the page's run."""
+    ID numbers and phones masked unless `full`. `notes` (what was chosen: filters, months) go on
+    a sheet of their own after the tables, one per row, so every sheet's header is its first row
+    for a program reading the file; `rate_columns` are more columns to show as percent.
+    Yes/no reads 是/否, numbers are rounded as shown, internal columns are left out
+    (`ui.format.for_workbook`). Headers are in `language` (default: the viewer's), for a file
+    made outside the page's run."""
+    language = language or lang()
+    percent = [*RATE_COLUMNS, *rate_columns]
     buffer = io.BytesIO()
     with workbook(buffer) as book:
         for name, frame in sheets.items():
-            frame = frame if full else masked(frame)
-            headers = {c: STRINGS[c][language or lang()] for c in frame.columns if c in STRINGS}
-            percent = [*RATE_COLUMNS, *rate_columns]
+            frame = for_workbook(frame if full else masked(frame), language, percent)
+            headers = {c: STRINGS[c][language] for c in frame.columns if c in STRINGS}
             rates = {headers.get(c, c): "0.0%" for c in frame.columns if c in percent}
-            sheet = book.add_worksheet(name[:31])
-            for line, note in enumerate(notes):
-                sheet.write_string(line, 0, note)
             frame.rename(headers).write_excel(
-                book,
-                worksheet=sheet,
-                position=(len(notes) + 1 if notes else 0, 0),
-                autofit=True,
-                column_formats=rates or None,
+                book, worksheet=name[:31], autofit=True, column_formats=rates or None
+            )
+        if notes:
+            filters = STRINGS["sheet_filters"][language]
+            pl.DataFrame({filters: list(notes)}, schema={filters: pl.String}).write_excel(
+                book, worksheet=filters, autofit=True
             )
     return buffer.getvalue()
 
