@@ -108,7 +108,7 @@ pivot_tab, chart_tab, people_tab, postings_tab = st.tabs(
 with pivot_tab:
     explore.pivot_table(table, result, key="explore_pivot")
     excel_download(
-        {t("explore_tab_pivot"): table.rename({"_": ""}, strict=False)},
+        {t("explore_tab_pivot"): explore.pivot_sheet(table, measure)},
         f"透视-{month:%Y-%m}.xlsx",
         key="explore_pivot_excel",
         notes=explore.filter_notes(filters, months, rows, columns, measure),

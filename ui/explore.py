@@ -339,3 +339,10 @@ def filter_notes(
         )
     )
     return lines
+
+
+def pivot_sheet(table: pl.DataFrame, measure: str) -> pl.DataFrame:
+    """The pivot as its workbook sheet. Without row dimensions `wide` labels its one row in a
+    column named "_": headed by the measure's name, as a blank header would read to a program
+    as "__UNNAMED__0"."""
+    return table.rename({"_": label(measure)}, strict=False)

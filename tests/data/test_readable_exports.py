@@ -56,7 +56,8 @@ def assert_readable(data: bytes, rate_headers: set[str] = RATE_HEADERS) -> dict:
     assert book
     for name, sheet in book.items():
         for header in sheet.columns:
-            assert header and not header.startswith("__UNNAMED"), (name, sheet.columns)
+            # A blank header reads as "Column1" (or "__UNNAMED__0") to a program.
+            assert header and not re.fullmatch(r"Column\d+|__UNNAMED__\d+", header), (name, header)
             assert "：" not in header, (name, header)
             assert not ENGLISH_NAME.match(header), (name, header)
         assert pl.Boolean not in sheet.dtypes, (name, sheet.schema)
@@ -100,24 +101,30 @@ def test_the_pivot_puts_its_filters_on_a_sheet_of_their_own(demo) -> None:
     frames, month = demo
     months = (date(month.year, month.month - 2, 1), month)
     filters = {"township": [frames.labour.get_column("township")[0]]}
-    for measure in ("labour_force", "employment_rate"):
+    for measure, rows in (
+        ("labour_force", ["site"]),
+        ("employment_rate", ["site"]),
+        ("employed", []),
+    ):
         cut = pivot(
             frames.labour,
             frames.subsidies,
             measure=measure,
-            rows=["site"],
+            rows=rows,
             columns=["gender"],
             filters=filters,
             months=months,
         )
         table = wide(cut, t("pivot_total"))
-        notes = explore.filter_notes(filters, months, ["site"], ["gender"], measure)
+        notes = explore.filter_notes(filters, months, rows, ["gender"], measure)
         rates = table.columns if measure in RATE_MEASURES else ()
-        data = excel_bytes({"透视": table}, notes=notes, rate_columns=rates, language="zh")
+        sheet = explore.pivot_sheet(table, measure)
+        data = excel_bytes({"透视": sheet}, notes=notes, rate_columns=rates, language="zh")
         rate_headers = set(table.columns) - {"site"} if rates else RATE_HEADERS
         book = assert_readable(data, rate_headers)
         assert list(book) == ["透视", "筛选条件"]
-        assert book["透视"].columns[0] == "安置点"
+        first = "安置点" if rows else explore.label(measure)
+        assert book["透视"].columns[0] == first
         assert book["透视"].height == table.height
         assert book["筛选条件"].get_column("筛选条件").to_list() == notes
 
