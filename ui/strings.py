@@ -372,6 +372,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The chart shows the {shown} needing attention most, of {total}.",
     },
     "target": {"zh": "目标", "en": "Target"},
+    "axis_from": {"zh": "{name}（纵轴自 {low}% 起）", "en": "{name} (axis from {low}%)"},
     "nav_present": {"zh": "投影模式", "en": "Projector mode"},
     "present_start": {"zh": "投影模式", "en": "Projector mode"},
     "slide_overview": {"zh": "全县就业", "en": "County employment"},
