@@ -777,6 +777,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "explore_rows": {"zh": "行", "en": "Rows"},
     "explore_columns": {"zh": "列", "en": "Columns"},
     "explore_measure": {"zh": "指标", "en": "Measure"},
+    "explore_defining_axes": {
+        "zh": "就业形式、就业状态不作行列：有就业形式即已就业，按它们分组的比率必是 100% 或 0%。",
+        "en": "Not by employment type or status: having one means being employed, so the rate "
+        "by them is 100 % or 0 % by definition.",
+    },
     "explore_found": {
         "zh": "**{month}** 符合条件 **{persons}** 人：劳动力 {labour_force} 人，"
         "已就业 {employed} 人，未就业 {unemployed} 人。",
