@@ -107,7 +107,8 @@ def rate_bars(
             # At the bar's start: the target line (near 100 %) never runs through a label.
             textposition="inside",
             insidetextanchor="start",
-            textfont={"color": "white"},
+            # Dark text on amber: white on it could not be read from the back of the room.
+            textfont={"color": ["#1f2328" if b == 1 else "white" for b in bands]},
             customdata=list(zip(labels, counts, keys, strict=True)),
             hovertemplate="%{y}<br>"
             + t("employment_rate")
@@ -117,7 +118,7 @@ def rate_bars(
         )
     )
     # From 0: a bar's length is its rate (from 70 % a 90 % bar looked three times an 80 % one).
-    fig.update_xaxes(range=[0, 100.5], ticksuffix="%", dtick=10)
+    fig.update_xaxes(range=[0, 102], ticksuffix="%", dtick=10)
     fig.update_yaxes(type="category")
     if rates.height > MOST_BARS:
         # In the figure, not a caption beside it: at the chart's own size, legible on a projector.

@@ -358,7 +358,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "有劳动力、但无一人就业的家庭，须动态清零。",
         "en": "Households with labour but nobody employed; to be cleared to zero.",
     },
-    "trend_title": {"zh": "就业率与已就业人数走势", "en": "Employment rate and employed persons"},
+    "trend_title": {"zh": "就业率走势", "en": "Employment rate by month"},
     "by_site_title": {
         "zh": "各安置点就业率（由低到高）",
         "en": "Employment rate by site (lowest first)",
