@@ -63,6 +63,13 @@ MEASURES = (
     "subsidy_amount",
 )
 RATE_MEASURES = ("employment_rate", "household_coverage")
+# Axes that decide a measure by their definition: a person with an employment type (or the
+# status 已就业) is employed, so the employment rate and the household coverage by employment
+# type read 100 % in every group but the blank (0 %), and by status 100 % or 0 %. Not offered.
+DEFINING_AXES: dict[str, tuple[str, ...]] = {
+    "employment_rate": ("employment_type", "status"),
+    "household_coverage": ("employment_type", "status"),
+}
 _RATE_MEASURES_COLUMNS = (
     "labour_force",
     "employed",
@@ -110,6 +117,11 @@ class Pivot:
     row_totals: pl.DataFrame  # rows…, value (every column)
     column_totals: pl.DataFrame  # columns…, value (every row)
     total: float | int | None
+
+
+def axes_for(measure: str) -> tuple[str, ...]:
+    """The pivot axes that mean something with `measure` (all but its `DEFINING_AXES`)."""
+    return tuple(a for a in AXES if a not in DEFINING_AXES.get(measure, ()))
 
 
 def age() -> pl.Expr:

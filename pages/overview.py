@@ -146,7 +146,7 @@ if level == "county":
             higher_is_better=True,
             key=widget_key("map"),
             # The bars' colours: at or above the target, within 2 points below it, further below.
-            thresholds=None if target is None else [target - 0.02, target],
+            target=target,
         )
         if clicked is not None:
             go(place.child(clicked.name, by=clicked.level))

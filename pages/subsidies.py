@@ -146,7 +146,7 @@ with map_col:
         sites=sites,
         site_legend=t("sub_circles"),
         higher_is_better=better,
-        thresholds=None if measure != "rate" or target is None else [target - 0.02, target],
+        target=target if measure == "rate" else None,
         selected=place.site or place.township,
         key=f"subsidy_map_{measure}",
     )

@@ -16,62 +16,57 @@ from ui.theme import (
     EMPLOYMENT_TYPE_COLOURS,
     GOOD,
     PRIMARY,
+    RATE_BAND_COLOURS,
     SUBSIDY_KIND_COLOURS,
-    WARN,
     chart_template,
+    rate_band,
 )
 
 
 def rate_trend(series: pl.DataFrame) -> go.Figure:
-    """Employment rate (line, left axis) and employed persons (bars, right axis) by month."""
+    """Employment rate by month: one line on one axis, the people behind it in the hover.
+
+    One axis (issue 21): a rate beside a count on a second axis made two scales to read from
+    five metres. The axis starts near the lowest rate so that a month's change shows; its title
+    says where it starts, the break told plainly rather than hidden.
+    """
     months = [fmt_month(m) for m in series.get_column("month")]
     rates = series.get_column("employment_rate").to_list()
     employed = series.get_column("employed").to_list()
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_bar(
-        x=months,
-        y=employed,
-        name=t("employed"),
-        marker_color="#c6dbef",
-        hovertemplate="%{x}<br>" + t("employed") + " %{customdata}<extra></extra>",
-        customdata=[fmt_count(v, "unit_persons") for v in employed],
-        secondary_y=False,
+    labour = series.get_column("labour_force").to_list()
+    texts = [None] * len(rates)
+    if rates and rates[-1] is not None:
+        texts[-1] = fmt_rate(rates[-1])  # the month shown, named at the line's end
+    fig = go.Figure(
+        go.Scatter(
+            x=months,
+            y=[None if r is None else r * 100 for r in rates],
+            name=t("employment_rate"),
+            mode="lines+markers+text",
+            text=texts,
+            textposition="top center",
+            textfont={"size": 18, "color": PRIMARY},
+            line={"color": PRIMARY, "width": 4},
+            marker={"size": 8},
+            customdata=[
+                (fmt_rate(r), fmt_count(e, "unit_persons"), fmt_count(n, "unit_persons"))
+                for r, e, n in zip(rates, employed, labour, strict=True)
+            ],
+            hovertemplate="%{x}<br>"
+            + t("employment_rate")
+            + " %{customdata[0]}<br>"
+            + t("employed")
+            + " %{customdata[1]} / "
+            + t("labour_force")
+            + " %{customdata[2]}<extra></extra>",
+        )
     )
-    fig.add_scatter(
-        x=months,
-        y=[None if r is None else r * 100 for r in rates],
-        name=t("employment_rate"),
-        mode="lines+markers",
-        line={"color": PRIMARY, "width": 4},
-        marker={"size": 8},
-        customdata=[fmt_rate(r) for r in rates],
-        hovertemplate="%{x}<br>" + t("employment_rate") + " %{customdata}<extra></extra>",
-        secondary_y=True,
-    )
-    # The rate sits on the secondary axis so its line is drawn over the bars.
     present = [r * 100 for r in rates if r is not None]
-    floor = 5 * math.floor((min(present, default=90.0) - 1) / 5)
-    fig.update_yaxes(
-        title_text=t("employment_rate"),
-        ticksuffix="%",
-        dtick=5,
-        range=[floor, 100.5],
-        side="left",
-        secondary_y=True,
-    )
-    fig.update_yaxes(
-        title_text=t("employed"),
-        side="right",
-        rangemode="tozero",
-        showgrid=False,
-        tickformat=",",
-        secondary_y=False,
-    )
-    fig.update_layout(
-        legend={"orientation": "h", "y": 1.12, "x": 0},
-        height=420,
-        hovermode="x unified",
-    )
+    floor = max(0, 5 * math.floor((min(present, default=90.0) - 1) / 5))
+    name = t("employment_rate")
+    title = name if floor == 0 else t("axis_from", name=name, low=floor)
+    fig.update_yaxes(title_text=title, ticksuffix="%", dtick=5, range=[floor, 101.5])
+    fig.update_layout(height=420, showlegend=False, hovermode="x unified")
     return fig
 
 
@@ -87,7 +82,8 @@ def rate_bars(
 
     `rates` comes in attention order (`analytics.drill.children`), drawn top to bottom: the first
     `MOST_BARS` of it, the chart saying so under its axis when there are more.
-    Bars are green at or above the target, amber within 2 points below it, red further below.
+    Bars are coloured by `ui.theme.rate_band` (the map's bands): green at or above the target,
+    amber within 2 points below it, red further below. The axis starts at 0.
     Groups without labour force show no bar ("—" in the hover), never a false 0. `label` is a
     UI string with a `{%s}` placeholder for the group's name (e.g. "3栋"); the group's own value
     rides along in each bar's customdata, for clicks.
@@ -97,16 +93,8 @@ def rate_bars(
     names = [t(label, **{group: k}) if label else k for k in keys]
     values = [None if r is None else r * 100 for r in data.get_column("employment_rate")]
     goal = None if target is None else target * 100
-    colours = [
-        PRIMARY
-        if goal is None or v is None
-        else GOOD
-        if v >= goal
-        else WARN
-        if v >= goal - 2
-        else BAD
-        for v in values
-    ]
+    bands = [rate_band(r, target) for r in data.get_column("employment_rate")]
+    colours = [PRIMARY if b is None else RATE_BAND_COLOURS[b] for b in bands]
     labels = [fmt_rate(r) for r in data.get_column("employment_rate")]
     counts = [fmt_count(v) for v in data.get_column("labour_force")]
     fig = go.Figure(
@@ -116,9 +104,11 @@ def rate_bars(
             orientation="h",
             marker_color=colours,
             text=labels,
+            # At the bar's start: the target line (near 100 %) never runs through a label.
             textposition="inside",
-            insidetextanchor="end",
-            textfont={"color": "white"},
+            insidetextanchor="start",
+            # Dark text on amber: white on it could not be read from the back of the room.
+            textfont={"color": ["#1f2328" if b == 1 else "white" for b in bands]},
             customdata=list(zip(labels, counts, keys, strict=True)),
             hovertemplate="%{y}<br>"
             + t("employment_rate")
@@ -127,9 +117,8 @@ def rate_bars(
             + " %{customdata[1]}<extra></extra>",
         )
     )
-    present = [v for v in values if v is not None]
-    low = min([*present, goal or 100.0], default=0.0)
-    fig.update_xaxes(range=[max(0.0, low - 8), 100.5], ticksuffix="%")
+    # From 0: a bar's length is its rate (from 70 % a 90 % bar looked three times an 80 % one).
+    fig.update_xaxes(range=[0, 102], ticksuffix="%", dtick=10)
     fig.update_yaxes(type="category")
     if rates.height > MOST_BARS:
         # In the figure, not a caption beside it: at the chart's own size, legible on a projector.
@@ -137,8 +126,15 @@ def rate_bars(
         fig.update_xaxes(title_text=left_out)
     if goal is not None:
         fig.add_vline(x=goal, line_dash="dash", line_color="#333", line_width=2)
+        # Above the plot area, clear of the bars and their labels.
         fig.add_annotation(
-            x=goal, y=1.02, yref="paper", text=f"{t('target')} {goal:.0f}%", showarrow=False
+            x=goal,
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            xanchor="right",
+            text=f"{t('target')} {goal:.0f}%",
+            showarrow=False,
         )
     fig.update_layout(height=max(320, 34 * len(names) + 80), showlegend=False)
     return fig

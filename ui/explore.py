@@ -16,14 +16,15 @@ import polars as pl
 import streamlit as st
 
 from analytics.pivot import (
-    AXES,
     BLANK,
     BOOLEAN_DIMENSIONS,
+    DEFINING_AXES,
     DIMENSIONS,
     MEASURES,
     PLACE_DIMENSIONS,
     RATE_MEASURES,
     Pivot,
+    axes_for,
     ledger_order,
     terms,
     with_dimensions,
@@ -181,12 +182,19 @@ def month_range(months: Sequence[dt.date]) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def _axes(title: str, key: str, default: list[str], exclude: Sequence[str]) -> list[str]:
-    """Pivot rows or columns, kept in the URL as `?rows=township&rows=site`."""
+def _axes(
+    title: str, key: str, default: list[str], exclude: Sequence[str], measure: str
+) -> list[str]:
+    """Pivot rows or columns, kept in the URL as `?rows=township&rows=site`; only the axes
+    that mean something with `measure` (`analytics.pivot.axes_for`)."""
+    allowed = axes_for(measure)
     if key not in st.session_state:
         wanted = st.query_params.get_all(key) if key in st.query_params else default
-        st.session_state[key] = [a for a in wanted if a in AXES][:MAX_AXES]
-    options = [a for a in AXES if a not in exclude or a in st.session_state[key]]
+        st.session_state[key] = [a for a in wanted if a in allowed][:MAX_AXES]
+    elif any(a not in allowed for a in st.session_state[key]):
+        # The measure changed to one the axis decides: drop the axis before its widget is drawn.
+        st.session_state[key] = [a for a in st.session_state[key] if a in allowed]
+    options = [a for a in allowed if a not in exclude or a in st.session_state[key]]
     chosen = st.multiselect(
         title,
         options,
@@ -205,15 +213,19 @@ def _axes(title: str, key: str, default: list[str], exclude: Sequence[str]) -> l
 def pivot_builder() -> tuple[list[str], list[str], str]:
     """Rows, columns and measure of the pivot."""
     rows_col, cols_col, measure_col = st.columns([2, 2, 1.4])
-    with rows_col:
-        rows = _axes(t("explore_rows"), "rows", ["township"], st.session_state.get("cols", []))
-    with cols_col:
-        columns = _axes(t("explore_columns"), "cols", [], rows)
+    # The measure first (drawn in its own, rightmost column): it decides which axes are offered.
     with measure_col:
         measure = url_bound(
             st.selectbox, t("explore_measure"), list(MEASURES), key="measure",
             default="labour_force", format_func=label,
         )  # fmt: skip
+        if DEFINING_AXES.get(measure):
+            st.caption(t("explore_defining_axes"))
+    with rows_col:
+        cols = st.session_state.get("cols", [])
+        rows = _axes(t("explore_rows"), "rows", ["township"], cols, measure)
+    with cols_col:
+        columns = _axes(t("explore_columns"), "cols", [], rows, measure)
     return rows, columns, measure
 
 

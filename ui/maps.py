@@ -27,7 +27,14 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from ui.theme import FONT_FAMILY, presenting
+from ui.theme import (
+    FONT_FAMILY,
+    RATE_BAND_COLOURS,
+    band_labels,
+    presenting,
+    rate_band,
+    rate_thresholds,
+)
 
 TOWNSHIP_LAYER = "townships"
 SITE_LAYER = "sites"
@@ -171,6 +178,11 @@ def legend_items(
         label = value_format(low) if low >= high else f"{value_format(low)} – {value_format(high)}"
         items.append((colour, label))
     return items
+
+
+def band_items(target: float, value_format: Callable[[float], str]) -> list[tuple[str, str]]:
+    """(colour, band) for a rate's three bands, low to high, as the bars colour them."""
+    return list(zip(RATE_BAND_COLOURS, band_labels(target, value_format), strict=True))
 
 
 def rgba(colour: str, alpha: int = 255) -> list[int]:
@@ -429,11 +441,12 @@ def township_layer(
     higher_is_better: bool | None,
     no_data_label: str,
     tolerance: float = 0.0,
-    thresholds: Sequence[float] | None = None,
+    target: float | None = None,
 ) -> TownshipLayer:
     """Each township with a readable boundary as a feature filled by its value's class; outlines
-    simplified to `tolerance` degrees (see `simplify_tolerance`). `thresholds` fixes the inner
-    class edges (e.g. a target and 2 points below it) instead of the values' quantiles."""
+    simplified to `tolerance` degrees (see `simplify_tolerance`). With a rate's `target`, the
+    classes are the rate bands the bars use (`ui.theme.rate_band`), in the bars' colours,
+    instead of the values' quantiles."""
     table = (
         townships.select("township", "boundary")
         .filter(pl.col("boundary").is_not_null())
@@ -447,14 +460,18 @@ def township_layer(
         .sort("township")
     )
     present = table.get_column("value").to_list()
-    edges = class_breaks(present) if not thresholds else fixed_edges(present, thresholds)
-    colours = class_colours(len(edges) - 1, higher_is_better)
+    if target is None:
+        edges = class_breaks(present)
+        colours = class_colours(len(edges) - 1, higher_is_better)
+    else:
+        edges = fixed_edges(present, rate_thresholds(target))
+        colours = list(RATE_BAND_COLOURS)
     features, labels, has_no_data = [], [], False
     for name, boundary, value, text in table.iter_rows():
         shape, outline = _shape(boundary), _outline(boundary, tolerance)
         if shape is None or outline is None:
             continue
-        index = class_of(value, edges)
+        index = class_of(value, edges) if target is None else rate_band(value, target)
         has_no_data |= index is None
         features.append(
             {
@@ -768,7 +785,7 @@ def place_map(
     no_data_label: str = "—",
     key: str,
     height: int = 560,
-    thresholds: Sequence[float] | None = None,
+    target: float | None = None,
 ) -> MapClick | None:
     """Draw the map and return what the user clicked in this run (None if nothing).
 
@@ -776,8 +793,8 @@ def place_map(
     value (null: no data), text (the tooltip's line). `sites`: site, lon, lat, size (circle area
     ∝ size), text. `higher_is_better`: True for rates (low is red), False for counts of a bad
     thing (high is red), None for amounts (one blue hue). `selected` (a township or site) is
-    outlined. `thresholds`: fixed inner class edges (a rate's target and 2 points below it, as the
-    bars colour it) instead of quantiles.
+    outlined. `target`: a rate's target; the map is then coloured and its legend written in
+    the bars' three bands (`< 93.0%`, `93.0–95.0%`, `≥ 95.0%`) instead of quantiles.
     """
     click = st.session_state.pop(f"{key}__click", None)
     view = township_view(townships, height, sites)
@@ -787,7 +804,7 @@ def place_map(
         higher_is_better=higher_is_better,
         no_data_label=no_data_label,
         tolerance=simplify_tolerance(view.zoom),
-        thresholds=thresholds,
+        target=target,
     )
     points = site_points(sites) if sites is not None else []
     projector = presenting()
@@ -808,7 +825,11 @@ def place_map(
             height=height,
             alt=legend_title,
         )
-        items = legend_items(layer.edges, higher_is_better, value_format, whole=layer.whole)
+        items = (
+            legend_items(layer.edges, higher_is_better, value_format, whole=layer.whole)
+            if target is None
+            else band_items(target, value_format)
+        )
         st.html(
             legend_html(
                 legend_title,

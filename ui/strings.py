@@ -358,7 +358,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "有劳动力、但无一人就业的家庭，须动态清零。",
         "en": "Households with labour but nobody employed; to be cleared to zero.",
     },
-    "trend_title": {"zh": "就业率与已就业人数走势", "en": "Employment rate and employed persons"},
+    "trend_title": {"zh": "就业率走势", "en": "Employment rate by month"},
     "by_site_title": {
         "zh": "各安置点就业率（由低到高）",
         "en": "Employment rate by site (lowest first)",
@@ -372,6 +372,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The chart shows the {shown} needing attention most, of {total}.",
     },
     "target": {"zh": "目标", "en": "Target"},
+    "axis_from": {"zh": "{name}（纵轴自 {low}% 起）", "en": "{name} (axis from {low}%)"},
     "nav_present": {"zh": "投影模式", "en": "Projector mode"},
     "present_start": {"zh": "投影模式", "en": "Projector mode"},
     "slide_overview": {"zh": "全县就业", "en": "County employment"},
@@ -780,6 +781,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "explore_rows": {"zh": "行", "en": "Rows"},
     "explore_columns": {"zh": "列", "en": "Columns"},
     "explore_measure": {"zh": "指标", "en": "Measure"},
+    "explore_defining_axes": {
+        "zh": "就业形式、就业状态不作行列：有就业形式即已就业，按它们分组的比率必是 100% 或 0%。",
+        "en": "Not by employment type or status: having one means being employed, so the rate "
+        "by them is 100 % or 0 % by definition.",
+    },
     "explore_found": {
         "zh": "**{month}** 符合条件 **{persons}** 人：劳动力 {labour_force} 人，"
         "已就业 {employed} 人，未就业 {unemployed} 人。",

@@ -42,6 +42,33 @@ WARN = "#d4a017"
 BAD = "#c62828"
 PRIMARY = "#0b5cad"
 
+# A rate's three bands against its target, the same on bars and map: below target − 2 points
+# (red), within 2 points below it (amber), at or above it (green). Defined once, here.
+WARN_MARGIN = 0.02
+RATE_BAND_COLOURS = (BAD, WARN, GOOD)
+
+
+def rate_thresholds(target: float) -> tuple[float, float]:
+    """The inner edges of the rate bands: target − 2 points, target."""
+    return (round(target - WARN_MARGIN, 10), target)
+
+
+def rate_band(rate: float | None, target: float | None) -> int | None:
+    """0 (red), 1 (amber) or 2 (green) for a rate (0–1) against its target; None without
+    either. Rounded to a tenth of a point, as the labels show it: a label of 95.0 % is green."""
+    if rate is None or target is None:
+        return None
+    value = round(rate * 100, 1)
+    low, high = (round(v * 100, 1) for v in rate_thresholds(target))
+    return 2 if value >= high else 1 if value >= low else 0
+
+
+def band_labels(target: float, spell) -> tuple[str, str, str]:
+    """The legend of the three bands, low to high: "< 93.0 %", "93.0–95.0 %", "≥ 95.0 %"."""
+    low, high = rate_thresholds(target)
+    return (f"< {spell(low)}", f"{spell(low).rstrip('% ')}–{spell(high)}", f"≥ {spell(high)}")
+
+
 # CJK-capable fonts that exist on the machine or the viewer's: nothing is fetched from outside.
 FONT_FAMILY = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'

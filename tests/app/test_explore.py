@@ -121,3 +121,15 @@ def test_an_empty_store_shows_the_first_run_screen(app_for, empty_store_url, pag
     assert not at.exception
     assert not at.dataframe
     assert any(zh("empty_demo") in b.label for b in at.button)
+
+
+def test_a_rate_is_not_offered_by_employment_type(app_for, demo_store_url) -> None:
+    # An old link still opens: the defining axis dropped, the others kept, the page says why.
+    at = _open(
+        app_for, demo_store_url, rows=["township", "employment_type"], measure="employment_rate"
+    )
+    assert not at.exception, at.exception
+    rows = next(m for m in at.multiselect if m.key == "rows")
+    assert rows.value == ["township"]
+    assert "employment_type" not in rows.options and zh("pivot_employment_type") not in rows.options
+    assert any(zh("explore_defining_axes") == c.value for c in at.caption)

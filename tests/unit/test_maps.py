@@ -14,6 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui import maps
+from ui.charts import rate_bars
+from ui.format import fmt_rate
 from ui.maps import (
     NO_DATA,
     RADIUS_MAX,
@@ -22,6 +24,7 @@ from ui.maps import (
     WARM_TO_COOL,
     MapClick,
     View,
+    band_items,
     build_deck,
     circle_radii,
     class_breaks,
@@ -43,6 +46,7 @@ from ui.maps import (
     township_values,
     township_view,
 )
+from ui.theme import BAD, GOOD, WARN
 
 
 def square(west: float, south: float, size: float) -> dict[str, Any]:
@@ -615,3 +619,30 @@ def test_site_circles_keep_located_sites_and_size_missing_ones_zero():
         ("A", 106.1, 27.1, 1200.0, "1200.0"),
         ("B", 106.2, 27.2, 0.0, "None"),
     ]
+
+
+# --- the bars' bands on the map (issue 21) -----------------------------------------------------
+
+
+def test_a_rate_map_with_a_target_fills_each_band_in_its_bar_colour() -> None:
+    frame = townships(
+        甲镇=square(106.0, 27.0, 0.1), 乙镇=square(106.1, 27.0, 0.1), 丙镇=square(106.2, 27.0, 0.1)
+    )
+    rates = {"甲镇": 0.90, "乙镇": 0.94, "丙镇": 0.95}
+    layer = township_layer(
+        frame, values(**rates), higher_is_better=True, no_data_label="无数据", target=0.95
+    )
+    fills = {f["properties"]["name"]: f["properties"]["fill"] for f in layer.features["features"]}
+    for name, rate in rates.items():
+        bars = rate_bars(
+            pl.DataFrame({"township": [name], "employment_rate": [rate], "labour_force": [10]}),
+            "township",
+            0.95,
+        )
+        assert fills[name] == rgba(bars.data[0].marker.color[0]), name
+
+
+def test_a_rate_legend_names_the_bands() -> None:
+    items = band_items(0.95, fmt_rate)
+    assert [label for _, label in items] == ["< 93.0%", "93.0–95.0%", "≥ 95.0%"]
+    assert [colour for colour, _ in items] == [BAD, WARN, GOOD]

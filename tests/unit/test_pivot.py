@@ -11,6 +11,7 @@ from polars.testing import assert_frame_equal
 
 from analytics.pivot import (
     BLANK,
+    axes_for,
     filter_labour,
     ledger_order,
     pivot,
@@ -234,3 +235,15 @@ def test_filter_options_in_ledger_order() -> None:
         "灵活就业",
     ]
     assert ledger_order("village", ["新田村", "箐口村", "白果村"]) == ["新田村", "白果村", "箐口村"]
+
+
+@pytest.mark.parametrize("measure", ["employment_rate", "household_coverage"])
+def test_a_rate_is_not_offered_by_what_defines_it(measure: str) -> None:
+    # Everyone with an employment type is employed: the rate by it read 100 % in every column.
+    assert "employment_type" not in axes_for(measure)
+    assert "status" not in axes_for(measure)
+    assert {"township", "gender", "month"} <= set(axes_for(measure))
+
+
+def test_counts_are_offered_by_employment_type() -> None:
+    assert "employment_type" in axes_for("employed")
