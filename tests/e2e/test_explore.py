@@ -62,7 +62,9 @@ def test_an_analyst_builds_a_township_by_employment_type_pivot_and_downloads_it(
     with page.expect_download(timeout=60_000) as download:
         page.locator(".st-key-explore_pivot_excel").get_by_role("button").click()
     assert download.value.suggested_filename.startswith("透视-")
-    sheet = cells(download.value.path().read_bytes(), zh("explore_tab_pivot"))
+    book = download.value.path().read_bytes()
+    sheet = cells(book, zh("explore_tab_pivot"))
+    notes = [row[0] for row in cells(book, zh("sheet_filters"))]
 
     data = load_frames(get_engine(demo_store_url))
     month = latest_month(data.labour)
@@ -73,13 +75,14 @@ def test_an_analyst_builds_a_township_by_employment_type_pivot_and_downloads_it(
         ),
         zh("pivot_total"),
     )  # fmt: skip
-    # The filters and the layout are written above the table, then the table itself.
-    assert sheet[0][0] == zh("explore_note_months", months=f"{month.year}年{month.month}月")
-    assert sheet[1][0] == zh("explore_no_filters")
-    assert "就业形式" in sheet[2][0] and "已就业" in sheet[2][0]
-    header = sheet[4]
+    # The table's header in the first row; the filters and the layout on a sheet of their own.
+    assert notes[0] == zh("sheet_filters")
+    assert notes[1] == zh("explore_note_months", months=f"{month.year}年{month.month}月")
+    assert notes[2] == zh("explore_no_filters")
+    assert "就业形式" in notes[3] and "已就业" in notes[3]
+    header = sheet[0]
     assert header == [zh("pivot_township"), *expected.columns[1:]]
-    body = sheet[5 : 5 + expected.height]
+    body = sheet[1 : 1 + expected.height]
     assert [row[0] for row in body] == expected["township"].to_list()
     assert [int(float(row[-1])) for row in body] == expected[zh("pivot_total")].to_list()
     assert page.outside_requests == []
@@ -143,10 +146,12 @@ def test_the_two_after_question_is_answered_with_filters(
     with page.expect_download(timeout=60_000) as download:
         page.locator(".st-key-explore_matches_excel").get_by_role("button").click()
     seekers = job_seekers(youths, month).height
-    sheet = cells(download.value.path().read_bytes(), zh("explore_tab_postings", count=seekers))
-    # The filters first, then the table: its header starts with 姓名.
-    assert f"培训需求：{need}" in [row[0] for row in sheet]
-    header = next(i for i, row in enumerate(sheet) if row[0] == "姓名")
+    book = download.value.path().read_bytes()
+    sheet = cells(book, zh("explore_tab_postings", count=seekers))
+    # The table from the first row (its header starts with 姓名); the filters on their own sheet.
+    assert f"培训需求：{need}" in [row[0] for row in cells(book, zh("sheet_filters"))]
+    header = 0
+    assert sheet[header][0] == "姓名"
     title = sheet[header].index("岗位名称")
     assert [row[title] for row in sheet[header + 1 :]] == matches["title"].to_list()
     assert page.outside_requests == []
