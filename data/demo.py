@@ -24,6 +24,7 @@ import polars as pl
 import xlsxwriter
 
 from analytics import domain as dom
+from data import spreadsheet
 from data.store import init_store
 
 if TYPE_CHECKING:
@@ -1561,7 +1562,7 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> Path:
     IDs and phone numbers are written as text (Excel would otherwise lose their last digits),
     dates as Excel dates.
     """
-    workbook = xlsxwriter.Workbook(path)
+    workbook = spreadsheet.workbook(path)  # text stays text, as in every file the app writes
     workbook.set_properties({"title": path.stem, "author": f"{COUNTY}人社局", "created": _CREATED})
     bold = workbook.add_format({"bold": True, "align": "center", "text_wrap": True})
     big = workbook.add_format({"bold": True, "font_size": 16, "align": "center"})

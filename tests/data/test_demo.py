@@ -338,3 +338,21 @@ def test_a_big_demo_imports_a_few_months_at_a_time_into_the_same_store(
     assert len(months) == len(groups) + 2  # then subsidies, postings, training and targets
     for name in ("labour", "subsidies", "postings", "training", "targets", "sites", "buildings"):
         assert_frame_equal(getattr(grouped, name), getattr(whole, name))
+
+
+def test_demo_workbooks_keep_text_that_looks_like_a_formula(tmp_path: Path) -> None:
+    """The demo's ledgers stand in for counties' files and feed the import tests and the bench:
+    a name starting with `=` is written as text, as in every file the app writes."""
+    import zipfile
+
+    from data.demo import Sheet, write_xlsx
+
+    frame = pl.DataFrame({"姓名": ['=HYPERLINK("http://x","y")', "@SUM(A1)"], "金额": [1.0, 2.0]})
+    path = write_xlsx(tmp_path / "花名册.xlsx", [Sheet("花名册", frame, total={"姓名": "=1+1"})])
+
+    with zipfile.ZipFile(path) as book:
+        xml = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml
+    assert (
+        pl.read_excel(path).get_column("姓名").to_list()[:2] == frame.get_column("姓名").to_list()
+    )
