@@ -2395,18 +2395,21 @@ def _count(
         counts[index].replaced += repl
 
 
+def _feature_warning(sheet: Sheet, row: int, name: str, zh: str, en: str) -> LedgerIssue:
+    """A warning about one feature of a boundary file, at its township name."""
+    column = sheet.headers.get("township", "properties.name")
+    return LedgerIssue(sheet.file.name, None, row, column, name, zh, en, "warning")
+
+
 def _renamed_boundaries(parsed: list[ParsedSheet], matched: pl.DataFrame) -> list[LedgerIssue]:
     """A warning for each feature matched by its name without nationalities: say to which."""
     return [
-        LedgerIssue(
-            parsed[index].sheet.file.name,
-            None,
+        _feature_warning(
+            parsed[index].sheet,
             row,
-            parsed[index].sheet.headers.get("township", "properties.name"),
             name,
             f"按去掉民族名称后的名称，作为“{town}”的边界导入",
             f"imported as the boundary of {town!r} (the same name without its nationalities)",
-            "warning",
         )
         for index, row, name, town in matched.filter(pl.col("\x00as").is_not_null())
         .select(_SHEET, ROW, "township", "\x00as")
@@ -2416,15 +2419,12 @@ def _renamed_boundaries(parsed: list[ParsedSheet], matched: pl.DataFrame) -> lis
 
 def _unmatched_boundaries(parsed: list[ParsedSheet], rows: pl.DataFrame) -> list[LedgerIssue]:
     return [
-        LedgerIssue(
-            parsed[index].sheet.file.name,
-            None,
+        _feature_warning(
+            parsed[index].sheet,
             row,
-            parsed[index].sheet.headers.get("township", "properties.name"),
             name,
             "没有这个乡镇（名称与台账中的乡镇都不一致），边界未导入",
             "no township of this name (it matches no township of the ledgers): not imported",
-            "warning",
         )
         for index, row, name in rows.select(_SHEET, ROW, "township").iter_rows()
     ]
