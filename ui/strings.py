@@ -300,6 +300,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "imp_col_status": {"zh": "撤销情况", "en": "Undone"},
     "imp_undone_by": {"zh": "已被 #{batch} 撤销", "en": "undone by #{batch}"},
     "imp_undo_of": {"zh": "撤销了 {what}", "en": "undoes {what}"},
+    # --- issue 21: nav ---
     "imp_count": {"zh": "共 {count} 个批次，新的在前", "en": "{count} batches, newest first"},
     "imp_hint_undo": {
         "zh": "点击一行可撤销该批次。",
@@ -559,6 +560,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "title": {"zh": "岗位名称", "en": "Job title"},
     "reason": {"zh": "推荐理由", "en": "Why"},
     "bld_matches_tab": {"zh": "按人荐岗", "en": "Postings per person"},
+    # --- issue 21: meeting ---
     "bld_suitable_tab": {"zh": "按岗找人", "en": "People per posting"},
     "bld_suitable_hint": {
         "zh": "每个在招岗位适合本楼哪些未就业成员，适合度高的在前。",
@@ -831,6 +833,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "posts first for the three-no group): {count} rows.",
     },
     "explore_note_months": {"zh": "月份：{months}", "en": "Months: {months}"},
+    # --- issue 21: look ---
     "village": {"zh": "村(社区)", "en": "Village"},
     "unit": {"zh": "单元", "en": "Unit"},
     "monitoring": {"zh": "监测类型", "en": "Monitoring type"},
@@ -1099,6 +1102,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "qry_table_training": {"zh": "培训记录", "en": "Training records"},
     "qry_table_postings": {"zh": "招聘岗位", "en": "Job postings"},
     "qry_table_sites": {"zh": "安置点", "en": "Resettlement sites"},
+    # --- issue 21: projector ---
     "qry_table_buildings": {"zh": "楼栋与楼长", "en": "Buildings and their captains"},
     "qry_table_targets": {"zh": "年度目标", "en": "Annual targets"},
     "qry_table_notes": {"zh": "跟进记录", "en": "Follow-up notes"},
