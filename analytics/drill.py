@@ -28,7 +28,7 @@ Level = Literal["county", "township", "site", "building", "household", "person"]
 LEVELS: tuple[Level, ...] = ("county", "township", "site", "building", "household", "person")
 
 # Place field → URL query key; the field order is the path order.
-_QUERY_KEYS = {
+QUERY_KEYS = {
     "township": "township",
     "site": "site",
     "building": "building",
@@ -124,9 +124,13 @@ class Place:
 
     def filter(self) -> pl.Expr:
         """True for the ledger rows inside the place."""
+        return self.filter_on({name: getattr(self, name) for name in QUERY_KEYS})
+
+    @staticmethod
+    def filter_on(values: Mapping[str, str | None]) -> pl.Expr:
+        """True for the ledger rows matching every given field of `values` (a path or not)."""
         expr = pl.lit(True)
-        for name in _QUERY_KEYS:
-            value = getattr(self, name)
+        for name, value in values.items():
             if value is not None:
                 expr = expr & (pl.col(name) == value)
         return expr
@@ -135,7 +139,7 @@ class Place:
         """URL query parameters of the path (keys township, site, building, household, person)."""
         return {
             key: getattr(self, name)
-            for name, key in _QUERY_KEYS.items()
+            for name, key in QUERY_KEYS.items()
             if getattr(self, name) is not None
         }
 
@@ -146,7 +150,7 @@ class Place:
         A repeated key keeps its last value; empty values and unknown keys are ignored.
         """
         values: dict[str, str | None] = {}
-        for name, key in _QUERY_KEYS.items():
+        for name, key in QUERY_KEYS.items():
             raw = params.get(key)
             if raw is not None and not isinstance(raw, str):
                 raw = raw[-1] if len(raw) else None
@@ -159,6 +163,49 @@ class Place:
     def _last(self) -> str | None:
         chosen = [f.name for f in fields(self) if getattr(self, f.name) is not None]
         return chosen[-1] if chosen else None
+
+
+@dataclass(frozen=True)
+class PathGap:
+    """What a partial path lacks: `given` = `value` needs a `needed` that the data does not
+    settle, because `candidates` (sorted) hold none or several of that value."""
+
+    given: str
+    value: str
+    needed: str
+    candidates: tuple[str, ...]
+
+
+def complete_path(
+    labour: pl.DataFrame, values: Mapping[str, str | None]
+) -> tuple[Place, PathGap | None]:
+    """The place named by `values` (Place field → value), its missing links filled in from the
+    data where they are unique: building 3 alone is the site that has a building 3, if one does.
+
+    A link that cannot be filled cuts the path before it, with the gap to tell the viewer; the
+    township, a filter rather than a link, is never filled. Whether the place holds any rows is
+    the caller's question (`labour.filter(place.filter())`).
+    """
+    given = {name: values[name] for name in QUERY_KEYS if values.get(name)}
+    missing = []
+    for name in reversed(list(given)):
+        needed = _NEEDS.get(name)
+        while needed is not None and needed not in given and needed not in missing:
+            missing.append(needed)
+            needed = _NEEDS.get(needed)
+    if not missing:
+        return Place(**given), None
+    rows = labour.filter(Place.filter_on(given))
+    for needed in reversed(missing):  # from the top of the path down
+        candidates = tuple(rows.get_column(needed).cast(pl.String).drop_nulls().unique().sort())
+        if len(candidates) != 1:
+            below = next(n for n, need in _NEEDS.items() if need == needed)
+            while below not in given:
+                below = next(n for n, need in _NEEDS.items() if need == below)
+            cut = Place.from_query({QUERY_KEYS[n]: v for n, v in given.items()})
+            return cut, PathGap(below, given[below], needed, candidates)
+        given[needed] = candidates[0]
+    return Place(**{name: given[name] for name in QUERY_KEYS if name in given}), None
 
 
 def in_place(labour: pl.DataFrame, place: Place) -> pl.DataFrame:

@@ -21,7 +21,7 @@ from analytics.subsidies import (
 from analytics.targets import target_value
 from data.frames import Frames
 from ui import charts, views
-from ui.drill import breadcrumb, crumbs, current_place, go, url_query
+from ui.drill import breadcrumb, context_query, crumbs, current_place, go, url_query
 from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_count, fmt_delta_money, fmt_money, fmt_month, fmt_rate
 from ui.maps import place_map, site_circles, township_values
@@ -158,7 +158,7 @@ with map_col:
             "pages/overview.py",
             label=t("sub_drill", place=where),
             icon=":material/monitoring:",
-            query_params=url_query(place),
+            query_params=context_query(**url_query(place)),
         )
 
 with rank_col:

@@ -73,6 +73,11 @@ def rate_trend(series: pl.DataFrame) -> go.Figure:
 # Bars a rate chart draws at most. A county's townships and sites fit; a province's 2,640 sites
 # made a chart 90,000 pixels tall that took a fifth of a second to build on every rerun.
 MOST_BARS = 30
+# The share of a rate chart's width that holds the group names (inside the plot, clickable):
+# per character of the longest name, within bounds (a half-width chart at 1366×768 is about
+# 480 px wide: 7 characters of 14 px need a fifth of it).
+NAME_SHARE_PER_CHARACTER = 0.03
+NAME_SHARE_BOUNDS = (0.08, 0.35)
 
 
 def rate_bars(
@@ -86,7 +91,8 @@ def rate_bars(
     amber within 2 points below it, red further below. The axis starts at 0.
     Groups without labour force show no bar ("—" in the hover), never a false 0. `label` is a
     UI string with a `{%s}` placeholder for the group's name (e.g. "3栋"); the group's own value
-    rides along in each bar's customdata, for clicks.
+    rides along in each bar's customdata, for clicks, which a group's whole row and its name
+    take as well as its bar.
     """
     data = rates.head(MOST_BARS).reverse()  # plotly draws the first category at the bottom
     keys = data.get_column(group).to_list()
@@ -97,6 +103,14 @@ def rate_bars(
     colours = [PRIMARY if b is None else RATE_BAND_COLOURS[b] for b in bands]
     labels = [fmt_rate(r) for r in data.get_column("employment_rate")]
     counts = [fmt_count(v) for v in data.get_column("labour_force")]
+    customdata = list(zip(labels, counts, keys, strict=True))
+    hover = (
+        "%{y}<br>"
+        + t("employment_rate")
+        + " %{customdata[0]}<br>"
+        + t("labour_force")
+        + " %{customdata[1]}<extra></extra>"
+    )
     fig = go.Figure(
         go.Bar(
             x=values,
@@ -109,21 +123,42 @@ def rate_bars(
             insidetextanchor="start",
             # Dark text on amber: white on it could not be read from the back of the room.
             textfont={"color": ["#1f2328" if b == 1 else "white" for b in bands]},
-            customdata=list(zip(labels, counts, keys, strict=True)),
-            hovertemplate="%{y}<br>"
-            + t("employment_rate")
-            + " %{customdata[0]}<br>"
-            + t("labour_force")
-            + " %{customdata[1]}<extra></extra>",
+            customdata=customdata,
+            hovertemplate=hover,
         )
     )
+    # A click anywhere on a group's row picks it, its name included (issue 21: "点击条形"):
+    # plotly reports clicks on traces only, and tick labels sit outside the plot. So an
+    # invisible bar spans each row, and the names are the text of invisible bars of their own
+    # axis at the left, carrying the same customdata as the bar they name.
+    clear = "rgba(0,0,0,0)"
+    longest = max((len(n) for n in names), default=0)
+    low, high = NAME_SHARE_BOUNDS
+    share = min(high, max(low, NAME_SHARE_PER_CHARACTER * longest + 0.02))
+    fig.add_bar(
+        x=[102] * len(names), y=names, orientation="h", marker_color=clear,
+        customdata=customdata, hovertemplate=hover,
+    )  # fmt: skip
+    fig.add_bar(
+        x=[1] * len(names), y=names, orientation="h", marker_color=clear, xaxis="x2",
+        text=names, textposition="inside", insidetextanchor="end", textfont={"color": "#1f2328"},
+        textangle=0, constraintext="none", customdata=customdata, hovertemplate=hover,
+    )  # fmt: skip
+    fig.update_layout(
+        barmode="overlay",
+        xaxis2={"domain": [0, share - 0.01], "range": [0, 1], "visible": False},
+    )
+    fig.update_yaxes(showticklabels=False)
     # From 0: a bar's length is its rate (from 70 % a 90 % bar looked three times an 80 % one).
-    fig.update_xaxes(range=[0, 102], ticksuffix="%", dtick=10)
+    # The rates' axis alone (not the names' axis beside it).
+    fig.update_layout(
+        xaxis={"domain": [share, 1], "range": [0, 102], "ticksuffix": "%", "dtick": 10}
+    )
     fig.update_yaxes(type="category")
     if rates.height > MOST_BARS:
         # In the figure, not a caption beside it: at the chart's own size, legible on a projector.
         left_out = t("bars_left_out", shown=MOST_BARS, total=fmt_count(rates.height))
-        fig.update_xaxes(title_text=left_out)
+        fig.layout.xaxis.title.text = left_out
     if goal is not None:
         fig.add_vline(x=goal, line_dash="dash", line_color="#333", line_width=2)
         # Above the plot area, clear of the bars and their labels.

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import polars as pl
 import streamlit as st
 
-from analytics.drill import Place
+from analytics.drill import QUERY_KEYS, PathGap, Place, complete_path
 from ui.format import mask_id
 from ui.state import scope_places, session_scope
 from ui.strings import t
@@ -15,15 +13,59 @@ from ui.strings import t
 DRILL_KEYS = ("township", "site", "building", "household", "person")
 
 
-def current_place(labour: pl.DataFrame) -> Place:
-    """The place in the URL; a place the data does not know falls back to the county."""
-    place = Place.from_query(st.query_params.to_dict())
-    if place.id_number is not None:
-        place = replace(place, id_number=_unmasked(labour, place))
-    if place.level != "county" and labour.filter(place.filter()).is_empty():
-        st.warning(t("place_unknown"))
+def root_place() -> Place:
+    """Where this viewer's drill path starts: the county, or the one township, site or building
+    a limited account holds (a township officer lands on their township, not on a county
+    layout cut to it)."""
+    scope = session_scope()
+    if scope.county:
         return Place()
+    if len(scope.townships) == 1 and not scope.sites and not scope.buildings:
+        return Place(township=next(iter(scope.townships)))
+    if len(scope.sites) == 1 and not scope.townships and not scope.buildings:
+        return Place(site=next(iter(scope.sites)))
+    if len(scope.buildings) == 1 and not scope.townships and not scope.sites:
+        site, building = next(iter(scope.buildings))
+        return Place(site=site, building=building)
+    return Place()
+
+
+def current_place(labour: pl.DataFrame) -> Place:
+    """The place in the URL, its missing links filled in from the data where they are unique;
+    a path the data cannot complete stops above the gap and says so, a place the data does not
+    know falls back to the viewer's top place."""
+    query = st.query_params.to_dict()
+    values = {field: (query.get(key) or "").strip() or None for field, key in QUERY_KEYS.items()}
+    if values["id_number"] is not None:
+        values["id_number"] = _unmasked(labour, values["household"], values["id_number"])
+    place, gap = complete_path(labour, values)
+    if gap is not None:
+        st.warning(_gap_message(gap))
+    if place.level == "county":
+        place = root_place()
+    elif labour.filter(place.filter()).is_empty():
+        st.warning(t("place_unknown"))
+        place = root_place()
+    if place != st.session_state.get("drill_place"):
+        # Reached by a click, Back/Forward or a link: the charts and tables of this level get
+        # fresh keys, so a selection made on another level cannot replay here.
+        st.session_state["drill_place"] = place
+        st.session_state["drill_round"] = st.session_state.get("drill_round", 0) + 1
     return place
+
+
+def _gap_message(gap: PathGap) -> str:
+    def named(field: str, value: str) -> str:
+        if field == "building":
+            return t("building_label", building=value)
+        return mask_id(value) if field == "id_number" else value
+
+    given = named(gap.given, gap.value)
+    needed = t("household_code" if gap.needed == "household" else gap.needed)
+    if not gap.candidates:
+        return t("place_gap_none", given=given, needed=needed)
+    listed = "、".join(named(gap.needed, c) for c in gap.candidates[:5])
+    return t("place_gap_many", given=given, needed=needed, candidates=listed)
 
 
 def url_query(place: Place) -> dict[str, str]:
@@ -38,21 +80,24 @@ def url_query(place: Place) -> dict[str, str]:
     return query
 
 
-def _unmasked(labour: pl.DataFrame, place: Place) -> str:
-    members = labour.filter(pl.col("household") == place.household).get_column("id_number")
-    for id_number in members.unique().sort():
-        if mask_id(id_number) == place.id_number:
-            return id_number
-    return place.id_number  # matches nobody: the caller says the place is unknown
+def _unmasked(labour: pl.DataFrame, household: str | None, masked_id: str) -> str:
+    """The ID number shown as `masked_id` in `household` (anywhere when the link names no
+    household and one person alone matches); `masked_id` itself when nobody does."""
+    people = labour if household is None else labour.filter(pl.col("household") == household)
+    ids = people.get_column("id_number").unique().sort()
+    matches = [id_number for id_number in ids if mask_id(id_number) == masked_id]
+    # Several people of the county may share a masked number: then the link needs its household.
+    return matches[0] if len(matches) == 1 else masked_id
 
 
 def go(place: Place) -> None:
-    """Show `place`: the path goes into the URL (a link or reload opens the same place)."""
-    for key in DRILL_KEYS:
-        st.query_params.pop(key, None)
-    st.query_params.update(url_query(place))
-    # Fresh keys for the charts and tables of the next level: an old click must not replay.
-    st.session_state["drill_round"] = st.session_state.get("drill_round", 0) + 1
+    """Show `place`: the path goes into the URL (a link or reload opens the same place).
+
+    One write of the whole query: each write is one entry of the browser's history, and one
+    step down must be one step back.
+    """
+    others = {k: v for k, v in st.query_params.to_dict().items() if k not in DRILL_KEYS}
+    st.query_params.from_dict({**others, **url_query(place)})
     st.rerun()
 
 
@@ -64,13 +109,19 @@ def widget_key(name: str) -> str:
 def crumbs(place: Place, labour: pl.DataFrame) -> list[tuple[str, Place]]:
     """The breadcrumb: (label, place) from the top of the viewer's scope down to `place`.
 
-    The top is the county, or for a township officer or captain the places they may see.
+    The top is the county, the one township, site or building of a limited account
+    (`root_place`), or else the places it may see.
     """
-    trail = [(scope_places(session_scope()) or t("county"), Place())]
-    path = Place()
+    root = root_place()
+    if root.level == "county":
+        top = scope_places(session_scope()) or t("county")
+    else:
+        top = _label(root.level, getattr(root, root.level), labour)
+    trail = [(top, root)]
+    path = root
     for field in ("township", "site", "building", "household", "id_number"):
         value = getattr(place, field)
-        if value is None:
+        if value is None or getattr(root, field) == value:
             continue
         path = Place(**{**path.__dict__, field: value})
         trail.append((_label(field, value, labour), path))
@@ -108,8 +159,11 @@ def breadcrumb(place: Place, labour: pl.DataFrame) -> None:
 
 
 def chosen_row(event, frame: pl.DataFrame, column: str) -> str | None:
-    """The `column` value of the row clicked in a dataframe with on_select, if any."""
-    rows = event.selection.rows if event is not None else []
+    """The `column` value of the row clicked in a dataframe with on_select, if any: by its
+    checkbox or by any of its cells (`views.table` selects single rows and single cells)."""
+    if event is None:
+        return None
+    rows = list(event.selection.rows) or [row for row, _ in event.selection.get("cells", [])]
     return frame.get_column(column)[rows[0]] if rows else None
 
 
@@ -117,3 +171,15 @@ def chosen_bar(event) -> str | None:
     """The group of the bar clicked in a `charts.rate_bars` chart with on_select, if any."""
     points = event.selection.points if event is not None else []
     return points[0]["customdata"][2] if points else None
+
+
+# What a page carries to the next: the month, the place where pages have that notion (the
+# overview's household and person stay behind), and the language.
+CONTEXT_KEYS = ("month", "township", "site", "building", "lang")
+
+
+def context_query(**more: str) -> dict[str, str]:
+    """The month, place and language of the page shown, from its URL, for a link to another
+    page (`more` adds to them)."""
+    here = st.query_params.to_dict()
+    return {key: here[key] for key in CONTEXT_KEYS if here.get(key)} | more

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import secrets
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
 
 from data.accounts import PAGES, Account
 from ui import auth, theme
+from ui.drill import context_query
 from ui.state import FULL_VIEW, scope_places
 from ui.strings import t
 from ui.widgets import language_switch
@@ -24,6 +26,7 @@ from ui.widgets import language_switch
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 _inside_app: ContextVar[bool] = ContextVar("inside_app", default=False)
 _log = logging.getLogger("ydbq.pages")
+PRESENT_FROM = "present_from"  # session key: the URL path of the page projector mode left
 
 
 # Every page: script, title, icon, URL path, section. Which of them a viewer gets: their role's.
@@ -67,24 +70,51 @@ _PAGES = {
 }
 
 
-def _pages(account: Account) -> dict[str, list[st.Page]]:
-    """The pages `account`'s role may use, by section; the role's first page is the default."""
+def _pages(account: Account) -> dict[str, st.Page]:
+    """Every page by name: the role's own (its first is the default), and in place of each of
+    the others a page that says the role may not open it (a link to it is not silently sent
+    to the overview)."""
     allowed = [name for name in PAGES[account.role] if name in _PAGES]
-    sections: dict[str, list[st.Page]] = {}
-    for name in _PAGES:
-        if name not in allowed:
-            continue
-        script, title, icon, path, section = _PAGES[name]
-        sections.setdefault(t(f"section_{section}"), []).append(
-            st.Page(
-                script,
-                title=t(title),
-                icon=icon,
-                url_path=path or None,
-                default=name == allowed[0],
+    pages = {}
+    for name, (script, title, icon, path, _) in _PAGES.items():
+        if name in allowed:
+            page = st.Page(
+                script, title=t(title), icon=icon, url_path=path or None, default=name == allowed[0]
             )
-        )
-    return sections
+        else:
+            page = st.Page(
+                partial(_forbidden, account, t(title), allowed[0]), title=t(title), url_path=path
+            )
+        pages[name] = page
+    return pages
+
+
+def _forbidden(account: Account, title: str, landing: str) -> None:
+    st.title(t("nav_forbidden_title"))
+    role = t(f"role_{account.role}")
+    st.error(t("nav_forbidden", role=role, page=title), icon=":material/block:")
+    script, landing_title, icon, _, _ = _PAGES[landing]
+    st.page_link(
+        script,
+        label=t("nav_forbidden_home", page=t(landing_title)),
+        icon=icon,
+        query_params=context_query(),
+    )
+
+
+def _nav_links(account: Account, pages: dict[str, st.Page]) -> None:
+    """The role's pages by section, each link carrying the month and place of the page shown
+    (and the language): a page opened from here shows the same month and place, and so does a
+    reload or a shared link of it."""
+    carried = context_query()
+    section = None
+    for name, page in pages.items():
+        if not account.may(name):
+            continue
+        if _PAGES[name][4] != section:
+            section = _PAGES[name][4]
+            st.caption(t(f"section_{section}"))
+        st.page_link(page, query_params=carried, width="stretch")
 
 
 def _signed_out_pages() -> list[st.Page]:
@@ -102,12 +132,19 @@ def _signed_out_pages() -> list[st.Page]:
     ]
 
 
-def _sidebar(account: Account) -> None:
+def _sidebar(account: Account, pages: dict[str, st.Page], page: st.Page):
+    """The sidebar; returns the slot of its page links, for `run_app` to draw again should
+    the page have moved the month or place (a page that stopped early keeps the first ones)."""
     with st.sidebar:
+        links = st.empty()
+        with links.container():
+            _nav_links(account, pages)
         language_switch()
         if account.may("present") and st.button(
             t("present_start"), icon=":material/present_to_all:", width="stretch"
         ):
+            # Leaving the projector returns here, with the same month and place.
+            st.session_state[PRESENT_FROM] = page.url_path
             st.query_params["present"] = "1"
             st.rerun()
         st.divider()
@@ -121,6 +158,7 @@ def _sidebar(account: Account) -> None:
             st.toggle(t("full_view"), key=FULL_VIEW, help=t("full_view_help"))
         st.button(t("sign_out"), icon=":material/logout:", on_click=auth.sign_out, width="stretch")
         auth.sync_cookie()
+    return links
 
 
 def run_app() -> None:
@@ -129,6 +167,7 @@ def run_app() -> None:
     st.set_page_config(page_title="易地扶贫搬迁就业监测", page_icon=str(FAVICON), layout="wide")
     theme.apply()
     account = auth.current_account()
+    links = None
     if account is None:
         page = st.navigation(_signed_out_pages(), position="hidden")
         auth.sync_cookie()
@@ -138,11 +177,21 @@ def run_app() -> None:
     else:
         # Navigation first, then the sidebar's widgets: a widget drawn before st.navigation
         # loses the first click of a new session (the first page transition resets its state).
-        page = st.navigation(_pages(account))
-        _sidebar(account)
+        # Hidden: the sidebar's own links carry the month and place from page to page.
+        pages = _pages(account)
+        page = st.navigation(list(pages.values()), position="hidden")
+        came_from = st.session_state.pop(PRESENT_FROM, None)
+        if came_from is not None and came_from != page.url_path:
+            back = next(p for p in pages.values() if p.url_path == came_from)
+            st.switch_page(back, query_params=st.query_params.to_dict())
+        links = _sidebar(account, pages, page)
+        shown = context_query()
     token = _inside_app.set(True)
     try:
         page.run()
+        if links is not None and context_query() != shown:
+            with links.container():
+                _nav_links(account, pages)
     except Exception:  # st.stop and st.rerun are BaseExceptions: they pass through
         reference = logged_failure("page", account.username if account else "-")
         st.error(t("page_failed", reference=reference), icon=":material/error:")

@@ -301,6 +301,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "imp_undone_by": {"zh": "已被 #{batch} 撤销", "en": "undone by #{batch}"},
     "imp_undo_of": {"zh": "撤销了 {what}", "en": "undoes {what}"},
     # --- issue 21: nav ---
+    "place_gap_none": {
+        "zh": "链接中的{given}没有写{needed}，数据中也找不到它属于哪个{needed}：显示的是上一级。",
+        "en": "The link's {given} has no {needed}, and the data shows none holding it: "
+        "showing the level above.",
+    },
+    "place_gap_many": {
+        "zh": "链接中的{given}没有写{needed}，而{candidates}都有{given}：请在下面选择。",
+        "en": "The link's {given} has no {needed}, and {candidates} all have one: pick one below.",
+    },
+    "nav_forbidden_title": {"zh": "无法打开此页", "en": "This page is not open to you"},
+    "nav_forbidden": {
+        "zh": "你的角色（{role}）不能打开此页（{page}）。",
+        "en": "Your role ({role}) may not open this page ({page}).",
+    },
+    "nav_forbidden_home": {"zh": "回到{page}", "en": "Go to {page}"},
+    "household_code": {"zh": "户", "en": "Household"},
     "imp_count": {"zh": "共 {count} 个批次，新的在前", "en": "{count} batches, newest first"},
     "imp_hint_undo": {
         "zh": "点击一行可撤销该批次。",

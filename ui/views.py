@@ -109,8 +109,9 @@ def table(
     switched to full view) and "—" for gaps.
 
     `rates` (fractions) and `money` (yuan) name more columns than the app-wide ones to show as
-    percent and as whole yuan. With `clickable`, a click on a row reruns the page and the
-    selection is returned. Only the first `MAX_TABLE_ROWS` rows are shown, and the caption says so.
+    percent and as whole yuan. With `clickable`, a click on a row (its checkbox or any cell)
+    reruns the page and the selection is returned (`ui.drill.chosen_row` reads it). Only the
+    first `MAX_TABLE_ROWS` rows are shown, and the caption says so.
     """
     rates = [c for c in frame.columns if c in RATE_COLUMNS or c in rates]
     money = [c for c in frame.columns if c in MONEY_COLUMNS or c in money]
@@ -145,7 +146,8 @@ def table(
         placeholder=MISSING,
         height=height,
         on_select="rerun" if clickable else "ignore",
-        selection_mode="single-row",
+        # A cell as well as the row's checkbox: a click anywhere on a row picks it.
+        selection_mode=["single-row", "single-cell"] if clickable else "single-row",
     )
 
 

@@ -32,31 +32,51 @@ def url_bound(
     key: str,
     default: str,
     param: str | None = None,
+    sticky: bool = False,
+    on_change: Callable[..., None] | None = None,
+    args: tuple = (),
     **kwargs: Any,
 ) -> str:
     """`widget` (selectbox, segmented_control, …) whose value lives in the URL as `?key=option`
     (`?param=option` when given: two widgets on different pages may share one URL value).
 
     Streamlit's own `bind="query-params"` writes the *formatted* label into the URL, which would
-    make a link depend on the viewer's language; this keeps the option itself there. The URL's
-    value goes in as the widget's default on its first render.
+    make a link depend on the viewer's language; this keeps the option itself there.
+
+    The URL governs whenever it changed since this widget last saw it (first render, a link,
+    Back/Forward); the widget writes it only when its value changes, in its callback: before
+    the sidebar's links are drawn, and one history entry per choice, none on first render.
+    `on_change(*args)` runs after that write. A `sticky` value (a preference of the session
+    rather than a state of the page: the language) is kept when a link has none.
     """
     param = param or key
+    seen = f"_url_{key}"
     wanted = st.query_params.get(param)
-    initial = wanted if wanted in options else default
-    # Only on the first render: afterwards the widget's own state (or a callback's) governs, and
-    # a default beside a value set through st.session_state draws a warning.
-    if key not in st.session_state:
-        if widget in (st.selectbox, st.radio):
-            kwargs["index"] = list(options).index(initial)
-        else:
-            kwargs["default"] = initial
-    value = widget(label, options, key=key, **kwargs)
+    kept = sticky and wanted is None and key in st.session_state
+    if not kept and (key not in st.session_state or st.session_state.get(seen) != wanted):
+        st.session_state[key] = wanted if wanted in options else default
+        st.session_state[seen] = wanted
+
+    def to_url() -> None:
+        _write_param(param, st.session_state[key], default)
+        st.session_state[seen] = st.query_params.get(param)
+        if on_change is not None:
+            on_change(*args)
+
+    value = widget(label, options, key=key, on_change=to_url, **kwargs)
+    value = default if value is None else value
+    # Set from code (a search hit's callback): the URL follows, as after a choice.
+    if (value != default or wanted is not None) and value != (wanted or default):
+        _write_param(param, value, default)
+        st.session_state[seen] = st.query_params.get(param)
+    return value
+
+
+def _write_param(param: str, value: str | None, default: str) -> None:
     if value is None or value == default:
         st.query_params.pop(param, None)
-        return default if value is None else value
-    st.query_params[param] = value
-    return value
+    else:
+        st.query_params[param] = value
 
 
 def month_picker(months: Sequence[dt.date], *, key: str = "month") -> dt.date:
@@ -122,6 +142,7 @@ def language_switch(key: str = "lang") -> None:
         key=key,
         param="lang",
         default="zh",
+        sticky=True,
         format_func=LANGUAGES.get,
         required=True,
         label_visibility="collapsed",

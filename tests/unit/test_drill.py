@@ -13,8 +13,10 @@ from analytics.drill import (
     HOUSEHOLD_COLUMNS,
     MEMBERS_SCHEMA,
     TIMELINE_SCHEMA,
+    PathGap,
     Place,
     children,
+    complete_path,
     in_place,
     natural_key,
     natural_order,
@@ -527,3 +529,46 @@ def test_natural_key_is_natural_order_once_per_value(
     result = natural_key(frame, "room")
 
     assert_series_equal(result, frame.select(natural_order("room")).to_series())
+
+
+# Two sites with a building 1栋 each, one building 2栋 only in S2; households are unique.
+PARTIAL = labour(
+    person("h1", ABLE, E),
+    person("h2", ABLE, E, site=S2),
+    person("h3", ABLE, U, site=S2, building="2栋", township=T2),
+)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected", "gap"),
+    [
+        # Complete paths are left as they are (whether they exist is another question).
+        ({"site": S1, "building": "1栋"}, Place(site=S1, building="1栋"), None),
+        ({"township": T1}, Place(township=T1), None),
+        # A building unique in the data gets its site; a household its building and site.
+        ({"building": "2栋"}, Place(site=S2, building="2栋"), None),
+        ({"household": "h3"}, Place(site=S2, building="2栋", household="h3"), None),
+        (
+            {"id_number": "h1-已就业"},
+            Place(site=S1, building="1栋", household="h1", id_number="h1-已就业"),
+            None,
+        ),
+        # Within a township the building's sites narrow to one.
+        ({"township": T2, "building": "2栋"}, Place(township=T2, site=S2, building="2栋"), None),
+        # A building in two sites: the path stops above it, and the gap names both sites.
+        ({"building": "1栋"}, Place(), PathGap("building", "1栋", "site", (S1, S2))),
+        (
+            {"township": T1, "building": "1栋", "household": "h9"},
+            Place(township=T1),
+            PathGap("building", "1栋", "site", ()),
+        ),
+        # The household settles what its building alone does not.
+        (
+            {"building": "1栋", "household": "h2"},
+            Place(site=S2, building="1栋", household="h2"),
+            None,
+        ),
+    ],
+)
+def test_complete_path(values: dict, expected: Place, gap: PathGap | None) -> None:
+    assert complete_path(PARTIAL, values) == (expected, gap)
