@@ -52,10 +52,15 @@ def url_bound(
     param = param or key
     seen = f"_url_{key}"
     wanted = st.query_params.get(param)
-    kept = sticky and wanted is None and key in st.session_state
-    if not kept and (key not in st.session_state or st.session_state.get(seen) != wanted):
-        st.session_state[key] = wanted if wanted in options else default
+    held = st.session_state.get(key)
+    kept = sticky and wanted is None and held in options
+    if not kept and (held not in options or st.session_state.get(seen) != wanted):
+        held = wanted if wanted in options else default
         st.session_state[seen] = wanted
+    # Set every run, not only when the URL governs: a widget of another page with this key
+    # (other options, so another widget to Streamlit) leaves its value behind, which the new
+    # widget would ignore for its own default.
+    st.session_state[key] = held
 
     def to_url() -> None:
         _write_param(param, st.session_state[key], default)
