@@ -11,6 +11,7 @@ from ui.state import scope_places, session_scope
 from ui.strings import t
 
 DRILL_KEYS = ("township", "site", "building", "household", "person")
+GAP_NAMES = 5  # candidates a partial link's warning names; the rest it counts
 
 
 def root_place() -> Place:
@@ -64,7 +65,9 @@ def _gap_message(gap: PathGap) -> str:
     needed = t("household_code" if gap.needed == "household" else gap.needed)
     if not gap.candidates:
         return t("place_gap_none", given=given, needed=needed)
-    listed = "、".join(named(gap.needed, c) for c in gap.candidates[:5])
+    listed = "、".join(named(gap.needed, c) for c in gap.candidates[:GAP_NAMES])
+    if len(gap.candidates) > GAP_NAMES:
+        listed = t("place_gap_more", names=listed, count=len(gap.candidates), needed=needed)
     return t("place_gap_many", given=given, needed=needed, candidates=listed)
 
 

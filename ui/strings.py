@@ -310,6 +310,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "链接中的{given}没有写{needed}，而{candidates}都有{given}：请在下面选择。",
         "en": "The link's {given} has no {needed}, and {candidates} all have one: pick one below.",
     },
+    "place_gap_more": {"zh": "{names}等 {count} 个{needed}", "en": "{names} and others ({count})"},
     "nav_forbidden_title": {"zh": "无法打开此页", "en": "This page is not open to you"},
     "nav_forbidden": {
         "zh": "你的角色（{role}）不能打开此页（{page}）。",

@@ -30,17 +30,19 @@ def _chart(page: Page, key: str) -> Locator:
 
 
 def _click_bar(page: Page, chart: Locator, label: str) -> None:
-    """Click the bar beside the y-axis label `label`.
+    """Click the bar of the group named `label`, in its middle.
 
-    Inside the plot area: the x-axis does not start at 0, so a bar's own box reaches far left.
+    The names are drawn inside the plot, as the text of bars of their own (clickable too):
+    the bar is the rate bar whose row holds the name.
     """
     chart.scroll_into_view_if_needed()
-    tick = chart.locator("g.ytick").get_by_text(label, exact=True).bounding_box()
+    name = chart.locator("text.bartext").get_by_text(label, exact=True).bounding_box()
     plot = chart.locator("rect.nsewdrag").first.bounding_box()
-    middle = tick["y"] + tick["height"] / 2
+    middle = name["y"] + name["height"] / 2
+    rates = chart.locator("g.trace.bars").first  # the rate bars' trace, drawn first
     bar = None
     for _ in range(50):  # the bars may still be laying out just after the chart appears
-        boxes = [b.bounding_box() for b in chart.locator("g.point path").all()]
+        boxes = [b.bounding_box() for b in rates.locator("path").all()]
         bar = next((b for b in boxes if b and b["y"] <= middle <= b["y"] + b["height"]), None)
         if bar is not None:
             break
@@ -78,7 +80,7 @@ def test_click_site_then_building_and_reload(page: Page, app_url: str, demo_stor
 
     page.goto(app_url)
     sites_chart = _chart(page, "drill_sites_")
-    expect(sites_chart.locator("g.ytick").get_by_text(site.site, exact=True)).to_be_visible(
+    expect(sites_chart.locator("text.bartext").get_by_text(site.site, exact=True)).to_be_visible(
         timeout=30_000
     )
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
