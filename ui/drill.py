@@ -99,7 +99,7 @@ def go(place: Place) -> None:
     One write of the whole query: each write is one entry of the browser's history, and one
     step down must be one step back.
     """
-    others = {k: v for k, v in st.query_params.to_dict().items() if k not in DRILL_KEYS}
+    others = {k: st.query_params.get_all(k) for k in st.query_params if k not in DRILL_KEYS}
     st.query_params.from_dict({**others, **url_query(place)})
     st.rerun()
 

@@ -21,7 +21,7 @@ from ui import auth, theme
 from ui.drill import context_query
 from ui.state import FULL_VIEW, scope_places
 from ui.strings import t
-from ui.widgets import language_switch
+from ui.widgets import language_switch, start_run
 
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 _inside_app: ContextVar[bool] = ContextVar("inside_app", default=False)
@@ -165,6 +165,7 @@ def run_app() -> None:
     """Page config, theme, who is signed in, navigation (by role and mode), then the page."""
     # A local favicon: a :material/…: icon here would be fetched from Google's font servers.
     st.set_page_config(page_title="易地扶贫搬迁就业监测", page_icon=str(FAVICON), layout="wide")
+    start_run()
     theme.apply()
     account = auth.current_account()
     links = None

@@ -18,6 +18,8 @@ from ui.format import RATE_COLUMNS, UNCHANGED, fmt_month, for_workbook
 from ui.state import account, full_view
 from ui.strings import LANGUAGES, STRINGS, lang, t
 
+_BOUND = "_url_bound"  # session key of `_bound`
+
 MIME = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".pdf": "application/pdf",
@@ -44,44 +46,74 @@ def url_bound(
     make a link depend on the viewer's language; this keeps the option itself there.
 
     The URL governs whenever it changed since this widget last saw it (first render, a link,
-    Back/Forward); the widget writes it only when its value changes, in its callback: before
-    the sidebar's links are drawn, and one history entry per choice, none on first render.
-    `on_change(*args)` runs after that write. A `sticky` value (a preference of the session
-    rather than a state of the page: the language) is kept when a link has none.
+    Back/Forward); the widget writes it only when its value changes, in its callback (before
+    the sidebar's links are drawn), together with the page's other URL-bound widgets that
+    `on_change(*args)` moved: one history entry per choice, none on first render. A `sticky`
+    value (a preference of the session rather than a state of the page: the language) is kept
+    when a link has none.
     """
     param = param or key
-    seen = f"_url_{key}"
     wanted = st.query_params.get(param)
     held = st.session_state.get(key)
     kept = sticky and wanted is None and held in options
-    if not kept and (held not in options or st.session_state.get(seen) != wanted):
+    if not kept and (held not in options or st.session_state.get(_seen(key)) != wanted):
         held = wanted if wanted in options else default
-        st.session_state[seen] = wanted
+        st.session_state[_seen(key)] = wanted
     # Set every run, not only when the URL governs: a widget of another page with this key
     # (other options, so another widget to Streamlit) leaves its value behind, which the new
     # widget would ignore for its own default.
     st.session_state[key] = held
+    _bound()[key] = (param, default, tuple(options))
 
     def to_url() -> None:
-        _write_param(param, st.session_state[key], default)
-        st.session_state[seen] = st.query_params.get(param)
         if on_change is not None:
-            on_change(*args)
+            on_change(*args)  # may move other widgets of the page (a site's first building)
+        _sync_url()
 
     value = widget(label, options, key=key, on_change=to_url, **kwargs)
-    value = default if value is None else value
     # Set from code (a search hit's callback): the URL follows, as after a choice.
-    if (value != default or wanted is not None) and value != (wanted or default):
-        _write_param(param, value, default)
-        st.session_state[seen] = st.query_params.get(param)
-    return value
+    _sync_url()
+    return default if value is None else value
 
 
-def _write_param(param: str, value: str | None, default: str) -> None:
-    if value is None or value == default:
-        st.query_params.pop(param, None)
-    else:
-        st.query_params[param] = value
+def _seen(key: str) -> str:
+    return f"_url_{key}"
+
+
+def _bound() -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """The URL-bound widgets drawn so far in this run (in a callback, before the run: those of
+    the last run): key → (param, default, options). A widget not drawn yet may hold a value
+    the URL is about to replace (after Back)."""
+    return st.session_state.setdefault(_BOUND, {})
+
+
+def start_run() -> None:
+    """A new run of the app: no URL-bound widget drawn yet (`ui.shell.run_app` calls this
+    first; callbacks, which run before, still see the last run's)."""
+    st.session_state[_BOUND] = {}
+
+
+def _sync_url() -> None:
+    """Every URL-bound widget of the page whose value moved, into the URL in one write: each
+    write is an entry of the browser's history, and one choice must be one step back."""
+    query = {name: st.query_params.get_all(name) for name in st.query_params}
+    changed = False
+    for key, (param, default, options) in _bound().items():
+        value = st.session_state.get(key)
+        in_url = query.get(param, [default])
+        # A value the widget does not offer (a mistyped link) shows the default and is left
+        # alone until a choice: a correction would be a history entry of its own.
+        stray = in_url[-1] not in options and value == default
+        if value not in options or [value] == in_url or stray:
+            continue
+        if value == default:
+            changed = query.pop(param, None) is not None or changed
+        else:
+            query[param], changed = [value], True
+    if changed:
+        st.query_params.from_dict(query)
+    for key, (param, _, _) in _bound().items():
+        st.session_state[_seen(key)] = st.query_params.get(param)
 
 
 def month_picker(months: Sequence[dt.date], *, key: str = "month") -> dt.date:
