@@ -74,10 +74,10 @@ def rate_trend(series: pl.DataFrame) -> go.Figure:
 # made a chart 90,000 pixels tall that took a fifth of a second to build on every rerun.
 MOST_BARS = 30
 # The share of a rate chart's width that holds the group names (inside the plot, clickable):
-# per character of the longest name, within bounds (a half-width chart at 1366×768 is about
-# 480 px wide: 7 characters of 14 px need a fifth of it).
-NAME_SHARE_PER_CHARACTER = 0.03
-NAME_SHARE_BOUNDS = (0.08, 0.35)
+# per character of the longest name, within bounds. A half-width chart at 1366×768 is about
+# 430 px wide, and 7 characters of 17 px need 120 px of it.
+NAME_SHARE_PER_CHARACTER = 0.045
+NAME_SHARE_BOUNDS = (0.1, 0.4)
 
 
 def rate_bars(
