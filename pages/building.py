@@ -121,7 +121,6 @@ if text.strip():
 
 place = Place(site=site, building=building)
 head_col.title(f"{site} {t('building_label', building=building)} · {fmt_month(month)}")
-record.show_outcome()
 here = computed(building_review, place, month)
 if here.captain["captain"]:
     captain = pl.DataFrame([here.captain])
