@@ -112,6 +112,8 @@ def status_form(
     labels = _person_labels(members)
     # The meeting asks first about those without work: the first of them is chosen to begin with.
     idle = members.filter(pl.col("status") == STATUS_UNEMPLOYED).get_column("id_number")
+    if (saved_for := st.session_state.pop(f"{picker}_chosen", None)) in labels:
+        st.session_state[picker] = saved_for
     chosen = st.selectbox(
         t("bld_update_person"),
         list(labels),
@@ -196,8 +198,8 @@ def status_form(
         st.info(t("bld_update_same"))
         return
     del st.session_state[drawn_key]  # the saved record is the one to draw from next
-    # Chosen again through the session: the picker then shows the saved status in its label.
-    st.session_state[picker] = chosen
+    # Chosen again in the rerun, before the picker is drawn: it then shows the saved status.
+    st.session_state[f"{picker}_chosen"] = chosen
     changes = "；".join(
         f"{t(name)} {_shown(old)} → {_shown(new)}" for name, (old, new) in result.changed.items()
     )
