@@ -561,6 +561,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "reason": {"zh": "推荐理由", "en": "Why"},
     "bld_matches_tab": {"zh": "按人荐岗", "en": "Postings per person"},
     # --- issue 21: meeting ---
+    "pack_remarks": {"zh": "备注", "en": "Remarks"},
+    "pack_roll_title": {
+        "zh": "全体成员名单（{count} 人，备注栏供例会手写）",
+        "en": "Every member ({count}; write remarks at the meeting)",
+    },
+    "pack_roll_continued": {
+        "zh": "全体成员名单（{count} 人，续）",
+        "en": "Every member ({count}, continued)",
+    },
     "member": {"zh": "成员（与户主关系）", "en": "Member (relation)"},
     "job": {"zh": "就业状态 · 形式", "en": "Status · type"},
     "nav_meeting": {"zh": "月例会", "en": "Monthly meeting"},
@@ -668,10 +677,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "bld_edits_title": {"zh": "状态更新记录", "en": "Status updates"},
     "bld_pack_title": {"zh": "月例会材料", "en": "Meeting pack"},
-    "bld_pack_pdf": {"zh": "本楼材料（PDF，A4 一页）", "en": "This building (PDF, one A4 page)"},
+    "bld_pack_pdf": {"zh": "本楼材料（PDF）", "en": "This building (PDF)"},
     "bld_pack_site_pdf": {
-        "zh": "全安置点材料（PDF，每栋一页）",
-        "en": "Whole site (PDF, a page per building)",
+        "zh": "全安置点材料（PDF，逐栋）",
+        "en": "Whole site (PDF, building by building)",
     },
     "bld_pack_xlsx": {"zh": "本楼材料（Excel）", "en": "This building (Excel)"},
     "bld_pack_masked": {
