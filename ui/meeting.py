@@ -102,10 +102,6 @@ def _go(state: dict, household: str) -> None:
     state["at"] = household
 
 
-def _jump(state: dict) -> None:
-    state["at"] = st.session_state["meeting_jump"]
-
-
 def controls(state: dict, codes: list[str], position: int, gone: int, total: int) -> None:
     """Previous and next household (also ← and →), the progress, a household by room, the end."""
 
@@ -133,7 +129,12 @@ def controls(state: dict, codes: list[str], position: int, gone: int, total: int
             t("meeting_progress", gone=gone, total=total, position=position + 1),
             width="content",
         )
-        st.toggle(t("meeting_zero_first"), key="meeting_zero_first")
+        # Asked for, the zero-employment households come first: the walk starts again at them.
+        st.toggle(
+            t("meeting_zero_first"),
+            key="meeting_zero_first",
+            on_change=lambda: state.update(at=None),
+        )
         st.button(
             t("meeting_end"),
             icon=":material/flag:",
