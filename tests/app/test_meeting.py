@@ -121,7 +121,7 @@ def _zero_card(app_for, url: str, data: Frames, place: Place):
     return at, home, idle, form_key(idle["id_number"], month), form_key(home["household"], month)
 
 
-def test_a_status_saved_on_the_card_shows_there(app_for, own_store_url, place) -> None:
+def test_a_status_saved_on_the_card_shows_there(app_for, own_store_url, place, households) -> None:
     data = load_frames(get_engine(own_store_url))
     at, home, idle, form, card = _zero_card(app_for, own_store_url, data, place)
     assert _card_title(at) == _title_of(home)
@@ -146,6 +146,13 @@ def test_a_status_saved_on_the_card_shows_there(app_for, own_store_url, place) -
     shown = zh("bld_person_option", room=idle["room"], name=idle["name"], status="已就业")
     assert picker.value == idle["id_number"]
     assert shown in picker.options
+
+    # The end of the meeting counts what it recorded and hands out the pack made from it.
+    _button(at, "meeting_end").click().run()
+    assert not at.exception
+    ended = next(m.value for m in at.markdown if "次状态更新" in m.value)
+    assert ended == zh("meeting_ended_counts", gone=1, total=households.height, updates=1, notes=0)
+    assert len(at.get("download_button")) == 3
 
 
 def test_a_refused_save_names_the_record_not_a_row(app_for, own_store_url, place) -> None:
