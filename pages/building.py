@@ -131,6 +131,13 @@ else:
 if here.members.is_empty():
     st.info(t("no_data_month", month=fmt_month(month)))
     st.stop()
+if viewer.may("meeting"):
+    st.page_link(
+        "pages/meeting.py",
+        label=t("meeting_start"),
+        icon=":material/groups:",
+        query_params={**place.to_query(), "month": f"{month:%Y-%m}"},
+    )
 # The meeting pack is printed before the meeting: its buttons come first.
 record.pack_buttons(data, here, full=full)
 views.kpi_row(here.head)

@@ -561,6 +561,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "reason": {"zh": "推荐理由", "en": "Why"},
     "bld_matches_tab": {"zh": "按人荐岗", "en": "Postings per person"},
     # --- issue 21: meeting ---
+    "meeting_start": {
+        "zh": "开始月例会（逐户过，← → 翻页）",
+        "en": "Start the monthly meeting (household by household, ← →)",
+    },
     "pack_remarks": {"zh": "备注", "en": "Remarks"},
     "pack_roll_title": {
         "zh": "全体成员名单（{count} 人，备注栏供例会手写）",

@@ -82,12 +82,8 @@ def test_a_captain_runs_the_meeting_by_keys_and_records_on_the_card(
         heading = f"{site} {zh('building_label', building=building)}"
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading, timeout=60_000)
 
-        if width < 600:  # the phone's sidebar is folded away
-            page.get_by_test_id("stExpandSidebarButton").click()
-        page.get_by_role("link", name=zh("nav_meeting")).click()
-        if width < 600:  # and folded again, out of the page's way
-            page.get_by_test_id("stSidebar").hover()
-            page.get_by_test_id("stSidebarCollapseButton").click()
+        # The review's link to the meeting, with its building and month.
+        page.get_by_role("link", name=zh("meeting_start")).click()
         card = page.locator(".st-key-meeting_card")
         expect(card.get_by_role("heading", level=4)).to_have_text(titles[0], timeout=60_000)
         _settled(page)
