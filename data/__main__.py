@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write reports from the store")
     what = export.add_subparsers(dest="export", required=True)
     pack = what.add_parser(
-        "pack", help="the building captains' meeting pack (one A4 page per building, or Excel)"
+        "pack",
+        help="the captains' meeting pack (summary page and member roll per building, or Excel)",
     )
     pack.add_argument("--site", required=True)
     pack.add_argument("--building", help="one building (default: every building of the site)")

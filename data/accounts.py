@@ -48,8 +48,9 @@ from data.store import (
 
 ROLES = ("leader", "analyst", "township", "captain", "clerk", "admin")
 # Pages by role: a page left out is absent from the navigation and unreachable by URL. The first
-# is the landing page, served at "/": the overview for every role, so that no page's own URL
-# (/building, /upload) depends on who opens it (Streamlit's default page answers only at "/").
+# is the landing page, served at "/" (Streamlit's default page answers only there): the overview
+# for every role but the captain, whose own building's review is the landing page (the county
+# layout cut to one building told a captain nothing), followed by the meeting mode.
 # The analyst workbench; a township officer gets it for their own townships. The SQL console is
 # for county analysts and administrators only.
 ANALYSIS_PAGES = ("explore", "rosters", "jobs", "income")
@@ -65,12 +66,13 @@ PAGES: dict[str, tuple[str, ...]] = {
         "imports",
     ),
     "township": ("overview", "subsidies", "building", "present", *ANALYSIS_PAGES),
-    "captain": ("overview", "building"),
+    "captain": ("building", "meeting"),
     "clerk": ("overview", "upload", "imports"),
     "admin": (
         "overview",
         "subsidies",
         "building",
+        "meeting",
         "present",
         *ANALYSIS_PAGES,
         "query",

@@ -161,9 +161,10 @@ def _overtaken(
 def _shown_issues(issues: list[LedgerIssue], old: dict) -> list[LedgerIssue]:
     """The issues of a checked update as the writer may see them.
 
-    Warnings on columns the form cannot change were the import's to report;
-    ID numbers and phones anywhere else are masked (`analytics.privacy.mask_value`), whatever
-    the viewer's role: a message is copied and pasted further than a table.
+    Warnings on columns the form cannot change were the import's to report; the row number of
+    the one-row check is dropped; ID numbers and phones anywhere else are masked
+    (`analytics.privacy.mask_value`), whatever the viewer's role: a message is copied and pasted
+    further than a table.
     """
     editable = {_HEADERS[name] for name in EDITABLE}
     shown = []
@@ -178,8 +179,11 @@ def _shown_issues(issues: list[LedgerIssue], old: dict) -> list[LedgerIssue]:
                 value = None if value is None else value.replace(str(full), hidden)
                 reason_zh = reason_zh.replace(str(full), hidden)
                 reason_en = reason_en.replace(str(full), hidden)
+        # The form checked one record, not a file: no "row 1" of an import.
         shown.append(
-            dataclasses.replace(issue, value=value, reason_zh=reason_zh, reason_en=reason_en)
+            dataclasses.replace(
+                issue, row=None, value=value, reason_zh=reason_zh, reason_en=reason_en
+            )
         )
     return shown
 

@@ -121,7 +121,6 @@ if text.strip():
 
 place = Place(site=site, building=building)
 head_col.title(f"{site} {t('building_label', building=building)} · {fmt_month(month)}")
-record.show_outcome()
 here = computed(building_review, place, month)
 if here.captain["captain"]:
     captain = pl.DataFrame([here.captain])
@@ -132,6 +131,13 @@ else:
 if here.members.is_empty():
     st.info(t("no_data_month", month=fmt_month(month)))
     st.stop()
+if viewer.may("meeting"):
+    st.page_link(
+        "pages/meeting.py",
+        label=t("meeting_start"),
+        icon=":material/groups:",
+        query_params={**place.to_query(), "month": f"{month:%Y-%m}"},
+    )
 # The meeting pack is printed before the meeting: its buttons come first.
 record.pack_buttons(data, here, full=full)
 views.kpi_row(here.head)

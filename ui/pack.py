@@ -1,8 +1,11 @@
-"""The building captains' meeting pack (就业楼长月例会材料): one A4 page per building, one workbook.
+"""The building captains' meeting pack (就业楼长月例会材料): a summary page and the member roll per
+building, one workbook.
 
-The page is printed and gone through room by room with a pen, so it keeps three promises: exactly
-one page per building whatever its size (a list too long for the page shows what fits and points
-to the workbook), a CJK font embedded so any printer or viewer shows the Chinese, and ID numbers
+The page is printed and gone through room by room with a pen, so it keeps three promises: one
+summary page per building whatever its size (a list too long for it shows what fits and points
+to the workbook), followed by the roll of every member with their status and a blank 备注 column
+to write in (on the rest of that page, then on as many pages as it takes), a CJK font embedded
+so any printer or viewer shows the Chinese, and ID numbers
 and phones masked unless the viewer may see them. No Streamlit here: `python -m data export pack`
 renders packs without a server, and the page hands its `Review`s to the same functions.
 """
@@ -65,6 +68,7 @@ PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 10.0
 WIDTH = PAGE_W - 2 * MARGIN
 SIGNATURE_Y = PAGE_H - MARGIN - 8.0
 ROW, HEADING, LIST_PT = 4.4, 6.5, 8.0  # a list's row and its font size; a section heading
+ROLL_ROW = 5.6  # a row of the member roll: room for a handwritten remark
 LIST_MIN = 90.0  # the lists' share of the page that the room grid never takes
 # Room grid layouts, roomiest first: (columns, font size pt, row height mm).
 GRID_LAYOUTS = ((5, 10.0, 6.4), (6, 8.5, 5.2), (8, 6.5, 4.0))
@@ -157,14 +161,17 @@ def pack_pdf(reviews: Sequence[Review], *, full_view: bool = False) -> bytes:
     pdf.add_font("cjk", fname=str(path), collection_font_number=face)
     pdf.set_auto_page_break(False)  # a page never spills: everything below is measured
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    for number, one in enumerate(reviews, start=1):
+    pdf.alias_nb_pages()
+    for one in reviews:
         pdf.add_page()
-        _page(pdf, one, month_end(one.month), full_view)
-        _signature(pdf, number, len(reviews))
+        y = _page(pdf, one, month_end(one.month), full_view)
+        _signature(pdf)
+        _roll(pdf, one, y + 2)
     return bytes(pdf.output())
 
 
-def _page(pdf: FPDF, r: Review, as_of: date, full_view: bool) -> None:
+def _page(pdf: FPDF, r: Review, as_of: date, full_view: bool) -> float:
+    """The summary page; returns the y below its lists."""
     hide: Hide = (lambda f: f) if full_view else masked
     building = t("building_label", building=r.place.building)
     title = t("pack_title", site=r.place.site, building=building, month=fmt_month(r.month))
@@ -185,7 +192,7 @@ def _page(pdf: FPDF, r: Review, as_of: date, full_view: bool) -> None:
     _text(pdf, MARGIN, 25, WIDTH, 5, 8.5, as_of_line, colour=90)
     y = _kpis(pdf, r.head, 31.5)
     y = _grid(pdf, r, y + 3, limit=SIGNATURE_Y - LIST_MIN)
-    _lists(pdf, r, hide, y + 2)
+    return _lists(pdf, r, hide, y + 2)
 
 
 def _text(
@@ -315,11 +322,12 @@ def _grid(pdf: FPDF, r: Review, y: float, *, limit: float) -> float:
     return y + rows * height
 
 
-def _lists(pdf: FPDF, r: Review, hide: Hide, y: float) -> None:
+def _lists(pdf: FPDF, r: Review, hide: Hide, y: float) -> float:
     """Changes, the unemployed with their best posting, recent notes: the page's lines shared.
 
     Each list gets a heading and a header row (or one line saying it is empty); the rows left
-    are dealt out one at a time, so a long list cannot crowd out the others.
+    are dealt out one at a time, so a long list cannot crowd out the others. Returns the y
+    below the last list.
     """
     sections = [_changes(r), _unemployed(r, hide), _notes(r, hide)]
     fixed = sum(HEADING + ROW for _ in sections)
@@ -347,6 +355,7 @@ def _lists(pdf: FPDF, r: Review, hide: Hide, y: float) -> None:
             more = t("pack_more", count=len(rows) - room + 1)
             _text(pdf, MARGIN, y, WIDTH, ROW, LIST_PT, more, colour=70)
             y += ROW
+    return y
 
 
 def _row(
@@ -453,12 +462,76 @@ def _notes(r: Review, hide: Hide) -> Section:
     return t("pack_notes_title"), columns, rows or t("pack_no_notes")
 
 
-def _signature(pdf: FPDF, page: int, pages: int) -> None:
+def _roll(pdf: FPDF, r: Review, y: float) -> None:
+    """Every member, household by household, with their status and a blank 备注 cell ruled for
+    a pen: below the summary where it leaves room, then on pages of its own."""
+    members = r.members
+    if members.is_empty():
+        return
+    columns = [
+        (t("room"), 0.08),
+        (t("name"), 0.09),
+        (t("relation"), 0.08),
+        (t("capacity"), 0.09),
+        (t("status"), 0.07),
+        (t("employment_type"), 0.1),
+        (t("employer"), 0.2),
+        (t("pack_remarks"), 0.29),
+    ]
+    title = t("pack_roll_title", count=members.height)
+    rows = [
+        [
+            m["room"] if first else "",
+            m["name"] or MISSING,
+            m["relation"] or MISSING,
+            m["capacity"] or MISSING,
+            m["status"] or MISSING,
+            m["employment_type"] or "",
+            m["employer"] or "",
+            "",
+        ]
+        for m, first in zip(
+            members.iter_rows(named=True),
+            members.get_column("household").is_first_distinct(),
+            strict=True,
+        )
+    ]
+    bottom = SIGNATURE_Y - 1
+    while rows:
+        if y + HEADING + 2 * ROLL_ROW > bottom:  # not even a heading and a line: a new page
+            pdf.add_page()
+            _signature(pdf)
+            y = MARGIN
+        _text(pdf, MARGIN, y, WIDTH, HEADING, 10.5, title, bold=True)
+        y += HEADING
+        _ruled(pdf, y, columns, [label for label, _ in columns], header=True)
+        y += ROLL_ROW
+        fits = int((bottom - y) // ROLL_ROW)
+        for cells in rows[:fits]:
+            _ruled(pdf, y, columns, cells)
+            y += ROLL_ROW
+        rows = rows[fits:]
+        title = t("pack_roll_continued", count=members.height)
+        y = bottom + 1  # the rest on the next page
+
+
+def _ruled(
+    pdf: FPDF, y: float, columns: list[tuple[str, float]], cells: list[str], header: bool = False
+) -> None:
+    """A row of the roll in boxes tall enough to write in."""
+    x = MARGIN
+    for text, (_, share) in zip(cells, columns, strict=True):
+        _box(pdf, x, y, WIDTH * share, ROLL_ROW, shaded=header)
+        _text(pdf, x, y + 0.5, WIDTH * share, ROLL_ROW - 1, LIST_PT, text, bold=header)
+        x += WIDTH * share
+
+
+def _signature(pdf: FPDF) -> None:
     """Where the captain signs the page after the meeting, and the page's number."""
     y = SIGNATURE_Y + 2
     _text(pdf, MARGIN, y, 22, 6, 10, t("pack_signature"))
     _text(pdf, MARGIN + 88, y, 12, 6, 10, t("pack_signed_on"))
-    number = t("pack_page", page=page, pages=pages)
+    number = t("pack_page", page=pdf.page_no(), pages=pdf.str_alias_nb_pages)
     _text(pdf, MARGIN + 140, y, WIDTH - 140, 6, 8.5, number, align="R", colour=90)
     pdf.set_draw_color(0)
     pdf.set_line_width(0.3)

@@ -3,7 +3,8 @@ status for the month, and a follow-up note.
 
 Both write through `data.edits` (checked like an import, one batch each). After a save the page
 reruns, so that every number on it is read again at the new data version; the outcome is kept
-in the session and shown at the top of that rerun.
+in the session and shown under the form's button in that rerun, where the user is looking.
+The meeting mode (pages/meeting.py) draws the same forms on a household's card.
 """
 
 from __future__ import annotations
@@ -19,25 +20,29 @@ from analytics.domain import EMPLOYMENT_TYPES, STATUS_UNEMPLOYED, STATUSES, WISH
 from data.edits import EDITABLE, EditResult, add_note, form_number, update_status
 from data.frames import Frames
 from data.store import get_engine
-from ui.format import MISSING
+from ui.format import MISSING, fmt_month
 from ui.pack import pack_file_name, pack_pdf, pack_xlsx, site_reviews
 from ui.state import account, session_scope
 from ui.strings import lang, t
 from ui.widgets import file_download, may_export
 
-_FLASH = "building_saved"
+
+def _flash(where: str, message: str) -> None:
+    """Keep `message` for the rerun a save causes, to be shown at the form `where`."""
+    st.session_state[f"{where}_saved"] = message
 
 
-def show_outcome() -> None:
-    """The outcome of the save that caused this rerun, once."""
-    saved = st.session_state.pop(_FLASH, None)
+def _outcome(where: str) -> None:
+    """The outcome of the save at form `where` that caused this rerun, once, at the form."""
+    saved = st.session_state.pop(f"{where}_saved", None)
     if saved:
         st.success(saved, icon=":material/check_circle:")
 
 
-def _rejected(result: EditResult) -> None:
+def _rejected(result: EditResult, about: str) -> None:
+    """Why nothing was saved: which record (`about`), then each reason."""
     lines = "\n".join(f"- {issue.message(lang())}" for issue in result.issues)
-    st.error(f"{t('bld_rejected')}\n\n{lines}", icon=":material/error:")
+    st.error(f"{about}\n\n{lines}", icon=":material/error:")
 
 
 def _optional(options: tuple[str, ...]) -> list[str | None]:
@@ -78,30 +83,43 @@ def _form_values(record: dict) -> dict[str, object]:
     }
 
 
-def status_form(review: Review, labour: pl.DataFrame) -> None:
-    """Pick a member, see their record of the month (from the ledger `labour`), change it, save.
+def _person_labels(members: pl.DataFrame) -> dict[str, str]:
+    return {
+        row["id_number"]: t("bld_person_option", room=row["room"], name=row["name"],
+                            status=_shown(row["status"]))
+        for row in members.iter_rows(named=True)
+    }  # fmt: skip
+
+
+def status_form(
+    review: Review,
+    labour: pl.DataFrame,
+    *,
+    members: pl.DataFrame | None = None,
+    picker: str = "update_person",
+) -> None:
+    """Pick a member (of `members`, default the whole building), see their record of the month
+    (from the ledger `labour`), change it, save. `picker` is the member select's key.
 
     The record as the form was first drawn is kept in the session: a save sends only the fields
     changed since, and is refused when someone else changed the record in between (two
     captains at one door). The page reruns with every change, so the record read at the click
     is already the other's: it cannot tell what this form was drawn from.
     """
-    members = review.members
+    members = review.members if members is None else members
     if members.is_empty():
         return
-    labels = {
-        row["id_number"]: t("bld_person_option", room=row["room"], name=row["name"],
-                            status=_shown(row["status"]))
-        for row in members.iter_rows(named=True)
-    }  # fmt: skip
+    labels = _person_labels(members)
     # The meeting asks first about those without work: the first of them is chosen to begin with.
     idle = members.filter(pl.col("status") == STATUS_UNEMPLOYED).get_column("id_number")
+    if (saved_for := st.session_state.pop(f"{picker}_chosen", None)) in labels:
+        st.session_state[picker] = saved_for
     chosen = st.selectbox(
         t("bld_update_person"),
         list(labels),
         index=list(labels).index(idle[0]) if idle.len() else 0,
         format_func=labels.get,
-        key="update_person",
+        key=picker,
     )
     now = labour.filter((pl.col("id_number") == chosen) & (pl.col("month") == review.month)).row(
         0, named=True
@@ -123,16 +141,21 @@ def status_form(review: Review, labour: pl.DataFrame) -> None:
         status = left.selectbox(t("status"), STATUSES, key=keys["status"])
         employment_type = right.selectbox(
             t("employment_type"), _optional(EMPLOYMENT_TYPES), format_func=_shown,
-            key=keys["employment_type"],
+            key=keys["employment_type"], placeholder=MISSING,
         )  # fmt: skip
         employer = left.text_input(t("employer"), key=keys["employer"])
         work_place = right.text_input(t("work_place"), key=keys["work_place"])
         income = left.text_input(t("monthly_income"), key=keys["monthly_income"])
         wish = right.selectbox(
-            t("wish"), _optional(WISHES), format_func=_shown, key=keys["wish"]
+            t("wish"), _optional(WISHES), format_func=_shown, key=keys["wish"],
+            placeholder=MISSING,
         )  # fmt: skip
         training = left.text_input(t("training_need"), key=keys["training_need"])
-        saved = st.form_submit_button(t("bld_update_save"), type="primary")
+        # Beside the last field: the button stays in sight on a laptop's screen.
+        saved = right.form_submit_button(
+            t("bld_update_save"), type="primary", width="stretch", key=f"{key}_save"
+        )
+    _outcome(picker)
     if not saved:
         return
     values = {
@@ -159,43 +182,61 @@ def status_form(review: Review, labour: pl.DataFrame) -> None:
         st.session_state[f"{key}_overtaken"] = result.report(lang())
         st.rerun()
     if not result.ok:
-        _rejected(result)
+        kept = " · ".join(
+            _shown(now[name]) for name in ("status", "employment_type", "employer") if now[name]
+        )
+        about = t(
+            "meeting_status_refused",
+            room=now["room"],
+            name=now["name"],
+            month=fmt_month(review.month),
+            now=kept or MISSING,
+        )
+        _rejected(result, about)
         return
     if not result.changed:
         st.info(t("bld_update_same"))
         return
     del st.session_state[drawn_key]  # the saved record is the one to draw from next
+    # Chosen again in the rerun, before the picker is drawn: it then shows the saved status.
+    st.session_state[f"{picker}_chosen"] = chosen
     changes = "；".join(
         f"{t(name)} {_shown(old)} → {_shown(new)}" for name, (old, new) in result.changed.items()
     )
-    st.session_state[_FLASH] = t("bld_update_saved", name=now["name"], changes=changes)
+    _flash(picker, t("bld_update_saved", name=now["name"], changes=changes))
     st.rerun()
 
 
-def note_form(review: Review) -> None:
-    """Pick a household, write what was done and what comes next, save."""
+def note_form(review: Review, *, household: str | None = None, key: str = "note") -> None:
+    """Pick a household (or write for `household` alone), write what was done and what comes
+    next, save. `key` is the form's key."""
     households = review.households
+    if household is not None:
+        households = households.filter(pl.col("household") == household)
     if households.is_empty():
         return
     labels = {
         row["household"]: t("bld_household_option", room=row["room"], head=row["head_name"])
         for row in households.iter_rows(named=True)
     }
-    with st.form("note", clear_on_submit=True, border=False):
-        household = st.selectbox(
-            t("bld_note_household"), list(labels), format_func=labels.get, key="note_household"
-        )
+    with st.form(key, clear_on_submit=True, border=False):
+        if household is None:
+            household = st.selectbox(
+                t("bld_note_household"), list(labels), format_func=labels.get,
+                key=f"{key}_household",
+            )  # fmt: skip
         left, right = st.columns(2)
         # By default the last day that still belongs to this review (today, for the current one).
         today = dt.date.today()
         noted_on = left.date_input(
             t("noted_on"), min(today, meeting_end(review.month)), max_value=today,
-            format="YYYY-MM-DD", key="note_date",
+            format="YYYY-MM-DD", key=f"{key}_date",
         )  # fmt: skip
-        author = right.text_input(t("author"), review.captain["captain"] or "", key="note_by")
-        text = st.text_area(t("text"), key="note_text", height=90)
-        next_step = st.text_input(t("next_step"), key="note_next")
-        saved = st.form_submit_button(t("bld_note_save"), type="primary")
+        author = right.text_input(t("author"), review.captain["captain"] or "", key=f"{key}_by")
+        text = st.text_area(t("text"), key=f"{key}_text", height=90)
+        next_step = st.text_input(t("next_step"), key=f"{key}_next")
+        saved = st.form_submit_button(t("bld_note_save"), type="primary", width="stretch")
+    _outcome(key)
     if not saved:
         return
     result = add_note(
@@ -208,11 +249,11 @@ def note_form(review: Review) -> None:
         user=signed_in_name(),
         scope=session_scope(),
     )
-    if not result.ok:
-        _rejected(result)
-        return
     row = households.filter(pl.col("household") == household).row(0, named=True)
-    st.session_state[_FLASH] = t("bld_note_saved", room=row["room"], head=row["head_name"])
+    if not result.ok:
+        _rejected(result, t("meeting_note_refused", room=row["room"], head=row["head_name"]))
+        return
+    _flash(key, t("bld_note_saved", room=row["room"], head=row["head_name"]))
     st.rerun()
 
 

@@ -39,6 +39,7 @@ _PAGES = {
         "building",
         "dashboard",
     ),
+    "meeting": ("pages/meeting.py", "nav_meeting", ":material/groups:", "meeting", "dashboard"),
     "subsidies": (
         "pages/subsidies.py",
         "nav_subsidies",

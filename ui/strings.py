@@ -578,6 +578,76 @@ STRINGS: dict[str, dict[str, str]] = {
     "reason": {"zh": "推荐理由", "en": "Why"},
     "bld_matches_tab": {"zh": "按人荐岗", "en": "Postings per person"},
     # --- issue 21: meeting ---
+    "meeting_start": {
+        "zh": "开始月例会（逐户过，← → 翻页）",
+        "en": "Start the monthly meeting (household by household, ← →)",
+    },
+    "pack_remarks": {"zh": "备注", "en": "Remarks"},
+    "pack_roll_title": {
+        "zh": "全体成员名单（{count} 人，备注栏供例会手写）",
+        "en": "Every member ({count}; write remarks at the meeting)",
+    },
+    "pack_roll_continued": {
+        "zh": "全体成员名单（{count} 人，续）",
+        "en": "Every member ({count}, continued)",
+    },
+    "member": {"zh": "成员（与户主关系）", "en": "Member (relation)"},
+    "job": {"zh": "就业状态 · 形式", "en": "Status · type"},
+    "nav_meeting": {"zh": "月例会", "en": "Monthly meeting"},
+    "meeting_title": {
+        "zh": "月例会 · {site} {building} · {month}",
+        "en": "Meeting · {site} {building} · {month}",
+    },
+    "meeting_no_building": {
+        "zh": "您的管辖范围内没有楼栋。",
+        "en": "There is no building in your places.",
+    },
+    "meeting_place_option": {"zh": "{site} {building}栋", "en": "{site} building {building}"},
+    "meeting_zero_first": {"zh": "零就业户优先", "en": "Zero-employment households first"},
+    "meeting_prev": {"zh": "上一户", "en": "Previous"},
+    "meeting_next": {"zh": "下一户", "en": "Next"},
+    "meeting_progress": {
+        "zh": "第 {position} 户 · **{gone}/{total} 户已过**",
+        "en": "Household {position} · **{gone}/{total} gone through**",
+    },
+    "meeting_end": {"zh": "结束例会", "en": "End the meeting"},
+    "meeting_card_title": {"zh": "{room} · {head}户", "en": "{room} · {head}"},
+    "meeting_zero_badge": {"zh": "零就业户", "en": "Zero-employment household"},
+    "meeting_card_counts": {
+        "zh": "{members} 人 · 劳动力 {labour_force} 人 · 已就业 {employed} 人",
+        "en": "{members} members · labour force {labour_force} · employed {employed}",
+    },
+    "meeting_postings_tab": {"zh": "适合的岗位（{count}）", "en": "Postings that fit ({count})"},
+    "meeting_notes_tab": {"zh": "跟进记录（{count}）", "en": "Follow-ups ({count})"},
+    "meeting_postings_none": {
+        "zh": "这一户没有未就业成员，或近 90 天没有适合的在招岗位。",
+        "en": "No unemployed member, or no fitting posting in the last 90 days.",
+    },
+    "meeting_ended_title": {"zh": "例会结束", "en": "The meeting is over"},
+    "meeting_ended_counts": {
+        "zh": "已过 **{gone}/{total}** 户；本次例会记录了 **{updates}** 次状态更新、"
+        "**{notes}** 条跟进记录。",
+        "en": "**{gone}/{total}** households gone through; this meeting recorded **{updates}** "
+        "status updates and **{notes}** follow-ups.",
+    },
+    "meeting_missed": {
+        "zh": "还有 {count} 户没有过：{rooms}",
+        "en": "{count} households not gone through: {rooms}",
+    },
+    "meeting_pack_hint": {
+        "zh": "例会材料按现在的台账生成，含本次例会的记录；每位成员一行，备注栏留空供手写。",
+        "en": "The pack is made from the ledger as it is now, this meeting's records included; "
+        "one line per member, with a blank notes column to write in.",
+    },
+    "meeting_resume": {"zh": "继续例会", "en": "Back to the meeting"},
+    "meeting_status_refused": {
+        "zh": "未保存：{room} {name} {month} 的记录没有改动，仍为 {now}。原因：",
+        "en": "Not saved: the record of {room} {name} for {month} is unchanged ({now}). Why:",
+    },
+    "meeting_note_refused": {
+        "zh": "未保存 {room} {head}户的跟进记录。原因：",
+        "en": "The follow-up for {room} {head} was not saved. Why:",
+    },
     "bld_suitable_tab": {"zh": "按岗找人", "en": "People per posting"},
     "bld_suitable_hint": {
         "zh": "每个在招岗位适合本楼哪些未就业成员，适合度高的在前。",
@@ -628,10 +698,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "bld_edits_title": {"zh": "状态更新记录", "en": "Status updates"},
     "bld_pack_title": {"zh": "月例会材料", "en": "Meeting pack"},
-    "bld_pack_pdf": {"zh": "本楼材料（PDF，A4 一页）", "en": "This building (PDF, one A4 page)"},
+    "bld_pack_pdf": {"zh": "本楼材料（PDF）", "en": "This building (PDF)"},
     "bld_pack_site_pdf": {
-        "zh": "全安置点材料（PDF，每栋一页）",
-        "en": "Whole site (PDF, a page per building)",
+        "zh": "全安置点材料（PDF，逐栋）",
+        "en": "Whole site (PDF, building by building)",
     },
     "bld_pack_xlsx": {"zh": "本楼材料（Excel）", "en": "This building (Excel)"},
     "bld_pack_masked": {

@@ -101,15 +101,19 @@ def busiest(reviews: list[Review]) -> Review:
     return chosen
 
 
-def test_a_building_is_one_page_with_every_room_and_masked_ids(
+def first_page(pdf: Path) -> str:
+    return poppler("pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-")
+
+
+def test_a_building_has_every_room_on_its_first_page_and_masked_ids(
     tmp_path: Path, busiest: Review
 ) -> None:
     pdf = write(tmp_path / "building.pdf", pack_pdf([busiest]))
-    assert pages(pdf) == 1
     assert_fonts_embedded(pdf)
     text = text_of(pdf)
+    summary = first_page(pdf)
     for room, head in busiest.households.select("room", "head_name").iter_rows():
-        assert f"{room} {head or MISSING}" in text
+        assert f"{room} {head or MISSING}" in summary
     ids = busiest.unemployed.get_column("id_number")
     assert not [i for i in ids if i in text]
     assert any(i in text for i in masked(busiest.unemployed).get_column("id_number"))
@@ -119,6 +123,27 @@ def test_a_building_is_one_page_with_every_room_and_masked_ids(
         fmt_delta_rate(head["employment_rate_change"]),
     ):
         assert f"{t('vs_last_month')} {change}" in text
+
+
+def test_the_roll_lists_every_member_with_status_and_a_blank_remarks_column(
+    tmp_path: Path, busiest: Review
+) -> None:
+    """Not only the heads: every member, with their status, in ruled rows to write in."""
+    members = busiest.members
+    assert members.height > busiest.households.height  # more members than heads
+    pdf = write(tmp_path / "roll.pdf", pack_pdf([busiest]))
+    text = text_of(pdf)
+    lines = text.splitlines()
+    for m in members.iter_rows(named=True):
+        line = next((x for x in lines if re.search(rf"\b{m['name']}\s+{m['relation']}\s", x)), None)
+        assert line is not None, m["name"]
+        assert m["status"] in line
+    assert t("pack_roll_title", count=members.height) in text
+    # The column's heading on every page.
+    assert len(re.findall(rf"(?<!\S){t('pack_remarks')}(?!\S)", text)) == pages(pdf)
+    # Every page signed and numbered over the whole file.
+    for page in range(1, pages(pdf) + 1):
+        assert t("pack_page", page=page, pages=pages(pdf)).replace(" ", "") in text.replace(" ", "")
 
 
 def test_full_view_shows_the_id_numbers(tmp_path: Path, busiest: Review) -> None:
@@ -132,7 +157,10 @@ def test_a_site_is_one_page_per_building(
     buildings = roster(frames.buildings, frames.labour).filter(pl.col("site") == site)
     assert [r.place.building for r in reviews] == buildings.get_column("building").to_list()
     pdf = write(tmp_path / "site.pdf", pack_pdf(reviews))
-    assert pages(pdf) == buildings.height > 1
+    titles = re.findall(t("pack_title", site=site, building=r"\S+", month=r"\S+"), text_of(pdf))
+    assert len(titles) == buildings.height > 1
+    # Each building's summary opens a page; its roll follows it.
+    assert pages(pdf) >= buildings.height
     assert_fonts_embedded(pdf)
 
 
@@ -147,7 +175,8 @@ def test_the_first_month_has_no_change_to_show(tmp_path: Path, frames: Frames, s
 
 def test_long_lists_stay_on_one_page(tmp_path: Path, reviews: list[Review], latest: date) -> None:
     """A building holding the whole site's households (400 at least), changes and unemployed,
-    and 60 follow-up notes: what does not fit is counted, never spilled onto a second page."""
+    and 60 follow-up notes: what does not fit is counted, never spilled onto a second page (the
+    pages after the first hold the member roll alone)."""
 
     def every(field: str) -> pl.DataFrame:
         return pl.concat([getattr(r, field) for r in reviews])
@@ -173,8 +202,9 @@ def test_long_lists_stay_on_one_page(tmp_path: Path, reviews: list[Review], late
         notes=notes.select(NOTE_COLUMNS),
     )
     pdf = write(tmp_path / "big.pdf", pack_pdf([big]))
-    assert pages(pdf) == 1
-    text = text_of(pdf)
+    text = first_page(pdf)
+    rest = poppler("pdftotext", "-layout", "-f", "2", str(pdf), "-")
+    assert t("pack_notes_title") not in rest and t("bld_unemployed_title") not in rest
     more = re.findall(counted("pack_more"), text)
     assert more and all(int(n) > 0 for n in more)
     rest = re.search(counted("pack_more_households"), text)
@@ -231,7 +261,7 @@ def test_the_command_line_writes_a_pdf(
     )
     assert done.returncode == 0, done.stderr
     assert str(out) in done.stdout and fmt_month(latest) in done.stdout
-    assert pages(out) == 1
+    assert pages(out) == pages(write(tmp_path / "same.pdf", pack_pdf([busiest])))
 
 
 def test_the_command_line_writes_a_workbook(

@@ -28,7 +28,17 @@ SIZES = {
 # SIZES="1366x768,390x844" takes some of them.
 if os.environ.get("SIZES"):
     SIZES = {k: v for k, v in SIZES.items() if k in os.environ["SIZES"].split(",")}
-PAGES = ["/", "/?lang=en", "/building", "/subsidies", "/upload", "/imports", "/users", "/audit"]
+PAGES = [
+    "/",
+    "/?lang=en",
+    "/building",
+    "/meeting",
+    "/subsidies",
+    "/upload",
+    "/imports",
+    "/users",
+    "/audit",
+]
 
 
 def main() -> None:

@@ -82,7 +82,8 @@ def test_captain_signs_in_sees_only_the_own_building_and_records_a_new_job(
 
     proc, base = start_server(url)
     try:
-        page.goto(f"{base}/building")
+        # The captain's landing page (served at "/") is the own building's review.
+        page.goto(base)
         demo_sign_in(page, zh("role_captain"))
         title = f"{site} {zh('building_label', building=building)}"
         expect(page.get_by_role("heading", level=1)).to_contain_text(title, timeout=60_000)
@@ -115,7 +116,7 @@ def test_captain_signs_in_sees_only_the_own_building_and_records_a_new_job(
         assert set(edits["user"]) == {"demo-captain"}
 
         # Another building's link, typed by hand: refused, and none of its people shown.
-        page.goto(f"{base}/building?site={other[0]}&building={other[1]}")
+        page.goto(f"{base}/?site={other[0]}&building={other[1]}")
         refusal = page.get_by_test_id("stAlertContentError")
         expect(refusal).to_contain_text(zh("not_in_scope", place=f"{other[0]} {other[1]}"))
         expect(page.get_by_test_id("stMetric")).to_have_count(0)
@@ -131,7 +132,7 @@ def test_one_click_hands_out_the_meeting_pack(
 ) -> None:
     """The building's page as a PDF, straight from the button, one A4 page with the names."""
     signed_in(page, app_url, demo_store_url, "demo-captain")
-    page.goto(f"{app_url}/building")
+    page.goto(app_url)
     button = page.get_by_role("button", name=zh("bld_pack_pdf"))
     # The first page of the session's server: a cold start under a loaded machine.
     expect(button).to_be_visible(timeout=120_000)
@@ -146,7 +147,8 @@ def test_one_click_hands_out_the_meeting_pack(
 
     assert path.suffix == ".pdf"
     info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Pages:\s+1$", info, re.M)
+    # The summary page, then the member roll.
+    assert int(re.search(r"^Pages:\s+(\d+)$", info, re.M)[1]) > 1
     assert "(A4)" in info
     text = subprocess.run(
         ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
