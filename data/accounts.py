@@ -48,7 +48,7 @@ from data.store import (
 
 ROLES = ("leader", "analyst", "township", "captain", "clerk", "admin")
 # Pages by role: a page left out is absent from the navigation and unreachable by URL. The first
-# is the landing page, served at "/" (Streamlit's default page answers only there): the overview
+# is the landing page, where "/" leads (ui/shell.py): the overview
 # for every role but the captain, whose own building's review is the landing page (the county
 # layout cut to one building told a captain nothing), followed by the meeting mode.
 # The analyst workbench; a township officer gets it for their own townships. The SQL console is

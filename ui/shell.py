@@ -72,22 +72,38 @@ _PAGES = {
 
 
 def _pages(account: Account) -> dict[str, st.Page]:
-    """Every page by name: the role's own (its first is the default), and in place of each of
-    the others a page that says the role may not open it (a link to it is not silently sent
-    to the overview)."""
+    """Every page by name: the role's own, and in place of each of the others a page that says
+    the role may not open it (a link to it is not silently sent to the overview).
+
+    `/` is the overview's. For a role without the overview (a captain) `/` is a landing that
+    moves on to the role's first page: Streamlit serves its default page only at `/`, so
+    making that page the default would leave its own URL (`/building`) unknown.
+    """
     allowed = [name for name in PAGES[account.role] if name in _PAGES]
     pages = {}
     for name, (script, title, icon, path, _) in _PAGES.items():
         if name in allowed:
             page = st.Page(
-                script, title=t(title), icon=icon, url_path=path or None, default=name == allowed[0]
+                script, title=t(title), icon=icon, url_path=path or None, default=not path
             )
+        elif not path:
+            continue  # the landing, below
         else:
             page = st.Page(
                 partial(_forbidden, account, t(title), allowed[0]), title=t(title), url_path=path
             )
         pages[name] = page
+    if "overview" not in allowed:
+        first = pages[allowed[0]]
+        pages["overview"] = st.Page(
+            partial(_land, first), title=first.title, url_path="", default=True
+        )
     return pages
+
+
+def _land(first: st.Page) -> None:
+    """`/` for a role without the overview: its first page, with the URL's month and place."""
+    st.switch_page(first, query_params=st.query_params.to_dict())
 
 
 def _forbidden(account: Account, title: str, landing: str) -> None:

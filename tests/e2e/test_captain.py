@@ -87,6 +87,8 @@ def test_captain_signs_in_sees_only_the_own_building_and_records_a_new_job(
         demo_sign_in(page, zh("role_captain"))
         title = f"{site} {zh('building_label', building=building)}"
         expect(page.get_by_role("heading", level=1)).to_contain_text(title, timeout=60_000)
+        # "/" moved on to the review's own URL: a reload or a shared link opens it again.
+        expect(page).to_have_url(re.compile(r"/building(\?|$)"))
         expect(_rate(page)).to_have_text(before)
         # The building list holds the own building and nothing else.
         box = page.locator(".st-key-building").get_by_test_id("stSelectbox")
@@ -116,7 +118,7 @@ def test_captain_signs_in_sees_only_the_own_building_and_records_a_new_job(
         assert set(edits["user"]) == {"demo-captain"}
 
         # Another building's link, typed by hand: refused, and none of its people shown.
-        page.goto(f"{base}/?site={other[0]}&building={other[1]}")
+        page.goto(f"{base}/building?site={other[0]}&building={other[1]}")
         refusal = page.get_by_test_id("stAlertContentError")
         expect(refusal).to_contain_text(zh("not_in_scope", place=f"{other[0]} {other[1]}"))
         expect(page.get_by_test_id("stMetric")).to_have_count(0)
@@ -132,7 +134,7 @@ def test_one_click_hands_out_the_meeting_pack(
 ) -> None:
     """The building's page as a PDF, straight from the button, one A4 page with the names."""
     signed_in(page, app_url, demo_store_url, "demo-captain")
-    page.goto(app_url)
+    page.goto(f"{app_url}/building")
     button = page.get_by_role("button", name=zh("bld_pack_pdf"))
     # The first page of the session's server: a cold start under a loaded machine.
     expect(button).to_be_visible(timeout=120_000)
