@@ -14,7 +14,7 @@ from analytics.query import DEFAULT_LIMIT, EXAMPLE_QUERIES
 from data import console as console_runner
 from data.frames import Frames, load_frames
 from data.store import data_version, get_engine
-from tests.app.test_roles import FULL_ID, rendered_text
+from tests.app.test_roles import full_ids, rendered_text
 from ui.strings import STRINGS
 from ui.views import MAX_TABLE_ROWS
 
@@ -148,13 +148,13 @@ def test_id_numbers_are_masked_unless_full_view(app_for, demo_store_url, data, u
     shown = result(at)
     assert shown["renamed"].str.contains(r"^\d{4}\*{10}[\dX]{4}$").all()
     assert shown["phone"].str.contains(r"^\d{3}\*{4}\d{4}$").all()
-    assert not FULL_ID.search(rendered_text(at))
+    assert not full_ids(rendered_text(at))
 
     at.toggle(key="full_view").set_value(True).run()
     assert not at.exception
     full = result(at)
     assert set(full["renamed"]) <= set(data.labour["id_number"])
-    assert FULL_ID.search(rendered_text(at))
+    assert full_ids(rendered_text(at))
 
 
 def test_results_are_cut_at_the_limit(app_for, demo_store_url, data) -> None:
