@@ -111,6 +111,7 @@ with supply:
         with right:
             st.subheader(t("jobs_trend_title"))
             charts.show(charts.supply_trend(trend), key="jobs_trend")
+            charts.show(charts.supply_ratio(trend), key="jobs_ratio")
         st.subheader(t("jobs_by_township_title"))
         views.table(shown(by_township), key="jobs_by_township")
         st.caption(t("jobs_by_township_caption"))

@@ -638,7 +638,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "budget": {"zh": "年度预算(元)", "en": "Budget (yuan)"},
     "paid": {"zh": "已发放(元)", "en": "Paid (yuan)"},
     "expected_progress": {"zh": "时间进度", "en": "Share of the year"},
-    "yuan_each": {"zh": "{value} 元", "en": "¥{value}"},
     "unit_wan_yuan": {"zh": "万元", "en": "10,000 yuan"},
     "unknown_place": {"zh": "未注明", "en": "Not given"},
     "map_title": {"zh": "各乡镇就业率地图", "en": "Employment rate by township"},
@@ -646,7 +645,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sub_kpi_ytd": {"zh": "本年累计发放", "en": "Paid this year"},
     "sub_kpi_month": {"zh": "本月发放", "en": "Paid this month"},
     "sub_kpi_payments": {"zh": "本月发放笔数", "en": "Payments this month"},
-    "sub_kpi_per_capita": {"zh": "本年劳动力人均", "en": "This year per labour-force member"},
+    "sub_kpi_per_capita": {"zh": "劳动力人均", "en": "Per labour-force member"},
     "sub_per_capita_help": {
         "zh": "本年发给个人的补贴 ÷ 本月劳动力；发给用工单位的补贴（吸纳就业、社保、以工代训）"
         "不按人均计，另列为“发给用工单位”",
@@ -834,6 +833,13 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "explore_note_months": {"zh": "月份：{months}", "en": "Months: {months}"},
     # --- issue 21: look ---
+    "unit_wan": {"zh": "万元", "en": "× ¥10k"},
+    "amount_wan": {"zh": "金额(万元)", "en": "Amount (× ¥10k)"},
+    "person_amount_wan": {"zh": "发给个人(万元)", "en": "To persons (× ¥10k)"},
+    "employer_amount_wan": {"zh": "发给用工单位(万元)", "en": "To employers (× ¥10k)"},
+    "budget_wan": {"zh": "年度预算(万元)", "en": "Budget (× ¥10k)"},
+    "paid_wan": {"zh": "已发放(万元)", "en": "Paid (× ¥10k)"},
+    "sub_ranking_all": {"zh": "排名的全部列", "en": "Every column of the ranking"},
     "village": {"zh": "村(社区)", "en": "Village"},
     "unit": {"zh": "单元", "en": "Unit"},
     "monitoring": {"zh": "监测类型", "en": "Monitoring type"},
