@@ -833,6 +833,18 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "explore_note_months": {"zh": "月份：{months}", "en": "Months: {months}"},
     # --- issue 21: look ---
+    # In place of Streamlit's built-in English (ui/theme.py _BUILTIN_TEXT).
+    "st_upload_button": {"zh": "选择文件", "en": "Browse files"},
+    "st_upload_limit": {
+        "zh": "或把文件拖到这里；每个文件不超过 200 MB",
+        "en": "or drop files here; up to 200 MB each",
+    },
+    "st_drop_here": {"zh": "松开鼠标，上传这些文件", "en": "Drop the files here"},
+    "st_choose": {"zh": "请选择", "en": "Choose"},
+    "st_no_results": {"zh": "没有匹配的选项", "en": "No results"},
+    "st_press_enter": {"zh": "按回车键确认", "en": "Press Enter to apply"},
+    "st_enter_submit": {"zh": "按回车键提交", "en": "Press Enter to submit"},
+    "st_ctrl_enter_submit": {"zh": "按 Ctrl+回车键提交", "en": "Press Ctrl+Enter to submit"},
     "unit_wan": {"zh": "万元", "en": "× ¥10k"},
     "amount_wan": {"zh": "金额(万元)", "en": "Amount (× ¥10k)"},
     "person_amount_wan": {"zh": "发给个人(万元)", "en": "To persons (× ¥10k)"},
