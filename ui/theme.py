@@ -134,6 +134,8 @@ table.board .bar { display: inline-block; width: 60%; height: .7em; background: 
     border-radius: .35em; vertical-align: middle; margin-right: .6em; }
 table.board .bar div { height: 100%; background: #0b5cad; border-radius: .35em; }
 table.board .rag { color: white; padding: .1em .7em; border-radius: 1em; font-weight: 600; }
+/* The map's width reporter (ui/maps.py) draws nothing: no gap for it either. */
+.stElementContainer[class*="-mapwidth"] { display: none; }
 </style>
 """
 
