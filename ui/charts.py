@@ -43,7 +43,8 @@ def rate_trend(series: pl.DataFrame) -> go.Figure:
             name=t("employment_rate"),
             mode="lines+markers+text",
             text=texts,
-            textposition="top center",
+            # Left of its point: centred, the last month's label ran off a phone's chart.
+            textposition="top left",
             textfont={"size": 18, "color": PRIMARY},
             line={"color": PRIMARY, "width": 4},
             marker={"size": 8},
