@@ -334,7 +334,7 @@ def supply_ratio(series: pl.DataFrame) -> go.Figure:
     fig.update_yaxes(
         title_text=t("vacancies_per_seeker"), range=[0, max(top, 1.0) * 1.15], tickformat=".1f"
     )
-    fig.update_layout(height=300, showlegend=False, hovermode="x unified")
+    fig.update_layout(height=360, showlegend=False, hovermode="x unified")
     return fig
 
 

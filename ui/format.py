@@ -42,10 +42,12 @@ WAN = 1e4
 
 
 def fmt_wan(yuan: float | None) -> str:
-    """A total in 万元: 20,993,000 → "2,099.3 万元"; 1,748 → "0.2 万元"."""
+    """A total in 万元: 2,398,000 → "239.8 万元"; 1,748 → "0.2 万元"; from 1,000 万元 whole
+    (20,993,000 → "2,099 万元": a decimal more would not fit a laptop's KPI card)."""
     if _missing(yuan):
         return MISSING
-    return f"{yuan / WAN:,.1f} {t('unit_wan')}"
+    wan = yuan / WAN
+    return f"{wan:,.{0 if abs(wan) >= 1_000 else 1}f} {t('unit_wan')}"
 
 
 def fmt_month(month: dt.date | None) -> str:

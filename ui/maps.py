@@ -58,7 +58,9 @@ SMALL_LABEL_SIZE = 11  # px: names on a map narrower than NARROW (a phone)
 NARROW = 480  # px
 MIN_HEIGHT = 320  # px: a phone's map is square, and no lower than this
 RADIUS_MIN, RADIUS_MAX = 6.0, 30.0  # px: the smallest and largest site circle
-FIT_WIDTH = 640  # px: the width a map is fitted to until the browser reports its own
+# px: the width a map is fitted to until the browser reports its own: the narrowest map of a
+# 1366-px laptop (the overview's half column), so that the first drawing crops nothing there.
+FIT_WIDTH = 440
 FIT_PADDING = 24  # px around the county
 _TILE = 512  # deck.gl's world is 512 px wide at zoom 0
 

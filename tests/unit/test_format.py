@@ -10,7 +10,8 @@ from ui.format import fmt_delta_wan, fmt_wan, fmt_yuan
 @pytest.mark.parametrize(
     ("yuan", "text"),
     [
-        (20_993_000.0, "2,099.3 万元"),
+        (20_993_000.0, "2,099 万元"),  # whole from 1,000 万元: the KPI card's width
+        (2_398_000.0, "239.8 万元"),
         (36_000.0, "3.6 万元"),
         (1_748.0, "0.2 万元"),  # small totals keep the unit of the large ones
         (0.0, "0.0 万元"),
