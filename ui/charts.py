@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from ui.format import fmt_count, fmt_month, fmt_rate, fmt_wan, fmt_yuan
+from ui.format import fmt_count, fmt_month, fmt_rate, fmt_wan, fmt_yuan, total_unit
 from ui.strings import t
 from ui.theme import (
     BAD,
@@ -214,10 +214,11 @@ def subsidy_stack(by_month: pl.DataFrame) -> go.Figure:
     """Yuan paid per month, stacked by subsidy type in the app's fixed type colours.
 
     `by_month`: month, kind, amount (`subsidy_totals(by=["month", "kind"])`). Amounts are drawn
-    and hovered in 万元, the unit of the page's totals.
+    and hovered in the unit of the page's totals (万元; English: millions).
     """
     months = by_month.get_column("month").unique().sort().to_list()
     labels = [fmt_month(m) for m in months]
+    per, _ = total_unit()
     fig = go.Figure()
     present = set(by_month.get_column("kind"))
     for kind, colour in SUBSIDY_KIND_COLOURS.items():
@@ -227,7 +228,7 @@ def subsidy_stack(by_month: pl.DataFrame) -> go.Figure:
         amounts = [rows.get(m) for m in months]
         fig.add_bar(
             x=labels,
-            y=[None if a is None else a / 1e4 for a in amounts],
+            y=[None if a is None else a / per for a in amounts],
             name=kind,
             marker_color=colour,
             customdata=[fmt_wan(a) for a in amounts],

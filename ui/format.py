@@ -36,18 +36,28 @@ def fmt_yuan(yuan: float | None) -> str:
     return f"¥{yuan:,.0f}" if lang() == "en" else f"{yuan:,.0f} 元"
 
 
-# Totals (a county's, a township's subsidies) in 万元 with one decimal, always: one unit for a
-# figure's KPI, its change, its map legend and its table column ("3.6 万元 ↑ +1,748 元" mixed two).
-WAN = 1e4
+# Totals (a county's, a township's subsidies) in one unit, always: 万元 in Chinese, millions of
+# yuan in English (a KPI card holds "¥20.99M", not "2,099 × ¥10k"). One unit for a figure's KPI,
+# its change, its map legend, its chart and its table column ("3.6 万元 ↑ +1,748 元" mixed two).
+TOTAL_UNITS = {"zh": (1e4, 1), "en": (1e6, 2)}  # yuan per unit, decimals in a table
+
+
+def total_unit() -> tuple[float, int]:
+    """Yuan per unit of a total in the viewer's language, and the decimals a table shows."""
+    return TOTAL_UNITS[lang()]
 
 
 def fmt_wan(yuan: float | None) -> str:
     """A total in 万元: 2,398,000 → "239.8 万元"; 1,748 → "0.2 万元"; from 1,000 万元 whole
-    (20,993,000 → "2,099 万元": a decimal more would not fit a laptop's KPI card)."""
+    (20,993,000 → "2,099 万元": a decimal more would not fit a laptop's KPI card). English:
+    "¥20.99M"."""
     if _missing(yuan):
         return MISSING
-    wan = yuan / WAN
-    return f"{wan:,.{0 if abs(wan) >= 1_000 else 1}f} {t('unit_wan')}"
+    per, digits = total_unit()
+    value = yuan / per
+    if lang() == "en":
+        return f"¥{value:,.{digits}f}M"
+    return f"{value:,.{0 if abs(value) >= 1_000 else digits}f} {t('unit_wan')}"
 
 
 def fmt_month(month: dt.date | None) -> str:
@@ -119,10 +129,11 @@ def fmt_delta_count(delta: int | None) -> str | None:
 
 
 def fmt_delta_wan(delta: float | None) -> str | None:
-    """A change in a total for st.metric, in 万元 as the total: "+0.2 万元", "±0.0 万元"."""
+    """A change in a total for st.metric, in the total's unit: "+0.2 万元", "±0.0 万元"."""
     if _missing(delta):
         return None
-    if round(delta / WAN, 1) == 0:
+    per, digits = total_unit()
+    if round(delta / per, digits) == 0:
         return f"{UNCHANGED}{fmt_wan(0.0)}"
     return ("+" if delta > 0 else "-") + fmt_wan(abs(delta))
 

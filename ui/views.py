@@ -17,7 +17,6 @@ from ui.format import (
     MISSING,
     MONEY_COLUMNS,
     RATE_COLUMNS,
-    WAN,
     fmt_count,
     fmt_delta_count,
     fmt_delta_rate,
@@ -27,6 +26,7 @@ from ui.format import (
     fmt_yuan,
     mask_id,
     safe_file_name,
+    total_unit,
 )
 from ui.state import full_view
 from ui.strings import STRINGS, t
@@ -131,10 +131,10 @@ def table(
     switched to full view) and "—" for gaps.
 
     `rates` (fractions) and `money` (yuan) name more columns than the app-wide ones to show as
-    percent and as whole yuan; `totals` (yuan) are shown in 万元, headed by their `<column>_wan`
-    string, as the screen's KPIs of the same figures (`fmt_wan`). With `clickable`, a click on a
-    row reruns the page and the selection is returned. Only the first `MAX_TABLE_ROWS` rows are
-    shown, and the caption says so.
+    percent and as whole yuan; `totals` (yuan) are shown in 万元 (English: millions), headed by
+    their `<column>_wan` string, as the screen's KPIs of the same figures (`fmt_wan`). With
+    `clickable`, a click on a row reruns the page and the selection is returned. Only the first
+    `MAX_TABLE_ROWS` rows are shown, and the caption says so.
     """
     rates = [c for c in frame.columns if c in RATE_COLUMNS or c in rates]
     totals = [c for c in frame.columns if c in totals]
@@ -142,17 +142,20 @@ def table(
     if frame.height > MAX_TABLE_ROWS:
         st.caption(t("table_cut", shown=fmt_count(MAX_TABLE_ROWS), rows=fmt_count(frame.height)))
         frame = frame.head(MAX_TABLE_ROWS)
+    per, digits = total_unit()
     shown = (frame if full_view() else masked(frame)).with_columns(
         *(pl.col(c) * 100 for c in rates),
         *(pl.col(c).round(0) for c in money),
-        *(pl.col(c) / WAN for c in totals),
+        *(pl.col(c) / per for c in totals),
     )
     config = {c: t(c) for c in frame.columns if c in STRINGS}
     for column, dtype in frame.schema.items():
         if column in rates:
             config[column] = st.column_config.NumberColumn(t(column), format="%.1f%%")
         elif column in totals:
-            config[column] = st.column_config.NumberColumn(t(f"{column}_wan"), format="%.1f")
+            config[column] = st.column_config.NumberColumn(
+                t(f"{column}_wan"), format=f"%.{digits}f"
+            )
         elif column in money:
             # Whole yuan with thousands separators: 1,234,567.
             config[column] = st.column_config.NumberColumn(t(column), format="localized")

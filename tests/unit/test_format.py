@@ -40,3 +40,10 @@ def test_a_change_has_its_totals_unit(delta, text) -> None:
 )
 def test_a_persons_money_is_in_yuan(yuan, text) -> None:
     assert fmt_yuan(yuan) == text
+
+
+def test_english_totals_are_in_millions_everywhere(monkeypatch) -> None:
+    monkeypatch.setattr("ui.format.lang", lambda: "en")
+    assert fmt_wan(20_993_000.0) == "¥20.99M"
+    assert fmt_delta_wan(1_748.0) == "±¥0.00M"
+    assert fmt_delta_wan(-250_000.0) == "-¥0.25M"
