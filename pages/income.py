@@ -25,7 +25,7 @@ from analytics.income import (
 from data.frames import Frames
 from ui import charts, views
 from ui.empty import no_data_screen
-from ui.format import fmt_count, fmt_money, fmt_month, fmt_rate
+from ui.format import fmt_count, fmt_month, fmt_rate, fmt_yuan
 from ui.shell import enter
 from ui.state import (
     computed,
@@ -104,10 +104,10 @@ level = "site" if township or len(townships) == 1 else "township"
 numbers = computed(income_numbers, township, month, target, level)
 overall = numbers["overall"].row(0, named=True)
 below, blank = numbers["below"], numbers["blank"]
-target_text = fmt_money(target)
+target_text = fmt_yuan(target)
 
 cards = st.columns(4)
-kpi(cards[0], t("inc_kpi_median"), fmt_money(overall["income_median"]))
+kpi(cards[0], t("inc_kpi_median"), fmt_yuan(overall["income_median"]))
 kpi(
     cards[1],
     t("inc_kpi_share"),

@@ -103,14 +103,17 @@ with supply:
             pl.col("township").fill_null(t("jobs_no_township"))
         )
         trend = numbers["trend"]
-        left, right = st.columns([2, 3], gap="large")
+        # The table across the page (beside the chart a laptop showed 4 of its 5 columns), then
+        # the people and their ratio side by side: one axis each.
+        st.subheader(t("jobs_by_category_title"))
+        views.table(shown(by_category), key="jobs_by_category")
+        st.caption(t("jobs_by_category_caption"))
+        st.subheader(t("jobs_trend_title"))
+        left, right = st.columns([3, 2], gap="large")
         with left:
-            st.subheader(t("jobs_by_category_title"))
-            views.table(shown(by_category), key="jobs_by_category")
-            st.caption(t("jobs_by_category_caption"))
-        with right:
-            st.subheader(t("jobs_trend_title"))
             charts.show(charts.supply_trend(trend), key="jobs_trend")
+        with right:
+            charts.show(charts.supply_ratio(trend), key="jobs_ratio")
         st.subheader(t("jobs_by_township_title"))
         views.table(shown(by_township), key="jobs_by_township")
         st.caption(t("jobs_by_township_caption"))

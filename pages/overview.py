@@ -78,7 +78,11 @@ numbers = computed(place_numbers, place, month)
 if numbers is None:
     st.info(t("no_data_month", month=fmt_month(month)))
     st.stop()
-views.kpi_row(numbers["headline"].row(0, named=True))
+if place.level == "person":
+    subsidy_ytd = numbers["headline"].get_column("subsidy_amount_ytd")[0]
+    views.person_kpis(numbers["timeline"], month, subsidy_ytd)
+else:
+    views.kpi_row(numbers["headline"].row(0, named=True))
 
 level = place.level
 target = target_value(data.targets, month.year, "就业率")
@@ -86,7 +90,8 @@ target = target_value(data.targets, month.year, "就业率")
 if level == "person":
     st.subheader(t("timeline_title"))
     timeline = numbers["timeline"]
-    charts.show(charts.person_months(timeline), key="timeline_chart")
+    if views.has_income(timeline):
+        charts.show(charts.person_months(timeline), key="timeline_chart")
     views.table(timeline, key="timeline")
     person = data.labour.filter(pl.col("id_number") == place.id_number).get_column("name")
     views.download(

@@ -23,7 +23,7 @@ from data.frames import Frames
 from ui import charts, views
 from ui.drill import breadcrumb, context_query, crumbs, current_place, go, url_query
 from ui.empty import no_data_screen
-from ui.format import MISSING, fmt_count, fmt_delta_money, fmt_money, fmt_month, fmt_rate
+from ui.format import fmt_count, fmt_delta_wan, fmt_month, fmt_rate, fmt_wan, fmt_yuan
 from ui.maps import place_map, site_circles, township_values
 from ui.shell import enter
 from ui.state import computed, current_version, frames
@@ -33,11 +33,8 @@ from ui.widgets import kpi, month_picker, url_bound
 enter()
 
 MEASURES = ("amount", "per_capita", "rate", "zero")
-
-
-def each(yuan: float | None) -> str:
-    """Yuan per person ("2,431 元": the label says per whom); "—" with nobody to divide by."""
-    return MISSING if yuan is None else t("yuan_each", value=f"{yuan:,.0f}")
+# The ranking's totals, in 万元 as the KPIs above it; per-capita columns stay in 元.
+TOTALS = ("amount", "person_amount", "employer_amount")
 
 
 def subsidy_months(data: Frames) -> tuple[dt.date, ...]:
@@ -93,16 +90,17 @@ county_budget = (
 )
 
 cards = st.columns(5)
-kpi(cards[0], t("sub_kpi_ytd"), fmt_money(head["amount_ytd"]))
+# Totals in 万元, per-capita figures in 元: each the same on its KPI, the map and the ranking.
+kpi(cards[0], t("sub_kpi_ytd"), fmt_wan(head["amount_ytd"]))
 kpi(
     cards[1],
     t("sub_kpi_month"),
-    fmt_money(head["amount_month"]),
-    fmt_delta_money(head["amount_month_change"]),
+    fmt_wan(head["amount_month"]),
+    fmt_delta_wan(head["amount_month_change"]),
 )
 kpi(cards[2], t("sub_kpi_payments"), fmt_count(head["payments_month"]))
 per_member = per_capita["amount_per_capita"]
-kpi(cards[3], t("sub_kpi_per_capita"), each(per_member), help=t("sub_per_capita_help"))
+kpi(cards[3], t("sub_kpi_per_capita"), fmt_yuan(per_member), help=t("sub_per_capita_help"))
 if county_budget.height:
     row = county_budget.row(0, named=True)
     kpi(
@@ -126,7 +124,7 @@ county_rates, by_township = numbers["county_rates"], numbers["by_township"]
 target = target_value(data.targets, month.year, "就业率")
 if measure in ("amount", "per_capita"):
     column = "amount" if measure == "amount" else "amount_per_capita"
-    spell, better, measures = (fmt_money if measure == "amount" else each), None, by_township
+    spell, better, measures = (fmt_wan if measure == "amount" else fmt_yuan), None, by_township
 elif measure == "rate":
     column, spell, better, measures = "employment_rate", fmt_rate, True, county_rates
 else:
@@ -134,7 +132,7 @@ else:
     spell = lambda v: fmt_count(v, "unit_households")  # noqa: E731
 values = township_values(data.townships, measures, column, spell)
 sites = site_circles(
-    data.sites, numbers["site_amounts"], "amount", lambda row: fmt_money(row["amount"] or 0)
+    data.sites, numbers["site_amounts"], "amount", lambda row: fmt_wan(row["amount"] or 0)
 )
 map_col, rank_col = st.columns([3, 2], gap="large")
 with map_col:
@@ -170,7 +168,15 @@ with rank_col:
         *("employer_amount", "persons", "payments"),
         *("labour_force", "employed"),
     )
-    views.table(ranking, key="subsidy_ranking", height=560)
+    # Four columns fit beside the map on a laptop; every column is in the table below it.
+    views.table(
+        ranking.select(level, "amount", "share", "amount_per_capita"),
+        key="subsidy_ranking",
+        height=560,
+        totals=TOTALS,
+    )
+with st.expander(t("sub_ranking_all")):
+    views.table(ranking, key="subsidy_ranking_all", totals=TOTALS)
 
 # --- over time and by type ---
 st.subheader(t("sub_by_month_title"))
@@ -185,7 +191,7 @@ with tree_col:
 with budget_col:
     if budget.height:
         st.subheader(t("sub_budget_title"))
-        views.table(budget, key="subsidy_budget")
+        views.table(budget, key="subsidy_budget", totals=("budget", "paid"))
 
 views.download(
     {

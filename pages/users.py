@@ -64,11 +64,13 @@ with add_col.container(border=True):
         townships, buildings = [], []
         if role == "township":
             townships = st.multiselect(
-                t("township"), data.townships.get_column("township").to_list()
+                t("township"),
+                data.townships.get_column("township").to_list(),
+                placeholder=t("st_choose"),
             )
         if role == "captain":
             options = data.buildings.select(pl.format("{}/{}", "site", "building")).to_series()
-            buildings = st.multiselect(t("building"), options.to_list())
+            buildings = st.multiselect(t("building"), options.to_list(), placeholder=t("st_choose"))
         added = st.form_submit_button(t("users_add"), type="primary")
     if added:
         try:
@@ -121,12 +123,16 @@ if not limited.is_empty():
         with st.form("user_places", border=False):
             if roles[who] == "township":
                 chosen = st.multiselect(
-                    t("township"), data.townships.get_column("township").to_list()
+                    t("township"),
+                    data.townships.get_column("township").to_list(),
+                    placeholder=t("st_choose"),
                 )
                 places = {"townships": tuple(chosen)}
             else:
                 options = data.buildings.select(pl.format("{}/{}", "site", "building"))
-                chosen = st.multiselect(t("building"), options.to_series().to_list())
+                chosen = st.multiselect(
+                    t("building"), options.to_series().to_list(), placeholder=t("st_choose")
+                )
                 places = {"buildings": tuple(tuple(b.split("/", 1)) for b in chosen)}
             if st.form_submit_button(t("users_places_save")):
                 try:

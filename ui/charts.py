@@ -7,9 +7,8 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
-from plotly.subplots import make_subplots
 
-from ui.format import fmt_count, fmt_money, fmt_month, fmt_rate
+from ui.format import fmt_count, fmt_month, fmt_rate, fmt_wan, fmt_yuan, total_unit
 from ui.strings import t
 from ui.theme import (
     BAD,
@@ -44,7 +43,8 @@ def rate_trend(series: pl.DataFrame) -> go.Figure:
             name=t("employment_rate"),
             mode="lines+markers+text",
             text=texts,
-            textposition="top center",
+            # Left of its point: centred, the last month's label ran off a phone's chart.
+            textposition="top left",
             textfont={"size": 18, "color": PRIMARY},
             line={"color": PRIMARY, "width": 4},
             marker={"size": 8},
@@ -249,10 +249,11 @@ def subsidy_stack(by_month: pl.DataFrame) -> go.Figure:
     """Yuan paid per month, stacked by subsidy type in the app's fixed type colours.
 
     `by_month`: month, kind, amount (`subsidy_totals(by=["month", "kind"])`). Amounts are drawn
-    in 万元, the unit leaders read; the hover gives the exact sum.
+    and hovered in the unit of the page's totals (万元; English: millions).
     """
     months = by_month.get_column("month").unique().sort().to_list()
     labels = [fmt_month(m) for m in months]
+    per, _ = total_unit()
     fig = go.Figure()
     present = set(by_month.get_column("kind"))
     for kind, colour in SUBSIDY_KIND_COLOURS.items():
@@ -262,19 +263,20 @@ def subsidy_stack(by_month: pl.DataFrame) -> go.Figure:
         amounts = [rows.get(m) for m in months]
         fig.add_bar(
             x=labels,
-            y=[None if a is None else a / 1e4 for a in amounts],
+            y=[None if a is None else a / per for a in amounts],
             name=kind,
             marker_color=colour,
-            customdata=[fmt_money(a) for a in amounts],
+            customdata=[fmt_wan(a) for a in amounts],
             hovertemplate="%{x}<br>" + kind + " %{customdata}<extra></extra>",
         )
     fig.update_layout(
         barmode="stack",
-        height=460,
-        legend={"orientation": "h", "y": -0.15, "x": 0},
+        height=500,
+        # Above the plot: below it, the month labels (slanted on a laptop) ran into it.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
         hovermode="x",
     )
-    fig.update_yaxes(title_text=t("unit_wan_yuan"), tickformat=",", rangemode="tozero")
+    fig.update_yaxes(title_text=t("unit_wan"), tickformat=",", rangemode="tozero")
     return fig
 
 
@@ -304,7 +306,7 @@ def subsidy_treemap(by_kind_place: pl.DataFrame, place: str) -> go.Figure:
             labels=labels,
             branchvalues="total",
             marker={"colors": colours, "line": {"color": "white", "width": 1}},
-            customdata=[fmt_money(v) for v in values],
+            customdata=[fmt_wan(v) for v in values],
             texttemplate="%{label}<br>%{customdata}",
             hovertemplate="%{label}<br>%{customdata}<br>%{percentParent:.1%}<extra></extra>",
             maxdepth=2,
@@ -321,11 +323,11 @@ INCOME_COLOUR = "#5b9bd5"  # light enough for the black median line on it
 
 
 def supply_trend(series: pl.DataFrame) -> go.Figure:
-    """Vacancies and job seekers per month (bars, left axis) and vacancies per seeker (line,
-    right axis). `series`: `analytics.jobs.vacancies_by_month` without groups."""
+    """Vacancies and job seekers per month, as bars on one axis of people. `series`:
+    `analytics.jobs.vacancies_by_month` without groups. Their ratio is `supply_ratio`'s chart:
+    one axis per chart (issue 21), not a ratio on a second axis beside the people."""
     months = [fmt_month(m) for m in series.get_column("month")]
-    ratios = series.get_column("vacancies_per_seeker").to_list()
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig = go.Figure()
     for column, colour in (("vacancies", "#9ecae1"), ("seekers", "#fdae6b")):
         values = series.get_column(column).to_list()
         fig.add_bar(
@@ -335,39 +337,40 @@ def supply_trend(series: pl.DataFrame) -> go.Figure:
             marker_color=colour,
             customdata=[fmt_count(v, "unit_persons") for v in values],
             hovertemplate="%{x}<br>" + t(column) + " %{customdata}<extra></extra>",
-            secondary_y=False,
         )
-    fig.add_scatter(
-        x=months,
-        y=ratios,
-        name=t("vacancies_per_seeker"),
-        mode="lines+markers",
-        line={"color": PRIMARY, "width": 4},
-        marker={"size": 8},
-        customdata=[_ratio_text(r) for r in ratios],
-        hovertemplate="%{x}<br>" + t("vacancies_per_seeker") + " %{customdata}<extra></extra>",
-        secondary_y=True,
-    )
-    # 1 vacancy per seeker: below it there are more seekers than places.
-    fig.add_hline(y=1, line_dash="dash", line_color="#333", line_width=2, secondary_y=True)
-    fig.update_yaxes(
-        title_text=t("unit_persons"), tickformat=",", rangemode="tozero", secondary_y=False
-    )
-    fig.update_yaxes(
-        title_text=t("vacancies_per_seeker"),
-        rangemode="tozero",
-        showgrid=False,
-        tickmode="auto",
-        nticks=6,
-        tickformat=".1f",
-        secondary_y=True,
-    )
+    fig.update_yaxes(title_text=t("unit_persons"), tickformat=",", rangemode="tozero")
     fig.update_layout(
         barmode="group",
-        height=440,
+        height=360,
         hovermode="x unified",
-        legend={"orientation": "h", "y": 1.12, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
+    return fig
+
+
+def supply_ratio(series: pl.DataFrame) -> go.Figure:
+    """Vacancies per seeker by month, from 0, with the line at 1 (below it there are more
+    seekers than places)."""
+    months = [fmt_month(m) for m in series.get_column("month")]
+    ratios = series.get_column("vacancies_per_seeker").to_list()
+    fig = go.Figure(
+        go.Scatter(
+            x=months,
+            y=ratios,
+            name=t("vacancies_per_seeker"),
+            mode="lines+markers",
+            line={"color": PRIMARY, "width": 4},
+            marker={"size": 8},
+            customdata=[_ratio_text(r) for r in ratios],
+            hovertemplate="%{x}<br>" + t("vacancies_per_seeker") + " %{customdata}<extra></extra>",
+        )
+    )
+    fig.add_hline(y=1, line_dash="dash", line_color="#333", line_width=2)
+    top = max([r for r in ratios if r is not None], default=1.0)
+    fig.update_yaxes(
+        title_text=t("vacancies_per_seeker"), range=[0, max(top, 1.0) * 1.15], tickformat=".1f"
+    )
+    fig.update_layout(height=360, showlegend=False, hovermode="x unified")
     return fig
 
 
@@ -391,7 +394,7 @@ def wage_income_ranges(wages: pl.DataFrame, target: float | None = None) -> go.F
             present = a is not None and b is not None
             bases.append(a if present else None)
             lengths.append(b - a if present else None)
-            texts.append(f"{fmt_money(a)} – {fmt_money(b)}" if present else "—")
+            texts.append(f"{fmt_yuan(a)} – {fmt_yuan(b)}" if present else "—")
         return bases, lengths, texts
 
     posted_base, posted_len, posted_text = span("wage_min_median", "wage_max_median")
@@ -432,7 +435,7 @@ def wage_income_ranges(wages: pl.DataFrame, target: float | None = None) -> go.F
         name=t("income_median"),
         mode="markers",
         marker={"symbol": "line-ew", "size": 60, "line": {"width": 4, "color": "#1f2328"}},
-        customdata=list(zip(categories, [fmt_money(v) for v in medians], strict=True)),
+        customdata=list(zip(categories, [fmt_yuan(v) for v in medians], strict=True)),
         hovertemplate="%{customdata[0]}<br>"
         + t("income_median")
         + " %{customdata[1]}<extra></extra>",
@@ -448,7 +451,7 @@ def _target_line(fig: go.Figure, target: float | None, *, horizontal: bool) -> N
     """The income target as a dashed line with its label."""
     if target is None:
         return
-    label = f"{t('target')} {fmt_money(target)}"
+    label = f"{t('target')} {fmt_yuan(target)}"
     if horizontal:
         fig.add_hline(y=target, line_dash="dash", line_color=BAD, line_width=2)
         # Left: the tallest boxes and bars (migrant work) stand there, far above the target.

@@ -30,7 +30,7 @@ from analytics.pivot import (
     with_dimensions,
 )
 from data.frames import Frames
-from ui.format import MISSING, fmt_count, fmt_money, fmt_month, fmt_rate
+from ui.format import MISSING, fmt_count, fmt_month, fmt_rate, fmt_yuan
 from ui.state import computed
 from ui.strings import t
 from ui.theme import EMPLOYMENT_TYPE_COLOURS
@@ -236,7 +236,7 @@ def formatted(value: object, measure: str) -> str:
     if measure in RATE_MEASURES:
         return fmt_rate(value)
     if measure in MONEY_MEASURES:
-        return fmt_money(value)
+        return fmt_yuan(value)  # the unit of the table beside it
     return fmt_count(value)
 
 

@@ -29,19 +29,35 @@ def fmt_count(value: int | None, unit: str | None = None) -> str:
     return f"{text} {t(unit)}" if unit and t(unit) else text
 
 
-def fmt_money(yuan: float | None) -> str:
-    """Yuan the way reports write them: below 10,000 in 元, above in 万元, above 10^8 in 亿元."""
+def fmt_yuan(yuan: float | None) -> str:
+    """Whole yuan, for a person's or a worker's money (income, per capita): "2,153 元"."""
     if _missing(yuan):
         return MISSING
+    return f"¥{yuan:,.0f}" if lang() == "en" else f"{yuan:,.0f} 元"
+
+
+# Totals (a county's, a township's subsidies) in one unit, always: 万元 in Chinese, millions of
+# yuan in English (a KPI card holds "¥20.99M", not "2,099 × ¥10k"). One unit for a figure's KPI,
+# its change, its map legend, its chart and its table column ("3.6 万元 ↑ +1,748 元" mixed two).
+TOTAL_UNITS = {"zh": (1e4, 1), "en": (1e6, 2)}  # yuan per unit, decimals in a table
+
+
+def total_unit() -> tuple[float, int]:
+    """Yuan per unit of a total in the viewer's language, and the decimals a table shows."""
+    return TOTAL_UNITS[lang()]
+
+
+def fmt_wan(yuan: float | None) -> str:
+    """A total in 万元: 2,398,000 → "239.8 万元"; 1,748 → "0.2 万元"; from 1,000 万元 whole
+    (20,993,000 → "2,099 万元": a decimal more would not fit a laptop's KPI card). English:
+    "¥20.99M"."""
+    if _missing(yuan):
+        return MISSING
+    per, digits = total_unit()
+    value = yuan / per
     if lang() == "en":
-        return f"¥{yuan:,.0f}"
-    if abs(yuan) >= 1e8:
-        return f"{yuan / 1e8:,.2f} 亿元"
-    if abs(yuan) >= 1e7:  # 2,099 万元: a decimal would not fit a KPI card
-        return f"{yuan / 1e4:,.0f} 万元"
-    if abs(yuan) >= 1e4:
-        return f"{yuan / 1e4:,.1f} 万元"
-    return f"{yuan:,.0f} 元"
+        return f"¥{value:,.{digits}f}M"
+    return f"{value:,.{0 if abs(value) >= 1_000 else digits}f} {t('unit_wan')}"
 
 
 def fmt_month(month: dt.date | None) -> str:
@@ -112,13 +128,14 @@ def fmt_delta_count(delta: int | None) -> str | None:
     return f"{UNCHANGED}0" if delta == 0 else f"{int(delta):+,}"
 
 
-def fmt_delta_money(delta: float | None) -> str | None:
-    """A change in yuan for st.metric: "+1.2 万元", "-800 元", "±0 元"; None: nothing to compare."""
+def fmt_delta_wan(delta: float | None) -> str | None:
+    """A change in a total for st.metric, in the total's unit: "+0.2 万元", "±0.0 万元"."""
     if _missing(delta):
         return None
-    if round(delta) == 0:
-        return f"{UNCHANGED}{fmt_money(0.0)}"
-    return ("+" if delta > 0 else "-") + fmt_money(abs(delta))
+    per, digits = total_unit()
+    if round(delta / per, digits) == 0:
+        return f"{UNCHANGED}{fmt_wan(0.0)}"
+    return ("+" if delta > 0 else "-") + fmt_wan(abs(delta))
 
 
 def fmt_delta_rate(delta: float | None) -> str | None:

@@ -53,8 +53,14 @@ INK = (31, 35, 40)  # the page's text colour (#1f2328)
 CLASSES = 5
 
 LABEL_SIZE = 16  # px: township names, read on a 1920×1080 projector
+LABEL_OUTLINE = 4  # px: the white halo around a name
+SMALL_LABEL_SIZE = 11  # px: names on a map narrower than NARROW (a phone)
+NARROW = 480  # px
+MIN_HEIGHT = 320  # px: a phone's map is square, and no lower than this
 RADIUS_MIN, RADIUS_MAX = 6.0, 30.0  # px: the smallest and largest site circle
-FIT_WIDTH = 640  # px: the initial view fits the county into a map this wide (or wider)
+# px: the width a map is fitted to until the browser reports its own: the narrowest map of a
+# 1366-px laptop (the overview's half column), so that the first drawing crops nothing there.
+FIT_WIDTH = 440
 FIT_PADDING = 24  # px around the county
 _TILE = 512  # deck.gl's world is 512 px wide at zoom 0
 
@@ -378,21 +384,60 @@ def _inverse_mercator(y: float) -> float:
     return math.degrees(2 * math.atan(math.exp((0.5 - y) * 2 * math.pi)) - math.pi / 2)
 
 
+def label_half_width(name: str, size: float = LABEL_SIZE) -> float:
+    """Half the width in pixels of a township's name drawn at `size` px: a CJK character is an
+    em wide, a Latin one about half of it; the white outline adds a little on each side."""
+    ems = sum(1.0 if ord(c) > 0x2E7F else 0.6 for c in name)
+    return ems * size / 2 + LABEL_OUTLINE
+
+
 def fit_view(
     bbox: tuple[float, float, float, float],
     width: float,
     height: float,
     padding: float = FIT_PADDING,
     max_zoom: float = 13.0,
+    labels: Sequence[tuple[float, float, float]] = (),
+    label_size: float = LABEL_SIZE,
 ) -> View:
-    """The view that shows the box (west, south, east, north) whole in a width × height map."""
+    """The view that shows the box (west, south, east, north) whole in a width × height map,
+    and every label (lon, lat, half its width in pixels) whole too: a long name near the edge
+    ("水田彝族苗族乡") used to be cut to "苗族乡" when the box alone was fitted."""
     west, south, east, north = bbox
     x0, y0 = _mercator(west, north)
     x1, y1 = _mercator(east, south)
-    span_x, span_y = max(x1 - x0, 1e-12), max(y1 - y0, 1e-12)
+    points = [(*_mercator(lon, lat), half) for lon, lat, half in labels]
+    half_height = label_size / 2 + LABEL_OUTLINE
+
+    def extent(scale: float) -> tuple[float, float, float, float]:
+        """The content's pixel box at `scale` (pixels per world unit): left, top, right, bottom."""
+        return (
+            min([x0 * scale, *(x * scale - h for x, _, h in points)]),
+            min([y0 * scale, *(y * scale - half_height for _, y, _ in points)]),
+            max([x1 * scale, *(x * scale + h for x, _, h in points)]),
+            max([y1 * scale, *(y * scale + half_height for _, y, _ in points)]),
+        )
+
     room_x, room_y = max(width - 2 * padding, 1.0), max(height - 2 * padding, 1.0)
-    zoom = min(math.log2(min(room_x / span_x, room_y / span_y) / _TILE), max_zoom)
-    return View((west + east) / 2, _inverse_mercator((y0 + y1) / 2), round(zoom, 4))
+
+    def fits(scale: float) -> bool:
+        left, top, right, bottom = extent(scale)
+        return right - left <= room_x and bottom - top <= room_y
+
+    span_x, span_y = max(x1 - x0, 1e-12), max(y1 - y0, 1e-12)
+    high = min(room_x / span_x, room_y / span_y, _TILE * 2.0**max_zoom)  # the box alone
+    low = high
+    while not fits(low) and low > 1e-6:  # labels wider than the room: shrink until they fit
+        low /= 2
+    if not fits(high):  # the box fits at `high`, its labels only at `low`: the largest between
+        for _ in range(40):
+            middle = math.sqrt(low * high)
+            low, high = (middle, high) if fits(middle) else (low, middle)
+    scale = low
+    left, top, right, bottom = extent(scale)
+    centre_x, centre_y = (left + right) / 2 / scale, (top + bottom) / 2 / scale
+    zoom = min(math.log2(scale / _TILE), max_zoom)
+    return View(round(centre_x * 360.0 - 180.0, 7), _inverse_mercator(centre_y), round(zoom, 4))
 
 
 def project(lon: float, lat: float, view: View, width: float, height: float) -> tuple[float, float]:
@@ -403,9 +448,26 @@ def project(lon: float, lat: float, view: View, width: float, height: float) -> 
     return width / 2 + (x - cx) * scale, height / 2 + (y - cy) * scale
 
 
-def township_view(townships: pl.DataFrame, height: int, sites: pl.DataFrame | None = None) -> View:
-    """The initial view of `place_map`: every boundary (else every site) in a FIT_WIDTH-wide map."""
-    boxes = [s.bbox for b in townships.get_column("boundary").drop_nulls() if (s := _shape(b))]
+def township_view(
+    townships: pl.DataFrame,
+    height: int,
+    sites: pl.DataFrame | None = None,
+    width: float = FIT_WIDTH,
+    label_size: float = LABEL_SIZE,
+) -> View:
+    """The initial view of `place_map`: every boundary and township name (else every site) in a
+    map `width` pixels wide (as measured in the browser; FIT_WIDTH until it is)."""
+    shapes = [
+        (name, shape)
+        for name, boundary in townships.select("township", "boundary").drop_nulls().iter_rows()
+        if (shape := _shape(boundary)) is not None
+    ]
+    boxes = [shape.bbox for _, shape in shapes]
+    labels = [
+        (*shape.label, label_half_width(name, label_size))
+        for name, shape in shapes
+        if shape.label is not None
+    ]
     if not boxes and sites is not None and sites.height:
         located = sites.drop_nulls(["lon", "lat"])
         boxes = [(lon, lat, lon, lat) for lon, lat in located.select("lon", "lat").iter_rows()]
@@ -417,7 +479,7 @@ def township_view(townships: pl.DataFrame, height: int, sites: pl.DataFrame | No
         max(b[2] for b in boxes),
         max(b[3] for b in boxes),
     )
-    return fit_view((west, south, east, north), FIT_WIDTH, height)
+    return fit_view((west, south, east, north), width, height, labels=labels, label_size=label_size)
 
 
 # --- layer data --------------------------------------------------------------------------------
@@ -772,6 +834,45 @@ def _take_click(key: str) -> None:
         st.session_state[f"{key}__gen"] = st.session_state.get(f"{key}__gen", 0) + 1
 
 
+# The map's width is known only in the browser: this reports the width of the container the map
+# is drawn in (again when it changes by more than a few pixels), and the map is fitted to it.
+# Without it a county fitted to 640 px lost its edges in the 512 px of a laptop's column.
+_WIDTH_JS = """
+export default function(component) {
+  const { setStateValue, parentElement, data } = component;
+  const block = parentElement.closest('[data-testid="stVerticalBlock"]') || parentElement;
+  const report = () => {
+    const width = Math.round(block.clientWidth);
+    if (width > 0 && (data === null || Math.abs(width - data) > 8)) {
+      setStateValue("width", width);
+    }
+  };
+  const observer = new ResizeObserver(report);
+  observer.observe(block);
+  report();
+  return () => observer.disconnect();
+}
+"""
+_width_reporter = st.components.v2.component("ydbq_map_width", js=_WIDTH_JS, isolate_styles=False)
+
+
+def _measured_width(key: str) -> float | None:
+    """The width in pixels of the container `key`'s map is drawn in, once the browser said it."""
+    known = st.session_state.get(f"{key}__width_px")
+    result = _width_reporter(key=f"{key}-mapwidth", data=known, on_width_change=lambda: None)
+    width = getattr(result, "width", None)
+    if isinstance(width, (int, float)) and width > 0:
+        st.session_state[f"{key}__width_px"] = float(width)
+        return float(width)
+    return known
+
+
+def map_label_size(width: float) -> int:
+    """Township names' size on a map `width` pixels wide: smaller on a phone, where 26 names at
+    16 px covered one another."""
+    return LABEL_SIZE if width >= NARROW else SMALL_LABEL_SIZE
+
+
 def place_map(
     townships: pl.DataFrame,
     values: pl.DataFrame,
@@ -797,26 +898,30 @@ def place_map(
     the bars' three bands (`< 93.0%`, `93.0–95.0%`, `≥ 95.0%`) instead of quantiles.
     """
     click = st.session_state.pop(f"{key}__click", None)
-    view = township_view(townships, height, sites)
-    layer = township_layer(
-        townships,
-        values,
-        higher_is_better=higher_is_better,
-        no_data_label=no_data_label,
-        tolerance=simplify_tolerance(view.zoom),
-        target=target,
-    )
-    points = site_points(sites) if sites is not None else []
     projector = presenting()
-    deck = build_deck(
-        layer,
-        points,
-        view,
-        selected=selected,
-        generation=st.session_state.get(f"{key}__gen", 0),
-        label_size=20 if projector else LABEL_SIZE,
-    )
     with st.container(key=key):
+        width = _measured_width(key) or FIT_WIDTH
+        label_size = 20 if projector else map_label_size(width)
+        if width < height:  # a phone: a square map, not a tall strip with the county in its middle
+            height = max(MIN_HEIGHT, round(width))
+        view = township_view(townships, height, sites, width, label_size)
+        layer = township_layer(
+            townships,
+            values,
+            higher_is_better=higher_is_better,
+            no_data_label=no_data_label,
+            tolerance=simplify_tolerance(view.zoom),
+            target=target,
+        )
+        points = site_points(sites) if sites is not None else []
+        deck = build_deck(
+            layer,
+            points,
+            view,
+            selected=selected,
+            generation=st.session_state.get(f"{key}__gen", 0),
+            label_size=label_size,
+        )
         st.pydeck_chart(
             deck,
             on_select=lambda: _take_click(key),

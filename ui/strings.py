@@ -725,7 +725,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "budget": {"zh": "年度预算(元)", "en": "Budget (yuan)"},
     "paid": {"zh": "已发放(元)", "en": "Paid (yuan)"},
     "expected_progress": {"zh": "时间进度", "en": "Share of the year"},
-    "yuan_each": {"zh": "{value} 元", "en": "¥{value}"},
     "unit_wan_yuan": {"zh": "万元", "en": "10,000 yuan"},
     "unknown_place": {"zh": "未注明", "en": "Not given"},
     "map_title": {"zh": "各乡镇就业率地图", "en": "Employment rate by township"},
@@ -733,7 +732,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sub_kpi_ytd": {"zh": "本年累计发放", "en": "Paid this year"},
     "sub_kpi_month": {"zh": "本月发放", "en": "Paid this month"},
     "sub_kpi_payments": {"zh": "本月发放笔数", "en": "Payments this month"},
-    "sub_kpi_per_capita": {"zh": "本年劳动力人均", "en": "This year per labour-force member"},
+    "sub_kpi_per_capita": {"zh": "劳动力人均", "en": "Per labour-force member"},
     "sub_per_capita_help": {
         "zh": "本年发给个人的补贴 ÷ 本月劳动力；发给用工单位的补贴（吸纳就业、社保、以工代训）"
         "不按人均计，另列为“发给用工单位”",
@@ -921,6 +920,25 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "explore_note_months": {"zh": "月份：{months}", "en": "Months: {months}"},
     # --- issue 21: look ---
+    # In place of Streamlit's built-in English (ui/theme.py _BUILTIN_TEXT).
+    "st_upload_button": {"zh": "选择文件", "en": "Browse files"},
+    "st_upload_limit": {
+        "zh": "或把文件拖到这里；每个文件不超过 200 MB",
+        "en": "or drop files here; up to 200 MB each",
+    },
+    "st_drop_here": {"zh": "松开鼠标，上传这些文件", "en": "Drop the files here"},
+    "st_choose": {"zh": "请选择", "en": "Choose"},
+    "st_no_results": {"zh": "没有匹配的选项", "en": "No results"},
+    "st_press_enter": {"zh": "按回车键确认", "en": "Press Enter to apply"},
+    "st_enter_submit": {"zh": "按回车键提交", "en": "Press Enter to submit"},
+    "st_ctrl_enter_submit": {"zh": "按 Ctrl+回车键提交", "en": "Press Ctrl+Enter to submit"},
+    "unit_wan": {"zh": "万元", "en": "¥ million"},
+    "amount_wan": {"zh": "金额(万元)", "en": "Amount (¥M)"},
+    "person_amount_wan": {"zh": "发给个人(万元)", "en": "To persons (¥M)"},
+    "employer_amount_wan": {"zh": "发给用工单位(万元)", "en": "To employers (¥M)"},
+    "budget_wan": {"zh": "年度预算(万元)", "en": "Budget (¥M)"},
+    "paid_wan": {"zh": "已发放(万元)", "en": "Paid (¥M)"},
+    "sub_ranking_all": {"zh": "排名的全部列", "en": "Every column of the ranking"},
     "village": {"zh": "村(社区)", "en": "Village"},
     "unit": {"zh": "单元", "en": "Unit"},
     "monitoring": {"zh": "监测类型", "en": "Monitoring type"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 # Imported whole before any chart is built: plotly imports pandas on first use without the import
 # lock, and two sessions drawing their first chart at once got it half-imported (AttributeError:
 # partially initialized module 'pandas', seen under the 20-session load test).
@@ -11,6 +13,7 @@ import plotly.io as pio
 import streamlit as st
 
 from analytics import domain
+from ui.strings import t
 
 # One fixed colour per employment type across the whole app (colour-blind-safe, projector-bright).
 EMPLOYMENT_TYPE_COLOURS = {
@@ -131,8 +134,43 @@ table.board .bar { display: inline-block; width: 60%; height: .7em; background: 
     border-radius: .35em; vertical-align: middle; margin-right: .6em; }
 table.board .bar div { height: 100%; background: #0b5cad; border-radius: .35em; }
 table.board .rag { color: white; padding: .1em .7em; border-radius: 1em; font-weight: 600; }
+/* The map's width reporter (ui/maps.py) draws nothing: no gap for it either. */
+.stElementContainer[class*="-mapwidth"] { display: none; }
 </style>
 """
+
+# Streamlit's widgets carry English of their own that no setting translates ("Upload", "200MB per
+# file", "No results", "Press Enter to apply"). Each is hidden (no size, and out of the page's
+# text) and our own text put in its place; the selectors are those of Streamlit 1.67.
+_INSTRUCTION = '[data-testid="InputInstructions"] > span:first-child'
+_BUILTIN_TEXT = {
+    # The uploader's button, its size limit, and the overlay while files are dragged over it.
+    '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p': (
+        "st_upload_button"
+    ),
+    '[data-testid="stFileUploaderDropzoneInstructions"] span': "st_upload_limit",
+    '[data-testid="stFileUploaderDropzone"] > input + div:not(:has([data-testid])) span': (
+        "st_drop_here"
+    ),
+    # A select's or multiselect's list when the typed text matches nothing.
+    '[role="listbox"][data-empty="true"] [role="option"] span': "st_no_results",
+    # Under a text field being edited: outside a form, inside one, and a text area in one.
+    _INSTRUCTION: "st_press_enter",
+    f'[data-testid="stForm"] {_INSTRUCTION}': "st_enter_submit",
+    f'[data-testid="stForm"] [data-testid="stTextArea"] {_INSTRUCTION}': "st_ctrl_enter_submit",
+}
+
+
+def _builtin_text_css() -> str:
+    """CSS putting the viewer's language in place of Streamlit's built-in English."""
+    rules = [
+        f"{selector} {{ font-size: 0 !important; visibility: hidden; }}\n"
+        f"{selector}::after {{ content: {json.dumps(t(key), ensure_ascii=False)};"
+        " font-size: 0.875rem; visibility: visible; }"
+        for selector, key in _BUILTIN_TEXT.items()
+    ]
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
+
 
 # No sidebar, header, toolbar or footer: only the slide. KPI numerals 72 px at 1920×1080.
 _PROJECTOR_CSS = """
@@ -185,6 +223,7 @@ def dark() -> bool:
 def apply() -> None:
     """Put the shared CSS on the page, and the projector's when presenting."""
     st.html(_CSS)
+    st.html(_builtin_text_css())
     if presenting():
         st.html(_PROJECTOR_CSS)
         if dark():

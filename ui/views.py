@@ -20,11 +20,13 @@ from ui.format import (
     fmt_count,
     fmt_delta_count,
     fmt_delta_rate,
-    fmt_money,
     fmt_month,
     fmt_rate,
+    fmt_wan,
+    fmt_yuan,
     mask_id,
     safe_file_name,
+    total_unit,
 )
 from ui.state import full_view
 from ui.strings import STRINGS, t
@@ -83,7 +85,26 @@ def kpi_row(head: dict) -> None:
         fmt_count(head["public_welfare_posts"], "unit_persons"),
         fmt_delta_count(head["public_welfare_posts_change"]),
     )
-    kpi(bottom[2], t("subsidy_amount_ytd"), fmt_money(head["subsidy_amount_ytd"]))
+    kpi(bottom[2], t("subsidy_amount_ytd"), fmt_wan(head["subsidy_amount_ytd"]))
+
+
+def person_kpis(timeline: pl.DataFrame, month, subsidy_ytd: float | None) -> None:
+    """A person's month: status, employment type, income and this year's subsidies.
+
+    A place's rates (employment rate, 一户一人率) are 100 % or 0 % or meaningless for one person.
+    """
+    now = timeline.filter(pl.col("month") == month)
+    row = now.row(0, named=True) if now.height else {}
+    cards = st.columns(4)
+    kpi(cards[0], t("status"), row.get("status") or MISSING)
+    kpi(cards[1], t("employment_type"), row.get("employment_type") or MISSING)
+    kpi(cards[2], t("monthly_income"), fmt_count(row.get("monthly_income")))  # the label: 元
+    kpi(cards[3], t("subsidy_amount_ytd"), fmt_yuan(subsidy_ytd))
+
+
+def has_income(timeline: pl.DataFrame) -> bool:
+    """Some month of the person's has an income: else a chart of incomes would be empty."""
+    return bool((timeline.get_column("monthly_income").fill_null(0) > 0).any())
 
 
 def inline(parts) -> None:
@@ -104,28 +125,38 @@ def table(
     height: int | str = "auto",
     rates: Sequence[str] = (),
     money: Sequence[str] = (),
+    totals: Sequence[str] = (),
 ):
     """A table with localised headers, rates in percent, ID numbers masked (unless the viewer
     switched to full view) and "—" for gaps.
 
     `rates` (fractions) and `money` (yuan) name more columns than the app-wide ones to show as
-    percent and as whole yuan. With `clickable`, a click on a row (its checkbox or any cell)
-    reruns the page and the selection is returned (`ui.drill.chosen_row` reads it). Only the
-    first `MAX_TABLE_ROWS` rows are shown, and the caption says so.
+    percent and as whole yuan; `totals` (yuan) are shown in 万元 (English: millions), headed by
+    their `<column>_wan` string, as the screen's KPIs of the same figures (`fmt_wan`). With
+    `clickable`, a click on a row (its checkbox or any cell) reruns the page and the selection
+    is returned (`ui.drill.chosen_row` reads it). Only the first `MAX_TABLE_ROWS` rows are
+    shown, and the caption says so.
     """
     rates = [c for c in frame.columns if c in RATE_COLUMNS or c in rates]
-    money = [c for c in frame.columns if c in MONEY_COLUMNS or c in money]
+    totals = [c for c in frame.columns if c in totals]
+    money = [c for c in frame.columns if (c in MONEY_COLUMNS or c in money) and c not in totals]
     if frame.height > MAX_TABLE_ROWS:
         st.caption(t("table_cut", shown=fmt_count(MAX_TABLE_ROWS), rows=fmt_count(frame.height)))
         frame = frame.head(MAX_TABLE_ROWS)
+    per, digits = total_unit()
     shown = (frame if full_view() else masked(frame)).with_columns(
         *(pl.col(c) * 100 for c in rates),
         *(pl.col(c).round(0) for c in money),
+        *(pl.col(c) / per for c in totals),
     )
     config = {c: t(c) for c in frame.columns if c in STRINGS}
     for column, dtype in frame.schema.items():
         if column in rates:
             config[column] = st.column_config.NumberColumn(t(column), format="%.1f%%")
+        elif column in totals:
+            config[column] = st.column_config.NumberColumn(
+                t(f"{column}_wan"), format=f"%.{digits}f"
+            )
         elif column in money:
             # Whole yuan with thousands separators: 1,234,567.
             config[column] = st.column_config.NumberColumn(t(column), format="localized")
@@ -191,7 +222,7 @@ def _target_format(metric: str):
     if metric in RATE_METRICS:
         return lambda v: MISSING if v is None else f"{v:.1f}%"
     if metric == "补贴金额":
-        return fmt_money
+        return fmt_wan
     return lambda v: fmt_count(None if v is None else round(v))
 
 

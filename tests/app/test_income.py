@@ -20,7 +20,7 @@ from analytics.income import (
 from data.accounts import get_account
 from data.frames import Frames, load_frames
 from data.store import get_engine
-from ui.format import fmt_count, fmt_money, fmt_rate
+from ui.format import fmt_count, fmt_rate, fmt_yuan
 from ui.strings import STRINGS
 
 PAGE = "pages/income.py"
@@ -50,7 +50,7 @@ def _table(at, *columns: str):
 def _assert_kpis(at, labour, month, target) -> None:
     overall = income_distribution(labour, month, [], target).row(0, named=True)
     metrics = _metrics(at)
-    assert metrics[zh("inc_kpi_median")] == fmt_money(overall["income_median"])
+    assert metrics[zh("inc_kpi_median")] == fmt_yuan(overall["income_median"])
     assert metrics[zh("inc_kpi_share")] == fmt_rate(overall["at_or_above_share"])
     below = below_target(labour, month, target)
     assert metrics[zh("inc_kpi_below")] == fmt_count(below.height, "unit_persons")
@@ -152,7 +152,7 @@ def test_the_numbers_equal_the_command_line(
     at = app_for(demo_store_url, user="demo-analyst", target="3000").switch_page(PAGE).run()
 
     metrics = _metrics(at)
-    assert metrics[zh("inc_kpi_median")] == fmt_money(county["income_median"])
+    assert metrics[zh("inc_kpi_median")] == fmt_yuan(county["income_median"])
     assert metrics[zh("inc_kpi_share")] == fmt_rate(county["at_or_above_share"])
     assert metrics[zh("inc_kpi_below")] == fmt_count(len(below), "unit_persons")
     shown = _table(at, "township", "earners")

@@ -30,6 +30,7 @@ KPIS = [
     "public_welfare_posts",
     "subsidy_amount_ytd",
 ]
+PERSON_KPIS = ["status", "employment_type", "monthly_income", "subsidy_amount_ytd"]
 CHILD_TITLES = ["children_township", "children_site", "children_building", "children_household"]
 
 
@@ -127,8 +128,14 @@ def test_level_opened_by_link_shows_its_kpis_and_path(
 
     assert not at.exception
     assert not at.warning  # the place is known: no fallback
-    assert sorted(m.label for m in at.metric) == sorted(zh(k) for k in KPIS)
-    assert _metric(at, "employment_rate") == _rate(labour, place, month)
+    if level == "person":
+        # One person has a status, not a rate: no 就业率 or 一户一人率 of 100 % or 0 %.
+        assert sorted(m.label for m in at.metric) == sorted(zh(k) for k in PERSON_KPIS)
+        now = person_timeline(labour, place.id_number).filter(pl.col("month") == month)
+        assert _metric(at, "status") == now.get_column("status")[0]
+    else:
+        assert sorted(m.label for m in at.metric) == sorted(zh(k) for k in KPIS)
+        assert _metric(at, "employment_rate") == _rate(labour, place, month)
     *above, here = _crumbs(labour, place)
     assert _crumb_buttons(at) == above
     assert f"**{here}**" in [m.value for m in at.markdown]
@@ -303,3 +310,26 @@ def test_breadcrumb_goes_back_up_and_keeps_the_month(
     assert at.query_params == {**target.to_query(), "month": month}
     assert _metric(at, "employment_rate") == _rate(labour, target, first)
     assert len(_crumb_buttons(at)) == crumb  # the levels below the target are gone
+
+
+def test_a_person_without_income_gets_no_empty_income_chart(
+    app_for, demo_store_url: str, labour: pl.DataFrame
+) -> None:
+    month = latest_month(labour)
+    never_paid = (
+        labour.group_by("id_number")
+        .agg(pl.col("monthly_income").fill_null(0).max().alias("top"), pl.col("month").max())
+        .filter((pl.col("top") == 0) & (pl.col("month") == month))
+        .sort("id_number")
+        .get_column("id_number")[0]
+    )
+    row = labour.filter((pl.col("id_number") == never_paid) & (pl.col("month") == month)).row(
+        0, named=True
+    )
+    place = Place(site=row["site"], building=row["building"], household=row["household"])
+
+    at = app_for(demo_store_url, **place.child(never_paid).to_query()).run()
+
+    assert not at.exception
+    assert not at.get("plotly_chart")  # nothing to draw: the table says every month
+    assert len(at.dataframe) == 1

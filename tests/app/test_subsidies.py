@@ -18,7 +18,7 @@ from analytics.rates import month_end
 from analytics.subsidies import subsidy_headline, subsidy_ranking
 from data.frames import Frames, load_frames
 from data.store import get_engine
-from ui.format import fmt_count, fmt_money
+from ui.format import fmt_count, fmt_delta_wan, fmt_wan
 from ui.strings import STRINGS
 
 PAGE = "pages/subsidies.py"
@@ -61,14 +61,17 @@ def test_county_numbers_are_the_analytics_numbers(app_for, demo_store_url, data)
     assert not at.exception
     assert not at.warning
     metrics = _metrics(at)
-    assert metrics[zh("sub_kpi_ytd")] == fmt_money(head["amount_ytd"])
-    assert metrics[zh("sub_kpi_month")] == fmt_money(head["amount_month"])
+    assert metrics[zh("sub_kpi_ytd")] == fmt_wan(head["amount_ytd"])
+    assert metrics[zh("sub_kpi_month")] == fmt_wan(head["amount_month"])
     assert metrics[zh("sub_kpi_payments")] == fmt_count(head["payments_month"])
+    # One unit per figure: the month's total and its change both in 万元, as the ranking's.
+    card = next(m for m in at.metric if m.label == zh("sub_kpi_month"))
+    assert card.delta == fmt_delta_wan(head["amount_month_change"])
+    assert card.value.endswith(" 万元") and card.delta.endswith(" 万元")
     shown = next(d.value for d in at.dataframe if "amount_per_capita" in d.value.columns)
     assert shown["township"].tolist() == ranking.get_column("township").to_list()
-    # Whole yuan on screen (Excel keeps the fen).
     assert shown["amount"].tolist() == pytest.approx(
-        ranking.get_column("amount").to_list(), abs=0.5
+        [a / 1e4 for a in ranking.get_column("amount")], abs=1e-6
     )
 
 
@@ -82,7 +85,7 @@ def test_a_township_in_the_url_narrows_every_number(app_for, demo_store_url, dat
 
     assert not at.exception
     metrics = _metrics(at)
-    assert metrics[zh("sub_kpi_ytd")] == fmt_money(head["amount_ytd"])
+    assert metrics[zh("sub_kpi_ytd")] == fmt_wan(head["amount_ytd"])
     assert head["amount_ytd"] < county_head["amount_ytd"]
     shown = next(d.value for d in at.dataframe if "amount_per_capita" in d.value.columns)
     assert shown["site"].tolist() == ranking.get_column("site").fill_null("未注明").to_list()
@@ -98,7 +101,7 @@ def test_the_first_month_with_payments_shows_no_change(app_for, demo_store_url, 
 
     assert not at.exception
     card = next(m for m in at.metric if m.label == zh("sub_kpi_month"))
-    assert card.value == fmt_money(head["amount_month"])
+    assert card.value == fmt_wan(head["amount_month"])
     assert not card.delta  # nothing paid before: no arrow, no false change
 
 
@@ -113,7 +116,8 @@ def test_an_empty_store_shows_the_first_run_screen(app_for, empty_store_url) -> 
 def test_the_ranking_equals_the_command_line(
     app_for, demo_store_url, data, monkeypatch, capsys
 ) -> None:
-    """Every township's amount on screen is what `python -m analytics subsidies` prints."""
+    """Every township's amount on screen (万元) is what `python -m analytics subsidies` prints
+    (yuan)."""
     month = _latest(data)
     monkeypatch.setenv("DATABASE_URL", demo_store_url)
     period = ["--from", f"{month.year}-01", "--to", f"{month:%Y-%m}"]
@@ -126,4 +130,4 @@ def test_the_ranking_equals_the_command_line(
     paid = shown[shown["amount"] > 0]
     assert len(paid) == len(printed)
     for township, amount in zip(paid["township"], paid["amount"], strict=True):
-        assert amount == pytest.approx(printed[township], abs=0.5)
+        assert amount * 1e4 == pytest.approx(printed[township], abs=0.5)

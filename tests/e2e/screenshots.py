@@ -65,6 +65,10 @@ def main() -> None:
                     if maps.count():
                         maps.first.locator("canvas").first.wait_for(timeout=60_000)
                         page.wait_for_timeout(3000)
+                        # The map's width report reruns the page once (ui.maps._measured_width).
+                        page.get_by_test_id("stStatusWidget").wait_for(
+                            state="hidden", timeout=120_000
+                        )
                     page.wait_for_timeout(1500)
                     name = path.strip("/").replace("/", "_").replace("?", "_") or "home"
                     name = f"{os.environ.get('AS_USER', 'demo-admin')}-{name}"

@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from ui.charts import rate_bars, rate_trend
+from ui.charts import rate_bars, rate_trend, subsidy_stack, supply_ratio, supply_trend
 from ui.theme import BAD, GOOD, WARN
 
 TARGET = 0.95
@@ -69,3 +69,38 @@ def test_the_trend_has_one_axis_with_the_people_in_the_hover() -> None:
     # The axis' break is told: its title says where it starts.
     low = fig.layout.yaxis.range[0]
     assert low > 0 and f"{low}%" in fig.layout.yaxis.title.text
+
+
+def _supply() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "month": [date(2020, 11, 1), date(2020, 12, 1)],
+            "vacancies": [120, 80],
+            "seekers": [100, 160],
+            "vacancies_per_seeker": [1.2, 0.5],
+        }
+    )
+
+
+def test_the_job_supply_charts_have_one_axis_each() -> None:
+    people, ratio = supply_trend(_supply()), supply_ratio(_supply())
+    for fig in (people, ratio):
+        assert "yaxis2" not in fig.layout.to_plotly_json()
+        assert all(trace.yaxis in (None, "y") for trace in fig.data)
+    assert {trace.type for trace in people.data} == {"bar"}
+    assert [trace.type for trace in ratio.data] == ["scatter"]
+    assert ratio.layout.yaxis.range[0] == 0  # a ratio from 0, its line at 1 inside the axis
+    assert ratio.layout.yaxis.range[1] > 1.2
+
+
+def test_the_subsidy_legend_sits_above_the_month_labels() -> None:
+    by_month = pl.DataFrame(
+        {
+            "month": [date(2020, 11, 1), date(2020, 12, 1)],
+            "kind": ["公益性岗位补贴", "交通补贴"],
+            "amount": [36_000.0, 1_748.0],
+        }
+    )
+    fig = subsidy_stack(by_month)
+    assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y >= 1
+    assert [trace.customdata[i] for i, trace in enumerate(fig.data)] == ["3.6 万元", "0.2 万元"]

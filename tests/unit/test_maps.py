@@ -32,9 +32,11 @@ from ui.maps import (
     class_of,
     fit_view,
     fixed_edges,
+    label_half_width,
     label_point,
     legend_html,
     legend_items,
+    map_label_size,
     parse_click,
     project,
     rgba,
@@ -316,6 +318,49 @@ def test_township_view_fits_the_boundaries_else_the_sites_else_china() -> None:
     from_sites = township_view(townships(c=None), 560, only_sites)
     assert from_sites == fit_view((106.0, 27.0, 106.1, 27.1), maps.FIT_WIDTH, 560)
     assert township_view(townships(c=None), 560).zoom < 5
+
+
+# A county whose westernmost township has the longest name, as the demo's 水田彝族苗族乡.
+LONG_WEST = townships(
+    水田彝族苗族乡=square(105.95, 27.4, 0.1),
+    青山镇=square(106.05, 27.4, 0.1),
+    东城街道=square(106.15, 27.3, 0.2),
+    草坪乡=square(106.35, 27.35, 0.1),
+)
+
+
+@pytest.mark.parametrize(("width", "height"), [(358, 358), (512, 560), (860, 560), (1400, 560)])
+def test_every_township_name_lies_whole_inside_the_map(width: int, height: int) -> None:
+    size = map_label_size(width)
+    view = township_view(LONG_WEST, height, width=width, label_size=size)
+    for name, (lon, lat) in township_labels(LONG_WEST).items():
+        x, y = project(lon, lat, view, width, height)
+        half = label_half_width(name, size)
+        assert x - half >= 0 and x + half <= width, (name, x, half, width)
+        assert y - size / 2 >= 0 and y + size / 2 <= height
+    # Still filling the map: the fit is as close as the names allow, not a lost county.
+    west, south, east, north = 105.95, 27.3, 106.45, 27.5
+    x0, _ = project(west, north, view, width, height)
+    x1, _ = project(east, south, view, width, height)
+    assert x1 - x0 > width / 2
+
+
+def test_a_label_sticking_out_shrinks_the_fit_only_as_much_as_it_needs() -> None:
+    box = (106.0, 27.0, 106.2, 27.2)
+    plain = fit_view(box, 512, 560)
+    name_at_west_edge = [(106.0, 27.1, 60.0)]
+    fitted = fit_view(box, 512, 560, labels=name_at_west_edge)
+    assert fitted.zoom < plain.zoom
+    x, _ = project(106.0, 27.1, fitted, 512, 560)
+    assert x - 60 == pytest.approx(maps.FIT_PADDING, abs=0.5)  # flush with the padding
+    x1, _ = project(106.2, 27.1, fitted, 512, 560)
+    assert x1 == pytest.approx(512 - maps.FIT_PADDING, abs=0.5)
+
+
+def test_a_cjk_name_is_an_em_a_character_wide() -> None:
+    assert label_half_width("水田彝族苗族乡", 16) == 7 * 16 / 2 + maps.LABEL_OUTLINE
+    assert label_half_width("ab", 10) < label_half_width("水田", 10)
+    assert map_label_size(358) < map_label_size(512) == maps.LABEL_SIZE
 
 
 def test_simplify_tolerance_is_half_a_pixel_or_less() -> None:
