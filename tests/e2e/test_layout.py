@@ -17,6 +17,7 @@ PHONE = (390, 844)
 ADMIN_PAGES = [
     "/",
     "/building",
+    "/meeting",
     "/subsidies",
     "/explore",
     "/rosters",
@@ -32,6 +33,8 @@ CASES = [
     *(("demo-admin", LAPTOP, path) for path in ADMIN_PAGES),
     ("demo-captain", PHONE, "/building"),
     ("demo-captain", PHONE, "/"),
+    ("demo-captain", PHONE, "/meeting"),
+    ("demo-captain", LAPTOP, "/meeting"),
     ("demo-admin", PHONE, "/"),
 ]
 # Streamlit's own English, which the Chinese UI replaces (ui/theme.py _BUILTIN_TEXT) or avoids
