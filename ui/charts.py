@@ -149,6 +149,30 @@ def show(fig: go.Figure, *, key: str, **kwargs) -> object:
     return st.plotly_chart(fig, key=key, theme=None, **kwargs)
 
 
+# On a slide, read from the back of the room at 1920×1080: values 30 px, axis labels 22 px.
+SLIDE_VALUE_SIZE = 30
+SLIDE_AXIS_SIZE = 22
+
+
+def show_on_slide(fig: go.Figure, *, key: str, **kwargs) -> object:
+    """Draw `fig` on a projector slide: the projector's template, values and labels enlarged,
+    the chart stretched to the slide's height (`ui.theme`'s `.st-key-slide-body`) rather than
+    the figure's own."""
+    fig.update_layout(
+        template=chart_template() or "projector",
+        height=None,
+        autosize=True,
+        margin={"l": 10, "r": 20, "t": 60, "b": 10},
+        font={"size": SLIDE_AXIS_SIZE},
+    )
+    fig.update_xaxes(tickfont={"size": SLIDE_AXIS_SIZE}, title_font={"size": SLIDE_AXIS_SIZE})
+    fig.update_yaxes(tickfont={"size": SLIDE_AXIS_SIZE}, title_font={"size": SLIDE_AXIS_SIZE})
+    fig.update_traces(textfont_size=SLIDE_VALUE_SIZE, selector={"type": "bar"})
+    fig.update_traces(textfont_size=SLIDE_VALUE_SIZE, selector={"type": "scatter"})
+    fig.update_annotations(font_size=SLIDE_AXIS_SIZE + 4)
+    return st.plotly_chart(fig, key=key, theme=None, height="stretch", **kwargs)
+
+
 def mix_bars(mix: pl.DataFrame) -> go.Figure:
     """Employed persons per employment type, in the fixed order and colours of the whole app."""
     types = mix.get_column("employment_type").to_list()
