@@ -183,6 +183,7 @@ table.board .bar { width: 45%; }
     width: auto !important; padding: .6rem .8rem; border-radius: .6rem;
     background: rgba(246, 248, 250, .95); box-shadow: 0 2px 12px rgba(0, 0, 0, .25);
     opacity: 0; pointer-events: none; transition: opacity .25s; }
+.st-key-slide-controls > [data-testid="stElementContainer"]:has(script) { display: none; }
 [data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] svg,
 [data-testid="stElementToolbar"] { visibility: hidden; }
 body.slide-awake .st-key-slide-controls, .st-key-slide-controls:hover {
