@@ -149,7 +149,7 @@ def county_slide(name: str, counter: str) -> None:
             sites = children(data.labour, Place(), month, by="site")
             target = target_value(data.targets, month.year, "就业率")
             event = charts.show_on_slide(
-                charts.rate_bars(sites, "site", target),
+                charts.rate_bars(sites, "site", target, most=charts.SLIDE_BARS),
                 key=widget_key("present_lagging"),
                 on_select="rerun",
                 selection_mode="points",
@@ -200,7 +200,7 @@ def place_slide(place: Place, counter: str) -> None:
             kids = numbers["children"]
             label = "building_label" if key == "building" else None
             event = charts.show_on_slide(
-                charts.rate_bars(kids, key, target, label=label),
+                charts.rate_bars(kids, key, target, label=label, most=charts.SLIDE_BARS),
                 key=widget_key(f"present_{place.level}"),
                 # A household's slide would be its members' names: the rooms do not drill.
                 on_select="ignore" if key == "room" else "rerun",
@@ -211,7 +211,7 @@ def place_slide(place: Place, counter: str) -> None:
 
 
 if live.level != "county":
-    place_slide(live, t("slide_live"))
+    place_slide(live, t("slide_live" if live.level == "building" else "slide_live_drill"))
 else:
 
     @st.fragment(run_every=SECONDS_PER_SLIDE if playing else None)

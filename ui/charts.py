@@ -76,7 +76,12 @@ MOST_BARS = 30
 
 
 def rate_bars(
-    rates: pl.DataFrame, group: str, target: float | None = None, label: str | None = None
+    rates: pl.DataFrame,
+    group: str,
+    target: float | None = None,
+    label: str | None = None,
+    *,
+    most: int = MOST_BARS,
 ) -> go.Figure:
     """Horizontal bars of the employment rate per group, lowest at the top, with the target line.
 
@@ -86,9 +91,10 @@ def rate_bars(
     amber within 2 points below it, red further below. The axis starts at 0.
     Groups without labour force show no bar ("—" in the hover), never a false 0. `label` is a
     UI string with a `{%s}` placeholder for the group's name (e.g. "3栋"); the group's own value
-    rides along in each bar's customdata, for clicks.
+    rides along in each bar's customdata, for clicks. `most` lowers the number of bars (a slide's
+    `SLIDE_BARS`, each tall enough for its label).
     """
-    data = rates.head(MOST_BARS).reverse()  # plotly draws the first category at the bottom
+    data = rates.head(most).reverse()  # plotly draws the first category at the bottom
     keys = data.get_column(group).to_list()
     names = [t(label, **{group: k}) if label else k for k in keys]
     values = [None if r is None else r * 100 for r in data.get_column("employment_rate")]
@@ -120,9 +126,9 @@ def rate_bars(
     # From 0: a bar's length is its rate (from 70 % a 90 % bar looked three times an 80 % one).
     fig.update_xaxes(range=[0, 102], ticksuffix="%", dtick=10)
     fig.update_yaxes(type="category")
-    if rates.height > MOST_BARS:
+    if rates.height > most:
         # In the figure, not a caption beside it: at the chart's own size, legible on a projector.
-        left_out = t("bars_left_out", shown=MOST_BARS, total=fmt_count(rates.height))
+        left_out = t("bars_left_out", shown=most, total=fmt_count(rates.height))
         fig.update_xaxes(title_text=left_out)
     if goal is not None:
         fig.add_vline(x=goal, line_dash="dash", line_color="#333", line_width=2)
@@ -152,6 +158,8 @@ def show(fig: go.Figure, *, key: str, **kwargs) -> object:
 # On a slide, read from the back of the room at 1920×1080: values 30 px, axis labels 22 px.
 SLIDE_VALUE_SIZE = 30
 SLIDE_AXIS_SIZE = 22
+# Bars a slide draws at most: at 1366×768 each is then still taller than its 30 px label.
+SLIDE_BARS = 15
 
 
 def show_on_slide(fig: go.Figure, *, key: str, **kwargs) -> object:
@@ -170,6 +178,9 @@ def show_on_slide(fig: go.Figure, *, key: str, **kwargs) -> object:
     fig.update_traces(textfont_size=SLIDE_VALUE_SIZE, selector={"type": "bar"})
     fig.update_traces(textfont_size=SLIDE_VALUE_SIZE, selector={"type": "scatter"})
     fig.update_annotations(font_size=SLIDE_AXIS_SIZE + 4)
+    if chart_template() == "projector_dark":
+        # The target line's dark grey vanishes on the dark look's background.
+        fig.update_shapes(line_color="#c9d1d9")
     return st.plotly_chart(fig, key=key, theme=None, height="stretch", **kwargs)
 
 

@@ -10,12 +10,17 @@ import streamlit as st
 
 from analytics.drill import Place
 from ui.drill import DRILL_KEYS, url_query
+from ui.state import account
 from ui.strings import t
 
 
 def present_button(place: Place, month: date) -> None:
     """ "投影此页": the place on screen as a projector slide (`?present=1` with the place and month
-    in the URL); the slide's ← returns to the slideshow, its exit to this page."""
+    in the URL); the slide's ← returns to the slideshow, its exit to this page. Only for those who
+    may present."""
+    signed_in = account()
+    if signed_in is None or not signed_in.may("present"):
+        return
     if st.button(t("present_this"), icon=":material/present_to_all:", key="present_this"):
         for key in DRILL_KEYS:
             st.query_params.pop(key, None)

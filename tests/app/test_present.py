@@ -117,3 +117,11 @@ def test_the_overview_presents_the_place_it_shows(app_for, demo_store_url) -> No
 
     assert not at.exception
     assert _title(at) == "同心家园 · 安置点 · 2020年11月"
+
+
+def test_only_those_who_may_present_see_the_button(app_for, demo_store_url) -> None:
+    at = app_for(demo_store_url, user="demo-clerk").run()
+    assert not at.exception
+    assert "投影此页" not in [b.label for b in at.button]
+    at = app_for(demo_store_url, user="demo-leader").run()
+    assert "投影此页" in [b.label for b in at.button]
