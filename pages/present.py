@@ -158,7 +158,11 @@ def county_slide(name: str, counter: str) -> None:
                 go(Place(site=picked))
         elif name == "slide_trend":
             trend = rates_by_month(data.labour, by=[], until=month).tail(24)
-            charts.show_on_slide(charts.rate_trend(trend), key="present_trend")
+            figure = charts.rate_trend(trend)
+            # Every third month named: 24 labels at 22 px stood on end and took a quarter of
+            # a 1366×768 slide.
+            figure.update_xaxes(nticks=9, tickangle=0)
+            charts.show_on_slide(figure, key="present_trend")
         else:
             board = target_board(
                 data.targets, data.labour, data.subsidies, data.training, month.year, month
