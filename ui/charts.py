@@ -81,7 +81,7 @@ def rate_bars(
     target: float | None = None,
     label: str | None = None,
     *,
-    most: int = MOST_BARS,
+    most: int | None = None,
 ) -> go.Figure:
     """Horizontal bars of the employment rate per group, lowest at the top, with the target line.
 
@@ -94,6 +94,7 @@ def rate_bars(
     rides along in each bar's customdata, for clicks. `most` lowers the number of bars (a slide's
     `SLIDE_BARS`, each tall enough for its label).
     """
+    most = MOST_BARS if most is None else most
     data = rates.head(most).reverse()  # plotly draws the first category at the bottom
     keys = data.get_column(group).to_list()
     names = [t(label, **{group: k}) if label else k for k in keys]
