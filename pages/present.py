@@ -179,10 +179,9 @@ def place_slide(place: Place, counter: str) -> None:
     with slide_body():
         figures, bars = st.columns([1, 2.4], gap="medium")
         with figures:
-            rate = t("employment_rate")
             kpi(
                 st,
-                f"{rate}（{t('slide_rate_target', target=fmt_rate(target))}）" if target else rate,
+                t("slide_rate_target", target=fmt_rate(target)) if target else t("employment_rate"),
                 fmt_rate(head["employment_rate"]),
                 fmt_delta_rate(head["employment_rate_change"]),
             )

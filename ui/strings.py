@@ -1107,7 +1107,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "slide_back": {"zh": "返回幻灯片", "en": "Back to the slides"},
     "slide_live": {"zh": "现场演示", "en": "Live"},
     "slide_live_drill": {"zh": "现场演示 · 点击条形下钻", "en": "Live · click a bar to drill down"},
-    "slide_rate_target": {"zh": "目标 {target}", "en": "Target {target}"},
+    "slide_rate_target": {"zh": "就业率（目标 {target}）", "en": "Rate (target {target})"},
     "slide_employed_of": {"zh": "已就业 / 劳动力（人）", "en": "Employed / labour force"},
     "qry_table_buildings": {"zh": "楼栋与楼长", "en": "Buildings and their captains"},
     "qry_table_targets": {"zh": "年度目标", "en": "Annual targets"},
