@@ -185,12 +185,13 @@ table.board .bar { width: 45%; }
     opacity: 0; pointer-events: none; transition: opacity .25s; }
 .st-key-slide-controls > [data-testid="stElementContainer"]:has(script) { display: none; }
 [data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] svg,
-[data-testid="stElementToolbar"] { visibility: hidden; }
+[data-testid="stElementToolbar"], .modebar-container { visibility: hidden; }
 body.slide-awake .st-key-slide-controls, .st-key-slide-controls:hover {
     opacity: 1; pointer-events: auto; }
 body.slide-awake [data-testid="stTooltipIcon"],
 body.slide-awake [data-testid="stTooltipHoverTarget"] svg,
-body.slide-awake [data-testid="stElementToolbar"] { visibility: visible; }
+body.slide-awake [data-testid="stElementToolbar"],
+body.slide-awake .modebar-container { visibility: visible; }
 body:not(.slide-awake) .stApp { cursor: none; }
 </style>
 """
