@@ -19,6 +19,7 @@ from ui.drill import breadcrumb, chosen_bar, chosen_row, current_place, go, widg
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month, fmt_rate
 from ui.maps import place_map, site_circles, township_values
+from ui.present import present_button
 from ui.shell import enter
 from ui.state import computed, current_version, frames, report_months
 from ui.strings import t
@@ -73,6 +74,7 @@ with picker:
     month = month_picker(months)
 head.title(f"{t('nav_overview')} · {fmt_month(month)}")
 breadcrumb(place, data.labour)
+present_button(place, month)
 
 numbers = computed(place_numbers, place, month)
 if numbers is None:

@@ -81,7 +81,12 @@ NAME_SHARE_BOUNDS = (0.1, 0.4)
 
 
 def rate_bars(
-    rates: pl.DataFrame, group: str, target: float | None = None, label: str | None = None
+    rates: pl.DataFrame,
+    group: str,
+    target: float | None = None,
+    label: str | None = None,
+    *,
+    most: int | None = None,
 ) -> go.Figure:
     """Horizontal bars of the employment rate per group, lowest at the top, with the target line.
 
@@ -92,9 +97,11 @@ def rate_bars(
     Groups without labour force show no bar ("—" in the hover), never a false 0. `label` is a
     UI string with a `{%s}` placeholder for the group's name (e.g. "3栋"); the group's own value
     rides along in each bar's customdata, for clicks, which a group's whole row and its name
-    take as well as its bar.
+    take as well as its bar. `most` lowers the number of bars (a slide's `SLIDE_BARS`, each tall
+    enough for its label).
     """
-    data = rates.head(MOST_BARS).reverse()  # plotly draws the first category at the bottom
+    most = MOST_BARS if most is None else most
+    data = rates.head(most).reverse()  # plotly draws the first category at the bottom
     keys = data.get_column(group).to_list()
     names = [t(label, **{group: k}) if label else k for k in keys]
     values = [None if r is None else r * 100 for r in data.get_column("employment_rate")]
@@ -155,9 +162,9 @@ def rate_bars(
         xaxis={"domain": [share, 1], "range": [0, 102], "ticksuffix": "%", "dtick": 10}
     )
     fig.update_yaxes(type="category")
-    if rates.height > MOST_BARS:
+    if rates.height > most:
         # In the figure, not a caption beside it: at the chart's own size, legible on a projector.
-        left_out = t("bars_left_out", shown=MOST_BARS, total=fmt_count(rates.height))
+        left_out = t("bars_left_out", shown=most, total=fmt_count(rates.height))
         fig.layout.xaxis.title.text = left_out
     if goal is not None:
         fig.add_vline(x=goal, line_dash="dash", line_color="#333", line_width=2)
@@ -182,6 +189,37 @@ def show(fig: go.Figure, *, key: str, **kwargs) -> object:
         # Bars and lines grow with the projector's text.
         fig.update_layout(height=max(fig.layout.height or 420, 520))
     return st.plotly_chart(fig, key=key, theme=None, **kwargs)
+
+
+# On a slide, read from the back of the room at 1920×1080: values 30 px, axis labels 22 px.
+SLIDE_VALUE_SIZE = 30
+SLIDE_AXIS_SIZE = 22
+# Bars a slide draws at most: at 1920×1080 each is then taller than its 30 px label (plotly
+# shrinks a label that does not fit: 15 bars made theirs 26 px).
+SLIDE_BARS = 12
+
+
+def show_on_slide(fig: go.Figure, *, key: str, **kwargs) -> object:
+    """Draw `fig` on a projector slide: the projector's template, values and labels enlarged,
+    the chart stretched to the slide's height (`ui.theme`'s `.st-key-slide-body`) rather than
+    the figure's own."""
+    fig.update_layout(
+        template=chart_template() or "projector",
+        height=None,
+        autosize=True,
+        margin={"l": 10, "r": 20, "t": 60, "b": 10},
+        font={"size": SLIDE_AXIS_SIZE},
+        bargap=0.12,  # thicker bars, room for their labels
+    )
+    fig.update_xaxes(tickfont={"size": SLIDE_AXIS_SIZE}, title_font={"size": SLIDE_AXIS_SIZE})
+    fig.update_yaxes(tickfont={"size": SLIDE_AXIS_SIZE}, title_font={"size": SLIDE_AXIS_SIZE})
+    fig.update_traces(textfont_size=SLIDE_VALUE_SIZE, selector={"type": "bar"})
+    fig.update_traces(textfont_size=SLIDE_VALUE_SIZE, selector={"type": "scatter"})
+    fig.update_annotations(font_size=SLIDE_AXIS_SIZE + 4)
+    if chart_template() == "projector_dark":
+        # The target line's dark grey vanishes on the dark look's background.
+        fig.update_shapes(line_color="#c9d1d9")
+    return st.plotly_chart(fig, key=key, theme=None, height="stretch", **kwargs)
 
 
 def mix_bars(mix: pl.DataFrame) -> go.Figure:

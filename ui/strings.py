@@ -1208,6 +1208,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "qry_table_postings": {"zh": "招聘岗位", "en": "Job postings"},
     "qry_table_sites": {"zh": "安置点", "en": "Resettlement sites"},
     # --- issue 21: projector ---
+    "present_this": {"zh": "投影此页", "en": "Present this view"},
+    "slide_back": {"zh": "返回幻灯片", "en": "Back to the slides"},
+    "slide_live": {"zh": "现场演示", "en": "Live"},
+    "slide_live_drill": {"zh": "现场演示 · 点击条形下钻", "en": "Live · click a bar to drill down"},
+    "slide_rate_target": {"zh": "就业率（目标 {target}）", "en": "Rate (target {target})"},
+    "slide_employed_of": {"zh": "已就业 / 劳动力（人）", "en": "Employed / labour force"},
     "qry_table_buildings": {"zh": "楼栋与楼长", "en": "Buildings and their captains"},
     "qry_table_targets": {"zh": "年度目标", "en": "Annual targets"},
     "qry_table_notes": {"zh": "跟进记录", "en": "Follow-up notes"},

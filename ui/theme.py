@@ -172,24 +172,84 @@ def _builtin_text_css() -> str:
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 
-# No sidebar, header, toolbar or footer: only the slide. KPI numerals 72 px at 1920×1080.
+# No sidebar, header, toolbar or footer: only the slide. The slide is the viewport: a title line
+# (`.st-key-slide-head`), then the body (`.st-key-slide-body`) down to the screen's bottom edge,
+# its charts stretched to fill it. Sizes follow the viewport's height (vh), so a 1366×768 laptop
+# projector shows the same slide smaller, never cut. At 1920×1080: KPI numerals 86 px, values on
+# bars 30 px, axis labels 22 px, the title 52 px.
+# Controls and "?" icons wait, hidden, for the mouse (`.slide-awake`, set by `WAKE_SCRIPT`).
 _PROJECTOR_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header,
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stStatusWidget"], footer { display: none !important; }
-.block-container, [data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem !important;
+.block-container, [data-testid="stMainBlockContainer"] { padding: 1.5vh 2.5rem 0 !important;
     max-width: 100% !important; }
+[data-testid="stAppViewContainer"] [data-testid="stMain"] { overflow: hidden; }
+/* A rerun (the slide's timer) must not fade the slide. */
+[data-stale="true"], .stale-element { opacity: 1 !important; }
 p, li, button p, [data-testid="stMarkdownContainer"] p { font-size: 22px; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
-    font-size: 72px !important; line-height: 1.1 !important; font-weight: 700; }
-[data-testid="stMetricLabel"] p { font-size: 28px !important; }
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 24px !important; }
-[data-testid="stCaptionContainer"] p { font-size: 20px !important; }
-h1 { font-size: 52px !important; }
+    font-size: min(8vh, 3.6vw) !important; line-height: 1.1 !important; font-weight: 700;
+    white-space: normal !important; overflow: visible !important; }
+[data-testid="stMetricLabel"] p { font-size: min(3vh, 32px) !important; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+    font-size: min(2.6vh, 28px) !important; }
+[data-testid="stCaptionContainer"] p { font-size: min(2.2vh, 24px) !important; }
+h1 { font-size: min(4.8vh, 56px) !important; padding: 0 !important; }
 h2, h3 { font-size: 36px !important; }
-table.board { font-size: 30px !important; }
+.st-key-slide-head { height: 7vh; }
+.st-key-slide-head [data-testid="stCaptionContainer"] p { text-align: right; }
+.st-key-slide-body { flex: 0 0 auto !important; height: calc(100vh - 7vh - 1.5vh - 1rem - 1.5vh); }
+.st-key-slide-body > [data-testid="stLayoutWrapper"],
+.st-key-slide-body [data-testid="stHorizontalBlock"],
+.st-key-slide-body [data-testid="stElementContainer"]:has([data-testid="stMetric"]),
+.st-key-slide-body [data-testid="stElementContainer"]:has(table.board) {
+    flex: 1 1 0 !important; min-height: 0; }
+.st-key-slide-body [data-testid="stElementContainer"]:has(table.board) > * { height: 100%; }
+.st-key-slide-body [data-testid="stColumn"] > [data-testid="stVerticalBlock"] { height: 100%; }
+.st-key-slide-body [data-testid="stMetric"] { height: 100%; display: flex; flex-direction: column;
+    justify-content: center; padding: 1vh 1vw; }
+.st-key-slide-body [data-testid="stElementContainer"]:has(.js-plotly-plot) { flex: 1 1 0;
+    min-height: 0; }
+.st-key-slide-body [data-testid="stElementContainer"]:has(.js-plotly-plot) > *,
+.st-key-slide-body [data-testid="stPlotlyChart"] { height: 100%; }
+table.board { font-size: min(3.1vh, 34px) !important; height: 100%; }
+table.board td, table.board th { white-space: nowrap; }
+table.board .bar { width: 45%; }
+.st-key-slide-controls { position: fixed; right: 2rem; bottom: 1.5rem; z-index: 999990;
+    width: auto !important; padding: .6rem .8rem; border-radius: .6rem;
+    background: rgba(246, 248, 250, .95); box-shadow: 0 2px 12px rgba(0, 0, 0, .25);
+    opacity: 0; pointer-events: none; transition: opacity .25s; }
+.st-key-slide-controls > [data-testid="stElementContainer"]:has(script) { display: none; }
+[data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] svg,
+[data-testid="stElementToolbar"], .modebar-container { visibility: hidden; }
+body.slide-awake .st-key-slide-controls, .st-key-slide-controls:hover {
+    opacity: 1; pointer-events: auto; }
+body.slide-awake [data-testid="stTooltipIcon"],
+body.slide-awake [data-testid="stTooltipHoverTarget"] svg,
+body.slide-awake [data-testid="stElementToolbar"],
+body.slide-awake .modebar-container { visibility: visible; }
+body:not(.slide-awake) .stApp { cursor: none; }
 </style>
+"""
+# Marks the page awake for three seconds after the mouse moves or a finger touches: the CSS
+# above shows the controls and "?" icons only then. Bound once per browser tab.
+WAKE_SCRIPT = """
+<script>
+if (!window.slideWake) {
+  window.slideWake = true;
+  let timer;
+  const wake = () => {
+    document.body.classList.add("slide-awake");
+    clearTimeout(timer);
+    timer = setTimeout(() => document.body.classList.remove("slide-awake"), 3000);
+  };
+  for (const kind of ["mousemove", "mousedown", "touchstart"]) {
+    document.addEventListener(kind, wake, { passive: true });
+  }
+}
+</script>
 """
 _DARK_CSS = """
 <style>
@@ -203,6 +263,7 @@ _DARK_CSS = """
 [data-testid="stMetricDelta"] { background: transparent !important; filter: brightness(1.8); }
 [data-testid="stMetricDelta"] p { color: inherit !important; }
 .stButton button { background: #21262d !important; border-color: #484f58 !important; }
+.st-key-slide-controls { background: rgba(22, 27, 34, .95) !important; }
 .stButton button p, .stButton button span { color: #f0f3f6 !important; }
 table.board td, table.board th { color: #f0f3f6 !important; border-color: #30363d !important; }
 table.board .bar { background: #30363d !important; }

@@ -1,0 +1,51 @@
+"""Projector mode's pieces shared with other pages: presenting the place on screen, and a slide's
+frame (the title line and the body that fills the screen below it)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+
+import streamlit as st
+
+from analytics.drill import Place
+from ui.drill import DRILL_KEYS, url_query
+from ui.state import account
+from ui.strings import t
+
+
+def present_button(place: Place, month: date) -> None:
+    """ "投影此页": the place on screen as a projector slide (`?present=1` with the place and month
+    in the URL); the slide's ← returns to the slideshow, its exit to this page. Only for those who
+    may present."""
+    signed_in = account()
+    if signed_in is None or not signed_in.may("present"):
+        return
+    if st.button(t("present_this"), icon=":material/present_to_all:", key="present_this"):
+        for key in DRILL_KEYS:
+            st.query_params.pop(key, None)
+        st.query_params.update({**url_query(place), "month": f"{month:%Y-%m}", "present": "1"})
+        st.rerun()
+
+
+def place_title(place: Place) -> str:
+    """A slide's name for a place: "同心家园 3栋", "永兴镇 · 乡镇(街道)", "同心家园 · 安置点"."""
+    if place.building is not None:
+        return f"{place.site} {t('building_label', building=place.building)}"
+    if place.site is not None:
+        return f"{place.site} · {t('site')}"
+    return f"{place.township} · {t('township')}"
+
+
+def slide_head(title: str, counter: str) -> None:
+    """The slide's one title line: its name on the left, where it is in the show on the right."""
+    with st.container(key="slide-head", horizontal=True, vertical_alignment="center"):
+        st.title(title, anchor=False, width="stretch")
+        st.caption(counter, width="content")
+
+
+@contextmanager
+def slide_body():
+    """The rest of the screen below the title line: charts inside it stretch to its height."""
+    with st.container(key="slide-body", gap="medium"):
+        yield
