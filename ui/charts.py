@@ -215,10 +215,15 @@ def show_on_slide(fig: go.Figure, *, key: str, **kwargs) -> object:
     fig.update_yaxes(tickfont={"size": SLIDE_AXIS_SIZE}, title_font={"size": SLIDE_AXIS_SIZE})
     fig.update_traces(textfont_size=SLIDE_VALUE_SIZE, selector={"type": "bar"})
     fig.update_traces(textfont_size=SLIDE_VALUE_SIZE, selector={"type": "scatter"})
+    # A rate chart's group names are the text of bars on their own axis (`rate_bars`): sized as
+    # axis labels, and light on the dark look, where the page's dark text would vanish.
+    names = {"xaxis": "x2"}
+    fig.update_traces(textfont_size=SLIDE_AXIS_SIZE, selector=names)
     fig.update_annotations(font_size=SLIDE_AXIS_SIZE + 4)
     if chart_template() == "projector_dark":
         # The target line's dark grey vanishes on the dark look's background.
         fig.update_shapes(line_color="#c9d1d9")
+        fig.update_traces(textfont_color="#f0f3f6", selector=names)
     return st.plotly_chart(fig, key=key, theme=None, height="stretch", **kwargs)
 
 

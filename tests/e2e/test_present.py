@@ -114,8 +114,11 @@ def test_slide_text_reads_from_the_back_of_the_room(
             continue
         _settled(page)
         chart = page.locator(".st-key-slide-body .js-plotly-plot").first
-        values = chart.locator("g.point text").evaluate_all(DRAWN_SIZES)
+        # The values: the text of the first bars (the rate bars; rate_bars draws them first).
+        values = chart.locator("g.trace.bars").first.locator("text").evaluate_all(DRAWN_SIZES)
+        # The rate axis's ticks, and the group names (the text of the last bars: rate_bars).
         ticks = chart.locator("g.xtick text, g.ytick text").evaluate_all(DRAWN_SIZES)
+        ticks += chart.locator("g.trace.bars").last.locator("text").evaluate_all(DRAWN_SIZES)
         assert values and min(values) >= 28, (slide, values)
         assert ticks and min(ticks) >= 20, (slide, ticks)
 
@@ -147,7 +150,8 @@ def test_a_bar_presents_its_place_live_and_back(
     expect(page.get_by_text(re.compile(r"^2 / \d+$"))).to_be_visible(timeout=30_000)
     _settled(page)
     chart = page.locator(".st-key-slide-body .js-plotly-plot").first
-    label = chart.locator("g.ytick text").last  # the top bar: the lowest rate
+    # The top bar's name (drawn as the text of the last bar trace): the lowest rate.
+    label = chart.locator("g.trace.bars").last.locator("text.bartext").last
     site = label.text_content()
     tick = label.bounding_box()
     plot = chart.locator("rect.nsewdrag").first.bounding_box()
