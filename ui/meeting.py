@@ -17,7 +17,7 @@ from analytics.domain import STATUS_UNEMPLOYED
 from analytics.drill import Place
 from data.frames import Frames
 from ui import record, views
-from ui.format import MISSING, fmt_money
+from ui.format import MISSING, fmt_yuan
 from ui.state import account
 from ui.strings import t
 
@@ -212,7 +212,7 @@ def _member_lines(members: pl.DataFrame) -> None:
         job = " · ".join(
             part for part in (m["employment_type"], m["employer"], m["work_place"]) if part
         )
-        income = fmt_money(m["monthly_income"]) if m["monthly_income"] is not None else None
+        income = fmt_yuan(m["monthly_income"]) if m["monthly_income"] is not None else None
         details = [
             f"{t('wish')} {m['wish'] or MISSING}",
             f"{t('training_need')} {m['training_need'] or MISSING}",

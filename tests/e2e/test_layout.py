@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import signed_in
+from ui.strings import STRINGS
 
 pytestmark = pytest.mark.e2e
 
@@ -197,6 +198,9 @@ def test_the_page_fits_the_screen_without_overlaps_or_english(
         page.goto(app_url + path)
         _settled(page)
         assert not page.get_by_test_id("stException").count()
+        # A failing page shows the shell's "logged, reference …" message instead of a traceback.
+        failed = STRINGS["page_failed"]["zh"].split("{")[0]
+        assert not page.get_by_text(failed[:6]).count(), f"{path} failed"
 
         fit = page.evaluate(_TOO_WIDE)
         assert fit["page"] <= width, fit
