@@ -36,7 +36,7 @@ CASES = [
     ("demo-captain", PHONE, "/"),
     ("demo-captain", PHONE, "/meeting"),
     ("demo-captain", LAPTOP, "/meeting"),
-    ("demo-admin", PHONE, "/"),
+    *(("demo-admin", PHONE, path) for path in ADMIN_PAGES),
 ]
 # Streamlit's own English, which the Chinese UI replaces (ui/theme.py _BUILTIN_TEXT) or avoids
 # (a placeholder on every select).
