@@ -34,6 +34,7 @@ from analytics.domain import (
     TARGET_METRICS,
     WORKSHOP,
 )
+from analytics.drill import Place
 from analytics.rates import employed_mask, employment_rates
 from analytics.subsidies import in_scope, paid_in_scope
 
@@ -72,6 +73,16 @@ def target_value(
         return None
     value = row.get_column("target")[0]
     return value / 100 if metric in RATE_METRICS else value
+
+
+def place_target(
+    targets: pl.DataFrame, place: Place, year: int, metric: str = "就业率"
+) -> float | None:
+    """The target `place` is held to: its site's, else its township's, else the county's."""
+    for scope in (place.site, place.township, COUNTY_SCOPE):
+        if scope is not None and (goal := target_value(targets, year, metric, scope)) is not None:
+            return goal
+    return None
 
 
 def target_board(

@@ -25,6 +25,7 @@ import polars as pl
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from analytics.domain import COUNTY_SCOPE
 from data import native
 from data.store import STORE_DIR, data_version, init_store, store_id
 
@@ -347,7 +348,8 @@ class Frames:
             labour=labour,
             subsidies=subsidies,
             training=self.training.filter(pl.col("id_number").is_in(people.implode())),
-            targets=self.targets.filter(pl.col("scope").is_in(scope_names)),
+            # The county's targets too: public policy, the standard every place is held to.
+            targets=self.targets.filter(pl.col("scope").is_in([*scope_names, COUNTY_SCOPE])),
             sites=sites,
             buildings=buildings,
             townships=self.townships.filter(

@@ -12,7 +12,7 @@ from analytics.drill import Place, children, in_place, person_timeline, subsidie
 from analytics.kpis import headline
 from analytics.mix import employment_mix, migrant_split
 from analytics.rates import rates_by_month
-from analytics.targets import target_board, target_value
+from analytics.targets import place_target, target_board
 from data.frames import Frames
 from ui import charts, views
 from ui.drill import breadcrumb, chosen_bar, chosen_row, current_place, go, widget_key
@@ -21,7 +21,7 @@ from ui.format import fmt_count, fmt_month, fmt_rate
 from ui.maps import place_map, site_circles, township_values
 from ui.present import present_button
 from ui.shell import enter
-from ui.state import computed, current_version, frames, report_months
+from ui.state import board_scope, computed, current_version, frames, report_months
 from ui.strings import t
 from ui.widgets import month_picker
 
@@ -36,8 +36,11 @@ def site_line(site: dict) -> str:
     )
 
 
-def place_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.DataFrame] | None:
-    """Everything this page shows of `place` in `month` (None: no records that month)."""
+def place_numbers(
+    data: Frames, place: Place, month: date, board: str | None
+) -> dict[str, pl.DataFrame] | None:
+    """Everything this page shows of `place` in `month` (None: no records that month), with the
+    target board of `board` (`ui.state.board_scope`; None: no board)."""
     labour = in_place(data.labour, place)
     if not (labour["month"] == month).any():
         return None
@@ -54,8 +57,10 @@ def place_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.DataF
             "mix": employment_mix(data.labour, month),
             "split": migrant_split(data.labour, month),
             "board": target_board(
-                data.targets, data.labour, data.subsidies, data.training, month.year, month
-            ),
+                data.targets, data.labour, data.subsidies, data.training, month.year, month, board
+            )
+            if board is not None
+            else pl.DataFrame(),
         }
     else:
         numbers["children"] = children(data.labour, place, month)
@@ -76,7 +81,7 @@ head.title(f"{t('nav_overview')} · {fmt_month(month)}")
 breadcrumb(place, data.labour)
 present_button(place, month)
 
-numbers = computed(place_numbers, place, month)
+numbers = computed(place_numbers, place, month, board_scope())
 if numbers is None:
     st.info(t("no_data_month", month=fmt_month(month)))
     st.stop()
@@ -87,7 +92,7 @@ else:
     views.kpi_row(numbers["headline"].row(0, named=True))
 
 level = place.level
-target = target_value(data.targets, month.year, "就业率")
+target = place_target(data.targets, place, month.year)
 
 if level == "person":
     st.subheader(t("timeline_title"))

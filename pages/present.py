@@ -14,12 +14,11 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from analytics.domain import COUNTY_SCOPE
 from analytics.drill import Place, children, in_place, subsidies_in_place
 from analytics.kpis import headline
 from analytics.lagging import lagging_places
 from analytics.rates import rates_by_month
-from analytics.targets import target_board, target_value
+from analytics.targets import place_target, target_board, target_value
 from data.frames import Frames
 from ui import charts, views
 from ui.drill import DRILL_KEYS, chosen_bar, current_place, go, widget_key
@@ -27,7 +26,7 @@ from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_delta_count, fmt_delta_rate, fmt_month, fmt_rate
 from ui.present import place_title, slide_body, slide_head
 from ui.shell import enter
-from ui.state import computed, frames
+from ui.state import board_scope, computed, frames, scope_places, session_scope
 from ui.strings import t
 from ui.theme import WAKE_SCRIPT, dark
 from ui.widgets import kpi
@@ -53,14 +52,6 @@ def place_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.DataF
     }
 
 
-def place_target(place: Place, year: int) -> float | None:
-    """The employment-rate target of `place`: its site's, else its township's, else the county's."""
-    for scope in (place.site, place.township, COUNTY_SCOPE):
-        if scope is not None and (goal := target_value(data.targets, year, "就业率", scope)):
-            return goal
-    return None
-
-
 data = frames()
 if data.labour.is_empty():
     no_data_screen()
@@ -70,7 +61,9 @@ wanted = st.query_params.get("month")
 month = next((m for m in months if f"{m:%Y-%m}" == wanted), months[-1])
 
 # A place shown live: at most a building (a household's slide would be its members' names).
-live = current_place(data.labour)
+# Only a place the URL names: a township officer's own township, their start elsewhere, would
+# otherwise hold the slideshow out of reach ("返回幻灯片" led back to it).
+live = current_place(data.labour) if DRILL_KEYS & st.query_params.keys() else Place()
 while live.level in ("household", "person"):
     live = live.parent()
 slides: list[str | Place] = [*SLIDES, *computed(lagging_of, month)]
@@ -141,7 +134,12 @@ with st.container(key="slide-controls", horizontal=True, vertical_alignment="cen
 
 
 def county_slide(name: str, counter: str) -> None:
-    slide_head(f"{t(name)} · {fmt_month(month)}", counter)
+    places = scope_places(session_scope())
+    # A township officer's slides are their township's, not the county's.
+    title = (
+        t("slide_overview_of", places=places) if name == "slide_overview" and places else t(name)
+    )
+    slide_head(f"{title} · {fmt_month(month)}", counter)
     with slide_body():
         if name == "slide_overview":
             views.kpi_row(headline(data.labour, data.subsidies, month).row(0, named=True))
@@ -163,9 +161,11 @@ def county_slide(name: str, counter: str) -> None:
             # a 1366×768 slide.
             figure.update_xaxes(nticks=9, tickangle=0)
             charts.show_on_slide(figure, key="present_trend")
+        elif (scope := board_scope()) is None:
+            views.target_board(pl.DataFrame(), month.year)
         else:
             board = target_board(
-                data.targets, data.labour, data.subsidies, data.training, month.year, month
+                data.targets, data.labour, data.subsidies, data.training, month.year, month, scope
             )
             views.target_board(board, month.year)
 
@@ -174,7 +174,7 @@ def place_slide(place: Place, counter: str) -> None:
     """A place's rate against its target and last month, its people, and its children's bars."""
     numbers = computed(place_numbers, place, month)
     head = numbers["headline"].row(0, named=True)
-    target = place_target(place, month.year)
+    target = place_target(data.targets, place, month.year)
     slide_head(f"{place_title(place)} · {fmt_month(month)}", counter)
     with slide_body():
         figures, bars = st.columns([1, 2.4], gap="medium")

@@ -159,7 +159,8 @@ def rate_bars(
     # From 0: a bar's length is its rate (from 70 % a 90 % bar looked three times an 80 % one).
     # The rates' axis alone (not the names' axis beside it).
     fig.update_layout(
-        xaxis={"domain": [share, 1], "range": [0, 102], "ticksuffix": "%", "dtick": 10}
+        # Every 20 points: eleven labels turned sideways in a half-width chart at 1366×768.
+        xaxis={"domain": [share, 1], "range": [0, 102], "ticksuffix": "%", "dtick": 20}
     )
     fig.update_yaxes(type="category")
     if rates.height > most:

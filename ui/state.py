@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import streamlit as st
 
+from analytics.domain import COUNTY_SCOPE
 from data.accounts import Account
 from data.frames import Frames, Scope, load_frames
 from data.store import data_version, database_url, get_engine
@@ -70,6 +71,18 @@ def full_view() -> bool:
     """Personal data in full: only for roles allowed it, and only while their switch is on."""
     signed_in = account()
     return bool(signed_in and signed_in.may_see_full and st.session_state.get(FULL_VIEW))
+
+
+def board_scope() -> str | None:
+    """Whose annual targets this session's target board shows: the county's for a county
+    viewer, a township officer's or site's own (their only place), else none. Every session's
+    frames hold the county's targets, the standard each place is held to, but the county's
+    board over a township's people would be neither's."""
+    scope = session_scope()
+    if scope.county:
+        return COUNTY_SCOPE
+    places = scope.townships | scope.sites
+    return next(iter(places)) if len(places) == 1 and not scope.buildings else None
 
 
 def scope_places(scope: Scope) -> str:

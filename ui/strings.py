@@ -394,6 +394,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav_present": {"zh": "投影模式", "en": "Projector mode"},
     "present_start": {"zh": "投影模式", "en": "Projector mode"},
     "slide_overview": {"zh": "全县就业", "en": "County employment"},
+    "slide_overview_of": {"zh": "{places}就业", "en": "Employment in {places}"},
     "slide_lagging": {"zh": "各安置点就业率（落后的在上）", "en": "Sites, lagging first"},
     "slide_trend": {"zh": "就业率走势", "en": "Employment trend"},
     "slide_targets": {"zh": "年度目标", "en": "Annual targets"},

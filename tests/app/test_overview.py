@@ -14,6 +14,8 @@ import pytest
 
 from analytics.drill import Place, children, in_place, person_timeline
 from analytics.rates import employment_rates, latest_month
+from analytics.targets import place_target
+from data.accounts import get_account
 from data.frames import load_frames
 from data.store import get_engine
 from ui import charts
@@ -333,3 +335,25 @@ def test_a_person_without_income_gets_no_empty_income_chart(
     assert not at.exception
     assert not at.get("plotly_chart")  # nothing to draw: the table says every month
     assert len(at.dataframe) == 1
+
+
+def test_a_township_officer_s_bars_are_held_to_the_township_s_target(
+    app_for, demo_store_url: str
+) -> None:
+    """Their township's sites are coloured against its target, or the county's when it has
+    none (the county's were cut from a township's frames, and the bars had no target at all);
+    the county's target board (county targets over one township's people) is not shown."""
+    engine = get_engine(demo_store_url)
+    account = get_account(engine, "demo-township")
+    (township,) = account.scope.townships
+    month = latest_month(load_frames(engine).labour)
+    store = load_frames(engine).targets
+    goal = place_target(store, Place(township=township), month.year)
+    assert goal is not None
+
+    at = app_for(demo_store_url, user="demo-township").run()
+
+    assert not at.exception
+    shapes = _figure(at, "drill_bars")["layout"]["shapes"]
+    assert [s["x0"] for s in shapes if s.get("type") == "line"] == [pytest.approx(goal * 100)]
+    assert STRINGS["targets_title"]["zh"] not in [h.value for h in at.subheader]

@@ -7,6 +7,8 @@ import polars as pl
 
 from analytics.lagging import lagging_places
 from analytics.rates import employment_rates, latest_month
+from analytics.targets import target_board
+from data.accounts import get_account
 from data.frames import load_frames
 from data.store import get_engine
 
@@ -125,3 +127,27 @@ def test_only_those_who_may_present_see_the_button(app_for, demo_store_url) -> N
     assert "投影此页" not in [b.label for b in at.button]
     at = app_for(demo_store_url, user="demo-leader").run()
     assert "投影此页" in [b.label for b in at.button]
+
+
+def test_a_township_officer_s_targets_slide_is_the_township_s(app_for, demo_store_url) -> None:
+    """Not the county's targets set against one township's people."""
+    engine = get_engine(demo_store_url)
+    (township,) = get_account(engine, "demo-township").scope.townships
+    data = load_frames(engine)
+    month = latest_month(data.labour)
+    own = target_board(
+        data.targets, data.labour, data.subsidies, data.training, month.year, month, township
+    )
+    county = target_board(
+        data.targets, data.labour, data.subsidies, data.training, month.year, month
+    )
+    assert own.height != county.height or not own.equals(county)
+
+    at = app_for(demo_store_url, user="demo-township", present="1").run()
+    for _ in range(3):
+        at.button[2].click().run()  # 下一页: the targets slide
+    assert _title(at).startswith("年度目标")
+    board = next(h.proto.body for h in at.get("html") if "class='board'" in h.proto.body)
+    assert board.count("<tr>") - 1 == own.height
+    for metric in set(county["metric"]) - set(own["metric"]):
+        assert f"<td>{metric}</td>" not in board

@@ -10,7 +10,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from analytics.domain import TARGET_METRICS
-from analytics.targets import BOARD_SCHEMA, target_board, target_value
+from analytics.drill import Place
+from analytics.targets import BOARD_SCHEMA, place_target, target_board, target_value
 from data.frames import LABOUR_SCHEMA, SUBSIDY_SCHEMA, TARGET_SCHEMA, TRAINING_SCHEMA
 
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
@@ -301,3 +302,22 @@ def test_target_value(year: int, metric: str, scope: str, expected: float | None
     )
 
     assert target_value(goals, year, metric, scope) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("place", "goals", "expected"),
+    [
+        # The site's own, before its township's and the county's.
+        (Place(site=S1), [("县", 95.0), (T1, 90.0), (S1, 97.0)], 0.97),
+        (Place(township=T1, site=S1), [("县", 95.0), (T1, 90.0)], 0.90),
+        (Place(township=T1), [("县", 95.0), (T1, 90.0)], 0.90),
+        (Place(township=T2), [("县", 95.0), (T1, 90.0)], 0.95),
+        (Place(site=S2, building="3"), [("县", 95.0), (S1, 97.0)], 0.95),
+        (Place(), [("县", 95.0), (T1, 90.0)], 0.95),
+        (Place(township=T2), [(T1, 90.0)], None),
+    ],
+)
+def test_place_target(place: Place, goals: list[tuple], expected: float | None) -> None:
+    table = pl.concat([targets(("就业率", value), scope=scope) for scope, value in goals])
+
+    assert place_target(table, place, 2024) == pytest.approx(expected)
