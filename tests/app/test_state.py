@@ -33,7 +33,7 @@ def test_numbers_are_shared_by_sessions_and_follow_scope_and_writes(
     overview("demo-admin")  # another role, the same scope (the county): the same numbers
     assert len(headlines) == 1
 
-    overview("demo-captain")  # one building: numbers of its own
+    overview("demo-township")  # one township: numbers of its own
     assert len(headlines) == 2
 
     first = load_frames(get_engine(own_store_url)).labour.row(0, named=True)

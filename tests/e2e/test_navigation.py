@@ -180,6 +180,11 @@ def test_the_month_and_place_carry_across_pages_and_back_from_the_projector(
     expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=30_000)
     expect(page.get_by_text(site, exact=True).first).to_be_visible()  # the breadcrumb's place
     assert f"month={chosen:%Y-%m}" in page.url
+    # The map reports its width once drawn (a session's first map), and that rerun can swallow
+    # a page change clicked within it: a person reads the page first.
+    page.locator('[class*="st-key-"][class*="map"]').first.locator("canvas").first.wait_for()
+    page.wait_for_timeout(1000)
+    _settled(page)
 
     sidebar.get_by_role("link", name=zh("nav_building")).click()
     review = re.compile(rf"^{re.escape(site)} .+ · {re.escape(fmt_month(chosen))}$")
@@ -190,7 +195,14 @@ def test_the_month_and_place_carry_across_pages_and_back_from_the_projector(
     expect(page.get_by_role("heading", name=review)).to_be_visible(timeout=30_000)
 
     sidebar.get_by_role("button", name=zh("present_start")).click()
-    page.get_by_role("button", name=zh("slide_exit")).click(timeout=30_000)
+    leave = page.get_by_role("button", name=zh("slide_exit"))
+    expect(leave).to_be_attached(timeout=30_000)
+    _settled(page)
+    # The controls wait, hidden, for the mouse to move (a click's own move may come before
+    # the slide's script listens).
+    page.mouse.move(100, 100)
+    page.mouse.move(120, 120)
+    leave.click(timeout=30_000)
     expect(page).to_have_url(re.compile(r"/building\?"), timeout=30_000)
     expect(page.get_by_role("heading", name=review)).to_be_visible(timeout=30_000)
 
