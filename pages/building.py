@@ -3,8 +3,6 @@
 The building (?site=…&building=…) and the month live in the URL.
 """
 
-from datetime import date
-
 import polars as pl
 import streamlit as st
 
@@ -13,8 +11,6 @@ from analytics.building import (
     MATCH_COLUMNS,
     NOTE_COLUMNS,
     SUITABLE_COLUMNS,
-    Review,
-    review,
     roster,
     search,
     with_last_note,
@@ -47,19 +43,6 @@ def first_building(buildings: pl.DataFrame) -> None:
 
 def building_roster(data: Frames) -> pl.DataFrame:
     return roster(data.buildings, data.labour)
-
-
-def building_review(data: Frames, place: Place, month: date) -> Review:
-    """The building's review in `month` (its members empty when the month has no records)."""
-    return review(
-        labour=data.labour,
-        subsidies=data.subsidies,
-        postings=data.postings,
-        buildings=data.buildings,
-        notes=data.notes,
-        place=place,
-        month=month,
-    )
 
 
 viewer = account()
@@ -121,7 +104,7 @@ if text.strip():
 
 place = Place(site=site, building=building)
 head_col.title(f"{site} {t('building_label', building=building)} · {fmt_month(month)}")
-here = computed(building_review, place, month)
+here = computed(record.building_review, place, month)
 if here.captain["captain"]:
     captain = pl.DataFrame([here.captain])
     captain = (captain if full else masked(captain)).row(0, named=True)

@@ -10,13 +10,14 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from analytics.building import Review, review, roster
+from analytics.building import roster
 from analytics.drill import Place, in_place
 from analytics.meeting import card_members, meeting_order, meeting_progress
 from data.frames import Frames
 from ui import meeting
 from ui.empty import no_data_screen
 from ui.format import fmt_month
+from ui.record import building_review
 from ui.shell import enter
 from ui.state import account, computed, frames, full_view, report_months
 from ui.strings import t
@@ -27,18 +28,6 @@ enter()
 
 def building_roster(data: Frames) -> pl.DataFrame:
     return roster(data.buildings, data.labour)
-
-
-def building_review(data: Frames, place: Place, month: dt.date) -> Review:
-    return review(
-        labour=data.labour,
-        subsidies=data.subsidies,
-        postings=data.postings,
-        buildings=data.buildings,
-        notes=data.notes,
-        place=place,
-        month=month,
-    )
 
 
 def building_members(data: Frames, place: Place, month: dt.date) -> pl.DataFrame:

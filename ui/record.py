@@ -15,8 +15,9 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from analytics.building import Review, meeting_end
+from analytics.building import Review, meeting_end, review
 from analytics.domain import EMPLOYMENT_TYPES, STATUS_UNEMPLOYED, STATUSES, WISHES
+from analytics.drill import Place
 from data.edits import EDITABLE, EditResult, add_note, form_number, update_status
 from data.frames import Frames
 from data.store import get_engine
@@ -25,6 +26,20 @@ from ui.pack import pack_file_name, pack_pdf, pack_xlsx, site_reviews
 from ui.state import account, session_scope
 from ui.strings import lang, t
 from ui.widgets import file_download, may_export
+
+
+def building_review(data: Frames, place: Place, month: dt.date) -> Review:
+    """The building's review in `month` (its members empty when the month has no records): one
+    function for the building page and the meeting, so `ui.state.computed` works it out once."""
+    return review(
+        labour=data.labour,
+        subsidies=data.subsidies,
+        postings=data.postings,
+        buildings=data.buildings,
+        notes=data.notes,
+        place=place,
+        month=month,
+    )
 
 
 def _flash(where: str, message: str) -> None:
