@@ -1,5 +1,5 @@
 """`python -m analytics rates | changes | subsidies | mix | targets | children | jobs | training |
-two-after | income | pivot`: domain.md's metrics on the command line.
+two-after | income | pivot | audit`: domain.md's metrics and compliance rules on the command line.
 
 The output is a contract other tools read: the column names below, rates as fractions (csv, json),
 one row per group or person. The month defaults to the latest in the store. No data for what was
@@ -20,6 +20,7 @@ from datetime import date
 
 import polars as pl
 
+from analytics.audit import RULES, Standards, cases
 from analytics.changes import changes
 from analytics.domain import COUNTY_SCOPE
 from analytics.drill import Place, children, in_place
@@ -79,6 +80,7 @@ _PERCENT_SUFFIXES = ("_rate", "_coverage", "share", "progress")
 # Yuan: exactly 2 decimals in csv.
 _MONEY = (
     "amount",
+    "amount_at_risk",
     "person_amount",
     "employer_amount",
     "monthly_income",
@@ -508,6 +510,37 @@ def income_report(
     return f"{where}月收入 / income {month:%Y-%m}, 目标 / target {target:,.0f}", rows
 
 
+def audit_report(
+    labour: pl.DataFrame,
+    subsidies: pl.DataFrame,
+    standards: Standards,
+    rule: str | None,
+    start: date | None,
+    end: date | None,
+) -> tuple[str, pl.DataFrame]:
+    """Title (with the standards used) and cases of `audit`: every month held by default."""
+    held = labour.get_column("month")
+    if held.is_empty():
+        raise NoData(
+            "库中没有劳动力台账数据，请先导入台账 (python -m data import) / "
+            "the store holds no labour records: import a ledger first"
+        )
+    start = start or held.min()
+    end = end or held.max()
+    rows = cases(labour, subsidies, standards, start, end, None if rule is None else [rule])
+    span = f"{start:%Y-%m}" if start == end else f"{start:%Y-%m} – {end:%Y-%m}"
+    which = f" {rule}" if rule else ""
+    return f"合规审计{which} / audit cases {span}；标准 / standards: {standards.describe()}", rows
+
+
+def _rule(text: str) -> str:
+    if text.strip() not in RULES:
+        raise argparse.ArgumentTypeError(
+            f"没有规则 {text!r}，可选 / unknown rule, choose from: {', '.join(RULES)}"
+        )
+    return text.strip()
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text.replace(",", ""))
@@ -749,6 +782,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YUAN",
         help=f"with --histogram: yuan per bin (default {HISTOGRAM_WIDTH})",
     )
+
+    audit = sub.add_parser(
+        "audit", parents=[formats], help="compliance cases (审计规则 of domain.md), one per row"
+    )
+    audit.add_argument("--rule", type=_rule, metavar="RULE", help=f"one of {', '.join(RULES)}")
+    audit.add_argument(
+        "--from",
+        dest="date_from",
+        type=parse_month,
+        metavar="YYYY-MM",
+        help="first month (default: the first held)",
+    )
+    audit.add_argument(
+        "--to",
+        dest="date_to",
+        type=parse_month,
+        metavar="YYYY-MM",
+        help="last month (default: the latest held)",
+    )
     return parser
 
 
@@ -776,6 +828,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(problem)
     if args.command == "income" and args.width is not None and args.width <= 0:
         parser.error("--width 须为正数 / --width must be positive")
+    if (
+        args.command == "audit"
+        and args.date_from
+        and args.date_to
+        and args.date_from > args.date_to
+    ):
+        parser.error("--from 晚于 --to / --from is after --to")
 
     # Imported here so that `import analytics` never touches the database.
     from data.frames import load_frames
@@ -814,6 +873,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         elif args.command == "mix":
             title, rows = mix_report(frames.labour, args.month)
+        elif args.command == "audit":
+            title, rows = audit_report(
+                frames.labour,
+                frames.subsidies,
+                Standards(),
+                args.rule,
+                args.date_from,
+                args.date_to,
+            )
         elif args.command == "targets":
             title, rows = targets_report(
                 frames.targets,
