@@ -63,6 +63,13 @@ _PAGES = {
         "income",
         "analysis",
     ),
+    "compliance": (
+        "pages/compliance.py",
+        "nav_compliance",
+        ":material/gavel:",
+        "compliance",
+        "analysis",
+    ),
     "query": ("pages/query.py", "nav_query", ":material/terminal:", "query", "analysis"),
     "upload": ("pages/upload.py", "nav_upload", ":material/upload_file:", "upload", "data"),
     "imports": ("pages/imports.py", "nav_imports", ":material/history:", "imports", "data"),

@@ -1235,6 +1235,71 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The first {shown} of {rows} rows are shown; download the Excel file for all of "
         "them, or narrow the filters.",
     },
+    # --- issue 22: compliance page ---
+    "nav_compliance": {"zh": "合规审计", "en": "Compliance audit"},
+    "cmp_from": {"zh": "起始月份", "en": "From"},
+    "cmp_to": {"zh": "截止月份", "en": "To"},
+    "cmp_standards": {
+        "zh": "审计标准：交通补贴每人每年不超过 {transport} 元；生活补贴每次不超过 {living} 元；"
+        "劳动力年龄 {min_age}–{max_age} 岁；稳岗就业补贴需县内务工满 {months} 个月。",
+        "en": "Standards: transport subsidy at most {transport} yuan a person a year; living "
+        "allowance at most {living} yuan a payment; labour-force age {min_age}–{max_age}; "
+        "stable-job subsidy after {months} months employed in the county.",
+    },
+    "cmp_kpi_cases": {"zh": "疑点数", "en": "Cases"},
+    "cmp_kpi_at_risk": {"zh": "涉及金额", "en": "Amount at risk"},
+    "cmp_at_risk_help": {
+        "zh": "各疑点涉及的补贴金额合计；发放对象不明（数据质量问题）不计金额。",
+        "en": "The subsidies the cases put at risk; unknown payees (a data-quality rule) "
+        "carry none.",
+    },
+    "cmp_kpi_people": {"zh": "涉及人员", "en": "People involved"},
+    "unit_cases": {"zh": "件", "en": ""},
+    "cmp_by_rule": {"zh": "按规则", "en": "By rule"},
+    "cmp_by_township": {"zh": "按乡镇", "en": "By township"},
+    "cmp_cases_title": {"zh": "疑点清单", "en": "Cases"},
+    "cmp_rule": {"zh": "审计规则", "en": "Rule"},
+    "cmp_all_rules": {"zh": "全部规则", "en": "All rules"},
+    "cmp_none": {"zh": "所选范围内没有疑点。", "en": "No cases in the chosen range."},
+    "cmp_evidence_title": {"zh": "证据", "en": "Evidence"},
+    "cmp_pick": {
+        "zh": "点击清单中的一条疑点，查看该人员的发放记录和台账记录。",
+        "en": "Click a case to see the person's payments and ledger records.",
+    },
+    "cmp_payments_title": {"zh": "发放记录（{period}）", "en": "Payments ({period})"},
+    "cmp_ledger_title": {"zh": "台账记录（{period}）", "en": "Ledger records ({period})"},
+    "cmp_no_payments": {"zh": "该期间没有发放记录。", "en": "No payments in the period."},
+    "cmp_no_ledger": {
+        "zh": "台账中没有此身份证号在该期间的记录。",
+        "en": "The ledger holds no record of this ID number in the period.",
+    },
+    "cmp_to_person": {"zh": "在总览中查看 {name}", "en": "Open {name} on the overview"},
+    "cmp_file": {"zh": "合规审计", "en": "compliance-audit"},
+    "cmp_sheet_standards": {"zh": "审计标准", "en": "Standards"},
+    "cmp_note_range": {"zh": "月份：{span}", "en": "Months: {span}"},
+    "cmp_std_transport": {
+        "zh": "交通补贴（元/人/年，上限）",
+        "en": "Transport subsidy (yuan a person a year, at most)",
+    },
+    "cmp_std_living": {
+        "zh": "生活补贴（元/次，上限）",
+        "en": "Living allowance (yuan a payment, at most)",
+    },
+    "cmp_std_age": {"zh": "劳动力年龄（岁）", "en": "Labour-force age (years)"},
+    "cmp_std_stable": {
+        "zh": "稳岗就业补贴（县内务工月数，至少）",
+        "en": "Stable-job subsidy (months employed in the county, at least)",
+    },
+    "standard": {"zh": "标准", "en": "Standard"},
+    "standard_value": {"zh": "取值", "en": "Value"},
+    "rule": {"zh": "规则", "en": "Rule"},
+    "period": {"zh": "期间", "en": "Period"},
+    "amount_at_risk": {"zh": "涉及金额（元）", "en": "At risk (yuan)"},
+    "amount_at_risk_wan": {"zh": "涉及金额（万元）", "en": "At risk (¥ million)"},
+    "case_count": {"zh": "疑点数", "en": "Cases"},
+    "evidence": {"zh": "证据", "en": "Evidence"},
+    "paid_on": {"zh": "发放日期", "en": "Paid on"},
+    "note": {"zh": "备注", "en": "Note"},
 }
 
 

@@ -30,6 +30,7 @@ SCRIPTS = {
     "jobs": "pages/jobs.py",
     "income": "pages/income.py",
     "query": "pages/query.py",
+    "compliance": "pages/compliance.py",
 }
 TITLES = {
     "users": "nav_users",

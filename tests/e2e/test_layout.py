@@ -24,6 +24,7 @@ ADMIN_PAGES = [
     "/rosters",
     "/jobs",
     "/income",
+    "/compliance",
     "/query",
     "/upload",
     "/imports",

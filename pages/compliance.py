@@ -1,0 +1,208 @@
+"""合规审计: the cases of domain.md's nine compliance rules (审计规则) in a range of held months,
+per rule and township, and each case beside its evidence (the person's payments and ledger rows).
+
+The range and the rule filter live in the URL (`?from=2020-03&to=2020-08&rule=挂岗`). Read-only:
+the standards are domain.md's defaults, and every list says so. Every case comes from
+`analytics.audit.cases`, as `python -m analytics audit` prints it.
+"""
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from analytics.audit import RULES, Standards, cases
+from analytics.drill import Place
+from data.frames import Frames
+from ui import views
+from ui.drill import chosen_row, url_query
+from ui.empty import no_data_screen
+from ui.format import fmt_count, fmt_month, fmt_wan
+from ui.shell import enter
+from ui.state import computed, current_version, frames, report_months
+from ui.strings import t
+from ui.widgets import excel_download, kpi, url_bound
+
+enter()
+
+STANDARDS = Standards()
+MONEY = ("amount_at_risk", "paid")
+LEDGER = ("month", "name", "id_number", "site", "building", "status", "employment_type")
+LEDGER_MORE = ("capacity", "employer", "monthly_income")
+
+
+def audit_cases(data: Frames, start: date, end: date, standards: Standards) -> pl.DataFrame:
+    return cases(data.labour, data.subsidies, standards, start, end)
+
+
+def per_group(found: pl.DataFrame, by: str, groups: list[str] | None = None) -> pl.DataFrame:
+    """Cases and amount at risk per `by` (every one of `groups`, when given, zeros included)."""
+    counted = found.group_by(by).agg(
+        case_count=pl.len().cast(pl.Int64), amount_at_risk=pl.col("amount_at_risk").sum()
+    )
+    if groups is None:
+        return counted.sort("amount_at_risk", by, descending=[True, False])
+    return (
+        pl.DataFrame({by: groups})
+        .join(counted, on=by, how="left", maintain_order="left")
+        .with_columns(pl.col("case_count").fill_null(0), pl.col("amount_at_risk").fill_null(0.0))
+    )
+
+
+def standards_sheet(standards: Standards) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "standard": [
+                t("cmp_std_transport"),
+                t("cmp_std_living"),
+                t("cmp_std_age"),
+                t("cmp_std_stable"),
+            ],
+            "standard_value": [
+                f"{standards.transport_per_year:,.2f}",
+                f"{standards.living_per_payment:,.2f}",
+                f"{standards.min_age}–{standards.max_age}",
+                f"{standards.stable_months}",
+            ],
+        }
+    )
+
+
+def in_period(column: str, period: str) -> pl.Expr:
+    """Dates of `period`: a month (YYYY-MM) or, for 交通补贴超标, a year (YYYY)."""
+    return pl.col(column).dt.strftime("%Y-%m").str.starts_with(period)
+
+
+def evidence(data: Frames, id_number: str, period: str) -> None:
+    """The person's payments and ledger rows of the case's months, and a link to the person."""
+    paid = data.subsidies.filter(
+        (pl.col("id_number") == id_number) & in_period("paid_on", period)
+    ).sort("paid_on")
+    person = data.labour.filter(pl.col("id_number") == id_number)
+    ledger = person.filter(in_period("month", period)).sort("month")
+    st.markdown(f"**{t('cmp_payments_title', period=period)}**")
+    if paid.is_empty():
+        st.caption(t("cmp_no_payments"))
+    else:
+        views.table(
+            paid.select("paid_on", "kind", "amount", "employer", "note"), key="compliance_paid"
+        )
+    st.markdown(f"**{t('cmp_ledger_title', period=period)}**")
+    if ledger.is_empty():
+        st.caption(t("cmp_no_ledger"))
+    else:
+        views.table(ledger.select(*LEDGER, *LEDGER_MORE), key="compliance_ledger")
+    if person.is_empty():
+        return
+    last = (ledger if not ledger.is_empty() else person).sort("month").row(-1, named=True)
+    place = Place(
+        site=last["site"],
+        building=last["building"],
+        household=last["household"],
+        id_number=id_number,
+    )
+    st.page_link(
+        "pages/overview.py",
+        label=t("cmp_to_person", name=last["name"] or ""),
+        icon=":material/person:",
+        query_params=url_query(place),
+    )
+
+
+data = frames()
+if data.labour.is_empty():
+    no_data_screen()
+    st.stop()
+
+months = report_months()
+by_key = {f"{m:%Y-%m}": m for m in months}
+options = list(by_key)
+head_col, from_col, to_col = st.columns([4, 1, 1], vertical_alignment="bottom")
+with from_col:
+    first = url_bound(
+        st.selectbox, t("cmp_from"), options, key="compliance_from", param="from",
+        default=options[0], format_func=lambda o: fmt_month(by_key[o]),
+    )  # fmt: skip
+with to_col:
+    last = url_bound(
+        st.selectbox, t("cmp_to"), options, key="compliance_to", param="to",
+        default=options[-1], format_func=lambda o: fmt_month(by_key[o]),
+    )  # fmt: skip
+start, end = sorted((by_key[first], by_key[last]))
+span = fmt_month(start) if start == end else f"{fmt_month(start)} – {fmt_month(end)}"
+head_col.title(f"{t('nav_compliance')} · {span}")
+st.caption(
+    t(
+        "cmp_standards",
+        transport=f"{STANDARDS.transport_per_year:,.0f}",
+        living=f"{STANDARDS.living_per_payment:,.0f}",
+        min_age=STANDARDS.min_age,
+        max_age=STANDARDS.max_age,
+        months=STANDARDS.stable_months,
+    )
+)
+
+found = computed(audit_cases, start, end, STANDARDS)
+cards = st.columns(3)
+kpi(cards[0], t("cmp_kpi_cases"), fmt_count(found.height, "unit_cases"))
+kpi(
+    cards[1],
+    t("cmp_kpi_at_risk"),
+    fmt_wan(found.get_column("amount_at_risk").sum()),
+    help=t("cmp_at_risk_help"),
+)
+kpi(
+    cards[2],
+    t("cmp_kpi_people"),
+    fmt_count(found.get_column("id_number").n_unique(), "unit_persons"),
+)
+
+rule_col, town_col = st.columns(2, gap="large")
+by_rule = per_group(found, "rule", list(RULES))
+by_township = per_group(found, "township")
+with rule_col:
+    st.subheader(t("cmp_by_rule"))
+    views.table(by_rule, key="compliance_by_rule", totals=("amount_at_risk",))
+with town_col:
+    st.subheader(t("cmp_by_township"))
+    if by_township.is_empty():
+        st.info(t("cmp_none"), icon=":material/check_circle:")
+    else:
+        views.table(by_township, key="compliance_by_township", totals=("amount_at_risk",))
+
+st.subheader(t("cmp_cases_title"))
+everything = t("cmp_all_rules")
+rule = url_bound(
+    st.selectbox, t("cmp_rule"), ["", *RULES], key="compliance_rule", param="rule", default="",
+    format_func=lambda r: r or everything,
+)  # fmt: skip
+shown = found.filter(pl.col("rule") == rule) if rule else found
+list_col, evidence_col = st.columns([3, 2], gap="large")
+with list_col:
+    if shown.is_empty():
+        st.info(t("cmp_none"), icon=":material/check_circle:")
+        event = None
+    else:
+        event = views.table(
+            shown,
+            key=f"compliance_cases_{rule}_{start:%Y%m}_{end:%Y%m}",
+            clickable=True,
+            height=480,
+            money=MONEY,
+        )
+with evidence_col:
+    st.subheader(t("cmp_evidence_title"))
+    chosen = chosen_row(event, shown, "id_number")
+    if chosen is None:
+        st.caption(t("cmp_pick"))
+    else:
+        evidence(data, chosen, chosen_row(event, shown, "period"))
+
+sheets = {r: found.filter(pl.col("rule") == r).drop("rule") for r in RULES}
+excel_download(
+    {t("cmp_by_rule"): by_rule, **sheets, t("cmp_sheet_standards"): standards_sheet(STANDARDS)},
+    f"{t('cmp_file')}-{start:%Y-%m}-{end:%Y-%m}.xlsx",
+    key="compliance_excel",
+    notes=[t("cmp_note_range", span=span)],
+)
+st.caption(t("data_as_of", month=fmt_month(months[-1]), version=current_version()))
