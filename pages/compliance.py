@@ -11,7 +11,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from analytics.audit import RULES, Standards, cases
+from analytics.audit import AGE_MISMATCH, RULES, Standards, cases
 from analytics.drill import Place
 from data.frames import Frames
 from ui import views
@@ -37,15 +37,21 @@ def audit_cases(data: Frames, start: date, end: date, standards: Standards) -> p
 
 def per_group(found: pl.DataFrame, by: str, groups: list[str] | None = None) -> pl.DataFrame:
     """Cases and amount at risk per `by` (every one of `groups`, when given, zeros included)."""
+    at_risk = pl.col("amount_at_risk")
+    # The data-quality rule carries no amount: "—", not a false 0.
     counted = found.group_by(by).agg(
-        case_count=pl.len().cast(pl.Int64), amount_at_risk=pl.col("amount_at_risk").sum()
+        case_count=pl.len().cast(pl.Int64),
+        amount_at_risk=pl.when(at_risk.is_not_null().any()).then(at_risk.sum()),
     )
     if groups is None:
         return counted.sort("amount_at_risk", by, descending=[True, False])
     return (
         pl.DataFrame({by: groups})
         .join(counted, on=by, how="left", maintain_order="left")
-        .with_columns(pl.col("case_count").fill_null(0), pl.col("amount_at_risk").fill_null(0.0))
+        .with_columns(
+            pl.col("case_count").fill_null(0),
+            pl.when(pl.col(by) != AGE_MISMATCH).then(pl.col("amount_at_risk").fill_null(0.0)),
+        )
     )
 
 

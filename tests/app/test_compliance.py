@@ -6,10 +6,11 @@ is tested with every page in test_roles.py.
 
 from __future__ import annotations
 
+import pandas as pd
 import polars as pl
 import pytest
 
-from analytics.audit import RULES, Standards, cases
+from analytics.audit import AGE_MISMATCH, RULES, Standards, cases
 from data.accounts import get_account
 from data.frames import Frames, load_frames
 from data.store import get_engine
@@ -47,6 +48,10 @@ def _assert_shown(at, found: pl.DataFrame) -> None:
     assert dict(zip(by_rule["rule"], by_rule["case_count"], strict=True)) == {
         rule: counts.get(rule, 0) for rule in RULES
     }
+    # The data-quality rule carries no amount: "—" (empty), not a false 0.
+    amounts = dict(zip(by_rule["rule"], by_rule["amount_at_risk"], strict=True))
+    assert pd.isna(amounts.pop(AGE_MISMATCH))
+    assert not any(pd.isna(value) for value in amounts.values())
     by_township = _table(at, "township", "case_count")
     assert by_township["case_count"].sum() == found.height
     listed = _table(at, "rule", "period", "evidence")
