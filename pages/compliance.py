@@ -44,7 +44,8 @@ def per_group(found: pl.DataFrame, by: str, groups: list[str] | None = None) -> 
         amount_at_risk=pl.when(at_risk.is_not_null().any()).then(at_risk.sum()),
     )
     if groups is None:
-        return counted.sort("amount_at_risk", by, descending=[True, False])
+        # A place with only data-quality cases (no amount) after those with money at risk.
+        return counted.sort("amount_at_risk", by, descending=[True, False], nulls_last=True)
     return (
         pl.DataFrame({by: groups})
         .join(counted, on=by, how="left", maintain_order="left")

@@ -54,6 +54,9 @@ def _assert_shown(at, found: pl.DataFrame) -> None:
     assert not any(pd.isna(value) for value in amounts.values())
     by_township = _table(at, "township", "case_count")
     assert by_township["case_count"].sum() == found.height
+    # Most money at risk first; a township with only data-quality cases ("—") last.
+    at_risk = [0.0 if pd.isna(v) else v for v in by_township["amount_at_risk"]]
+    assert at_risk == sorted(at_risk, reverse=True)
     listed = _table(at, "rule", "period", "evidence")
     assert len(listed) == min(found.height, 1_000)
 
