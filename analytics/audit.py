@@ -480,3 +480,24 @@ def cases(
     return found.sort(
         pl.col("rule").replace_strict(order, return_dtype=pl.Int64), "period", "id_number"
     )
+
+
+def cases_by(found: pl.DataFrame, by: str) -> pl.DataFrame:
+    """Cases and amount at risk per `by` (a `CASE_SCHEMA` column). By rule: every rule in order,
+    zeros included; otherwise most money at risk first. The data-quality rule carries no amount:
+    null ("—"), never a false 0, and a group of only such cases comes last."""
+    at_risk = pl.col("amount_at_risk")
+    counted = found.group_by(by).agg(
+        case_count=pl.len().cast(pl.Int64),
+        amount_at_risk=pl.when(at_risk.is_not_null().any()).then(at_risk.sum()),
+    )
+    if by != "rule":
+        return counted.sort("amount_at_risk", by, descending=[True, False], nulls_last=True)
+    return (
+        pl.DataFrame({"rule": list(RULES)})
+        .join(counted, on="rule", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("case_count").fill_null(0),
+            pl.when(pl.col("rule") != AGE_MISMATCH).then(at_risk.fill_null(0.0)),
+        )
+    )

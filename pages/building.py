@@ -11,14 +11,12 @@ from analytics.building import (
     MATCH_COLUMNS,
     NOTE_COLUMNS,
     SUITABLE_COLUMNS,
-    roster,
     search,
     with_last_note,
 )
 from analytics.changes import CHANGES
 from analytics.drill import Place
 from analytics.privacy import masked
-from data.frames import Frames
 from ui import record, views
 from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_month
@@ -41,10 +39,6 @@ def first_building(buildings: pl.DataFrame) -> None:
     st.session_state["building"] = here.get_column("building")[0]
 
 
-def building_roster(data: Frames) -> pl.DataFrame:
-    return roster(data.buildings, data.labour)
-
-
 viewer = account()
 full = full_view()
 data = frames()
@@ -52,7 +46,7 @@ if data.labour.is_empty():
     no_data_screen()
     st.stop()
 
-buildings = computed(building_roster)
+buildings = computed(record.building_roster)
 sites = buildings.get_column("site").unique(maintain_order=True).to_list()
 wanted = (st.query_params.get("site"), st.query_params.get("building"))
 

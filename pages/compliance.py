@@ -11,7 +11,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from analytics.audit import AGE_MISMATCH, RULES, Standards, cases
+from analytics.audit import RULES, Standards, cases, cases_by
 from analytics.drill import Place
 from data.frames import Frames
 from ui import views
@@ -33,27 +33,6 @@ LEDGER_MORE = ("capacity", "employer", "monthly_income")
 
 def audit_cases(data: Frames, start: date, end: date, standards: Standards) -> pl.DataFrame:
     return cases(data.labour, data.subsidies, standards, start, end)
-
-
-def per_group(found: pl.DataFrame, by: str, groups: list[str] | None = None) -> pl.DataFrame:
-    """Cases and amount at risk per `by` (every one of `groups`, when given, zeros included)."""
-    at_risk = pl.col("amount_at_risk")
-    # The data-quality rule carries no amount: "—", not a false 0.
-    counted = found.group_by(by).agg(
-        case_count=pl.len().cast(pl.Int64),
-        amount_at_risk=pl.when(at_risk.is_not_null().any()).then(at_risk.sum()),
-    )
-    if groups is None:
-        # A place with only data-quality cases (no amount) after those with money at risk.
-        return counted.sort("amount_at_risk", by, descending=[True, False], nulls_last=True)
-    return (
-        pl.DataFrame({by: groups})
-        .join(counted, on=by, how="left", maintain_order="left")
-        .with_columns(
-            pl.col("case_count").fill_null(0),
-            pl.when(pl.col(by) != AGE_MISMATCH).then(pl.col("amount_at_risk").fill_null(0.0)),
-        )
-    )
 
 
 def standards_sheet(standards: Standards) -> pl.DataFrame:
@@ -165,8 +144,8 @@ kpi(
 )
 
 rule_col, town_col = st.columns(2, gap="large")
-by_rule = per_group(found, "rule", list(RULES))
-by_township = per_group(found, "township")
+by_rule = cases_by(found, "rule")
+by_township = cases_by(found, "township")
 with rule_col:
     st.subheader(t("cmp_by_rule"))
     views.table(by_rule, key="compliance_by_rule", totals=("amount_at_risk",))

@@ -10,24 +10,19 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from analytics.building import roster
 from analytics.drill import Place, in_place
 from analytics.meeting import card_members, meeting_order, meeting_progress
 from data.frames import Frames
 from ui import meeting
 from ui.empty import no_data_screen
 from ui.format import fmt_month
-from ui.record import building_review
+from ui.record import building_review, building_roster
 from ui.shell import enter
 from ui.state import account, computed, frames, full_view, report_months
 from ui.strings import t
 from ui.widgets import month_picker
 
 enter()
-
-
-def building_roster(data: Frames) -> pl.DataFrame:
-    return roster(data.buildings, data.labour)
 
 
 def building_members(data: Frames, place: Place, month: dt.date) -> pl.DataFrame:

@@ -9,22 +9,19 @@ bar) shows that place's slide, live, until ← (Backspace) returns to the slides
 """
 
 import time
-from datetime import date
 
 import polars as pl
 import streamlit as st
 
-from analytics.drill import Place, children, in_place, subsidies_in_place
+from analytics.drill import Place, children
 from analytics.kpis import headline
-from analytics.lagging import lagging_places
 from analytics.rates import rates_by_month
 from analytics.targets import place_target, target_board, target_value
-from data.frames import Frames
 from ui import charts, views
 from ui.drill import DRILL_KEYS, chosen_bar, current_place, go, widget_key
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_delta_count, fmt_delta_rate, fmt_month, fmt_rate
-from ui.present import place_title, slide_body, slide_head
+from ui.present import lagging_of, place_numbers, place_title, slide_body, slide_head
 from ui.shell import enter
 from ui.state import board_scope, computed, frames, scope_places, session_scope
 from ui.strings import t
@@ -35,21 +32,6 @@ enter()
 
 SLIDES = ("slide_overview", "slide_lagging", "slide_trend", "slide_targets")
 SECONDS_PER_SLIDE = 15
-
-
-def lagging_of(data: Frames, month: date) -> list[Place]:
-    """The places that need attention in `month`, in order of need."""
-    rows = lagging_places(data.labour, data.targets, month)
-    return [Place(**{level: name}) for level, name in rows.select("level", "place").iter_rows()]
-
-
-def place_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.DataFrame]:
-    """A place slide's numbers: its headline (with last month's) and its children's rates."""
-    subsidies = subsidies_in_place(data.subsidies, data.labour, place)
-    return {
-        "headline": headline(in_place(data.labour, place), subsidies, month),
-        "children": children(data.labour, place, month),
-    }
 
 
 data = frames()

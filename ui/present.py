@@ -1,14 +1,19 @@
-"""Projector mode's pieces shared with other pages: presenting the place on screen, and a slide's
-frame (the title line and the body that fills the screen below it)."""
+"""Projector mode's pieces: presenting the place on screen (shared with other pages), a slide's
+frame (the title line and the body that fills the screen below it), and the numbers the place
+slides show (module-level functions for `ui.state.computed`)."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date
 
+import polars as pl
 import streamlit as st
 
-from analytics.drill import Place
+from analytics.drill import Place, children, in_place, subsidies_in_place
+from analytics.kpis import headline
+from analytics.lagging import lagging_places
+from data.frames import Frames
 from ui.drill import DRILL_KEYS, url_query
 from ui.state import account
 from ui.strings import t
@@ -49,3 +54,18 @@ def slide_body():
     """The rest of the screen below the title line: charts inside it stretch to its height."""
     with st.container(key="slide-body", gap="medium"):
         yield
+
+
+def lagging_of(data: Frames, month: date) -> list[Place]:
+    """The places that need attention in `month`, in order of need."""
+    rows = lagging_places(data.labour, data.targets, month)
+    return [Place(**{level: name}) for level, name in rows.select("level", "place").iter_rows()]
+
+
+def place_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.DataFrame]:
+    """A place slide's numbers: its headline (with last month's) and its children's rates."""
+    subsidies = subsidies_in_place(data.subsidies, data.labour, place)
+    return {
+        "headline": headline(in_place(data.labour, place), subsidies, month),
+        "children": children(data.labour, place, month),
+    }

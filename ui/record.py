@@ -15,7 +15,7 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from analytics.building import Review, meeting_end, review
+from analytics.building import Review, meeting_end, review, roster
 from analytics.domain import EMPLOYMENT_TYPES, STATUS_UNEMPLOYED, STATUSES, WISHES
 from analytics.drill import Place
 from data.edits import EDITABLE, EditResult, add_note, form_number, update_status
@@ -26,6 +26,12 @@ from ui.pack import pack_file_name, pack_pdf, pack_xlsx, site_reviews
 from ui.state import account, session_scope
 from ui.strings import lang, t
 from ui.widgets import file_download, may_export
+
+
+def building_roster(data: Frames) -> pl.DataFrame:
+    """Every building with its site and captain (`analytics.building.roster`), for the building
+    page's and the meeting's pickers: one function, worked out once by `ui.state.computed`."""
+    return roster(data.buildings, data.labour)
 
 
 def building_review(data: Frames, place: Place, month: dt.date) -> Review:

@@ -27,6 +27,7 @@ from analytics.audit import (
     Standards,
     age_mismatch,
     cases,
+    cases_by,
     living_over,
     multiple_posts,
     nominal_posts,
@@ -430,3 +431,43 @@ def test_amount_at_risk_never_exceeds_what_was_paid(rows: list[dict[str, Any]]) 
     without = cases(LEDGER, payments.clear())
     assert_frame_equal(without, found.filter(pl.col("rule") == AGE_MISMATCH))
     assert not without.is_empty()
+
+
+def _found(*rows: tuple[str, str, float | None]) -> pl.DataFrame:
+    """Cases of (rule, township, amount at risk), the rest of `CASE_SCHEMA` empty."""
+    return pl.DataFrame(
+        [{"rule": r, "township": t, "amount_at_risk": a, "payments": 1} for r, t, a in rows],
+        schema=CASE_SCHEMA,
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "by", "expected"),
+    [
+        # By township: most money first; only data-quality cases: no amount, last.
+        (
+            [(SUBSTITUTE, "甲镇", 800.0), (AGE_MISMATCH, "乙镇", None),
+             (NOMINAL_POST, "丙镇", 900.0), (AGE_MISMATCH, "甲镇", None)],
+            "township",
+            [("丙镇", 1, 900.0), ("甲镇", 2, 800.0), ("乙镇", 1, None)],
+        ),
+        # By rule: every rule in order, zeros where none; the data-quality rule never a 0.
+        (
+            [(SUBSTITUTE, "甲镇", 800.0), (SUBSTITUTE, "乙镇", 400.0)],
+            "rule",
+            [(r, 2 if r == SUBSTITUTE else 0, None if r == AGE_MISMATCH else
+              1200.0 if r == SUBSTITUTE else 0.0) for r in RULES],
+        ),
+    ],
+)  # fmt: skip
+def test_cases_by(rows: list[tuple], by: str, expected: list[tuple]) -> None:
+    result = cases_by(_found(*rows), by)
+
+    assert_frame_equal(
+        result,
+        pl.DataFrame(
+            expected,
+            schema={by: pl.String(), "case_count": pl.Int64(), "amount_at_risk": pl.Float64()},
+            orient="row",
+        ),
+    )
