@@ -1300,6 +1300,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "evidence": {"zh": "证据", "en": "Evidence"},
     "paid_on": {"zh": "发放日期", "en": "Paid on"},
     "note": {"zh": "备注", "en": "Note"},
+    # --- issue 22: standards (helper standards) ---
+    # --- issue 22: casework core (helper casework) ---
+    # --- issue 22: demo abuses (helper demo) ---
+    # --- issue 22: casework pages (helper casepages) ---
+    # --- issue 22: clearing progress (helper clearing) ---
 }
 
 
