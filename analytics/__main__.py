@@ -1,5 +1,6 @@
 """`python -m analytics rates | changes | subsidies | mix | targets | children | jobs | training |
-two-after | income | pivot | audit`: domain.md's metrics and compliance rules on the command line.
+two-after | income | pivot | audit | cases`: domain.md's metrics, compliance rules and casework
+on the command line.
 
 The output is a contract other tools read: the column names below, rates as fractions (csv, json),
 one row per group or person. The month defaults to the latest in the store. No data for what was
@@ -21,6 +22,7 @@ from datetime import date
 import polars as pl
 
 from analytics.audit import RULES, Standards, cases
+from analytics.casework import ALL_STATES, worklist
 from analytics.changes import changes
 from analytics.domain import COUNTY_SCOPE
 from analytics.drill import Place, children, in_place
@@ -533,6 +535,43 @@ def audit_report(
     return f"合规审计{which} / audit cases {span}；标准 / standards: {standards.describe()}", rows
 
 
+def cases_report(
+    labour: pl.DataFrame,
+    subsidies: pl.DataFrame,
+    case_work: pl.DataFrame,
+    month: date | None,
+    today: date,
+    state: str | None,
+    overdue: bool,
+    township: str | None,
+) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `cases`: the worklist of `month` (audit cases of every month held up
+    to it), narrowed to a state, the overdue, a township."""
+    month = _report_month(labour, month)
+    found = cases(labour, subsidies, Standards(), end=month)
+    rows = worklist(found, labour, case_work, month, today)
+    if state is not None:
+        rows = rows.filter(pl.col("state") == state)
+    if overdue:
+        rows = rows.filter(pl.col("is_overdue"))
+    if township is not None:
+        rows = rows.filter(pl.col("township") == township)
+    open_count, late = rows["is_open"].sum(), rows["is_overdue"].sum()
+    return (
+        f"工单 / casework {month:%Y-%m}（{today:%Y-%m-%d}）：{rows.height:,} 件 / cases, "
+        f"未结 / open {open_count:,}, 逾期 / overdue {late:,}",
+        rows,
+    )
+
+
+def _state(text: str) -> str:
+    if text.strip() not in ALL_STATES:
+        raise argparse.ArgumentTypeError(
+            f"没有状态 {text!r}，可选 / unknown state, choose from: {', '.join(ALL_STATES)}"
+        )
+    return text.strip()
+
+
 def _rule(text: str) -> str:
     if text.strip() not in RULES:
         raise argparse.ArgumentTypeError(
@@ -801,6 +840,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM",
         help="last month (default: the latest held)",
     )
+
+    work = sub.add_parser(
+        "cases",
+        parents=[formats],
+        help="casework (工单): audit cases, zero-employment households, the unemployed wishing "
+        "to work, with owner, due date and state",
+    )
+    work.add_argument("--state", type=_state, metavar="S", help=f"one of {', '.join(ALL_STATES)}")
+    work.add_argument("--overdue", action="store_true", help="only open cases past their due date")
+    work.add_argument("--township", help="only this township (乡镇)")
+    work.add_argument("--month", type=parse_month, metavar="YYYY-MM", help=month_help)
     return parser
 
 
@@ -881,6 +931,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.rule,
                 args.date_from,
                 args.date_to,
+            )
+        elif args.command == "cases":
+            title, rows = cases_report(
+                frames.labour,
+                frames.subsidies,
+                frames.case_work,
+                args.month,
+                date.today(),
+                args.state,
+                args.overdue,
+                args.township,
             )
         elif args.command == "targets":
             title, rows = targets_report(

@@ -160,9 +160,9 @@ class SignIn:
 
 
 # What demo accounts may write without the store ceasing to be the demo's: status updates,
-# follow-up notes and undoing them. Any import that is not the demo's own (a ledger, a roster,
-# a boundary file; even one undone later) makes it a county's store for good.
-_DEMO_WRITES = ("edit", "note", "undo")
+# follow-up notes, casework and undoing them. Any import that is not the demo's own (a ledger, a
+# roster, a boundary file; even one undone later) makes it a county's store for good.
+_DEMO_WRITES = ("edit", "note", "case", "undo")
 
 
 class AccountError(ValueError):

@@ -1,7 +1,8 @@
 """The audit trail: sign-ins, exports and account changes, with the store's write batches.
 
-Writes to the data (imports, undo, status updates, notes) are already recorded as their batch;
-`audit_log` shows both as one timeline, so nothing is recorded twice and nothing can disagree.
+Writes to the data (imports, undo, status updates, notes, casework) are already recorded as their
+batch; `audit_log` shows both as one timeline, so nothing is recorded twice and nothing can
+disagree.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _BATCH_ACTIONS = {
     "demo": "import",
     "edit": "status_update",
     "note": "note",
+    "case": "case",
     "undo": "undo",
 }
 AUDIT_SCHEMA: dict[str, pl.DataType] = {

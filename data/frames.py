@@ -25,6 +25,7 @@ import polars as pl
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from analytics.casework import KIND_AUDIT, KIND_HOUSEHOLD
 from analytics.domain import COUNTY_SCOPE
 from data import native
 from data.store import STORE_DIR, data_version, init_store, store_id
@@ -177,6 +178,26 @@ EDIT_SCHEMA: dict[str, pl.DataType] = {
     "batch_id": pl.Int64(),
 }
 
+# 工单: the stored owner, due date, state and note of a subject (data.casework, analytics.casework),
+# with who changed it last and when, and when its state was last set.
+CASE_WORK_SCHEMA: dict[str, pl.DataType] = {
+    "kind": pl.String(),  # audit | household | person
+    "rule": pl.String(),
+    "subject": pl.String(),  # ID number (audit, person) or household code
+    "period": pl.String(),
+    "state": pl.String(),
+    "owner": pl.String(),
+    "due": pl.Date(),
+    "note": pl.String(),
+    "township": pl.String(),  # the subject's place when it was last written
+    "site": pl.String(),
+    "building": pl.String(),
+    "changed_at": pl.Datetime("us", "UTC"),
+    "changed_by": pl.String(),
+    "state_changed_at": pl.Datetime("us", "UTC"),
+    "batch_id": pl.Int64(),
+}
+
 _HOUSEHOLD_PLACE = """
         JOIN household h ON h.id = {household}
         JOIN site s ON s.id = h.site_id
@@ -221,6 +242,17 @@ _QUERIES = {
         JOIN person p ON p.id = e.person_id
         JOIN labour_record r ON r.person_id = e.person_id AND r.month = e.month"""
     + _HOUSEHOLD_PLACE.format(household="r.household_id"),
+    # The state's last change from the history: an undone change's rows are gone with it.
+    "case_work": """
+        SELECT w.kind, w.rule, w.subject, w.period, w.state, w.owner, w.due, w.note, w.township,
+               w.site, w.building, ib.created_at AS changed_at, ib."user" AS changed_by,
+               (SELECT MAX(sb.created_at) FROM case_change c
+                JOIN import_batch sb ON sb.id = c.batch_id
+                WHERE c.kind = w.kind AND c.rule = w.rule AND c.subject = w.subject
+                  AND c.period = w.period AND c.field = 'state') AS state_changed_at,
+               w.batch_id
+        FROM case_work w
+        JOIN import_batch ib ON ib.id = w.batch_id""",
     "batches": """
         SELECT id, created_at, "user", source, files, formats, months, rows_read, rows_imported,
                rows_replaced, rows_rejected, note, undone_by
@@ -238,6 +270,7 @@ _SCHEMAS = {
     "townships": TOWNSHIP_SCHEMA,
     "notes": NOTE_SCHEMA,
     "edits": EDIT_SCHEMA,
+    "case_work": CASE_WORK_SCHEMA,
     "batches": BATCH_SCHEMA,
 }
 
@@ -253,6 +286,7 @@ _ORDER = {
     "townships": ["township"],
     "notes": ["noted_on", "batch_id"],
     "edits": ["batch_id", "id_number", "field"],
+    "case_work": ["kind", "rule", "subject", "period"],
     "batches": ["id"],
 }
 
@@ -315,6 +349,7 @@ class Frames:
     townships: pl.DataFrame
     notes: pl.DataFrame
     edits: pl.DataFrame
+    case_work: pl.DataFrame
     batches: pl.DataFrame
 
     @classmethod
@@ -360,8 +395,26 @@ class Frames:
             postings=self.postings,
             notes=self.notes.filter(scope.place_filter()),
             edits=self.edits.filter(scope.place_filter()),
+            case_work=_case_work_in(self.case_work, scope, labour),
             batches=self.batches.clear(),
         )
+
+
+def _case_work_in(case_work: pl.DataFrame, scope: Scope, labour: pl.DataFrame) -> pl.DataFrame:
+    """The stored case states a scope may see: of subjects at its places when written, or of its
+    people and households now. Audit cases only for a scope of townships (township officers):
+    a captain's scope of sites and buildings gets households and people alone.
+    """
+    people = labour.get_column("id_number").unique().implode()
+    households = labour.get_column("household").unique().implode()
+    mine = (
+        scope.place_filter()
+        | ((pl.col("kind") == KIND_HOUSEHOLD) & pl.col("subject").is_in(households))
+        | ((pl.col("kind") != KIND_HOUSEHOLD) & pl.col("subject").is_in(people))
+    )
+    if not scope.townships:
+        mine = mine & (pl.col("kind") != KIND_AUDIT)
+    return case_work.filter(mine)
 
 
 def _in_places(places: pl.DataFrame) -> pl.Expr:
@@ -597,7 +650,7 @@ def load_frames(engine: Engine) -> Frames:
 
 
 # Read again after any write: they are small, and notes are not in the batch log.
-_SMALL_FRAMES = ("notes", "edits", "batches")
+_SMALL_FRAMES = ("notes", "edits", "case_work", "batches")
 # Changes a patch cannot show: an undo may delete any row, and a person's or household's new
 # name, room or head would have to reach every month of their labour records.
 _UNPATCHABLE = """

@@ -1113,6 +1113,8 @@ DATA_TABLES = (
     "target",
     "follow_up_note",
     "labour_edit",
+    "case_work",
+    "case_change",
 )
 
 _POLARS_TYPES: tuple[tuple[type, pl.DataType], ...] = (

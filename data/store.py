@@ -246,6 +246,47 @@ class LabourEdit(SQLModel, table=True):
     new_value: str | None = None
 
 
+class CaseWork(SQLModel, table=True):
+    """工单: who works on one subject (an audit case, a zero-employment household, a jobless
+    person wishing to work), by when, in which state, with what note.
+
+    Keyed by what the subject is (kind, rule, ID number or household code, period), never by a
+    ledger row, so that a state outlives the next month's import and any re-import. The place is
+    the subject's as it was written, so that a scope can be cut without the ledger.
+    """
+
+    __tablename__ = "case_work"
+    __table_args__ = (UniqueConstraint("kind", "rule", "subject", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # audit | household | person
+    rule: str  # an audit rule's code, 零就业家庭 or 未就业有就业意愿
+    subject: str  # ID number (audit, person) or household code (household)
+    period: str = ""  # YYYY-MM or YYYY of an audit case; "" for households and people
+    state: str
+    owner: str | None = None  # a user name
+    due: dt.date | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    township: str | None = None
+    site: str | None = None
+    building: str | None = None
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+
+
+class CaseChange(SQLModel, table=True):
+    """One field of one `CaseWork` changed: old and new value, as text (who and when: the batch)."""
+
+    __tablename__ = "case_change"
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+    kind: str
+    rule: str
+    subject: str
+    period: str = ""
+    field: str  # owner | due | state | note
+    old_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    new_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
 class ImportBatch(SQLModel, table=True):
     """One write to the store: who, when, what files, how many rows."""
 
@@ -253,7 +294,7 @@ class ImportBatch(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: dt.datetime
     user: str
-    source: str  # import | demo | edit | note | undo
+    source: str  # import | demo | edit | note | case | undo
     files: str  # file names, one per line
     formats: str  # recognised ledger formats, comma-separated
     months: str | None = None  # reporting months touched, comma-separated YYYY-MM

@@ -1,4 +1,5 @@
-"""Taking back one write to the store: an import, the demo, a status update or a note.
+"""Taking back one write to the store: an import, the demo, a status update, a note or a
+case's owner, due date, state or note (工单).
 
 An undo is a batch of its own (source `undo`), so the data version moves and every cache
 refreshes; the batch it took back keeps its history row, marked `undone_by`. What a batch
@@ -33,6 +34,7 @@ _SOURCES = {
     "demo": ("演示数据", "demo"),
     "edit": ("状态更新", "status update"),
     "note": ("跟进记录", "note"),
+    "case": ("工单", "casework"),
     "undo": ("撤销", "undo"),
 }
 _TABLES = {
@@ -43,6 +45,8 @@ _TABLES = {
     "target": ("年度目标", "targets"),
     "follow_up_note": ("跟进记录", "follow-up notes"),
     "labour_edit": ("修改记录", "edit records"),
+    "case_work": ("工单", "cases"),
+    "case_change": ("工单修改记录", "case changes"),
     "township": ("乡镇", "townships"),
     "village": ("村(社区)", "villages"),
     "site": ("安置点", "sites"),

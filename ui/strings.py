@@ -1302,6 +1302,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "note": {"zh": "备注", "en": "Note"},
     # --- issue 22: standards (helper standards) ---
     # --- issue 22: casework core (helper casework) ---
+    "imp_source_case": {"zh": "工单", "en": "Casework"},
+    "audit_case": {"zh": "工单", "en": "Casework"},
     # --- issue 22: demo abuses (helper demo) ---
     # --- issue 22: casework pages (helper casepages) ---
     # --- issue 22: clearing progress (helper clearing) ---

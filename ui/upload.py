@@ -466,7 +466,7 @@ def show_outcome() -> None:
 
 # --- the import history -----------------------------------------------------------------------
 
-SOURCES = ("import", "demo", "edit", "note", "undo")
+SOURCES = ("import", "demo", "edit", "note", "case", "undo")
 
 
 def _user_names() -> dict[str, str]:
@@ -597,7 +597,7 @@ def selected_batch(batches: pl.DataFrame) -> dict | None:
 def describe(batch: dict) -> str:
     """`2020年8月 劳动力就业台账，16,902 行` for the confirmation."""
     what = [_format_title(f) for f in (batch["formats"] or "").split(",") if f]
-    if batch["source"] in ("edit", "note"):
+    if batch["source"] in ("edit", "note", "case"):
         what = [t(f"imp_source_{batch['source']}")]
     when = span(_months_of(batch["months"]))
     return t(

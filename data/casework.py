@@ -1,0 +1,420 @@
+"""Casework (工单) writes: a subject's owner, due date, state and note.
+
+`set_case` is checked first and changes nothing when it fails; one that changes something is one
+batch (source `case`), so the data version moves and every page shows it at once. Each changed
+field keeps its old and new value (`CaseChange`), and `data.undo.undo_batch` takes the batch
+back: the previous row comes back as it was, a row the batch created goes.
+
+Who may work on what is checked here, not only on the page: `role` (when given) must be one of
+`WORK_ROLES[kind]`, and the subject must lie in `scope` (when given). The subjects and states
+are `analytics.casework`'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import polars as pl
+from sqlalchemy.engine import Engine
+
+from analytics.audit import RULES, TRANSPORT_OVER
+from analytics.casework import (
+    DEFAULT_STATE,
+    KIND_AUDIT,
+    KIND_HOUSEHOLD,
+    KIND_PERSON,
+    KINDS,
+    STATES,
+    WISH_TO_WORK,
+    ZERO_EMPLOYMENT,
+)
+from analytics.privacy import mask_value
+from data.edits import EditResult
+from data.frames import Scope
+from data.importer import StoreBusy, StoreWriter
+from data.ledger import LedgerIssue
+from data.store import init_store
+
+CASE_FORM = "工单"
+NOTE_MAX_CHARS = 1000
+FIELDS = ("owner", "due", "state", "note")
+# The headers a message names a field by.
+FIELD_NAMES = {
+    "owner": ("负责人", "owner"),
+    "due": ("完成期限", "due date"),
+    "state": ("状态", "state"),
+    "note": ("备注", "note"),
+}
+# Roles that may work on each kind: audit cases are for the compliance page's roles; captains
+# help their households and people; leaders and clerks read.
+WORK_ROLES: dict[str, frozenset[str]] = {
+    KIND_AUDIT: frozenset({"analyst", "admin", "township"}),
+    KIND_HOUSEHOLD: frozenset({"analyst", "admin", "township", "captain"}),
+    KIND_PERSON: frozenset({"analyst", "admin", "township", "captain"}),
+}
+_RULES = {KIND_HOUSEHOLD: (ZERO_EMPLOYMENT,), KIND_PERSON: (WISH_TO_WORK,), KIND_AUDIT: RULES}
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_YEAR = re.compile(r"\d{4}")
+
+
+class _Unchanged:
+    """A field `set_case` leaves as it is (None clears one)."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = _Unchanged()
+
+
+def may_work(role: str, kind: str) -> bool:
+    """Whether an account of `role` may set owner, due date, state or note of a `kind` subject."""
+    return role in WORK_ROLES.get(kind, frozenset())
+
+
+def _issue(column: str | None, value: object, zh: str, en: str) -> LedgerIssue:
+    return LedgerIssue(CASE_FORM, None, None, column, None if value is None else str(value), zh, en)
+
+
+def _field(name: str) -> str:
+    return FIELD_NAMES[name][0]
+
+
+def _shown_subject(kind: str, subject: str) -> str:
+    """The subject as a message or the audit log may show it: an ID number masked."""
+    return subject if kind == KIND_HOUSEHOLD else mask_value("id_number", subject)
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _checked_key(kind: str, rule: str, subject: str, period: str) -> list[LedgerIssue]:
+    if kind not in KINDS:
+        return [
+            _issue("类型", kind, "不是可选的工单类型", f"not a kind of case: {', '.join(KINDS)}")
+        ]
+    issues = []
+    if rule not in _RULES[kind]:
+        issues.append(
+            _issue(
+                "规则",
+                rule,
+                f"不是可选的值（可选：{'、'.join(_RULES[kind])}）",
+                f"not one of {', '.join(_RULES[kind])}",
+            )
+        )
+    if not subject.strip():
+        issues.append(_issue("对象", subject, "必填，不能为空", "required, but empty"))
+    if kind != KIND_AUDIT and period:
+        issues.append(
+            _issue("期间", period, "户和人员的工单没有期间", "households and people take no period")
+        )
+    if kind == KIND_AUDIT:
+        pattern = _YEAR if rule == TRANSPORT_OVER else _MONTH
+        if not pattern.fullmatch(period):
+            what = ("年份（YYYY）", "a year (YYYY)") if rule == TRANSPORT_OVER else None
+            zh, en = what or ("月份（YYYY-MM）", "a month (YYYY-MM)")
+            issues.append(_issue("期间", period, f"应为{zh}", f"must be {en}"))
+    return issues
+
+
+def _checked_values(kind: str, values: dict[str, object], writer: StoreWriter) -> list[LedgerIssue]:
+    issues = []
+    if "state" in values and values["state"] not in STATES[kind]:
+        issues.append(
+            _issue(
+                _field("state"),
+                values["state"],
+                f"不是可选的值（可选：{'、'.join(STATES[kind])}）",
+                f"not one of {', '.join(STATES[kind])}",
+            )
+        )
+    if "due" in values and values["due"] is not None and not isinstance(values["due"], dt.date):
+        issues.append(_issue(_field("due"), values["due"], "不是日期", "not a date"))
+    note = values.get("note")
+    if isinstance(note, str) and len(note) > NOTE_MAX_CHARS:
+        issues.append(
+            _issue(
+                _field("note"),
+                f"{note[:20]}…",
+                f"太长：最多 {NOTE_MAX_CHARS} 字，现有 {len(note)} 字",
+                f"too long: at most {NOTE_MAX_CHARS} characters, not {len(note)}",
+            )
+        )
+    owner = values.get("owner")
+    if owner is not None:
+        writer.execute("SELECT disabled FROM user_account WHERE username = ?", [owner])
+        found = writer.cur.fetchone()
+        if found is None or found[0]:
+            issues.append(
+                _issue(
+                    _field("owner"),
+                    owner,
+                    "没有这个账号，或账号已停用",
+                    "no such account, or it is disabled",
+                )
+            )
+    return issues
+
+
+# The subject's places (township, site, building) and name, latest ledger month first.
+_PERSON_PLACES = """
+    SELECT t.name, s.name, b.name, p.name FROM labour_record r
+    JOIN person p ON p.id = r.person_id
+    JOIN household h ON h.id = r.household_id
+    JOIN township t ON t.id = h.township_id
+    JOIN site s ON s.id = h.site_id
+    JOIN building b ON b.id = h.building_id
+    WHERE p.id_number = ? ORDER BY r.month DESC LIMIT 1"""
+_PAYMENT_PLACES = """
+    SELECT DISTINCT t.name, s.name, NULL, sp.name FROM subsidy_payment sp
+    JOIN township t ON t.id = sp.township_id
+    LEFT JOIN site s ON s.id = sp.site_id
+    WHERE sp.id_number = ?"""
+_HOUSEHOLD_PLACE = """
+    SELECT t.name, s.name, b.name, h.head_name FROM household h
+    JOIN township t ON t.id = h.township_id
+    JOIN site s ON s.id = h.site_id
+    JOIN building b ON b.id = h.building_id
+    WHERE h.code = ?"""
+
+
+def _places(writer: StoreWriter, kind: str, subject: str) -> list[tuple]:
+    """Where the subject is: (township, site, building, name) rows, the one to store first.
+
+    A household by its code; a person by their latest ledger record; an audit case's payee by
+    that record and by where they were paid (a payee in no ledger has only the latter).
+    """
+    if kind == KIND_HOUSEHOLD:
+        writer.execute(_HOUSEHOLD_PLACE, [subject])
+        return writer.cur.fetchall()
+    writer.execute(_PERSON_PLACES, [subject])
+    found = writer.cur.fetchall()
+    if kind == KIND_AUDIT:
+        writer.execute(_PAYMENT_PLACES, [subject])
+        found += sorted(writer.cur.fetchall(), key=lambda r: tuple(str(v) for v in r))
+    return found
+
+
+_COLUMNS = (
+    "id",
+    "kind",
+    "rule",
+    "subject",
+    "period",
+    "state",
+    "owner",
+    "due",
+    "note",
+    "township",
+    "site",
+    "building",
+    "batch_id",
+)
+
+
+def _stored(writer: StoreWriter, kind: str, rule: str, subject: str, period: str) -> dict | None:
+    writer.execute(
+        f"SELECT {', '.join(_COLUMNS)} FROM case_work "
+        "WHERE kind = ? AND rule = ? AND subject = ? AND period = ?",
+        [kind, rule, subject, period],
+    )
+    row = writer.cur.fetchone()
+    if row is None:
+        return None
+    stored = dict(zip(_COLUMNS, row, strict=True))
+    if isinstance(stored["due"], str):
+        stored["due"] = dt.date.fromisoformat(stored["due"])
+    return stored
+
+
+def set_case(
+    engine: Engine,
+    *,
+    kind: str,
+    rule: str,
+    subject: str,
+    period: str = "",
+    owner: str | None | _Unchanged = UNCHANGED,
+    due: dt.date | None | _Unchanged = UNCHANGED,
+    state: str | _Unchanged = UNCHANGED,
+    note: str | None | _Unchanged = UNCHANGED,
+    user: str,
+    role: str | None = None,
+    scope: Scope | None = None,
+    seen: dict[str, object] | None = None,
+) -> EditResult:
+    """Set the owner, due date, state and note (those given; None clears one) of one subject.
+
+    `kind`, `rule`, `subject`, `period`: the key (`analytics.casework`): an audit case's rule,
+    full ID number and period; 零就业家庭 and a household code; 未就业有就业意愿 and an ID number.
+    `owner`: an account's user name (existing, not disabled); `due`: a date; `state`: one of the
+    kind's `STATES`; `note`: at most 1000 characters (blank clears it).
+
+    Nothing is written when a value is invalid, when `role` (the writer's, None: not checked)
+    may not work on `kind` (`WORK_ROLES`), when the subject is not in the store (a household
+    code, a person in a ledger, an audit case's payee in a ledger or a payment) or lies outside
+    `scope` (the writer's places; None: no limit), or when `seen` (field -> value the form
+    showed) no longer matches what is stored: someone else changed it in between (`overtaken`).
+    Values equal to the stored ones are not written; when none differs, nothing is (ok, no batch).
+    """
+    given = {
+        name: value
+        for name, value in (("owner", owner), ("due", due), ("state", state), ("note", note))
+        if value is not UNCHANGED
+    }
+    if isinstance(given.get("note"), str):
+        given["note"] = given["note"].strip() or None
+    if isinstance(given.get("owner"), str):
+        given["owner"] = given["owner"].strip() or None
+    subject, period = subject.strip(), (period or "").strip()
+    issues = _checked_key(kind, rule, subject, period)
+    if issues:
+        return EditResult(False, issues=issues)
+    if role is not None and not may_work(role, kind):
+        return EditResult(
+            False,
+            issues=[
+                _issue(
+                    None,
+                    None,
+                    "您的角色不能处理这类工单：未保存",
+                    "your role cannot work on these cases: nothing was saved",
+                )
+            ],
+        )
+    init_store(engine)
+    try:
+        writer = StoreWriter(engine).begin()
+    except StoreBusy as busy:
+        return EditResult(False, issues=[busy.issue(CASE_FORM)])
+    with writer:
+        issues = _checked_values(kind, given, writer)
+        if issues:
+            return EditResult(False, issues=issues)
+        places = _places(writer, kind, subject)
+        if not places:
+            return EditResult(
+                False,
+                issues=[
+                    _issue(
+                        "户" if kind == KIND_HOUSEHOLD else "身份证号",
+                        _shown_subject(kind, subject),
+                        "库中没有此户或此人",
+                        "no such household or person in the store",
+                    )
+                ],
+            )
+        if scope is not None and not any(scope.contains(*place[:3]) for place in places):
+            # Says nothing about the subject: a writer outside its scope must not learn of it.
+            return EditResult(
+                False,
+                issues=[
+                    _issue(
+                        None,
+                        None,
+                        "不在您的管辖范围内：未保存",
+                        "outside your places: nothing was saved",
+                    )
+                ],
+            )
+        old = _stored(writer, kind, rule, subject, period)
+        current = {
+            "owner": None if old is None else old["owner"],
+            "due": None if old is None else old["due"],
+            "state": DEFAULT_STATE[kind] if old is None else old["state"],
+            "note": None if old is None else old["note"],
+        }
+        if seen is not None and any(_text(v) != _text(current[k]) for k, v in seen.items()):
+            fields = [k for k, v in seen.items() if _text(v) != _text(current[k])]
+            now_zh = "；".join(f"{_field(k)} 现为“{_text(current[k]) or '空'}”" for k in fields)
+            now_en = "; ".join(
+                f'{FIELD_NAMES[k][1]} is now "{_text(current[k]) or ""}"' for k in fields
+            )
+            return EditResult(
+                False,
+                issues=[
+                    _issue(
+                        None,
+                        None,
+                        f"这条工单在您打开后已被改过：{now_zh}。您的修改没有保存，请重新填写",
+                        f"this case was changed after you opened it: {now_en}. "
+                        "Your change was not saved: enter it again",
+                    )
+                ],
+                overtaken=True,
+            )
+        changed = {
+            name: (_text(current[name]), _text(value))
+            for name, value in given.items()
+            if _text(value) != _text(current[name])
+        }
+        if not changed:
+            return EditResult(True)
+        township, site, building, name = places[0]
+        shown = " ".join(
+            str(part) for part in (rule, name, _shown_subject(kind, subject), period) if part
+        )
+        what = "；".join(f"{_field(k)} {o or '—'}→{n or '—'}" for k, (o, n) in changed.items())
+        batch_id = writer.new_batch(
+            user=user,
+            source="case",
+            files="",
+            formats="",
+            months=period if _MONTH.fullmatch(period) else None,
+            rows_read=1,
+            rows_imported=1,
+            rows_replaced=0 if old is None else 1,
+            note=f"{CASE_FORM} {shown}：{what}",
+        )
+        row = {
+            **current,
+            **{k: given[k] for k in changed},
+            "township": township,
+            "site": site,
+            "building": building,
+            "batch_id": batch_id,
+        }
+        schema = {
+            "owner": pl.String(),
+            "due": pl.Date(),
+            "note": pl.String(),
+            "township": pl.String(),
+            "site": pl.String(),
+            "building": pl.String(),
+        }
+        if old is None:
+            key = {"kind": kind, "rule": rule, "subject": subject, "period": period}
+            frame = pl.DataFrame(
+                [{"id": writer.allocate("case_work", 1), **key, **row}], schema_overrides=schema
+            )
+            writer.insert("case_work", frame.select(_COLUMNS))
+        else:
+            writer.update(
+                "case_work", pl.DataFrame([{"id": old["id"], **row}], schema_overrides=schema)
+            )
+        first = writer.allocate("case_change", len(changed))
+        writer.insert(
+            "case_change",
+            pl.DataFrame(
+                {
+                    "id": range(first, first + len(changed)),
+                    "batch_id": batch_id,
+                    "kind": kind,
+                    "rule": rule,
+                    "subject": subject,
+                    "period": period,
+                    "field": list(changed),
+                    "old_value": [o for o, _ in changed.values()],
+                    "new_value": [n for _, n in changed.values()],
+                },
+                schema_overrides={"old_value": pl.String(), "new_value": pl.String()},
+            ),
+        )
+    return EditResult(True, batch_id, [], changed)
