@@ -366,9 +366,10 @@ def test_demo_sign_in_only_while_the_store_holds_only_the_demo(own_store_url) ->
     engine = get_engine(own_store_url)
     assert accounts.demo_store(engine)
     token = accounts.open_session(engine, "demo-captain")
-    # Status updates, notes and undo by demo accounts keep it the demo's.
+    # Status updates, notes, casework and undo by demo accounts keep it the demo's.
     _batch(engine, "edit", "demo-captain")
     _batch(engine, "note", "demo-admin")
+    _batch(engine, "case", "demo-analyst")
     _batch(engine, "undo", "demo-admin")
     assert accounts.demo_store(engine)
     assert accounts.demo_sign_in(engine, "demo-admin") is not None
