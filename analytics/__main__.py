@@ -801,6 +801,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM",
         help="last month (default: the latest held)",
     )
+    audit.add_argument(
+        "--standards",
+        choices=("stored", "default"),
+        default="stored",
+        help="the standards an administrator saved (default), or domain.md's defaults; "
+        "named in the table's title, and on stderr for csv and json",
+    )
     return parser
 
 
@@ -874,10 +881,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "mix":
             title, rows = mix_report(frames.labour, args.month)
         elif args.command == "audit":
+            from data.standards import load_standards
+
+            standards = Standards() if args.standards == "default" else load_standards(get_engine())
+            if args.format != "table":
+                # csv and json are only the cases (the column contract): the standards that
+                # made them go beside, not into, the rows.
+                print(f"标准 / standards: {standards.describe()}", file=sys.stderr)
             title, rows = audit_report(
                 frames.labour,
                 frames.subsidies,
-                Standards(),
+                standards,
                 args.rule,
                 args.date_from,
                 args.date_to,

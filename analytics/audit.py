@@ -501,3 +501,62 @@ def cases_by(found: pl.DataFrame, by: str) -> pl.DataFrame:
             pl.when(pl.col("rule") != AGE_MISMATCH).then(at_risk.fill_null(0.0)),
         )
     )
+
+
+def _period_order() -> list[pl.Expr]:
+    """Periods in time order, a year (交通补贴超标's period) after its months."""
+    period = pl.col("period")
+    year = period.str.slice(0, 4).cast(pl.Int32)
+    month = pl.when(period.str.len_chars() == 4).then(13).otherwise(period.str.slice(5, 2))
+    return [year, month.cast(pl.Int32)]
+
+
+def cases_by_month(found: pl.DataFrame) -> pl.DataFrame:
+    """Cases and amount at risk per rule and period (`rule`, `period`, `case_count`,
+    `amount_at_risk`), in time order, rules in their order within a period; only the pairs that
+    have cases. A period is the cases' own: a month, or for 交通补贴超标 a year (a year's excess
+    belongs to no one month), which comes after that year's months. The data-quality rule's
+    amount is null, as in `cases_by`."""
+    at_risk = pl.col("amount_at_risk")
+    order = {rule: n for n, rule in enumerate(RULES)}
+    return (
+        found.group_by("rule", "period")
+        .agg(
+            case_count=pl.len().cast(pl.Int64),
+            amount_at_risk=pl.when(at_risk.is_not_null().any()).then(at_risk.sum()),
+        )
+        .sort(*_period_order(), pl.col("rule").replace_strict(order, return_dtype=pl.Int64))
+    )
+
+
+def month_grid(by_month: pl.DataFrame, measure: str, months: Sequence[date] = ()) -> pl.DataFrame:
+    """`cases_by_month` as a grid: a row per rule (all nine, in order), a column per period in
+    time order, of `months` (the range shown, with their years for 交通补贴超标) and of
+    `by_month`, holding `measure` (`case_count` or `amount_at_risk`), and `total`. A period
+    without a rule's cases holds 0; a cell that cannot hold a case is null: 交通补贴超标 in a
+    month, any other rule in a year, the data-quality rule's amounts."""
+    wanted = {f"{m:%Y-%m}" for m in months} | {f"{m:%Y}" for m in months}
+    every = pl.DataFrame(
+        {"period": sorted(wanted | set(by_month.get_column("period")))},
+        schema={"period": pl.String},
+    )
+    periods = every.sort(*_period_order()).get_column("period").to_list()
+    dtype = by_month.schema[measure]
+    grid = pl.DataFrame({"rule": list(RULES)})
+    for period in periods:
+        values = dict(
+            by_month.filter(pl.col("period") == period).select("rule", measure).iter_rows()
+        )
+        yearly = len(period) == 4
+        cells = [
+            values.get(rule, 0)
+            if (rule == TRANSPORT_OVER) == yearly
+            and not (measure == "amount_at_risk" and rule == AGE_MISMATCH)
+            else None
+            for rule in RULES
+        ]
+        grid = grid.with_columns(pl.Series(period, cells, dtype=dtype))
+    total = pl.sum_horizontal(periods) if periods else pl.lit(0)
+    if measure == "amount_at_risk":
+        total = pl.when(pl.col("rule") != AGE_MISMATCH).then(total)
+    return grid.with_columns(total=total.cast(dtype))
