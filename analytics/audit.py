@@ -530,33 +530,26 @@ def cases_by_month(found: pl.DataFrame) -> pl.DataFrame:
 
 
 def month_grid(by_month: pl.DataFrame, measure: str, months: Sequence[date] = ()) -> pl.DataFrame:
-    """`cases_by_month` as a grid: a row per rule (all nine, in order), a column per period in
-    time order, of `months` (the range shown, with their years for 交通补贴超标) and of
-    `by_month`, holding `measure` (`case_count` or `amount_at_risk`), and `total`. A period
+    """`cases_by_month` as a grid: a row per period in time order, of `months` (the range shown,
+    with their years for 交通补贴超标) and of `by_month`; a column per rule (all nine, in order)
+    holding `measure` (`case_count` or `amount_at_risk`), and the period's `total`. A period
     without a rule's cases holds 0; a cell that cannot hold a case is null: 交通补贴超标 in a
     month, any other rule in a year, the data-quality rule's amounts."""
     wanted = {f"{m:%Y-%m}" for m in months} | {f"{m:%Y}" for m in months}
-    every = pl.DataFrame(
+    grid = pl.DataFrame(
         {"period": sorted(wanted | set(by_month.get_column("period")))},
         schema={"period": pl.String},
-    )
-    periods = every.sort(*_period_order()).get_column("period").to_list()
+    ).sort(*_period_order())
     dtype = by_month.schema[measure]
-    grid = pl.DataFrame({"rule": list(RULES)})
-    for period in periods:
-        values = dict(
-            by_month.filter(pl.col("period") == period).select("rule", measure).iter_rows()
+    yearly = pl.col("period").str.len_chars() == 4
+    for rule in RULES:
+        values = by_month.filter(pl.col("rule") == rule).select("period", pl.col(measure))
+        possible = yearly if rule == TRANSPORT_OVER else ~yearly
+        if measure == "amount_at_risk" and rule == AGE_MISMATCH:
+            possible = pl.lit(False)
+        grid = (
+            grid.join(values, on="period", how="left", maintain_order="left")
+            .with_columns(pl.when(possible).then(pl.col(measure).fill_null(0)).cast(dtype))
+            .rename({measure: rule})
         )
-        yearly = len(period) == 4
-        cells = [
-            values.get(rule, 0)
-            if (rule == TRANSPORT_OVER) == yearly
-            and not (measure == "amount_at_risk" and rule == AGE_MISMATCH)
-            else None
-            for rule in RULES
-        ]
-        grid = grid.with_columns(pl.Series(period, cells, dtype=dtype))
-    total = pl.sum_horizontal(periods) if periods else pl.lit(0)
-    if measure == "amount_at_risk":
-        total = pl.when(pl.col("rule") != AGE_MISMATCH).then(total)
-    return grid.with_columns(total=total.cast(dtype))
+    return grid.with_columns(total=pl.sum_horizontal(RULES).cast(dtype))

@@ -123,7 +123,9 @@ def standards_form(standards: Standards, user: str) -> None:
     wanted = defaults if reset else Standards(transport, living, min_age, max_age, months)
     result = save_standards(get_engine(), wanted, user=user, seen=seen)
     if not result.ok:
-        st.error(t("std_refused", problems=result.report(lang())), icon=":material/error:")
+        # A line per problem (Markdown needs two spaces for a line break).
+        problems = result.report(lang()).replace("\n", "  \n")
+        st.error(t("std_refused", problems=problems), icon=":material/error:")
         return
     if not result.changed:
         st.info(t("std_unchanged"))
@@ -248,20 +250,20 @@ measure = (
     or "case_count"
 )
 grid = month_grid(by_month, measure, [m for m in months if start <= m <= end])
-periods = [c for c in grid.columns if c not in ("rule", "total")]
 labels = {
     p: t("cmp_year_column", year=p) if len(p) == 4 else fmt_month(date.fromisoformat(f"{p}-01"))
-    for p in periods
+    for p in grid.get_column("period")
 }
 if measure == "amount_at_risk":
-    # Whole yuan: the grid's headers are periods, which the tables' money format cannot name.
-    grid = grid.with_columns(pl.col(*periods, "total").round(0).cast(pl.Int64))
-grid_col, chart_col = st.columns([3, 2], gap="large")
-with grid_col:
-    views.table(grid.rename(labels), key=f"compliance_by_month_{measure}")
-    st.caption(t("cmp_by_month_note"))
-with chart_col:
-    show(audit_month_bars(by_month, measure, labels), key=f"compliance_month_chart_{measure}")
+    # Whole yuan: the columns are rules, which the tables' money format has no header for.
+    grid = grid.with_columns(pl.col(*RULES, "total").round(0).cast(pl.Int64))
+show(audit_month_bars(by_month, measure, labels), key=f"compliance_month_chart_{measure}")
+views.table(
+    grid.with_columns(pl.col("period").replace_strict(labels)),
+    key=f"compliance_by_month_{measure}",
+    height=min(36 + 35 * grid.height, 360),
+)
+st.caption(t("cmp_by_month_note"))
 
 st.subheader(t("cmp_cases_title"))
 everything = t("cmp_all_rules")

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from analytics.audit import RULES
 from ui.format import fmt_count, fmt_month, fmt_rate, fmt_wan, fmt_yuan, total_unit
 from ui.strings import t
 from ui.theme import (
@@ -616,7 +617,7 @@ def audit_month_bars(by_month: pl.DataFrame, measure: str, labels: dict[str, str
     periods = list(labels)
     fig = go.Figure()
     money = measure == "amount_at_risk"
-    for rule in by_month.get_column("rule").unique(maintain_order=True):
+    for rule in RULES:
         rows = by_month.filter((pl.col("rule") == rule) & pl.col(measure).is_not_null())
         if rows.is_empty():
             continue

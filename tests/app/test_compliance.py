@@ -76,6 +76,10 @@ def _assert_shown(at, found: pl.DataFrame) -> None:
     assert at_risk == sorted(at_risk, reverse=True)
     listed = _table(at, "rule", "period", "evidence")
     assert len(listed) == min(found.height, 1_000)
+    # By month (cases, the default measure): every case in its month's or year's row.
+    by_month = _table(at, "period", "total")
+    assert by_month["total"].sum() == found.height
+    assert list(by_month.columns) == ["period", *RULES, "total"]
 
 
 @pytest.mark.parametrize("user", ["demo-analyst", "demo-admin"])
@@ -161,6 +165,10 @@ def test_an_administrator_changes_the_standards_and_the_cases_follow(
     assert at.number_input(key="std_transport").value == 200.0
     event = audit_log(engine).filter(pl.col("action") == "standards").row(0, named=True)
     assert (event["username"], event["detail"]) == ("demo-admin", "交通补贴年上限 500.00 → 200.00")
+    log = at.switch_page("pages/audit.py").run()
+    assert not log.exception, log.exception
+    assert zh("audit_standards") in _table(log, "detail")["action"].to_list()
+    at.switch_page(PAGE).run()
 
     _button(at, "std_reset").click().run()
 
