@@ -501,3 +501,55 @@ def cases_by(found: pl.DataFrame, by: str) -> pl.DataFrame:
             pl.when(pl.col("rule") != AGE_MISMATCH).then(at_risk.fill_null(0.0)),
         )
     )
+
+
+def _period_order() -> list[pl.Expr]:
+    """Periods in time order, a year (交通补贴超标's period) after its months."""
+    period = pl.col("period")
+    year = period.str.slice(0, 4).cast(pl.Int32)
+    month = pl.when(period.str.len_chars() == 4).then(13).otherwise(period.str.slice(5, 2))
+    return [year, month.cast(pl.Int32)]
+
+
+def cases_by_month(found: pl.DataFrame) -> pl.DataFrame:
+    """Cases and amount at risk per rule and period (`rule`, `period`, `case_count`,
+    `amount_at_risk`), in time order, rules in their order within a period; only the pairs that
+    have cases. A period is the cases' own: a month, or for 交通补贴超标 a year (a year's excess
+    belongs to no one month), which comes after that year's months. The data-quality rule's
+    amount is null, as in `cases_by`."""
+    at_risk = pl.col("amount_at_risk")
+    order = {rule: n for n, rule in enumerate(RULES)}
+    return (
+        found.group_by("rule", "period")
+        .agg(
+            case_count=pl.len().cast(pl.Int64),
+            amount_at_risk=pl.when(at_risk.is_not_null().any()).then(at_risk.sum()),
+        )
+        .sort(*_period_order(), pl.col("rule").replace_strict(order, return_dtype=pl.Int64))
+    )
+
+
+def month_grid(by_month: pl.DataFrame, measure: str, months: Sequence[date] = ()) -> pl.DataFrame:
+    """`cases_by_month` as a grid: a row per period in time order, of `months` (the range shown,
+    with their years for 交通补贴超标) and of `by_month`; a column per rule (all nine, in order)
+    holding `measure` (`case_count` or `amount_at_risk`), and the period's `total`. A period
+    without a rule's cases holds 0; a cell that cannot hold a case is null: 交通补贴超标 in a
+    month, any other rule in a year, the data-quality rule's amounts."""
+    wanted = {f"{m:%Y-%m}" for m in months} | {f"{m:%Y}" for m in months}
+    grid = pl.DataFrame(
+        {"period": sorted(wanted | set(by_month.get_column("period")))},
+        schema={"period": pl.String},
+    ).sort(*_period_order())
+    dtype = by_month.schema[measure]
+    yearly = pl.col("period").str.len_chars() == 4
+    for rule in RULES:
+        values = by_month.filter(pl.col("rule") == rule).select("period", pl.col(measure))
+        possible = yearly if rule == TRANSPORT_OVER else ~yearly
+        if measure == "amount_at_risk" and rule == AGE_MISMATCH:
+            possible = pl.lit(False)
+        grid = (
+            grid.join(values, on="period", how="left", maintain_order="left")
+            .with_columns(pl.when(possible).then(pl.col(measure).fill_null(0)).cast(dtype))
+            .rename({measure: rule})
+        )
+    return grid.with_columns(total=pl.sum_horizontal(RULES).cast(dtype))

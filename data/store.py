@@ -389,6 +389,24 @@ class AuditEvent(SQLModel, table=True):
     detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
+class AuditStandards(SQLModel, table=True):
+    """The standards the compliance rules hold payments to, as an administrator saved them.
+
+    One row per save, never updated: the latest row is in force (none: domain.md's defaults),
+    and the rows before it are what earlier lists were made with. Money in fen, as payments.
+    """
+
+    __tablename__ = "audit_standards"
+    id: int | None = Field(default=None, primary_key=True)
+    saved_at: dt.datetime
+    saved_by: str
+    transport_per_year_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    living_per_payment_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    min_age: int
+    max_age: int
+    stable_months: int
+
+
 class StoreInfo(SQLModel, table=True):
     """One row naming this store, so caches kept outside it never mix two stores up."""
 

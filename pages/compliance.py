@@ -1,9 +1,10 @@
 """合规审计: the cases of domain.md's nine compliance rules (审计规则) in a range of held months,
 per rule and township, and each case beside its evidence (the person's payments and ledger rows).
 
-The range and the rule filter live in the URL (`?from=2020-03&to=2020-08&rule=挂岗`). Read-only:
-the standards are domain.md's defaults, and every list says so. Every case comes from
-`analytics.audit.cases`, as `python -m analytics audit` prints it.
+The range and the rule filter live in the URL (`?from=2020-03&to=2020-08&rule=挂岗`). The
+standards are the store's (`data.standards`: domain.md's defaults until an administrator saves
+others in the form under the caption); the caption and the workbook's standards sheet say which
+were used. Every case comes from `analytics.audit.cases`, as `python -m analytics audit` prints it.
 """
 
 from datetime import date
@@ -11,21 +12,23 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from analytics.audit import RULES, Standards, cases, cases_by
+from analytics.audit import RULES, Standards, cases, cases_by, cases_by_month, month_grid
 from analytics.drill import Place
 from data.frames import Frames
+from data.standards import ADMIN_ROLE, changes_text, load_standards, save_standards
+from data.store import get_engine
 from ui import views
+from ui.charts import audit_month_bars, show
 from ui.drill import chosen_row, url_query
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month, fmt_wan
 from ui.shell import enter
-from ui.state import computed, current_version, frames, report_months
-from ui.strings import t
+from ui.state import account, computed, current_version, frames, report_months
+from ui.strings import lang, t
 from ui.widgets import excel_download, kpi, url_bound
 
 enter()
 
-STANDARDS = Standards()
 MONEY = ("amount_at_risk", "paid")
 LEDGER = ("month", "name", "id_number", "site", "building", "status", "employment_type")
 LEDGER_MORE = ("capacity", "employer", "monthly_income")
@@ -52,6 +55,85 @@ def standards_sheet(standards: Standards) -> pl.DataFrame:
             ],
         }
     )
+
+
+def yuan(value: float) -> str:
+    """500 → "500", 140.5 → "140.50": a standard as it was set."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def standards_caption(standards: Standards) -> str:
+    return t(
+        "cmp_standards",
+        transport=yuan(standards.transport_per_year),
+        living=yuan(standards.living_per_payment),
+        min_age=standards.min_age,
+        max_age=standards.max_age,
+        months=standards.stable_months,
+    )
+
+
+FORM_KEYS = ("std_transport", "std_living", "std_min_age", "std_max_age", "std_stable")
+
+
+def standards_form(standards: Standards, user: str) -> None:
+    """The administrator's form: the five standards, save, and back to domain.md's defaults.
+    A save that changes something reruns the page, whose cases then follow the new standards."""
+    # What the form showed: a save is refused when another administrator saved in between.
+    seen = st.session_state.get("std_seen", standards)
+    st.session_state["std_seen"] = standards
+    defaults = Standards()
+    with st.expander(t("std_edit"), icon=":material/tune:"):
+        st.caption(
+            t(
+                "std_defaults",
+                transport=yuan(defaults.transport_per_year),
+                living=yuan(defaults.living_per_payment),
+                min_age=defaults.min_age,
+                max_age=defaults.max_age,
+                months=defaults.stable_months,
+            )
+        )
+        with st.form("std_form", border=False):
+            cells = st.columns(5)
+            money = {"step": 10.0, "format": "%.2f"}
+            whole = {"step": 1}
+            transport = cells[0].number_input(
+                t("std_transport"), value=float(standards.transport_per_year), key=FORM_KEYS[0],
+                **money,
+            )  # fmt: skip
+            living = cells[1].number_input(
+                t("std_living"), value=float(standards.living_per_payment), key=FORM_KEYS[1],
+                **money,
+            )  # fmt: skip
+            min_age = cells[2].number_input(
+                t("std_min_age"), value=standards.min_age, key=FORM_KEYS[2], **whole
+            )
+            max_age = cells[3].number_input(
+                t("std_max_age"), value=standards.max_age, key=FORM_KEYS[3], **whole
+            )
+            months = cells[4].number_input(
+                t("std_stable"), value=standards.stable_months, key=FORM_KEYS[4], **whole
+            )
+            save_col, reset_col, _ = st.columns([1, 1, 3])
+            save = save_col.form_submit_button(t("std_save"), type="primary")
+            reset = reset_col.form_submit_button(t("std_reset"))
+    if not (save or reset):
+        return
+    wanted = defaults if reset else Standards(transport, living, min_age, max_age, months)
+    result = save_standards(get_engine(), wanted, user=user, seen=seen)
+    if not result.ok:
+        # A line per problem (Markdown needs two spaces for a line break).
+        problems = result.report(lang()).replace("\n", "  \n")
+        st.error(t("std_refused", problems=problems), icon=":material/error:")
+        return
+    if not result.changed:
+        st.info(t("std_unchanged"))
+        return
+    st.session_state["std_flash"] = t("std_saved", changes=changes_text(result.changed, lang()))
+    for key in (*FORM_KEYS, "std_seen"):
+        st.session_state.pop(key, None)
+    st.rerun()
 
 
 def in_period(column: str, period: str) -> pl.Expr:
@@ -117,18 +199,16 @@ with to_col:
 start, end = sorted((by_key[first], by_key[last]))
 span = fmt_month(start) if start == end else f"{fmt_month(start)} – {fmt_month(end)}"
 head_col.title(f"{t('nav_compliance')} · {span}")
-st.caption(
-    t(
-        "cmp_standards",
-        transport=f"{STANDARDS.transport_per_year:,.0f}",
-        living=f"{STANDARDS.living_per_payment:,.0f}",
-        min_age=STANDARDS.min_age,
-        max_age=STANDARDS.max_age,
-        months=STANDARDS.stable_months,
-    )
-)
+# Read on every run (one small query), not cached: a save shows in every session's next rerun.
+standards = load_standards(get_engine())
+st.caption(standards_caption(standards))
+if flash := st.session_state.pop("std_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+me = account()
+if me is not None and me.role == ADMIN_ROLE:
+    standards_form(standards, me.username)
 
-found = computed(audit_cases, start, end, STANDARDS)
+found = computed(audit_cases, start, end, standards)
 cards = st.columns(3)
 kpi(cards[0], t("cmp_kpi_cases"), fmt_count(found.height, "unit_cases"))
 kpi(
@@ -155,6 +235,35 @@ with town_col:
         st.info(t("cmp_none"), icon=":material/check_circle:")
     else:
         views.table(by_township, key="compliance_by_township", totals=("amount_at_risk",))
+
+st.subheader(t("cmp_by_month"))
+by_month = cases_by_month(found)
+measure = (
+    st.segmented_control(
+        t("cmp_measure"),
+        ["case_count", "amount_at_risk"],
+        format_func=t,
+        default="case_count",
+        key="compliance_measure",
+        label_visibility="collapsed",
+    )  # fmt: skip
+    or "case_count"
+)
+grid = month_grid(by_month, measure, [m for m in months if start <= m <= end])
+labels = {
+    p: t("cmp_year_column", year=p) if len(p) == 4 else fmt_month(date.fromisoformat(f"{p}-01"))
+    for p in grid.get_column("period")
+}
+if measure == "amount_at_risk":
+    # Whole yuan: the columns are rules, which the tables' money format has no header for.
+    grid = grid.with_columns(pl.col(*RULES, "total").round(0).cast(pl.Int64))
+show(audit_month_bars(by_month, measure, labels), key=f"compliance_month_chart_{measure}")
+views.table(
+    grid.with_columns(pl.col("period").replace_strict(labels)),
+    key=f"compliance_by_month_{measure}",
+    height=min(36 + 35 * grid.height, 360),
+)
+st.caption(t("cmp_by_month_note"))
 
 st.subheader(t("cmp_cases_title"))
 everything = t("cmp_all_rules")
@@ -186,7 +295,12 @@ with evidence_col:
 
 sheets = {r: found.filter(pl.col("rule") == r).drop("rule") for r in RULES}
 excel_download(
-    {t("cmp_by_rule"): by_rule, **sheets, t("cmp_sheet_standards"): standards_sheet(STANDARDS)},
+    {
+        t("cmp_by_rule"): by_rule,
+        t("cmp_by_month"): by_month,
+        **sheets,
+        t("cmp_sheet_standards"): standards_sheet(standards),
+    },
     f"{t('cmp_file')}-{start:%Y-%m}-{end:%Y-%m}.xlsx",
     key="compliance_excel",
     notes=[t("cmp_note_range", span=span)],

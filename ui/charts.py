@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from analytics.audit import RULES
 from ui.format import fmt_count, fmt_month, fmt_rate, fmt_wan, fmt_yuan, total_unit
 from ui.strings import t
 from ui.theme import (
@@ -606,4 +607,38 @@ def income_histogram(histogram: pl.DataFrame, target: float | None = None) -> go
     fig.update_xaxes(title_text=t("monthly_income"), tickformat=",")
     fig.update_yaxes(title_text=t("earners"), tickformat=",", rangemode="tozero")
     fig.update_layout(height=420, showlegend=False, bargap=0)
+    return fig
+
+
+def audit_month_bars(by_month: pl.DataFrame, measure: str, labels: dict[str, str]) -> go.Figure:
+    """Cases or yuan at risk (`measure` of `analytics.audit.cases_by_month`) per period, stacked
+    by rule in the rules' order; `labels` names each period on the axis (a year's column is
+    交通补贴超标's alone). The data-quality rule has no amount and no bar of amounts."""
+    periods = list(labels)
+    fig = go.Figure()
+    money = measure == "amount_at_risk"
+    for rule in RULES:
+        rows = by_month.filter((pl.col("rule") == rule) & pl.col(measure).is_not_null())
+        if rows.is_empty():
+            continue
+        values = dict(rows.select("period", measure).iter_rows())
+        shown = [values.get(p) for p in periods]
+        fig.add_bar(
+            x=[labels[p] for p in periods],
+            y=shown,
+            name=rule,
+            customdata=[
+                None if v is None else fmt_yuan(v) if money else fmt_count(v, "unit_cases")
+                for v in shown
+            ],
+            hovertemplate="%{x}<br>" + rule + " %{customdata}<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=420,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
+        hovermode="x",
+    )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title_text=t(measure), tickformat=",", rangemode="tozero")
     return fig

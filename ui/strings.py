@@ -1301,6 +1301,36 @@ STRINGS: dict[str, dict[str, str]] = {
     "paid_on": {"zh": "发放日期", "en": "Paid on"},
     "note": {"zh": "备注", "en": "Note"},
     # --- issue 22: standards (helper standards) ---
+    "audit_standards": {"zh": "修改审计标准", "en": "Audit standards changed"},
+    "std_edit": {"zh": "修改审计标准（管理员）", "en": "Change the standards (administrator)"},
+    "std_transport": {"zh": "交通补贴年上限（元）", "en": "Transport a year (yuan)"},
+    "std_living": {"zh": "生活补贴单次上限（元）", "en": "Living a payment (yuan)"},
+    "std_min_age": {"zh": "最低年龄（岁）", "en": "Minimum age"},
+    "std_max_age": {"zh": "最高年龄（岁）", "en": "Maximum age"},
+    "std_stable": {"zh": "稳岗月数", "en": "Stable-job months"},
+    "std_save": {"zh": "保存标准", "en": "Save"},
+    "std_reset": {"zh": "恢复默认标准", "en": "Reset to defaults"},
+    "std_defaults": {
+        "zh": "默认：交通补贴 {transport} 元/年，生活补贴 {living} 元/次，"
+        "年龄 {min_age}–{max_age} 岁，稳岗 {months} 个月。"
+        "保存后记入审计日志，所有疑点按新标准重新计算。",
+        "en": "Defaults: transport {transport} yuan a year, living {living} yuan a payment, ages "
+        "{min_age}–{max_age}, stable job {months} months. A save goes to the audit log and every "
+        "case is worked out again under the new standards.",
+    },
+    "std_saved": {"zh": "审计标准已保存：{changes}", "en": "Standards saved: {changes}"},
+    "std_unchanged": {"zh": "标准没有变化，未保存。", "en": "Nothing changed: nothing was saved."},
+    "std_refused": {"zh": "审计标准未保存：{problems}", "en": "Standards not saved: {problems}"},
+    "cmp_by_month": {"zh": "按月份", "en": "By month"},
+    "cmp_measure": {"zh": "指标", "en": "Measure"},
+    "cmp_year_column": {"zh": "{year}全年", "en": "{year} (year)"},
+    "cmp_by_month_note": {
+        "zh": "交通补贴超标按自然年计，列在“全年”一栏；其他规则按发放月份。"
+        "“—”表示该规则在此期间不适用。",
+        "en": "Transport over the standard is judged per calendar year and shown in the year's "
+        "column; the other rules per month of payment. “—”: the rule does not apply there.",
+    },
+    "total": {"zh": "合计", "en": "Total"},
     # --- issue 22: casework core (helper casework) ---
     "imp_source_case": {"zh": "工单", "en": "Casework"},
     "audit_case": {"zh": "工单", "en": "Casework"},

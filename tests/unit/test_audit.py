@@ -28,7 +28,9 @@ from analytics.audit import (
     age_mismatch,
     cases,
     cases_by,
+    cases_by_month,
     living_over,
+    month_grid,
     multiple_posts,
     nominal_posts,
     paid_after_leaving,
@@ -471,3 +473,99 @@ def test_cases_by(rows: list[tuple], by: str, expected: list[tuple]) -> None:
             orient="row",
         ),
     )
+
+
+def _periods(*rows: tuple[str, str, float | None]) -> pl.DataFrame:
+    """Cases of (rule, period, amount at risk), the rest of `CASE_SCHEMA` empty."""
+    return pl.DataFrame(
+        [{"rule": r, "period": p, "amount_at_risk": a, "payments": 1} for r, p, a in rows],
+        schema=CASE_SCHEMA,
+    )
+
+
+BY_MONTH_SCHEMA = {
+    "rule": pl.String(),
+    "period": pl.String(),
+    "case_count": pl.Int64(),
+    "amount_at_risk": pl.Float64(),
+}
+
+
+def test_cases_by_month_in_time_order_a_year_after_its_months() -> None:
+    found = _periods(
+        (TRANSPORT_OVER, "2024", 0.01),
+        (SUBSTITUTE, "2024-06", 800.0),
+        (NOMINAL_POST, "2024-06", 800.0),
+        (NOMINAL_POST, "2024-06", 400.0),
+        (AGE_MISMATCH, "2024-05", None),
+        (LIVING_OVER, "2023-12", 1.0),
+        (TRANSPORT_OVER, "2023", 99.0),
+        (LIVING_OVER, "2024-12", 2.0),
+    )
+
+    result = cases_by_month(found)
+
+    expected = [
+        (LIVING_OVER, "2023-12", 1, 1.0),
+        (TRANSPORT_OVER, "2023", 1, 99.0),
+        (AGE_MISMATCH, "2024-05", 1, None),  # no amount: null, never a false 0
+        (NOMINAL_POST, "2024-06", 2, 1200.0),
+        (SUBSTITUTE, "2024-06", 1, 800.0),
+        (LIVING_OVER, "2024-12", 1, 2.0),
+        (TRANSPORT_OVER, "2024", 1, 0.01),
+    ]
+    assert_frame_equal(result, pl.DataFrame(expected, schema=BY_MONTH_SCHEMA, orient="row"))
+
+
+def test_month_grid_cells_a_rule_cannot_fill_are_null() -> None:
+    found = _periods(
+        (NOMINAL_POST, "2024-06", 800.0),
+        (TRANSPORT_OVER, "2024", 0.01),
+        (AGE_MISMATCH, "2024-06", None),
+    )
+    by_month = cases_by_month(found)
+
+    counts = month_grid(by_month, "case_count", [MAY, JUNE])
+    amounts = month_grid(by_month, "amount_at_risk", [MAY, JUNE])
+
+    assert counts.columns == ["period", *RULES, "total"]
+    # May holds no case: a month of the range shows 0, not a missing row; the year comes last.
+    assert counts.get_column("period").to_list() == ["2024-05", "2024-06", "2024"]
+    columns = {c: counts.get_column(c).to_list() for c in counts.columns}
+    assert columns[NOMINAL_POST] == [0, 1, None]
+    assert columns[TRANSPORT_OVER] == [None, None, 1]
+    assert columns[AGE_MISMATCH] == [0, 1, None]
+    assert columns[MULTIPLE_POSTS] == [0, 0, None]
+    assert columns["total"] == [0, 2, 1]
+    money = {c: amounts.get_column(c).to_list() for c in amounts.columns}
+    assert money[NOMINAL_POST] == [0.0, 800.0, None]
+    assert money[TRANSPORT_OVER] == [None, None, 0.01]
+    assert money[AGE_MISMATCH] == [None, None, None]
+    assert money["total"] == [0.0, 800.0, 0.01]
+
+
+def test_month_grid_without_cases_or_months() -> None:
+    grid = month_grid(cases_by_month(_periods()), "amount_at_risk")
+
+    assert grid.columns == ["period", *RULES, "total"]
+    assert grid.is_empty()
+
+
+@settings(max_examples=40, deadline=None)
+@given(hst.lists(PAYMENT, max_size=12))
+def test_the_month_breakdown_adds_up_to_the_rules(rows: list[dict[str, Any]]) -> None:
+    found = cases(LEDGER, paid(*(pay(**row) for row in rows)))
+
+    by_month = cases_by_month(found)
+    by_rule = cases_by(found, "rule")
+
+    for measure in ("case_count", "amount_at_risk"):
+        grid = month_grid(by_month, measure, [MAY, JUNE])
+        per_rule = {rule: grid.get_column(rule).sum() for rule in RULES}
+        expected = dict(by_rule.select("rule", measure).iter_rows())
+        if measure == "amount_at_risk":
+            assert grid.get_column(AGE_MISMATCH).null_count() == grid.height
+            expected[AGE_MISMATCH] = 0  # a sum of nulls
+        assert per_rule == pytest.approx(expected)
+        assert grid.get_column("total").sum() == pytest.approx(sum(expected.values()))
+    assert by_month.get_column("case_count").sum() == found.height
