@@ -11,6 +11,7 @@ real region codes only so that they pass the checks.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import math
@@ -113,6 +114,11 @@ _FEMALE_CHARS = "芳英兰梅琴霞秀丽艳敏燕娟玲萍红珍凤莉婷雪慧
 _MIDDLE_CHARS = "永正光德小大文明志开世家兴金玉春秋学朝定远建安"
 
 _REF_DATE = np.datetime64("2020-12-31")  # ages are counted at the end of the last month
+# domain.md's standards, which the ordinary data keeps and the planted abuses break.
+LABOUR_AGES = (16, 65)  # a labour-force member's age at every day of a month they are one
+TRANSPORT_PER_YEAR = 500  # 交通补贴 per person and calendar year
+LIVING_PER_PAYMENT = 140  # 生活补贴: 20 yuan a day for up to 7 days
+STABLE_MONTHS = 3  # 稳岗就业补贴 after this many months of (已就业, 县内务工)
 
 # Status codes: the index in dom.STATUSES; `_LAB` marks a labour-force member whose 已就业 or
 # 未就业 is decided month by month.
@@ -248,6 +254,33 @@ def _month_dates(months: int) -> list[dt.date]:
     """The first days of the `months` reporting months that end with LAST_MONTH."""
     first = LAST_MONTH.year * 12 + LAST_MONTH.month - 1 - (months - 1)
     return [dt.date((first + i) // 12, (first + i) % 12 + 1, 1) for i in range(months)]
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _full_years(birth: pl.Series, days: Sequence[dt.date]) -> np.ndarray:
+    """Age in full years of each birth date (rows) on each of `days` (columns), as the audit
+    counts it from the ID number."""
+    b = birth.to_numpy().astype("datetime64[D]")
+    b_year = b.astype("datetime64[Y]").astype(np.int64)[:, None] + 1970
+    b_month = b.astype("datetime64[M]").astype(np.int64)[:, None] % 12 + 1
+    b_day = (b - b.astype("datetime64[M]")).astype(np.int64)[:, None] + 1
+    year, month, day = (np.array([getattr(d, a) for d in days]) for a in ("year", "month", "day"))
+    ahead = (month < b_month) | ((month == b_month) & (day < b_day))
+    return year - b_year - ahead
+
+
+def _working_age(birth: pl.Series, months: int) -> np.ndarray:
+    """Persons × months: within LABOUR_AGES on every day of the month (on its first day at
+    least the youngest age, on its last at most the oldest), so that any payment of the month
+    finds them of working age too."""
+    dates = _month_dates(months)
+    low, high = LABOUR_AGES
+    return (_full_years(birth, dates) >= low) & (
+        _full_years(birth, [_month_end(d) for d in dates]) <= high
+    )
 
 
 def _phones(rng: np.random.Generator, n: int) -> pl.Series:
@@ -643,6 +676,7 @@ def _members(rng: np.random.Generator, layout: _Layout, persons: int, months: in
             "gender": np.where(male, 0, 1),
             "male": male,
             "age": age,
+            "birth": pl.Series(birth.astype("datetime64[D]"), dtype=pl.Date),
             "born": (birth.astype("datetime64[M]") - first).astype(np.int64),  # month index
             "phone": _phones(rng, n).set(pl.Series(no_phone), None),
         }
@@ -817,14 +851,16 @@ def _working_lives(
 def _floor_managers(
     rng: np.random.Generator, layout: _Layout, people: pl.DataFrame, months: int
 ) -> pl.Series:
-    """One floor manager per 12 households of a building (楼层管理员): residents who stay all
-    window, always work close to home, and hold no public-welfare post (that would be two posts).
+    """One floor manager per 12 households of a building (楼层管理员): residents of working age
+    who stay all window, always work close to home, and hold no public-welfare post (that would
+    be two posts).
     """
     building = layout.households.get_column("building_idx").to_numpy()[people["hh"].to_numpy()]
     quota = np.ceil(layout.buildings["households"].to_numpy() / HOUSEHOLDS_PER_FLOOR_MANAGER)
     eligible = (
         (people["st_a"] == _LAB)
         & (people["st_b"] == _LAB)
+        & pl.Series(_working_age(people["birth"], months).all(axis=1))
         & (people["join"] == 0)
         & (people["leave"] == months)
         & people["type_a"].is_in(_LOCAL_TYPES)
@@ -986,6 +1022,11 @@ def _simulate(
     present = (col("join")[:, None] <= m_idx) & (m_idx < col("leave")[:, None])
     before = m_idx < col("switch")[:, None]
     status = np.where(before, col("st_a")[:, None], col("st_b")[:, None]).astype(np.int8)
+    # Below working age one is still at school; past it, retired: the labour force is of working
+    # age month by month, whatever one's age at the end of the window.
+    young = _full_years(people["birth"], dates) < LABOUR_AGES[0]
+    status[(status == _LAB) & young] = _STUDENT
+    status[(status == _LAB) & ~young & ~_working_age(people["birth"], months)] = _RETIRED
     labour = present & (status == _LAB)
     usual = np.where(
         m_idx < col("type_switch")[:, None], col("type_a")[:, None], col("type_b")[:, None]
@@ -1285,8 +1326,14 @@ def _training_payments(county: _County, training: pl.DataFrame) -> pl.DataFrame:
         {"身份证号": county.roster["身份证号"], "row": np.arange(county.roster.height)}
     )
     rows = certified.join(index, left_on="id_number", right_on="身份证号", maintain_order="left")
-    amount = rows["course"].replace_strict({c: i[2] for c, i in _COURSE_INFO.items()}).to_numpy()
     paid_on = rows.select(pl.col("end") + pl.duration(days=20)).to_series().to_numpy()
+    # Only to trainees still in the county when it is paid: paying one who has moved away is an
+    # abuse the audit looks for (离开后发放).
+    first = np.datetime64(county.months.dates[0], "M")
+    paid_month = (paid_on.astype("datetime64[M]") - first).astype(np.int64)
+    here = county.months.present[rows["row"].to_numpy(), paid_month]
+    rows, paid_on = rows.filter(pl.Series(here)), paid_on[here]
+    amount = rows["course"].replace_strict({c: i[2] for c, i in _COURSE_INFO.items()}).to_numpy()
     return _to_persons(
         county, rows["row"].to_numpy(), paid_on, dom.SUBSIDY_TRAINING, amount, rows["course"]
     )
@@ -1294,7 +1341,7 @@ def _training_payments(county: _County, training: pl.DataFrame) -> pl.DataFrame:
 
 def _in_county_payments(rng: np.random.Generator, county: _County) -> list[pl.DataFrame]:
     """For work in the county (县内务工, 扶贫车间), paid quarterly: 稳岗就业补贴, 2,500 yuan once
-    after three months' steady work; to the employers 社保补贴 (300 yuan per insured worker and
+    after three months' steady 县内务工; to the employers 社保补贴 (300 yuan per insured worker and
     month), 以工代训补贴 (2020: 500 yuan per month for a new hire's first six months) and, half-
     yearly, 吸纳就业补贴 (2,000 yuan per hire that stayed six months)."""
     sim, dates = county.months, county.months.dates
@@ -1320,7 +1367,9 @@ def _in_county_payments(rng: np.random.Generator, county: _County) -> list[pl.Da
         np.add.at(trained, job[hired & (streak <= 6) & (years[start] == 2020), m], 1)
         if month.month % 3:
             continue
-        due = (streak >= 3) & ~stable_paid
+        # A job's streak is at one employer, so a county job's streak is (已就业, 县内务工) all
+        # along; a workshop (扶贫车间) is in the county, but not 县内务工.
+        due = (streak >= STABLE_MONTHS) & (kind[:, m] == _COUNTY_JOB) & ~stable_paid
         stable_paid |= due
         person = np.flatnonzero(due)
         parts.append(
@@ -1359,6 +1408,8 @@ def _start_up_payments(rng: np.random.Generator, county: _County) -> list[pl.Dat
     # Start-ups from before the window were mostly paid before it; a few still wait.
     keep = (first > 0) | (rng.random(len(person)) < 0.3)
     person, first = person[keep], np.where(first[keep] > 0, first[keep], min(2, len(dates) - 1))
+    here = county.months.present[person, first]  # not to one who has moved away (离开后发放)
+    person, first = person[here], first[here]
     grant = _to_persons(
         county, person, _paid_on(dates, first, 28), dom.SUBSIDY_START_UP, 5000, "一次性创业补贴"
     )
