@@ -7,6 +7,10 @@ recovery to about 95 % employed. `write_demo_ledgers` writes everything as the l
 county would send (ledger-format.md); `build_demo` loads them through the importer, like any
 other upload. Every name, ID number and phone number is made up; the ID numbers carry Jinsha's
 real region codes only so that they pass the checks.
+
+The ordinary data keeps domain.md's compliance rules (审计规则); a few abuses of every rule are
+planted on purpose, with boundaries beside them that are none (`PLANTS`), so that the audit has
+known cases to find (`planted_cases`).
 """
 
 from __future__ import annotations
@@ -264,12 +268,16 @@ def _full_years(birth: pl.Series, days: Sequence[dt.date]) -> np.ndarray:
     """Age in full years of each birth date (rows) on each of `days` (columns), as the audit
     counts it from the ID number."""
     b = birth.to_numpy().astype("datetime64[D]")
-    b_year = b.astype("datetime64[Y]").astype(np.int64)[:, None] + 1970
-    b_month = b.astype("datetime64[M]").astype(np.int64)[:, None] % 12 + 1
-    b_day = (b - b.astype("datetime64[M]")).astype(np.int64)[:, None] + 1
-    year, month, day = (np.array([getattr(d, a) for d in days]) for a in ("year", "month", "day"))
+    # Small integers: persons × months of int64 would take gigabytes at a province's size.
+    b_year = (b.astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.int16)[:, None]
+    b_month = (b.astype("datetime64[M]").astype(np.int64) % 12 + 1).astype(np.int8)[:, None]
+    b_day = ((b - b.astype("datetime64[M]")).astype(np.int64) + 1).astype(np.int8)[:, None]
+    year, month, day = (
+        np.array([getattr(d, a) for d in days], dtype=t)
+        for a, t in (("year", np.int16), ("month", np.int8), ("day", np.int8))
+    )
     ahead = (month < b_month) | ((month == b_month) & (day < b_day))
-    return year - b_year - ahead
+    return year - b_year - ahead.astype(np.int16)
 
 
 def _working_age(birth: pl.Series, months: int) -> np.ndarray:
@@ -1913,7 +1921,9 @@ class _Planting:
         self._record(plant, person, self._month(m), name=head)
 
     def _employer(self, person: int, m: int, plant: Plant) -> None:
-        """A hiring bonus to the park employer of `person`'s kind of work (they get nothing)."""
+        """A hiring bonus (吸纳就业补贴) to an employer in the park: its payee is in no labour
+        record, which makes a person's payment 发放对象不明, but an employer's is never a case.
+        `person` gets nothing."""
         park = self.county.jobs.filter(pl.col("kind") == _COUNTY_JOB).row(0, named=True)
         self.payments.append(
             {
