@@ -7,15 +7,20 @@ recovery to about 95 % employed. `write_demo_ledgers` writes everything as the l
 county would send (ledger-format.md); `build_demo` loads them through the importer, like any
 other upload. Every name, ID number and phone number is made up; the ID numbers carry Jinsha's
 real region codes only so that they pass the checks.
+
+The ordinary data keeps domain.md's compliance rules (审计规则); a few abuses of every rule are
+planted on purpose, with boundaries beside them that are none (`PLANTS`), so that the audit has
+known cases to find (`planted_cases`).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,6 +118,11 @@ _FEMALE_CHARS = "芳英兰梅琴霞秀丽艳敏燕娟玲萍红珍凤莉婷雪慧
 _MIDDLE_CHARS = "永正光德小大文明志开世家兴金玉春秋学朝定远建安"
 
 _REF_DATE = np.datetime64("2020-12-31")  # ages are counted at the end of the last month
+# domain.md's standards, which the ordinary data keeps and the planted abuses break.
+LABOUR_AGES = (16, 65)  # a labour-force member's age at every day of a month they are one
+TRANSPORT_PER_YEAR = 500  # 交通补贴 per person and calendar year
+LIVING_PER_PAYMENT = 140  # 生活补贴: 20 yuan a day for up to 7 days
+STABLE_MONTHS = 3  # 稳岗就业补贴 after this many months of (已就业, 县内务工)
 
 # Status codes: the index in dom.STATUSES; `_LAB` marks a labour-force member whose 已就业 or
 # 未就业 is decided month by month.
@@ -248,6 +258,37 @@ def _month_dates(months: int) -> list[dt.date]:
     """The first days of the `months` reporting months that end with LAST_MONTH."""
     first = LAST_MONTH.year * 12 + LAST_MONTH.month - 1 - (months - 1)
     return [dt.date((first + i) // 12, (first + i) % 12 + 1, 1) for i in range(months)]
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _full_years(birth: pl.Series, days: Sequence[dt.date]) -> np.ndarray:
+    """Age in full years of each birth date (rows) on each of `days` (columns), as the audit
+    counts it from the ID number."""
+    b = birth.to_numpy().astype("datetime64[D]")
+    # Small integers: persons × months of int64 would take gigabytes at a province's size.
+    b_year = (b.astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.int16)[:, None]
+    b_month = (b.astype("datetime64[M]").astype(np.int64) % 12 + 1).astype(np.int8)[:, None]
+    b_day = ((b - b.astype("datetime64[M]")).astype(np.int64) + 1).astype(np.int8)[:, None]
+    year, month, day = (
+        np.array([getattr(d, a) for d in days], dtype=t)
+        for a, t in (("year", np.int16), ("month", np.int8), ("day", np.int8))
+    )
+    ahead = (month < b_month) | ((month == b_month) & (day < b_day))
+    return year - b_year - ahead.astype(np.int16)
+
+
+def _working_age(birth: pl.Series, months: int) -> np.ndarray:
+    """Persons × months: within LABOUR_AGES on every day of the month (on its first day at
+    least the youngest age, on its last at most the oldest), so that any payment of the month
+    finds them of working age too."""
+    dates = _month_dates(months)
+    low, high = LABOUR_AGES
+    return (_full_years(birth, dates) >= low) & (
+        _full_years(birth, [_month_end(d) for d in dates]) <= high
+    )
 
 
 def _phones(rng: np.random.Generator, n: int) -> pl.Series:
@@ -643,6 +684,7 @@ def _members(rng: np.random.Generator, layout: _Layout, persons: int, months: in
             "gender": np.where(male, 0, 1),
             "male": male,
             "age": age,
+            "birth": pl.Series(birth.astype("datetime64[D]"), dtype=pl.Date),
             "born": (birth.astype("datetime64[M]") - first).astype(np.int64),  # month index
             "phone": _phones(rng, n).set(pl.Series(no_phone), None),
         }
@@ -817,14 +859,16 @@ def _working_lives(
 def _floor_managers(
     rng: np.random.Generator, layout: _Layout, people: pl.DataFrame, months: int
 ) -> pl.Series:
-    """One floor manager per 12 households of a building (楼层管理员): residents who stay all
-    window, always work close to home, and hold no public-welfare post (that would be two posts).
+    """One floor manager per 12 households of a building (楼层管理员): residents of working age
+    who stay all window, always work close to home, and hold no public-welfare post (that would
+    be two posts).
     """
     building = layout.households.get_column("building_idx").to_numpy()[people["hh"].to_numpy()]
     quota = np.ceil(layout.buildings["households"].to_numpy() / HOUSEHOLDS_PER_FLOOR_MANAGER)
     eligible = (
         (people["st_a"] == _LAB)
         & (people["st_b"] == _LAB)
+        & pl.Series(_working_age(people["birth"], months).all(axis=1))
         & (people["join"] == 0)
         & (people["leave"] == months)
         & people["type_a"].is_in(_LOCAL_TYPES)
@@ -986,6 +1030,11 @@ def _simulate(
     present = (col("join")[:, None] <= m_idx) & (m_idx < col("leave")[:, None])
     before = m_idx < col("switch")[:, None]
     status = np.where(before, col("st_a")[:, None], col("st_b")[:, None]).astype(np.int8)
+    # Below working age one is still at school; past it, retired: the labour force is of working
+    # age month by month, whatever one's age at the end of the window.
+    young = _full_years(people["birth"], dates) < LABOUR_AGES[0]
+    status[(status == _LAB) & young] = _STUDENT
+    status[(status == _LAB) & ~young & ~_working_age(people["birth"], months)] = _RETIRED
     labour = present & (status == _LAB)
     usual = np.where(
         m_idx < col("type_switch")[:, None], col("type_a")[:, None], col("type_b")[:, None]
@@ -1072,6 +1121,8 @@ class _County:
     roster: pl.DataFrame  # per person, the ledger columns that do not change monthly
     jobs: pl.DataFrame  # employer, work_place, township, site, kind (employment type code)
     months: _Months
+    # 劳动能力 written otherwise than the roster's in a month: month → {person: capacity}.
+    capacity_edits: dict[int, dict[int, str]] = field(default_factory=dict)
 
 
 def _build_county(seed: int, persons: int, months: int) -> _County:
@@ -1139,6 +1190,10 @@ def _ledger_month(county: _County, m: int, month_label: object) -> pl.DataFrame:
             (people["two_after"].to_numpy() & (employed | unemployed)).astype(np.int64),
         ).alias("是否两后生"),
     )
+    if edits := county.capacity_edits.get(m):
+        rows = sorted(edits)
+        capacity = frame.get_column("劳动能力").clone().scatter(rows, [edits[r] for r in rows])
+        frame = frame.with_columns(capacity)
     return frame.filter(pl.Series(sim.present[:, m])).select(LABOUR_HEADERS)
 
 
@@ -1285,8 +1340,14 @@ def _training_payments(county: _County, training: pl.DataFrame) -> pl.DataFrame:
         {"身份证号": county.roster["身份证号"], "row": np.arange(county.roster.height)}
     )
     rows = certified.join(index, left_on="id_number", right_on="身份证号", maintain_order="left")
-    amount = rows["course"].replace_strict({c: i[2] for c, i in _COURSE_INFO.items()}).to_numpy()
     paid_on = rows.select(pl.col("end") + pl.duration(days=20)).to_series().to_numpy()
+    # Only to trainees still in the county when it is paid: paying one who has moved away is an
+    # abuse the audit looks for (离开后发放).
+    first = np.datetime64(county.months.dates[0], "M")
+    paid_month = (paid_on.astype("datetime64[M]") - first).astype(np.int64)
+    here = county.months.present[rows["row"].to_numpy(), paid_month]
+    rows, paid_on = rows.filter(pl.Series(here)), paid_on[here]
+    amount = rows["course"].replace_strict({c: i[2] for c, i in _COURSE_INFO.items()}).to_numpy()
     return _to_persons(
         county, rows["row"].to_numpy(), paid_on, dom.SUBSIDY_TRAINING, amount, rows["course"]
     )
@@ -1294,7 +1355,7 @@ def _training_payments(county: _County, training: pl.DataFrame) -> pl.DataFrame:
 
 def _in_county_payments(rng: np.random.Generator, county: _County) -> list[pl.DataFrame]:
     """For work in the county (县内务工, 扶贫车间), paid quarterly: 稳岗就业补贴, 2,500 yuan once
-    after three months' steady work; to the employers 社保补贴 (300 yuan per insured worker and
+    after three months' steady 县内务工; to the employers 社保补贴 (300 yuan per insured worker and
     month), 以工代训补贴 (2020: 500 yuan per month for a new hire's first six months) and, half-
     yearly, 吸纳就业补贴 (2,000 yuan per hire that stayed six months)."""
     sim, dates = county.months, county.months.dates
@@ -1320,7 +1381,9 @@ def _in_county_payments(rng: np.random.Generator, county: _County) -> list[pl.Da
         np.add.at(trained, job[hired & (streak <= 6) & (years[start] == 2020), m], 1)
         if month.month % 3:
             continue
-        due = (streak >= 3) & ~stable_paid
+        # A job's streak is at one employer, so a county job's streak is (已就业, 县内务工) all
+        # along; a workshop (扶贫车间) is in the county, but not 县内务工.
+        due = (streak >= STABLE_MONTHS) & (kind[:, m] == _COUNTY_JOB) & ~stable_paid
         stable_paid |= due
         person = np.flatnonzero(due)
         parts.append(
@@ -1359,6 +1422,8 @@ def _start_up_payments(rng: np.random.Generator, county: _County) -> list[pl.Dat
     # Start-ups from before the window were mostly paid before it; a few still wait.
     keep = (first > 0) | (rng.random(len(person)) < 0.3)
     person, first = person[keep], np.where(first[keep] > 0, first[keep], min(2, len(dates) - 1))
+    here = county.months.present[person, first]  # not to one who has moved away (离开后发放)
+    person, first = person[here], first[here]
     grant = _to_persons(
         county, person, _paid_on(dates, first, 28), dom.SUBSIDY_START_UP, 5000, "一次性创业补贴"
     )
@@ -1526,6 +1591,436 @@ def _targets(county: _County, subsidies: pl.DataFrame, training: pl.DataFrame) -
         for site in county.layout.sites["site"]:
             rows += [(year, "就业率", site, rate), (year, "零就业家庭", site, 0.0)]
     return pl.DataFrame(rows, schema=["year", "metric", "scope", "target"], orient="row")
+
+
+# ---------------------------------------------------------------------------------------------
+# Planted abuses: the cases the audit must find in the demo county, and no others
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plant:
+    """One abuse planted in the demo county on purpose, or a boundary that is none.
+
+    `how` says what is done to whom (a key of `_Planting.PLANTERS`); `back` is the month, as
+    months before the last one (when that month has nobody to plant on, or the window does not
+    hold it, the nearest month that has); `at_risk` is the yuan the case puts at risk (None for
+    the data-quality rule); `case` False marks a boundary that `rules` must not list.
+    """
+
+    rules: tuple[str, ...]
+    how: str
+    back: int
+    at_risk: float | None
+    case: bool = True
+
+
+# domain.md's rules by their codes; a few cases each, spread over townships and months.
+PLANTS = (
+    Plant(("一人多岗",), "second_post", 1, 800),
+    Plant(("一人多岗",), "second_post", 4, 600),  # a smaller second post: at risk is that one
+    Plant(("挂岗",), "post_to_migrant", 2, 800),
+    Plant(("挂岗",), "post_to_unemployed", 5, 800),
+    Plant(("挂岗",), "post_after_leaving", 0, 800),  # no record that month
+    Plant(("挂岗", "替岗"), "post_to_elderly", 3, 800),  # one payment, two rules
+    Plant(("替岗",), "holder_lost_capacity", 0, 800),
+    Plant(("替岗",), "holder_without_capacity", 2, 800),
+    Plant(("替岗",), "holder_aged_65", 1, None, case=False),  # 65 on the payment day
+    Plant(("交通补贴超标",), "second_fare", 2, 300),
+    Plant(("交通补贴超标",), "fare_over", 4, 60),
+    Plant(("交通补贴超标",), "fares_to_the_standard", 1, None, case=False),  # 500 in the year
+    Plant(("生活补贴超标",), "living", 3, 20),  # 8 days
+    Plant(("生活补贴超标",), "living", 0, 140),  # 14 days
+    Plant(("生活补贴超标",), "living", 5, 0, case=False),  # 7 days: 140 exactly
+    Plant(("稳岗补贴未满三个月",), "stable_after_two_months", 1, 2500),
+    Plant(("稳岗补贴未满三个月",), "stable_in_workshop", 3, 2500),
+    Plant(("稳岗补贴未满三个月",), "stable_after_three_months", 0, None, case=False),
+    Plant(("发放对象不明",), "payee_not_in_ledger", 4, 5000),
+    Plant(("发放对象不明",), "payee_under_head_name", 2, 1200),
+    Plant(("发放对象不明",), "employer_payment", 3, None, case=False),  # no ID: never a case
+    Plant(("离开后发放",), "training_after_leaving", 1, 1000),
+    Plant(("离开后发放",), "interest_after_leaving", 3, 1087.5),
+    Plant(("劳动力年龄不符",), "elderly_counted_unemployed", 2, None),
+    Plant(("劳动力年龄不符",), "pupil_counted_unemployed", 4, None),
+    Plant(("劳动力年龄不符",), "turns_16", 1, None, case=False),  # 16 on the month's last day
+    Plant(("劳动力年龄不符",), "last_month_at_65", 3, None, case=False),
+)
+PLANTED_SCHEMA = {
+    "rule": pl.String(),
+    "id_number": pl.String(),  # null: an employer
+    "name": pl.String(),  # as the payment writes it
+    "period": pl.String(),  # YYYY-MM, or YYYY for 交通补贴超标
+    "amount_at_risk": pl.Float64(),  # null for the data-quality rule and the boundaries
+    "case": pl.Boolean(),  # False: a boundary the rule must not list
+    "plant": pl.String(),  # Plant.how
+}
+_DATA_QUALITY = "劳动力年龄不符"
+_NO_CAPACITY = {"holder_lost_capacity": "丧失劳动能力", "holder_without_capacity": "无劳动能力"}
+
+
+class _Planting:
+    """Plants `PLANTS` in a county: first the ledger's part (before the subsidies are paid from
+    it), then the payments; each plant on a person of its own, the townships taken in turn
+    (the most populous first), and records what it planted."""
+
+    def __init__(self, county: _County, rng: np.random.Generator) -> None:
+        self.county, self.rng = county, rng
+        sim, people = county.months, county.people
+        self.n, self.months = people.height, len(sim.dates)
+        hh = people["hh"].to_numpy()
+        self.town = county.layout.households["township_idx"].to_numpy()[hh]
+        persons = np.bincount(self.town, minlength=len(TOWNSHIPS))
+        self.rank = np.argsort(np.argsort(-persons, kind="stable"), kind="stable")
+        self.town_use = np.zeros(len(TOWNSHIPS), dtype=np.int64)
+        self.used = np.zeros(self.n, dtype=bool)
+        self.capacity = people["capacity"].to_numpy()
+        self.subsidies = pl.DataFrame()  # the ordinary roster, once paid
+        self.payments: list[dict[str, object]] = []
+        self.planted: list[dict[str, object]] = []
+
+    # --- who -----------------------------------------------------------------------------------
+
+    def _age(self, day: dt.date) -> np.ndarray:
+        return _full_years(self.county.people["birth"], [day])[:, 0]
+
+    def _status(self, m: int) -> np.ndarray:
+        return self.county.months.status[:, m]
+
+    def _employed(self, m: int, *kinds: int) -> np.ndarray:
+        sim = self.county.months
+        return (self._status(m) == dom.STATUSES.index(dom.STATUS_EMPLOYED)) & np.isin(
+            sim.kind[:, m], kinds
+        )
+
+    def _labour(self, m: int) -> np.ndarray:
+        return self.county.months.present[:, m] & (self._status(m) <= 1)
+
+    def _able(self) -> np.ndarray:
+        return self.capacity <= _CAP_WEAK
+
+    def _left_before(self, m: int) -> np.ndarray:
+        present = self.county.months.present
+        return present[:, :m].any(axis=1) & ~present[:, m:].any(axis=1)
+
+    def _fares(self, year: int) -> np.ndarray:
+        """Each person's 交通补贴 in `year` so far, in yuan."""
+        paid = (
+            self.subsidies.filter(
+                (pl.col("kind") == dom.SUBSIDY_TRANSPORT) & (pl.col("paid_on").dt.year() == year)
+            )
+            .group_by("id_number")
+            .agg(pl.col("amount").sum())
+        )
+        index = pl.DataFrame({"id_number": self.county.roster["身份证号"]})
+        joined = index.join(paid, on="id_number", how="left", maintain_order="left")
+        return joined.get_column("amount").fill_null(0.0).to_numpy()
+
+    def _pick(self, candidates: np.ndarray) -> int | None:
+        """A person not planted on yet, from the township planted on least (the most populous
+        first), at random within it."""
+        idx = np.flatnonzero(candidates & ~self.used)
+        if not len(idx):
+            return None
+        town = self.town[idx]
+        order = np.lexsort((self.rng.random(len(idx)), self.rank[town], self.town_use[town]))
+        person = int(idx[order[0]])
+        self.used[person] = True
+        self.town_use[self.town[person]] += 1
+        return person
+
+    # --- what ----------------------------------------------------------------------------------
+
+    def _day(self, m: int, day: int) -> dt.date:
+        return self.county.months.dates[m].replace(day=day)
+
+    def _pay(
+        self, person: int, m: int, day: int, kind: str, amount: float, note: str, **over: object
+    ) -> None:
+        who = self.county.roster.row(person, named=True)
+        id_number = over.get("id_number", who["身份证号"])
+        paid = self.subsidies.filter(
+            (pl.col("id_number") == id_number) & (pl.col("kind") == kind)
+        ).get_column("paid_on")
+        # The importer takes a second payment of a kind to one person on one day for the first
+        # one again: a day of its own.
+        while self._day(m, day) in paid:
+            day += 1
+        self.payments.append(
+            {
+                "paid_on": self._day(m, day),
+                "kind": kind,
+                "name": who["姓名"],
+                "id_number": who["身份证号"],
+                "employer": None,
+                "amount": float(amount),
+                "township": who["乡镇(街道)"],
+                "site": who["安置点"],
+                "note": note,
+            }
+            | over
+        )
+
+    def _record(self, plant: Plant, person: int | None, period: str, **over: object) -> None:
+        who = self.county.roster.row(person, named=True) if person is not None else {}
+        for rule in plant.rules:
+            self.planted.append(
+                {
+                    "rule": rule,
+                    "id_number": who.get("身份证号"),
+                    "name": who.get("姓名"),
+                    "period": period,
+                    "amount_at_risk": plant.at_risk
+                    if plant.case and rule != _DATA_QUALITY
+                    else None,
+                    "case": plant.case,
+                    "plant": plant.how,
+                }
+                | over
+            )
+
+    def _village_post(self, person: int, post: str) -> str:
+        who = self.county.roster.row(person, named=True)
+        return f"{who['乡镇(街道)']}{who['村(社区)']}（{post}）"
+
+    # --- the planters: (first month index it fits, pass, candidates, act) -----------------------
+
+    def plant(self, plants: Sequence[Plant], ledger: bool) -> None:
+        """Plant those of `plants` that change the ledger (`ledger`), or those that pay."""
+        for plant in plants:
+            first, on_ledger, candidates, act = self.PLANTERS[plant.how]
+            if on_ledger != ledger:
+                continue
+            target = self.months - 1 - plant.back
+            for m in sorted(range(first, self.months), key=lambda k: (abs(k - target), k)):
+                person = self._pick(candidates(self, m, plant))
+                if person is not None:
+                    act(self, person, m, plant)
+                    break
+
+    def _month(self, m: int) -> str:
+        return f"{self.county.months.dates[m]:%Y-%m}"
+
+    # 一人多岗: a post holder paid for a second post in the month.
+    def _holders(self, m: int, plant: Plant) -> np.ndarray:
+        return self._employed(m, _PUBLIC, _TEMP) & self._able()
+
+    def _second_post(self, person: int, m: int, plant: Plant) -> None:
+        assert plant.at_risk is not None and plant.at_risk <= PUBLIC_POST_PAY
+        post = self._village_post(person, "护林员")
+        self._pay(person, m, 5, dom.SUBSIDY_PUBLIC_WELFARE, plant.at_risk, post)
+        self._record(plant, person, self._month(m))
+
+    # 挂岗: a post paid to one not on it (away, out of work, gone, or old: also 替岗).
+    def _migrants(self, m: int, plant: Plant) -> np.ndarray:
+        return self._employed(m, *_MIGRANT)
+
+    def _unemployed(self, m: int, plant: Plant) -> np.ndarray:
+        return self._labour(m) & (self._status(m) == 1)
+
+    def _gone_of_working_age(self, m: int, plant: Plant) -> np.ndarray:
+        age = self._age(self._day(m, 25))
+        return self._left_before(m) & (age >= LABOUR_AGES[0]) & (age <= LABOUR_AGES[1])
+
+    def _elderly(self, m: int, plant: Plant) -> np.ndarray:
+        present = self.county.months.present[:, m]
+        return present & ~self._labour(m) & (self._age(self._day(m, 1)) > LABOUR_AGES[1])
+
+    def _post_to(self, person: int, m: int, plant: Plant) -> None:
+        post = self._village_post(person, "护路员")
+        self._pay(person, m, 25, dom.SUBSIDY_PUBLIC_WELFARE, PUBLIC_POST_PAY, post)
+        self._record(plant, person, self._month(m))
+
+    # 替岗: a holder whose record that month says they cannot work; and one aged 65 exactly.
+    def _without_capacity(self, person: int, m: int, plant: Plant) -> None:
+        assert plant.at_risk == PUBLIC_POST_PAY  # the month's ordinary post payment
+        self.county.capacity_edits.setdefault(m, {})[person] = _NO_CAPACITY[plant.how]
+        self._record(plant, person, self._month(m))
+
+    def _aged_65(self, m: int, plant: Plant) -> np.ndarray:
+        aged = self._labour(m) & (self._age(self._day(m, 25)) == LABOUR_AGES[1])
+        holders = aged & self._holders(m, plant)
+        return holders if (holders & ~self.used).any() else aged
+
+    def _on_post_at_65(self, person: int, m: int, plant: Plant) -> None:
+        """On a post that month (one of the site's posts when they were not): paid at 65."""
+        sim = self.county.months
+        if sim.kind[person, m] not in (_PUBLIC, _TEMP):
+            site = self.county.roster["安置点"][person]
+            jobs = self.county.jobs
+            post = (jobs["site"] == site) & (jobs["kind"] == _PUBLIC)
+            sim.status[person, m] = dom.STATUSES.index(dom.STATUS_EMPLOYED)
+            sim.kind[person, m] = _PUBLIC
+            sim.job[person, m] = int(np.flatnonzero(post.to_numpy())[0])
+            sim.income[person, m] = PUBLIC_POST_PAY
+        self._record(plant, person, self._month(m))
+
+    # 交通补贴超标: fares in a calendar year above 500; and exactly 500.
+    def _fared(self, m: int, plant: Plant) -> np.ndarray:
+        fares = self._fares(self.county.months.dates[m].year)
+        return self.county.months.present[:, m] & (fares > 0) & (fares < TRANSPORT_PER_YEAR)
+
+    def _not_fared(self, m: int, plant: Plant) -> np.ndarray:
+        fares = self._fares(self.county.months.dates[m].year)
+        return self._employed(m, *_MIGRANT) & (fares == 0)
+
+    def _fare(self, person: int, m: int, plant: Plant) -> None:
+        year = self.county.months.dates[m].year
+        topped = TRANSPORT_PER_YEAR - self._fares(year)[person] + (plant.at_risk or 0)
+        self._pay(person, m, 12, dom.SUBSIDY_TRANSPORT, topped, "返岗交通补贴")
+        self._record(plant, person, str(year))
+
+    # 生活补贴超标: one payment above 140 (20 yuan a day, 7 days); and 140 exactly.
+    def _present(self, m: int, plant: Plant) -> np.ndarray:
+        return self._labour(m)
+
+    def _living(self, person: int, m: int, plant: Plant) -> None:
+        amount = LIVING_PER_PAYMENT + (plant.at_risk or 0)
+        note = f"集中隔离{amount // 20:.0f}天×20元"
+        self._pay(person, m, 16, dom.SUBSIDY_LIVING, amount, note)
+        self._record(plant, person, self._month(m))
+
+    # 稳岗补贴未满三个月: paid after two months of 县内务工, or for a workshop; and after three.
+    def _in_county(self, m: int) -> np.ndarray:
+        return self._employed(m, _COUNTY_JOB)
+
+    def _two_months(self, m: int, plant: Plant) -> np.ndarray:
+        return self._in_county(m) & self._in_county(m - 1) & ~self._in_county(m - 2)
+
+    def _workshop(self, m: int, plant: Plant) -> np.ndarray:
+        return np.logical_and.reduce([self._employed(k, _WORKSHOP) for k in (m, m - 1, m - 2)])
+
+    def _three_months(self, m: int, plant: Plant) -> np.ndarray:
+        months = [self._in_county(k) for k in range(m - STABLE_MONTHS + 1, m + 1)]
+        return np.logical_and.reduce(months) & ~self._in_county(m - STABLE_MONTHS)
+
+    def _stable(self, person: int, m: int, plant: Plant) -> None:
+        self._pay(person, m, 8, dom.SUBSIDY_STABLE, 2500, "县内稳定就业3个月以上")
+        self._record(plant, person, self._month(m))
+
+    # 发放对象不明: an ID in no record; a member paid under the head's name; an employer.
+    def _anyone(self, m: int, plant: Plant) -> np.ndarray:
+        return self.county.months.present[:, m]
+
+    def _stranger(self, person: int, m: int, plant: Plant) -> None:
+        """Paid in the township of `person` (who gets nothing) to an ID nobody in it holds."""
+        known = set(self.county.roster["身份证号"].to_list())
+        birth = np.datetime64("1986-03-14")
+        while (number := _id_numbers(np.array([birth]), np.array([True]))[0]) in known:
+            birth += np.timedelta64(1, "D")
+        name = _names(self.rng, _surname_draw(self.rng, 1), np.array([True]))[0]
+        over = {"id_number": number, "name": name, "site": None}
+        self._pay(person, m, 28, dom.SUBSIDY_START_UP, plant.at_risk or 0, "一次性创业补贴", **over)
+        self._record(plant, person, self._month(m), id_number=number, name=name)
+
+    def _members(self, m: int, plant: Plant) -> np.ndarray:
+        return self._labour(m) & (self.county.people["relation"].to_numpy() != 0)
+
+    def _under_head_name(self, person: int, m: int, plant: Plant) -> None:
+        head = self.county.roster["户主姓名"][person]
+        self._pay(person, m, 24, dom.SUBSIDY_TRAINING, plant.at_risk or 0, "电工", name=head)
+        self._record(plant, person, self._month(m), name=head)
+
+    def _employer(self, person: int, m: int, plant: Plant) -> None:
+        """A hiring bonus (吸纳就业补贴) to an employer in the park: its payee is in no labour
+        record, which makes a person's payment 发放对象不明, but an employer's is never a case.
+        `person` gets nothing."""
+        park = self.county.jobs.filter(pl.col("kind") == _COUNTY_JOB).row(0, named=True)
+        self.payments.append(
+            {
+                "paid_on": self._day(m, 16),
+                "kind": dom.SUBSIDY_HIRING,
+                "name": None,
+                "id_number": None,
+                "employer": park["employer"],
+                "amount": 2000.0,
+                "township": park["township"],
+                "site": park["site"],
+                "note": "1人（劳动合同6个月以上）",
+            }
+        )
+        self._record(plant, None, self._month(m), name=park["employer"])
+
+    # 离开后发放: paid in a month after one's last record, a few months after they moved away.
+    def _gone(self, m: int, plant: Plant) -> np.ndarray:
+        recently = self.county.months.present[:, max(0, m - 3) : m].any(axis=1)
+        return self._left_before(m) & recently & self._gone_of_working_age(m, plant)
+
+    def _training_gone(self, person: int, m: int, plant: Plant) -> None:
+        self._pay(person, m, 24, dom.SUBSIDY_TRAINING, plant.at_risk or 0, "家政")
+        self._record(plant, person, self._month(m))
+
+    def _interest_gone(self, person: int, m: int, plant: Plant) -> None:
+        note = "贷款10万元，季度贴息"
+        self._pay(person, m, 21, dom.SUBSIDY_LOAN_INTEREST, plant.at_risk or 0, note)
+        self._record(plant, person, self._month(m))
+
+    # 劳动力年龄不符: the aged and a pupil counted as out of work; a 16-year-old, a 65-year-old.
+    def _able_outside(self, m: int) -> np.ndarray:
+        return self.county.months.present[:, m] & ~self._labour(m) & self._able()
+
+    def _old_enough_to_retire(self, m: int, plant: Plant) -> np.ndarray:
+        end = _month_end(self.county.months.dates[m])
+        return self._able_outside(m) & (self._age(end) > LABOUR_AGES[1])
+
+    def _pupils(self, m: int, plant: Plant) -> np.ndarray:
+        end = _month_end(self.county.months.dates[m])
+        return self._able_outside(m) & (self._age(end) < LABOUR_AGES[0])
+
+    def _sixteen_this_month(self, m: int, plant: Plant) -> np.ndarray:
+        month = self.county.months.dates[m]
+        low = LABOUR_AGES[0]
+        turning = (self._age(month) == low - 1) & (self._age(_month_end(month)) == low)
+        return self._able_outside(m) & turning
+
+    def _counted_unemployed(self, person: int, m: int, plant: Plant) -> None:
+        self.county.months.status[person, m] = dom.STATUSES.index(dom.STATUS_UNEMPLOYED)
+        self._record(plant, person, self._month(m))
+
+    def _last_at_65(self, m: int, plant: Plant) -> np.ndarray:
+        end = _month_end(self.county.months.dates[m])
+        return self._labour(m) & (self._age(end) == LABOUR_AGES[1])
+
+    def _noted(self, person: int, m: int, plant: Plant) -> None:
+        self._record(plant, person, self._month(m))
+
+    PLANTERS: dict[str, tuple[int, bool, Callable, Callable]] = {
+        "second_post": (0, False, _holders, _second_post),
+        "post_to_migrant": (0, False, _migrants, _post_to),
+        "post_to_unemployed": (0, False, _unemployed, _post_to),
+        "post_after_leaving": (1, False, _gone_of_working_age, _post_to),
+        "post_to_elderly": (0, False, _elderly, _post_to),
+        "holder_lost_capacity": (0, True, _holders, _without_capacity),
+        "holder_without_capacity": (0, True, _holders, _without_capacity),
+        "holder_aged_65": (0, True, _aged_65, _on_post_at_65),
+        "second_fare": (0, False, _fared, _fare),
+        "fare_over": (0, False, _not_fared, _fare),
+        "fares_to_the_standard": (0, False, _fared, _fare),
+        "living": (0, False, _present, _living),
+        "stable_after_two_months": (2, False, _two_months, _stable),
+        "stable_in_workshop": (2, False, _workshop, _stable),
+        "stable_after_three_months": (STABLE_MONTHS, False, _three_months, _stable),
+        "payee_not_in_ledger": (0, False, _anyone, _stranger),
+        "payee_under_head_name": (0, False, _members, _under_head_name),
+        "employer_payment": (0, False, _anyone, _employer),
+        "training_after_leaving": (1, False, _gone, _training_gone),
+        "interest_after_leaving": (1, False, _gone, _interest_gone),
+        "elderly_counted_unemployed": (0, True, _old_enough_to_retire, _counted_unemployed),
+        "pupil_counted_unemployed": (0, True, _pupils, _counted_unemployed),
+        "turns_16": (0, True, _sixteen_this_month, _counted_unemployed),
+        "last_month_at_65": (0, True, _last_at_65, _noted),
+    }
+
+    def paid(self, subsidies: pl.DataFrame) -> pl.DataFrame:
+        """`subsidies` with the planted payments (the ledger's plants are done by now)."""
+        self.subsidies = subsidies
+        self.plant(PLANTS, ledger=False)
+        planted = pl.DataFrame(self.payments, schema=subsidies.schema)
+        return pl.concat([subsidies, planted]).sort(
+            "paid_on", "kind", "township", maintain_order=True
+        )
+
+    def cases(self) -> pl.DataFrame:
+        return pl.DataFrame(self.planted, schema=PLANTED_SCHEMA)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1707,6 +2202,31 @@ def _by_year(frame: pl.DataFrame, column: str) -> list[tuple[int, pl.DataFrame]]
     return [(y, frame.filter(years == y)) for y in sorted(years.unique())]
 
 
+def _county_tables(
+    seed: int, persons: int, months: int
+) -> tuple[_County, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The county with its abuses planted, its training records and subsidy roster, and the
+    planted cases (`planted_cases`)."""
+    county = _build_county(seed, persons, months)
+    # Every table draws from its own stream, so that adding one never reshuffles another.
+    streams = np.random.default_rng(seed).spawn(4)
+    planting = _Planting(county, streams[3])
+    planting.plant(PLANTS, ledger=True)  # before anything is paid from the ledger
+    training = _training(streams[0], county)
+    subsidies = planting.paid(_subsidies(streams[1], county, training))
+    return county, training, subsidies, planting.cases()
+
+
+def planted_cases(*, seed: int = 2020, scale: int | None = None, months: int = 24) -> pl.DataFrame:
+    """The abuses `write_demo_ledgers` plants with the same arguments, in `PLANTED_SCHEMA`: a
+    row per case a rule must list (`case`) and per boundary it must not, with real ID numbers.
+
+    The audit's expectation, computed from the plan and not by the audit: a plant whose month
+    the window does not hold, or that finds nobody to plant on, is left out.
+    """
+    return _county_tables(seed, DEFAULT_PERSONS if scale is None else scale, months)[3]
+
+
 def write_demo_ledgers(
     out_dir: Path, *, seed: int = 2020, scale: int | None = None, months: int = 24
 ) -> list[Path]:
@@ -1722,12 +2242,8 @@ def write_demo_ledgers(
         raise ValueError(f"months must be at least 1, not {months}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    county = _build_county(seed, persons, months)
-    # Every table draws from its own stream, so that adding one never reshuffles another.
-    streams = np.random.default_rng(seed).spawn(3)
-    training = _training(streams[0], county)
-    subsidies = _subsidies(streams[1], county, training)
-    postings = _postings(streams[2], county)
+    county, training, subsidies, _ = _county_tables(seed, persons, months)
+    postings = _postings(np.random.default_rng(seed).spawn(3)[2], county)
     targets = _targets(county, subsidies, training)
 
     paths = [_write_places(out_dir, county), write_township_geojson(out_dir / "乡镇界线.geojson")]

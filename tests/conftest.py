@@ -88,6 +88,10 @@ def sqlite_engine(tmp_path) -> Iterator[Engine]:
     eng.dispose()
 
 
+# The small demo county of `demo_store_url` (data.demo.planted_cases takes the same arguments).
+DEMO_ARGS = {"seed": 7, "scale": 3000, "months": 6}
+
+
 @pytest.fixture(scope="session")
 def demo_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A SQLite store holding a small demo county (built once per test session)."""
@@ -95,7 +99,7 @@ def demo_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     folder = tmp_path_factory.mktemp("demo")
     url = f"sqlite:///{folder / 'demo.sqlite'}"
-    result = build_demo(get_engine(url), seed=7, scale=3000, months=6, out_dir=folder / "ledgers")
+    result = build_demo(get_engine(url), **DEMO_ARGS, out_dir=folder / "ledgers")
     assert result.ok, result.report()
     return url
 

@@ -32,9 +32,10 @@ from ui.views import board_sheet, download_name
 from ui.widgets import excel_bytes
 
 # Headers of columns that hold fractions shown as percent, and money in yuan.
-RATE_HEADERS = {
-    STRINGS[c]["zh"]
-    for c in ("employment_rate", "household_coverage", "share", "progress", "expected_progress")
+_RATES = ("employment_rate", "household_coverage", "share", "progress", "expected_progress")
+# A rate's change since last month (the meeting pack's "就业率较上月") is a rate too: to 0.1 %.
+RATE_HEADERS = {STRINGS[c]["zh"] for c in _RATES} | {
+    STRINGS["pack_change_of"]["zh"].format(metric=STRINGS[c]["zh"]) for c in _RATES
 }
 ENGLISH_NAME = re.compile(r"^[a-z]+(_[a-z]+)+$")  # a column name from the code, not a header
 
