@@ -18,6 +18,7 @@ import polars as pl
 
 from analytics.domain import (
     CAPACITIES,
+    EMPLOYER_SUBSIDY_KINDS,
     IN_COUNTY,
     PUBLIC_WELFARE_POST,
     STATUS_EMPLOYED,
@@ -117,9 +118,16 @@ def _held(labour: pl.DataFrame) -> pl.Series:
 
 
 def _person_payments(subsidies: pl.DataFrame, *kinds: str) -> pl.DataFrame:
-    """Payments with an ID number (of `kinds`, when given), with their month."""
+    """Person payments (of `kinds`, when given), with their month.
+
+    A person payment carries an ID number and is not of an employer's kind: a 吸纳就业补贴 row may
+    name the worker hired, but the money went to the employer, and employer payments are never
+    cases (as they are never per-capita spending, `analytics.subsidies`).
+    """
     rows = subsidies.filter(
-        pl.col("id_number").is_not_null() & (pl.col("id_number").str.strip_chars() != "")
+        pl.col("id_number").is_not_null()
+        & (pl.col("id_number").str.strip_chars() != "")
+        & ~pl.col("kind").is_in(EMPLOYER_SUBSIDY_KINDS)
     )
     if kinds:
         rows = rows.filter(pl.col("kind").is_in(kinds))

@@ -1249,9 +1249,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmp_kpi_cases": {"zh": "疑点数", "en": "Cases"},
     "cmp_kpi_at_risk": {"zh": "涉及金额", "en": "Amount at risk"},
     "cmp_at_risk_help": {
-        "zh": "各疑点涉及的补贴金额合计；发放对象不明（数据质量问题）不计金额。",
-        "en": "The subsidies the cases put at risk; unknown payees (a data-quality rule) "
-        "carry none.",
+        "zh": "各疑点涉及的补贴金额合计；劳动力年龄不符（数据质量问题）不计金额。",
+        "en": "The subsidies the cases put at risk; labour-force age mismatches (a data-quality "
+        "rule) carry none.",
     },
     "cmp_kpi_people": {"zh": "涉及人员", "en": "People involved"},
     "unit_cases": {"zh": "件", "en": ""},

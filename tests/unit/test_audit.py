@@ -57,6 +57,7 @@ def ident(birth: str, n: int = 1) -> str:
 A = ident("19900101", 1)
 B = ident("19900101", 2)
 C = ident("19900101", 3)
+D = ident("19900101", 4)  # in no labour record
 
 
 def record(
@@ -244,11 +245,19 @@ CASES = {
     "employer payments are never cases (发放对象不明)": (
         unknown_payees, ON_POSTS, [pay(None, date(2024, 6, 3), HIRING, 2000)], [],
     ),
+    "an employer's payment naming the worker hired is still the employer's (发放对象不明)": (
+        unknown_payees, ON_POSTS,
+        [{**pay(D, date(2024, 6, 3), HIRING, 2000), "employer": "金沙鞋厂"}], [],
+    ),
     # 离开后发放
     "paid in a held month after the ID's last record": (
         paid_after_leaving, [record(A, MAY), record(B, MAY), record(B, JUNE)],
         [pay(A, date(2024, 6, 3), TRANSPORT, 300), pay(A, date(2024, 6, 9), LIVING, 100)],
         [(A, "2024-06", 400.0, 400.0, 2)],
+    ),
+    "an employer's payment naming the worker hired is still the employer's (离开后发放)": (
+        paid_after_leaving, [record(A, MAY), record(B, MAY), record(B, JUNE)],
+        [{**pay(A, date(2024, 6, 3), HIRING, 2000), "employer": "金沙鞋厂"}], [],
     ),
     "公益性岗位补贴 is 挂岗's, not 离开后发放's": (
         paid_after_leaving, [record(A, MAY), record(B, JUNE)], [pay(A, date(2024, 6, 25))], [],
