@@ -97,8 +97,8 @@ def _name(by: str, value: str | None) -> str:
 
 def clearing_bars(places: pl.DataFrame, by: str, most: int) -> go.Figure:
     """Open subjects per place, stacked by kind, most open at the top: the length left to clear.
-    Each bar names its open and overdue; a place with none open says 已清零 in green, where its
-    bar would be."""
+    Each bar names its open, overdue and cleared this month (those not zero); a place with none
+    open says 已清零 in green, where its bar would be."""
     data = places.head(most).reverse()  # plotly draws the first category at the bottom
     names = [_name(by, v) for v in data.get_column(by)]
     fig = go.Figure()
@@ -114,12 +114,12 @@ def clearing_bars(places: pl.DataFrame, by: str, most: int) -> go.Figure:
     rows = data.select("open", "overdue", "cleared").rows()
     widest = max((o for o, _, _ in rows), default=0) or 1
     for name, (open_, overdue, done) in zip(names, rows, strict=True):
-        if open_ == 0:
-            text = f"<b>✓ {t('clr_all_clear')}</b>"
-        else:
-            text = t("clr_bar_text", open=fmt_count(open_), overdue=fmt_count(overdue))
+        parts = [f"<b>✓ {t('clr_all_clear')}</b>" if open_ == 0 else fmt_count(open_)]
+        if overdue:
+            parts.append(f"{t('clr_overdue')} {fmt_count(overdue)}")
         if done:
-            text += f"　↓{fmt_count(done)}"
+            parts.append(f"{t('clr_cleared')} {fmt_count(done)}")
+        text = "　".join(parts)
         fig.add_annotation(
             x=open_,
             y=name,

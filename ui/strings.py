@@ -1335,7 +1335,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{month}'s list in today's states; cleared this month means in {this_month}",
     },
     "clr_to_compliance": {"zh": "审计疑点明细", "en": "Audit cases in detail"},
-    "clr_bar_text": {"zh": "{open}　逾期 {overdue}", "en": "{open}  overdue {overdue}"},
     "clr_more_places": {
         "zh": "未清零最多的 {shown} 个，共 {count} 个",
         "en": "the {shown} with most open of {count}",

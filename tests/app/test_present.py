@@ -32,18 +32,19 @@ def test_projector_shows_the_first_slide_without_navigation(app_for, demo_store_
 def test_buttons_step_through_the_slides_and_wrap(app_for, demo_store_url) -> None:
     at = app_for(demo_store_url, present="1").run()
     titles = [_title(at)]
-    for _ in range(3):
+    for _ in range(4):
         at.button[2].click().run()  # 下一页
         titles.append(_title(at))
     assert [t.split(" · ")[0] for t in titles] == [
         "全县就业",
+        "动态清零",
         "各安置点就业率（落后的在上）",
         "就业率走势",
         "年度目标",
     ]
     at.button[0].click().run()  # 上一页
     assert _title(at).startswith("就业率走势")
-    for _ in range(3):
+    for _ in range(4):
         at.button[0].click().run()
     _, place = _lagging(demo_store_url)[-1]
     assert _title(at).startswith(place)  # before the first slide: the last
