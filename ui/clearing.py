@@ -23,7 +23,7 @@ from data.frames import Frames
 from ui import charts
 from ui.drill import context_query
 from ui.format import fmt_count, fmt_month
-from ui.state import account, computed
+from ui.state import account, computed, computed_list
 from ui.strings import t
 from ui.theme import BAD, GOOD, WARN
 from ui.widgets import kpi
@@ -48,15 +48,23 @@ def today() -> dt.date:
     return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
+def worklists(data: Frames, month: dt.date, on: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The worklists of `month` and of the month before, as of the day `on`, of the whole
+    scope: the audit's seconds spent once, whichever of its places is shown."""
+    found = cases(data.labour, data.subsidies, clearing_standards(data), end=month)
+    return (
+        worklist(found, data.labour, data.case_work, month, on),
+        worklist(found, data.labour, data.case_work, previous_month(month), on),
+    )
+
+
 def clearing_numbers(
     data: Frames, place: Place, month: dt.date, on: dt.date
 ) -> dict[str, pl.DataFrame]:
     """动态清零 of `place` in `month` as of the day `on`: the total, per kind (`KINDS` order)
     and per child place ("places"; empty for a building). A module-level function of the
-    frames for `ui.state.computed`."""
-    found = cases(data.labour, data.subsidies, clearing_standards(data), end=month)
-    current = worklist(found, data.labour, data.case_work, month, on)
-    previous = worklist(found, data.labour, data.case_work, previous_month(month), on)
+    frames for `ui.state.computed`; the scope's `worklists` are cached once for all places."""
+    current, previous = computed_list(worklists, month, on)
     where = Place.filter_on(
         {"township": place.township, "site": place.site, "building": place.building}
     )
