@@ -103,10 +103,13 @@ def _name(by: str, value: str | None) -> str:
     return t("building_label", building=value) if by == "building" else value
 
 
-def clearing_bars(places: pl.DataFrame, by: str, most: int) -> go.Figure:
+def clearing_bars(
+    places: pl.DataFrame, by: str, most: int, *, name_cleared: bool = True
+) -> go.Figure:
     """Open subjects per place, stacked by kind, most open at the top: the length left to clear.
-    Each bar names its open, overdue and cleared this month (those not zero); a place with none
-    open says 已清零 in green, where its bar would be."""
+    Each bar names its open, overdue and (`name_cleared`: a slide's room) cleared this month,
+    those not zero; a place with none open says 已清零 in green, where its bar would be. The
+    overview's half width has room for the first two: its hover tells the third."""
     data = places.head(most).reverse()  # plotly draws the first category at the bottom
     names = [_name(by, v) for v in data.get_column(by)]
     fig = go.Figure()
@@ -117,7 +120,12 @@ def clearing_bars(places: pl.DataFrame, by: str, most: int) -> go.Figure:
             orientation="h",
             name=t(f"clr_kind_{kind}"),
             marker_color=KIND_COLOURS[kind],
-            hovertemplate="%{y}<br>" + t(f"clr_kind_{kind}") + " %{x:,}<extra></extra>",
+            customdata=data.get_column("cleared").to_list(),
+            hovertemplate="%{y}<br>"
+            + t(f"clr_kind_{kind}")
+            + " %{x:,}<br>"
+            + t("clr_cleared")
+            + " %{customdata:,}<extra></extra>",
         )
     rows = data.select("open", "overdue", "cleared").rows()
     widest = max((o for o, _, _ in rows), default=0) or 1
@@ -125,7 +133,7 @@ def clearing_bars(places: pl.DataFrame, by: str, most: int) -> go.Figure:
         parts = [f"<b>✓ {t('clr_all_clear')}</b>" if open_ == 0 else fmt_count(open_)]
         if overdue:
             parts.append(f"{t('clr_overdue')} {fmt_count(overdue)}")
-        if done:
+        if done and name_cleared:
             parts.append(f"{t('clr_cleared')} {fmt_count(done)}")
         text = "　".join(parts)
         fig.add_annotation(
@@ -201,7 +209,7 @@ def clearing_block(place: Place, month: dt.date, *, latest: dt.date, where: str)
                 )
             elif places.height:
                 charts.show(
-                    clearing_bars(places, CHILD[place.level], OVERVIEW_PLACES),
+                    clearing_bars(places, CHILD[place.level], OVERVIEW_PLACES, name_cleared=False),
                     key="clearing_bars",
                     config={"displayModeBar": False},
                 )
