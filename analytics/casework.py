@@ -323,3 +323,46 @@ def progress(
     if not by:
         return table
     return table.sort(["open", *by], descending=[True, *([False] * len(by))], nulls_last=True)
+
+
+def progress_by_kind(current: pl.DataFrame, previous: pl.DataFrame, today: date) -> pl.DataFrame:
+    """`progress` per kind: one row for each of `KINDS`, in that order, zeros where a kind has
+    no subject (a split that always reads the same, not one that loses a row at zero)."""
+    found = progress(current, previous, ["kind"], today)
+    return (
+        pl.DataFrame({"kind": list(KINDS)}, schema={"kind": pl.String()})
+        .join(found, on="kind", how="left", maintain_order="left")
+        .with_columns(pl.col(c).fill_null(0) for c in PROGRESS_COLUMNS)
+    )
+
+
+def progress_of_places(
+    current: pl.DataFrame,
+    previous: pl.DataFrame,
+    by: str,
+    places: Sequence[str],
+    today: date,
+) -> pl.DataFrame:
+    """`progress` per `by` (township, site or building) over `places` (the place's children)
+    and any other group a subject lies in, with the open subjects of each kind beside
+    (`open_audit`, `open_household`, `open_person`): a place with no subject left is cleared
+    too, a row of zeros rather than a missing one. Most open first, then most overdue, then by
+    name; a subject of no place (a payee the ledger does not know) is a null group, last."""
+    found = progress(current, previous, [by], today)
+    kinds = current.group_by(by).agg(
+        (pl.col("is_open") & (pl.col("kind") == kind)).sum().cast(pl.Int64).alias(f"open_{kind}")
+        for kind in KINDS
+    )
+    named = pl.DataFrame({by: list(places)}, schema={by: pl.String()})
+    every = pl.concat([named, found.select(by)]).unique(maintain_order=True)
+    return (
+        every.join(found, on=by, how="left", nulls_equal=True)
+        .join(kinds, on=by, how="left", nulls_equal=True)
+        .with_columns(
+            pl.col(c).fill_null(0) for c in [*PROGRESS_COLUMNS, *(f"open_{k}" for k in KINDS)]
+        )
+        .sort(
+            [pl.col(by).is_null(), "open", "overdue", by],
+            descending=[False, True, True, False],
+        )
+    )

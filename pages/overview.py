@@ -15,7 +15,8 @@ from analytics.rates import rates_by_month
 from analytics.targets import place_target, target_board
 from data.frames import Frames
 from ui import charts, views
-from ui.drill import breadcrumb, chosen_bar, chosen_row, current_place, go, widget_key
+from ui.clearing import clearing_block
+from ui.drill import breadcrumb, chosen_bar, chosen_row, crumbs, current_place, go, widget_key
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month, fmt_rate
 from ui.maps import place_map, site_circles, township_values
@@ -93,6 +94,8 @@ else:
 
 level = place.level
 target = place_target(data.targets, place, month.year)
+if level not in ("household", "person"):
+    clearing_block(place, month, latest=months[-1], where=crumbs(place, data.labour)[-1][0])
 
 if level == "person":
     st.subheader(t("timeline_title"))

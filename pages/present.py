@@ -21,7 +21,14 @@ from ui import charts, views
 from ui.drill import DRILL_KEYS, chosen_bar, current_place, go, widget_key
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_delta_count, fmt_delta_rate, fmt_month, fmt_rate
-from ui.present import lagging_of, place_numbers, place_title, slide_body, slide_head
+from ui.present import (
+    clearing_slide,
+    lagging_of,
+    place_numbers,
+    place_title,
+    slide_body,
+    slide_head,
+)
 from ui.shell import enter
 from ui.state import board_scope, computed, frames, scope_places, session_scope
 from ui.strings import t
@@ -30,7 +37,7 @@ from ui.widgets import kpi
 
 enter()
 
-SLIDES = ("slide_overview", "slide_lagging", "slide_trend", "slide_targets")
+SLIDES = ("slide_overview", "slide_clearing", "slide_lagging", "slide_trend", "slide_targets")
 SECONDS_PER_SLIDE = 15
 
 
@@ -125,6 +132,8 @@ def county_slide(name: str, counter: str) -> None:
     with slide_body():
         if name == "slide_overview":
             views.kpi_row(headline(data.labour, data.subsidies, month).row(0, named=True))
+        elif name == "slide_clearing":
+            clearing_slide(month)
         elif name == "slide_lagging":
             sites = children(data.labour, Place(), month, by="site")
             target = target_value(data.targets, month.year, "就业率")

@@ -14,9 +14,12 @@ from analytics.drill import Place, children, in_place, subsidies_in_place
 from analytics.kpis import headline
 from analytics.lagging import lagging_places
 from data.frames import Frames
-from ui.drill import DRILL_KEYS, url_query
+from ui import charts, clearing
+from ui.drill import DRILL_KEYS, root_place, url_query
+from ui.format import fmt_count
 from ui.state import account
 from ui.strings import t
+from ui.widgets import kpi
 
 
 def present_button(place: Place, month: date) -> None:
@@ -69,3 +72,26 @@ def place_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.DataF
         "headline": headline(in_place(data.labour, place), subsidies, month),
         "children": children(data.labour, place, month),
     }
+
+
+def clearing_slide(month: date) -> None:
+    """The 动态清零 slide's body: open, overdue and cleared this month as big numbers, then the
+    townships (the scope's sites for a township officer) as bars toward zero."""
+    place = root_place()
+    numbers = clearing.place_numbers(place, month)
+    total = numbers["total"].row(0, named=True)
+    figures, bars = st.columns([1, 2.4], gap="medium")
+    with figures:
+        kpi(st, t("clr_open"), fmt_count(total["open"]), help=clearing.help_text(month))
+        kpi(st, t("clr_overdue"), fmt_count(total["overdue"]))
+        kpi(st, t("clr_cleared"), fmt_count(total["cleared"]))
+    with bars:
+        places = numbers["places"]
+        if total["open"] == 0:
+            st.success(f"# ✓ {t('clr_all_clear')}")
+        elif places.height:
+            by = clearing.CHILD[place.level]
+            charts.show_on_slide(
+                clearing.clearing_bars(places, by, clearing.SLIDE_PLACES),
+                key="present_clearing",
+            )

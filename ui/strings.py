@@ -1337,6 +1337,40 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- issue 22: demo abuses (helper demo) ---
     # --- issue 22: casework pages (helper casepages) ---
     # --- issue 22: clearing progress (helper clearing) ---
+    "clr_title": {"zh": "动态清零", "en": "Clearing to zero"},
+    "clr_help": {
+        "zh": "零就业家庭、有就业意愿的未就业人员（{month}台账）和审计疑点（截至{month}）"
+        "的工单。未清零：待帮扶、帮扶中、待核实、核实中；逾期：未清零且完成期限早于今天（{today}）；"
+        "本月清零：{this_month}内改为已就业、暂无法就业、已整改或误报的，加上{month}台账比"
+        "{previous}不再列出的户和人员。",
+        "en": "Casework of zero-employment households, unemployed people wishing to work "
+        "({month} ledger) and audit cases (up to {month}). Open: not yet closed; overdue: open "
+        "and due before today ({today}); cleared this month: closed during {this_month}, plus "
+        "households and people on {previous}'s list but no longer on {month}'s.",
+    },
+    "clr_open": {"zh": "未清零", "en": "Open"},
+    "clr_overdue": {"zh": "逾期", "en": "Overdue"},
+    "clr_cleared": {"zh": "本月清零", "en": "Cleared this month"},
+    "clr_all_clear": {"zh": "已清零", "en": "All cleared"},
+    "clr_all_clear_note": {
+        "zh": "{place}没有未清零的工单",
+        "en": "{place} has no open case",
+    },
+    "clr_kind": {"zh": "类型", "en": "Kind"},
+    "clr_kind_audit": {"zh": "审计疑点", "en": "Audit cases"},
+    "clr_kind_household": {"zh": "零就业家庭", "en": "Zero-employment households"},
+    "clr_kind_person": {"zh": "有就业意愿未就业", "en": "Unemployed, wishing to work"},
+    "clr_past_month": {
+        "zh": "{month}的名单，今天的状态；本月清零指{this_month}",
+        "en": "{month}'s list in today's states; cleared this month means in {this_month}",
+    },
+    "clr_to_compliance": {"zh": "审计疑点明细", "en": "Audit cases in detail"},
+    "clr_more_places": {
+        "zh": "未清零最多的 {shown} 个，共 {count} 个",
+        "en": "the {shown} with most open of {count}",
+    },
+    "clr_axis": {"zh": "未清零（件）", "en": "Open cases"},
+    "slide_clearing": {"zh": "动态清零", "en": "Clearing to zero"},
 }
 
 

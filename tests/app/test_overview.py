@@ -32,6 +32,8 @@ KPIS = [
     "public_welfare_posts",
     "subsidy_amount_ytd",
 ]
+# The 动态清零 block's numbers, beside the place's KPIs (tests/app/test_clearing.py checks them).
+CLEARING_KPIS = ["clr_open", "clr_overdue", "clr_cleared"]
 PERSON_KPIS = ["status", "employment_type", "monthly_income", "subsidy_amount_ytd"]
 CHILD_TITLES = ["children_township", "children_site", "children_building", "children_household"]
 
@@ -136,7 +138,9 @@ def test_level_opened_by_link_shows_its_kpis_and_path(
         now = person_timeline(labour, place.id_number).filter(pl.col("month") == month)
         assert _metric(at, "status") == now.get_column("status")[0]
     else:
-        assert sorted(m.label for m in at.metric) == sorted(zh(k) for k in KPIS)
+        # A household's cases are its captain's (楼栋月报): no 动态清零 block of one household.
+        clearing = CLEARING_KPIS if level != "household" else []
+        assert sorted(m.label for m in at.metric) == sorted(zh(k) for k in [*KPIS, *clearing])
         assert _metric(at, "employment_rate") == _rate(labour, place, month)
     *above, here = _crumbs(labour, place)
     assert _crumb_buttons(at) == above

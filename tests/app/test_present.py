@@ -32,18 +32,19 @@ def test_projector_shows_the_first_slide_without_navigation(app_for, demo_store_
 def test_buttons_step_through_the_slides_and_wrap(app_for, demo_store_url) -> None:
     at = app_for(demo_store_url, present="1").run()
     titles = [_title(at)]
-    for _ in range(3):
+    for _ in range(4):
         at.button[2].click().run()  # 下一页
         titles.append(_title(at))
     assert [t.split(" · ")[0] for t in titles] == [
         "全县就业",
+        "动态清零",
         "各安置点就业率（落后的在上）",
         "就业率走势",
         "年度目标",
     ]
     at.button[0].click().run()  # 上一页
     assert _title(at).startswith("就业率走势")
-    for _ in range(3):
+    for _ in range(4):
         at.button[0].click().run()
     _, place = _lagging(demo_store_url)[-1]
     assert _title(at).startswith(place)  # before the first slide: the last
@@ -75,12 +76,12 @@ def test_after_the_county_come_the_lagging_places_in_order_of_need(app_for, demo
     kind = {"site": "安置点", "township": "乡镇(街道)"}
 
     at = app_for(demo_store_url, present="1").run()
-    for _ in range(4):
-        at.button[2].click().run()  # 下一页, past the county's four slides
+    for _ in range(5):
+        at.button[2].click().run()  # 下一页, past the county's five slides
     titles = []
     for _ in lagging:
         titles.append(_title(at).split(" · 2")[0])
-        assert at.caption[0].value == f"{len(titles) + 4} / {len(lagging) + 4}"
+        assert at.caption[0].value == f"{len(titles) + 5} / {len(lagging) + 5}"
         at.button[2].click().run()
     assert titles == [f"{place} · {kind[level]}" for level, place in lagging]
     assert _title(at).startswith("全县就业")  # and round again
@@ -144,7 +145,7 @@ def test_a_township_officer_s_targets_slide_is_the_township_s(app_for, demo_stor
     assert own.height != county.height or not own.equals(county)
 
     at = app_for(demo_store_url, user="demo-township", present="1").run()
-    for _ in range(3):
+    for _ in range(4):
         at.button[2].click().run()  # 下一页: the targets slide
     assert _title(at).startswith("年度目标")
     board = next(h.proto.body for h in at.get("html") if "class='board'" in h.proto.body)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -38,6 +39,7 @@ PAGES = [
     "/imports",
     "/users",
     "/audit",
+    "/?present=1&slide=2",
 ]
 
 
@@ -66,6 +68,13 @@ def main() -> None:
                         maps.first.locator("canvas").first.wait_for(timeout=60_000)
                         page.wait_for_timeout(3000)
                         # The map's width report reruns the page once (ui.maps._measured_width).
+                        page.get_by_test_id("stStatusWidget").wait_for(
+                            state="hidden", timeout=120_000
+                        )
+                    # `slide=K` (ignored by the app): the projector's K-th slide, by its N key.
+                    for _ in range(int(parse_qs(urlparse(path).query).get("slide", ["1"])[0]) - 1):
+                        page.keyboard.press("n")
+                        page.wait_for_timeout(1000)
                         page.get_by_test_id("stStatusWidget").wait_for(
                             state="hidden", timeout=120_000
                         )

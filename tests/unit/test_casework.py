@@ -18,6 +18,8 @@ from analytics.casework import (
     case_subject,
     cleared,
     progress,
+    progress_by_kind,
+    progress_of_places,
     worklist,
 )
 from data.frames import CASE_WORK_SCHEMA, LABOUR_SCHEMA, Frames, Scope
@@ -442,3 +444,97 @@ def test_a_scope_sees_the_same_subjects_and_states_as_the_county_there() -> None
     # A captain's scope gets the households' states, never an audit case's.
     building = county.scoped(Scope(buildings=frozenset({("幸福家园", "3")})))
     assert building.case_work["kind"].to_list() == ["household", "household"]
+
+
+# A payee the ledger does not know, paid in June: an audit case of no place.
+UNPLACED = audit_cases(
+    {
+        "rule": "挂岗",
+        "id_number": "id-无",
+        "name": "无",
+        "period": "2024-06",
+        "amount_at_risk": 900.0,
+    }
+)
+PLACE_COLUMNS = {
+    **PROGRESS_COLUMNS,
+    "open_audit": pl.Int64(),
+    "open_household": pl.Int64(),
+    "open_person": pl.Int64(),
+}
+
+
+def progress_rows(key: str, *rows: tuple) -> pl.DataFrame:
+    """Progress rows (key, open, overdue, cleared, by work, by data[, open per kind])."""
+    schema = {key: pl.String(), **(PLACE_COLUMNS if len(rows[0]) == 9 else PROGRESS_COLUMNS)}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+@pytest.mark.parametrize(
+    ("cases", "want"),
+    [
+        # Households alone: every kind still has its row, the others zeros.
+        (
+            NO_CASES,
+            progress_rows(
+                "kind",
+                ("audit", 0, 0, 0, 0, 0),
+                ("household", 1, 1, 2, 1, 1),
+                ("person", 0, 0, 0, 0, 0),
+            ),
+        ),
+        (
+            UNPLACED,
+            progress_rows(
+                "kind",
+                ("audit", 1, 0, 0, 0, 0),
+                ("household", 1, 1, 2, 1, 1),
+                ("person", 0, 0, 0, 0, 0),
+            ),
+        ),
+    ],
+)
+def test_progress_by_kind_has_every_kind_in_order(cases: pl.DataFrame, want: pl.DataFrame) -> None:
+    june = worklist(cases, TWO_MONTHS, TWO_MONTHS_WORK, JUNE, TODAY)
+    may = worklist(cases, TWO_MONTHS, TWO_MONTHS_WORK, MAY, TODAY)
+
+    assert_frame_equal(progress_by_kind(june, may, TODAY), want)
+
+
+@pytest.mark.parametrize(
+    ("cases", "places", "want"),
+    [
+        # 东镇 has no subject at all, 北镇 none open: both cleared, rows of zeros, by name.
+        (
+            NO_CASES,
+            [NORTH, SOUTH, "东镇"],
+            progress_rows(
+                "township",
+                (SOUTH, 1, 1, 0, 0, 0, 0, 1, 0),
+                ("东镇", 0, 0, 0, 0, 0, 0, 0, 0),
+                (NORTH, 0, 0, 2, 1, 1, 0, 0, 0),
+            ),
+        ),
+        # A township found only in the subjects comes in; a case of no place comes last.
+        (
+            UNPLACED,
+            [NORTH],
+            progress_rows(
+                "township",
+                (SOUTH, 1, 1, 0, 0, 0, 0, 1, 0),
+                (NORTH, 0, 0, 2, 1, 1, 0, 0, 0),
+                (None, 1, 0, 0, 0, 0, 1, 0, 0),
+            ),
+        ),
+        # No places named and nothing found: no rows.
+        (NO_CASES, [], progress_rows("township", ("x", *[0] * 8)).clear()),
+    ],
+)
+def test_progress_of_places_keeps_cleared_places_and_splits_open_by_kind(
+    cases: pl.DataFrame, places: list[str], want: pl.DataFrame
+) -> None:
+    ledger = TWO_MONTHS if places else TWO_MONTHS.clear()
+    june = worklist(cases, ledger, TWO_MONTHS_WORK, JUNE, TODAY)
+    may = worklist(cases, ledger, TWO_MONTHS_WORK, MAY, TODAY)
+
+    assert_frame_equal(progress_of_places(june, may, "township", places, TODAY), want)
