@@ -20,6 +20,8 @@ from analytics.casework import KINDS, progress, progress_by_kind, progress_of_pl
 from analytics.drill import Place
 from analytics.rates import previous_month
 from data.frames import Frames
+from data.standards import load_standards
+from data.store import get_engine
 from ui import charts
 from ui.drill import context_query
 from ui.format import fmt_count, fmt_month
@@ -37,10 +39,10 @@ SLIDE_PLACES = 12
 KIND_COLOURS = {"household": BAD, "person": WARN, "audit": "#5b6b7f"}
 
 
-def clearing_standards(data: Frames) -> Standards:
-    """The standards 动态清零's audit cases are found by: domain.md's defaults. The one place to
-    switch to the administrator's stored standards."""
-    return Standards()
+def clearing_standards() -> Standards:
+    """The standards 动态清零's audit cases are found by: those an administrator saved on
+    合规审计, read on every run (one small query) so a change shows in every session at once."""
+    return load_standards(get_engine())
 
 
 def today() -> dt.date:
@@ -48,10 +50,12 @@ def today() -> dt.date:
     return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
-def worklists(data: Frames, month: dt.date, on: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+def worklists(
+    data: Frames, month: dt.date, on: dt.date, standards: Standards
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The worklists of `month` and of the month before, as of the day `on`, of the whole
     scope: the audit's seconds spent once, whichever of its places is shown."""
-    found = cases(data.labour, data.subsidies, clearing_standards(data), end=month)
+    found = cases(data.labour, data.subsidies, standards, end=month)
     return (
         worklist(found, data.labour, data.case_work, month, on),
         worklist(found, data.labour, data.case_work, previous_month(month), on),
@@ -59,12 +63,12 @@ def worklists(data: Frames, month: dt.date, on: dt.date) -> tuple[pl.DataFrame, 
 
 
 def clearing_numbers(
-    data: Frames, place: Place, month: dt.date, on: dt.date
+    data: Frames, place: Place, month: dt.date, on: dt.date, standards: Standards
 ) -> dict[str, pl.DataFrame]:
     """动态清零 of `place` in `month` as of the day `on`: the total, per kind (`KINDS` order)
     and per child place ("places"; empty for a building). A module-level function of the
     frames for `ui.state.computed`; the scope's `worklists` are cached once for all places."""
-    current, previous = computed_list(worklists, month, on)
+    current, previous = computed_list(worklists, month, on, standards)
     where = Place.filter_on(
         {"township": place.township, "site": place.site, "building": place.building}
     )
@@ -83,7 +87,7 @@ def clearing_numbers(
 
 def place_numbers(place: Place, month: dt.date) -> dict[str, pl.DataFrame]:
     """`clearing_numbers` of this session's scope, once per data version, place, month and day."""
-    return computed(clearing_numbers, place, month, today())
+    return computed(clearing_numbers, place, month, today(), clearing_standards())
 
 
 def help_text(month: dt.date) -> str:
