@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 import polars as pl
 from sqlalchemy.engine import Engine
@@ -264,30 +265,77 @@ def set_case(
     showed) no longer matches what is stored: someone else changed it in between (`overtaken`).
     Values equal to the stored ones are not written; when none differs, nothing is (ok, no batch).
     """
-    given = {
-        name: value
-        for name, value in (("owner", owner), ("due", due), ("state", state), ("note", note))
-        if value is not UNCHANGED
-    }
-    if isinstance(given.get("note"), str):
-        given["note"] = given["note"].strip() or None
-    if isinstance(given.get("owner"), str):
-        given["owner"] = given["owner"].strip() or None
-    subject, period = subject.strip(), (period or "").strip()
-    issues = _checked_key(kind, rule, subject, period)
-    if issues:
-        return EditResult(False, issues=issues)
-    if role is not None and not may_work(role, kind):
+    given = _given(owner=owner, due=due, state=state, note=note)
+    key = (kind, rule, subject.strip(), (period or "").strip())
+    return _write(engine, [key], given, user=user, role=role, scope=scope, seen=seen)
+
+
+def assign_cases(
+    engine: Engine,
+    subjects: Sequence[tuple[str, str, str, str]],
+    *,
+    owner: str | None | _Unchanged = UNCHANGED,
+    due: dt.date | None | _Unchanged = UNCHANGED,
+    user: str,
+    role: str | None = None,
+    scope: Scope | None = None,
+) -> EditResult:
+    """Give many subjects (kind, rule, subject, period) one owner and due date in one write.
+
+    Checked as `set_case` checks one, all or nothing: when any subject is refused, nothing is
+    written. One batch, undone as one; subjects already so assigned are left as they are.
+    At most `ASSIGN_MAX` subjects at a time.
+    """
+    if len(subjects) > ASSIGN_MAX:
         return EditResult(
             False,
             issues=[
                 _issue(
                     None,
-                    None,
-                    "您的角色不能处理这类工单：未保存",
-                    "your role cannot work on these cases: nothing was saved",
+                    len(subjects),
+                    f"一次最多指派 {ASSIGN_MAX:,} 条，现有 {len(subjects):,} 条：请先缩小范围",
+                    f"at most {ASSIGN_MAX:,} at a time, not {len(subjects):,}: narrow the list",
                 )
             ],
+        )
+    given = _given(owner=owner, due=due)
+    keys = [(k, r, s.strip(), (p or "").strip()) for k, r, s, p in subjects]
+    return _write(engine, keys, given, user=user, role=role, scope=scope, seen=None)
+
+
+ASSIGN_MAX = 5000
+
+
+def _given(**values: object) -> dict[str, object]:
+    given = {name: value for name, value in values.items() if value is not UNCHANGED}
+    for name in ("note", "owner"):
+        if isinstance(given.get(name), str):
+            given[name] = given[name].strip() or None
+    return given
+
+
+def _refused(zh: str, en: str) -> EditResult:
+    return EditResult(False, issues=[_issue(None, None, zh, en)])
+
+
+def _write(
+    engine: Engine,
+    keys: list[tuple[str, str, str, str]],
+    given: dict[str, object],
+    *,
+    user: str,
+    role: str | None,
+    scope: Scope | None,
+    seen: dict[str, object] | None,
+) -> EditResult:
+    """Check `given` for every subject of `keys`, then write them all in one batch, or none."""
+    issues = [issue for key in keys for issue in _checked_key(*key)]
+    if issues:
+        return EditResult(False, issues=issues[:_SHOWN_ISSUES])
+    if role is not None and not all(may_work(role, key[0]) for key in keys):
+        return _refused(
+            "您的角色不能处理这类工单：未保存",
+            "your role cannot work on these cases: nothing was saved",
         )
     init_store(engine)
     try:
@@ -295,84 +343,125 @@ def set_case(
     except StoreBusy as busy:
         return EditResult(False, issues=[busy.issue(CASE_FORM)])
     with writer:
-        issues = _checked_values(kind, given, writer)
-        if issues:
-            return EditResult(False, issues=issues)
-        places = _places(writer, kind, subject)
-        if not places:
-            return EditResult(
-                False,
-                issues=[
-                    _issue(
-                        "户" if kind == KIND_HOUSEHOLD else "身份证号",
-                        _shown_subject(kind, subject),
-                        "库中没有此户或此人",
-                        "no such household or person in the store",
-                    )
-                ],
-            )
-        if scope is not None and not any(scope.contains(*place[:3]) for place in places):
-            # Says nothing about the subject: a writer outside its scope must not learn of it.
-            return EditResult(
-                False,
-                issues=[
-                    _issue(
-                        None,
-                        None,
-                        "不在您的管辖范围内：未保存",
-                        "outside your places: nothing was saved",
-                    )
-                ],
-            )
-        old = _stored(writer, kind, rule, subject, period)
-        current = {
-            "owner": None if old is None else old["owner"],
-            "due": None if old is None else old["due"],
-            "state": DEFAULT_STATE[kind] if old is None else old["state"],
-            "note": None if old is None else old["note"],
-        }
-        if seen is not None and any(_text(v) != _text(current[k]) for k, v in seen.items()):
-            fields = [k for k, v in seen.items() if _text(v) != _text(current[k])]
-            now_zh = "；".join(f"{_field(k)} 现为“{_text(current[k]) or '空'}”" for k in fields)
-            now_en = "; ".join(
-                f'{FIELD_NAMES[k][1]} is now "{_text(current[k]) or ""}"' for k in fields
-            )
-            return EditResult(
-                False,
-                issues=[
-                    _issue(
-                        None,
-                        None,
-                        f"这条工单在您打开后已被改过：{now_zh}。您的修改没有保存，请重新填写",
-                        f"this case was changed after you opened it: {now_en}. "
-                        "Your change was not saved: enter it again",
-                    )
-                ],
-                overtaken=True,
-            )
-        changed = {
-            name: (_text(current[name]), _text(value))
-            for name, value in given.items()
-            if _text(value) != _text(current[name])
-        }
-        if not changed:
+        for kind in dict.fromkeys(key[0] for key in keys):
+            issues = _checked_values(kind, given, writer)
+            if issues:
+                return EditResult(False, issues=issues)
+        writes = []
+        for kind, rule, subject, period in keys:
+            places = _places(writer, kind, subject)
+            if not places:
+                return EditResult(
+                    False,
+                    issues=[
+                        _issue(
+                            "户" if kind == KIND_HOUSEHOLD else "身份证号",
+                            _shown_subject(kind, subject),
+                            "库中没有此户或此人",
+                            "no such household or person in the store",
+                        )
+                    ],
+                )
+            if scope is not None and not any(scope.contains(*place[:3]) for place in places):
+                # Says nothing about the subject: a writer outside its scope must not learn of it.
+                return _refused(
+                    "不在您的管辖范围内：未保存", "outside your places: nothing was saved"
+                )
+            old = _stored(writer, kind, rule, subject, period)
+            current = {
+                "owner": None if old is None else old["owner"],
+                "due": None if old is None else old["due"],
+                "state": DEFAULT_STATE[kind] if old is None else old["state"],
+                "note": None if old is None else old["note"],
+            }
+            if seen is not None and any(_text(v) != _text(current[k]) for k, v in seen.items()):
+                return _overtaken(seen, current)
+            changed = {
+                name: (_text(current[name]), _text(value))
+                for name, value in given.items()
+                if _text(value) != _text(current[name])
+            }
+            if changed:
+                writes.append(((kind, rule, subject, period), places[0], old, current, changed))
+        if not writes:
             return EditResult(True)
-        township, site, building, name = places[0]
-        shown = " ".join(
-            str(part) for part in (rule, name, _shown_subject(kind, subject), period) if part
-        )
-        what = "；".join(f"{_field(k)} {o or '—'}→{n or '—'}" for k, (o, n) in changed.items())
         batch_id = writer.new_batch(
             user=user,
             source="case",
             files="",
             formats="",
-            months=period if _MONTH.fullmatch(period) else None,
-            rows_read=1,
-            rows_imported=1,
-            rows_replaced=0 if old is None else 1,
-            note=f"{CASE_FORM} {shown}：{what}",
+            months=_months(writes),
+            rows_read=len(keys),
+            rows_imported=len(writes),
+            rows_replaced=sum(old is not None for _, _, old, _, _ in writes),
+            note=_batch_note(writes),
         )
+        _store(writer, batch_id, writes, given)
+    changed = writes[0][4] if len(writes) == 1 else {}
+    return EditResult(True, batch_id, [], changed)
+
+
+_SHOWN_ISSUES = 20
+
+
+def _overtaken(seen: dict[str, object], current: dict[str, object]) -> EditResult:
+    fields = [k for k, v in seen.items() if _text(v) != _text(current[k])]
+    now_zh = "；".join(f"{_field(k)} 现为“{_text(current[k]) or '空'}”" for k in fields)
+    now_en = "; ".join(f'{FIELD_NAMES[k][1]} is now "{_text(current[k]) or ""}"' for k in fields)
+    return EditResult(
+        False,
+        issues=[
+            _issue(
+                None,
+                None,
+                f"这条工单在您打开后已被改过：{now_zh}。您的修改没有保存，请重新填写",
+                f"this case was changed after you opened it: {now_en}. "
+                "Your change was not saved: enter it again",
+            )
+        ],
+        overtaken=True,
+    )
+
+
+def _months(writes: list) -> str | None:
+    months = sorted({key[3] for key, *_ in writes if _MONTH.fullmatch(key[3])})
+    return ",".join(months) or None
+
+
+def _what(changed: dict[str, tuple[str | None, str | None]]) -> str:
+    return "；".join(f"{_field(k)} {o or '—'}→{n or '—'}" for k, (o, n) in changed.items())
+
+
+def _batch_note(writes: list) -> str:
+    """The audit log's line: the one subject (its ID masked) and old → new, or, for many, how
+    many and the new values."""
+    if len(writes) == 1:
+        (kind, rule, subject, period), place, _, _, changed = writes[0]
+        shown = " ".join(
+            str(part) for part in (rule, place[3], _shown_subject(kind, subject), period) if part
+        )
+        return f"{CASE_FORM} {shown}：{_what(changed)}"
+    fields = dict.fromkeys(name for *_, changed in writes for name in changed)
+    new = "；".join(
+        f"{_field(name)} →{next(c[name][1] for *_, c in writes if name in c) or '—'}"
+        for name in fields
+    )
+    return f"{CASE_FORM} 批量指派 {len(writes):,} 条：{new}"
+
+
+def _store(writer: StoreWriter, batch_id: int, writes: list, given: dict[str, object]) -> None:
+    """The new and changed case_work rows and one case_change row per changed field."""
+    schema = {
+        "owner": pl.String(),
+        "due": pl.Date(),
+        "note": pl.String(),
+        "township": pl.String(),
+        "site": pl.String(),
+        "building": pl.String(),
+    }
+    inserted, updated, changes = [], [], []
+    for (kind, rule, subject, period), place, old, current, changed in writes:
+        township, site, building, _ = place
         row = {
             **current,
             **{k: given[k] for k in changed},
@@ -381,40 +470,36 @@ def set_case(
             "building": building,
             "batch_id": batch_id,
         }
-        schema = {
-            "owner": pl.String(),
-            "due": pl.Date(),
-            "note": pl.String(),
-            "township": pl.String(),
-            "site": pl.String(),
-            "building": pl.String(),
-        }
+        key = {"kind": kind, "rule": rule, "subject": subject, "period": period}
         if old is None:
-            key = {"kind": kind, "rule": rule, "subject": subject, "period": period}
-            frame = pl.DataFrame(
-                [{"id": writer.allocate("case_work", 1), **key, **row}], schema_overrides=schema
-            )
-            writer.insert("case_work", frame.select(_COLUMNS))
+            inserted.append({**key, **row})
         else:
-            writer.update(
-                "case_work", pl.DataFrame([{"id": old["id"], **row}], schema_overrides=schema)
-            )
-        first = writer.allocate("case_change", len(changed))
-        writer.insert(
-            "case_change",
-            pl.DataFrame(
-                {
-                    "id": range(first, first + len(changed)),
-                    "batch_id": batch_id,
-                    "kind": kind,
-                    "rule": rule,
-                    "subject": subject,
-                    "period": period,
-                    "field": list(changed),
-                    "old_value": [o for o, _ in changed.values()],
-                    "new_value": [n for _, n in changed.values()],
-                },
-                schema_overrides={"old_value": pl.String(), "new_value": pl.String()},
-            ),
+            updated.append({"id": old["id"], **row})
+        changes += [
+            {**key, "field": f, "old_value": o, "new_value": n} for f, (o, n) in changed.items()
+        ]
+    if inserted:
+        first = writer.allocate("case_work", len(inserted))
+        frame = pl.DataFrame(inserted, schema_overrides=schema).with_columns(
+            id=pl.int_range(first, first + len(inserted), dtype=pl.Int64)
         )
-    return EditResult(True, batch_id, [], changed)
+        writer.insert("case_work", frame.select(_COLUMNS))
+    if updated:
+        writer.update("case_work", pl.DataFrame(updated, schema_overrides=schema))
+    first = writer.allocate("case_change", len(changes))
+    writer.insert(
+        "case_change",
+        pl.DataFrame(
+            changes, schema_overrides={"old_value": pl.String(), "new_value": pl.String()}
+        ).select(
+            pl.int_range(first, first + len(changes), dtype=pl.Int64).alias("id"),
+            pl.lit(batch_id, pl.Int64).alias("batch_id"),
+            "kind",
+            "rule",
+            "subject",
+            "period",
+            "field",
+            "old_value",
+            "new_value",
+        ),
+    )

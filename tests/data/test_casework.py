@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from analytics.privacy import mask_value
 from data.accounts import add_user, get_account, set_disabled
 from data.audit import audit_log
-from data.casework import set_case
+from data.casework import assign_cases, set_case
 from data.frames import Scope, load_frames
 from data.importer import import_files
 from data.store import data_version
@@ -222,3 +222,54 @@ def test_undo_restores_the_previous_state_and_removes_a_new_row(store: Engine) -
     for table in ("case_work", "case_change"):
         assert after[table].is_empty() and empty[table].is_empty()
     assert load_frames(store).case_work.is_empty()
+
+
+PEOPLE = [("person", "未就业有就业意愿", labour_row(n)["身份证号"], "") for n in (0, 3, 6)]
+
+
+def test_many_subjects_get_one_owner_in_one_batch_undone_as_one(store: Engine) -> None:
+    kind, rule, subject, _ = PEOPLE[0]
+    first = set_case(
+        store, kind=kind, rule=rule, subject=subject, owner="captain", state="帮扶中", user="a"
+    )
+    assert first.ok, first.report()
+    before = dump(store)
+
+    result = assign_cases(
+        store, [*PEOPLE, ("household", "零就业家庭", HOUSEHOLD, "")], owner="officer",
+        due=dt.date(2020, 9, 30), user="analyst", role="analyst",
+    )  # fmt: skip
+
+    assert result.ok, result.report()
+    work = load_frames(store).case_work.sort("subject")
+    assert work.height == 4 and set(work["owner"]) == {"officer"}
+    assert set(work["due"]) == {dt.date(2020, 9, 30)}
+    # A state already set is kept: an assignment changes only owner and due date.
+    assert work.filter(pl.col("subject") == PEOPLE[0][2])["state"].to_list() == ["帮扶中"]
+    batch = load_frames(store).batches.filter(pl.col("id") == result.batch_id).row(0, named=True)
+    assert (batch["rows_read"], batch["rows_imported"], batch["rows_replaced"]) == (4, 4, 1)
+    entry = audit_log(store).filter(pl.col("batch_id") == result.batch_id).row(0, named=True)
+    assert "批量指派 4 条" in entry["detail"] and "officer" in entry["detail"]
+    assert not any(person[2] in entry["detail"] for person in PEOPLE)
+
+    undone = undo_batch(store, result.batch_id, user="analyst")
+    assert undone.ok, undone.report()
+    assert_undone(before, store, result.batch_id)
+
+
+def test_one_subject_outside_the_writers_places_stops_the_whole_assignment(store: Engine) -> None:
+    captain = get_account(store, "captain")
+    before = dump(store)
+
+    result = assign_cases(
+        store, [("household", "零就业家庭", HOUSEHOLD, ""), ("household", "零就业家庭",
+        OTHER_BUILDING, "")], owner="captain", user="captain", role=captain.role,
+        scope=captain.scope,
+    )  # fmt: skip
+
+    assert not result.ok and "不在您的管辖范围内" in result.report()
+    assert_store_unchanged(before, store)
+    # Within the captain's building the same assignment goes through.
+    alone = assign_cases(store, [("household", "零就业家庭", HOUSEHOLD, "")], owner="captain",
+                         user="captain", role=captain.role, scope=captain.scope)  # fmt: skip
+    assert alone.ok, alone.report()
