@@ -14,7 +14,7 @@ import streamlit as st
 from analytics.audit import RULES, Standards, cases, cases_by
 from analytics.drill import Place
 from data.frames import Frames
-from ui import views
+from ui import casework, views
 from ui.drill import chosen_row, url_query
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month, fmt_wan
@@ -128,8 +128,8 @@ st.caption(
     )
 )
 
-found = computed(audit_cases, start, end, STANDARDS)
-cards = st.columns(3)
+found = casework.audit_states(computed(audit_cases, start, end, STANDARDS))
+cards = st.columns(4)
 kpi(cards[0], t("cmp_kpi_cases"), fmt_count(found.height, "unit_cases"))
 kpi(
     cards[1],
@@ -142,6 +142,7 @@ kpi(
     t("cmp_kpi_people"),
     fmt_count(found.get_column("id_number").n_unique(), "unit_persons"),
 )
+casework.open_kpi(cards[3], found)
 
 rule_col, town_col = st.columns(2, gap="large")
 by_rule = cases_by(found, "rule")
@@ -162,7 +163,7 @@ rule = url_bound(
     st.selectbox, t("cmp_rule"), ["", *RULES], key="compliance_rule", param="rule", default="",
     format_func=lambda r: r or everything,
 )  # fmt: skip
-shown = found.filter(pl.col("rule") == rule) if rule else found
+shown = casework.filtered(found.filter(pl.col("rule") == rule) if rule else found)
 list_col, evidence_col = st.columns([3, 2], gap="large")
 with list_col:
     if shown.is_empty():
@@ -171,7 +172,7 @@ with list_col:
     else:
         event = views.table(
             shown,
-            key=f"compliance_cases_{rule}_{start:%Y%m}_{end:%Y%m}",
+            key=f"compliance_cases_{rule}_{start:%Y%m}_{end:%Y%m}{casework.list_key()}",
             clickable=True,
             height=480,
             money=MONEY,
@@ -183,6 +184,7 @@ with evidence_col:
         st.caption(t("cmp_pick"))
     else:
         evidence(data, chosen, chosen_row(event, shown, "period"))
+        casework.audit_form(casework.picked(event, shown))
 
 sheets = {r: found.filter(pl.col("rule") == r).drop("rule") for r in RULES}
 excel_download(
