@@ -258,7 +258,7 @@ def _owners(kind: str, current: str | None) -> dict[str | None, str]:
     return owners
 
 
-def _key(kind: str, rule: str, subject: str, period: str) -> str:
+def form_key(kind: str, rule: str, subject: str, period: str = "") -> str:
     """The form's key. Widget keys reach the browser, so the ID number goes in only as a hash."""
     digest = hashlib.sha256(f"{kind}|{rule}|{subject}|{period}".encode()).hexdigest()[:12]
     return f"case_{digest}"
@@ -318,7 +318,7 @@ def _history(kind: str, rule: str, subject: str, period: str) -> None:
 def case_form(*, kind: str, rule: str, subject: str, period: str = "", about: str) -> None:
     """One subject's state, owner, due date and note (`about` names it in messages), its last
     changes, and for a role that may work `kind`, the form that moves it."""
-    key = _key(kind, rule, subject, period)
+    key = form_key(kind, rule, subject, period)
     now = _stored(kind, rule, subject, period)
     overdue = now["state"] in OPEN_STATES and now["due"] is not None and now["due"] < today()
     _facts(now, overdue)
