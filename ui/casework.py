@@ -251,8 +251,7 @@ def _owners(kind: str, current: str | None) -> dict[str | None, str]:
     owners: dict[str | None, str] = {None: MISSING}
     for username, display, role in _accounts(database_url()):
         if role in WORK_ROLES[kind]:
-            owners[username] = t("cw_owner_option", name=display or username, user=username,
-                                 role=t(f"role_{role}"))  # fmt: skip
+            owners[username] = t("cw_owner_option", name=display or username, user=username)
     if current is not None and current not in owners:
         owners[current] = current
     return owners

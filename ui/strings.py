@@ -1333,7 +1333,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "您的角色只能查看这类工单，不能办理。",
         "en": "Your role may view these cases, not work on them.",
     },
-    "cw_owner_option": {"zh": "{name}（{user}，{role}）", "en": "{name} ({user}, {role})"},
+    "cw_owner_option": {"zh": "{name}（{user}）", "en": "{name} ({user})"},
     "cw_history_title": {"zh": "最近改动（{count}）", "en": "Last changes ({count})"},
     "cw_history_line": {
         "zh": "{at} {user}：{field} {old} → {new}",

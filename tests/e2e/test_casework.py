@@ -46,12 +46,7 @@ def test_an_analyst_assigns_a_case_and_closes_it(page: Page, demo_store_url: str
     case = found.filter(pl.col("rule") == RULE).row(0, named=True)
     form = form_key(KIND_AUDIT, RULE, case["id_number"], case["period"])
     analyst = list_users(engine).filter(pl.col("username") == "demo-analyst").row(0, named=True)
-    owner = zh(
-        "cw_owner_option",
-        name=analyst["display_name"],
-        user="demo-analyst",
-        role=zh("role_analyst"),
-    )
+    owner = zh("cw_owner_option", name=analyst["display_name"], user="demo-analyst")
     due = dt.date.today() + dt.timedelta(days=14)
 
     proc, base = start_server(url)
