@@ -366,3 +366,27 @@ def progress_of_places(
             descending=[False, True, True, False],
         )
     )
+
+
+def with_states(audit_cases: pl.DataFrame, case_work: pl.DataFrame, today: date) -> pl.DataFrame:
+    """`audit_cases` (`CASE_SCHEMA`, order kept) with each case's `state`, `owner`, `due`,
+    `is_open` and `is_overdue` as `worklist` gives them: the stored state, else 待核实.
+
+    For the compliance page's list, which keeps the rules' order and its own range of months.
+    """
+    stored = case_work.filter(pl.col("kind") == KIND_AUDIT).select(
+        "rule",
+        pl.col("subject").alias("id_number"),
+        "period",
+        pl.col("state").alias("stored_state"),
+        "owner",
+        "due",
+    )
+    joined = audit_cases.join(
+        stored, on=["rule", "id_number", "period"], how="left", maintain_order="left"
+    ).with_columns(pl.col("stored_state").fill_null(DEFAULT_STATE[KIND_AUDIT]).alias("state"))
+    return (
+        joined.with_columns(is_open=pl.col("state").is_in(OPEN_STATES))
+        .with_columns(is_overdue=(pl.col("is_open") & (pl.col("due") < today)).fill_null(False))
+        .drop("stored_state")
+    )

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 import polars as pl
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from analytics.audit import RULES, TRANSPORT_OVER
@@ -35,7 +36,7 @@ from data.edits import EditResult
 from data.frames import Scope
 from data.importer import StoreBusy, StoreWriter
 from data.ledger import LedgerIssue
-from data.store import init_store
+from data.store import CaseChange, ImportBatch, init_store
 
 CASE_FORM = "工单"
 NOTE_MAX_CHARS = 1000
@@ -502,4 +503,49 @@ def _store(writer: StoreWriter, batch_id: int, writes: list, given: dict[str, ob
             "old_value",
             "new_value",
         ),
+    )
+
+
+HISTORY_SCHEMA: dict[str, pl.DataType] = {
+    "changed_at": pl.Datetime("us", "UTC"),
+    "changed_by": pl.String(),
+    "field": pl.String(),
+    "old_value": pl.String(),
+    "new_value": pl.String(),
+}
+
+
+def case_history(
+    engine: Engine, *, kind: str, rule: str, subject: str, period: str = "", limit: int = 8
+) -> pl.DataFrame:
+    """The latest `limit` field changes of one subject, newest first (`HISTORY_SCHEMA`): who,
+    when, which field, old → new. An undone change is gone with its batch's rows."""
+    init_store(engine)
+    query = select(
+        ImportBatch.created_at,
+        ImportBatch.user,
+        CaseChange.field,
+        CaseChange.old_value,
+        CaseChange.new_value,
+    ).join(ImportBatch, ImportBatch.id == CaseChange.batch_id)
+    query = (
+        query.where(
+            CaseChange.kind == kind,
+            CaseChange.rule == rule,
+            CaseChange.subject == subject,
+            CaseChange.period == period,
+        )
+        .order_by(CaseChange.batch_id.desc(), CaseChange.id)
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    # SQLite gives the UTC moment back naive, PostgreSQL aware.
+    return pl.DataFrame(
+        [
+            (at if at.tzinfo else at.replace(tzinfo=dt.UTC), *rest)
+            for at, *rest in (tuple(r) for r in rows)
+        ],
+        schema=HISTORY_SCHEMA,
+        orient="row",
     )

@@ -17,7 +17,7 @@ from analytics.building import (
 from analytics.changes import CHANGES
 from analytics.drill import Place
 from analytics.privacy import masked
-from ui import record, views
+from ui import casework, record, views
 from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_month
 from ui.shell import enter
@@ -126,6 +126,7 @@ else:
         count = here.head["zero_employment_households"]
         st.subheader(f":red[:material/warning: {t('bld_zero_title', count=count)}]")
         views.table(here.zero.drop("zero_employment"), key="building_zero")
+casework.building_section(computed(casework.building_worklist, place, month, casework.today()))
 
 st.subheader(t("bld_changes_title"))
 named = {kind: t("change_" + kind) for kind in CHANGES}

@@ -4,7 +4,9 @@ per rule and township, and each case beside its evidence (the person's payments 
 The range and the rule filter live in the URL (`?from=2020-03&to=2020-08&rule=挂岗`). The
 standards are the store's (`data.standards`: domain.md's defaults until an administrator saves
 others in the form under the caption); the caption and the workbook's standards sheet say which
-were used. Every case comes from `analytics.audit.cases`, as `python -m analytics audit` prints it.
+were used. Every case comes from `analytics.audit.cases`, as `python -m analytics audit` prints it,
+and is a 工单 (`ui.casework`): its state, owner and due date in the list, its form under the
+evidence.
 """
 
 from datetime import date
@@ -17,7 +19,7 @@ from analytics.drill import Place
 from data.frames import Frames
 from data.standards import ADMIN_ROLE, changes_text, load_standards, save_standards
 from data.store import get_engine
-from ui import views
+from ui import casework, views
 from ui.charts import audit_month_bars, show
 from ui.drill import chosen_row, url_query
 from ui.empty import no_data_screen
@@ -208,8 +210,8 @@ me = account()
 if me is not None and me.role == ADMIN_ROLE:
     standards_form(standards, me.username)
 
-found = computed(audit_cases, start, end, standards)
-cards = st.columns(3)
+found = casework.audit_states(computed(audit_cases, start, end, standards))
+cards = st.columns(4)
 kpi(cards[0], t("cmp_kpi_cases"), fmt_count(found.height, "unit_cases"))
 kpi(
     cards[1],
@@ -222,6 +224,7 @@ kpi(
     t("cmp_kpi_people"),
     fmt_count(found.get_column("id_number").n_unique(), "unit_persons"),
 )
+casework.open_kpi(cards[3], found)
 
 rule_col, town_col = st.columns(2, gap="large")
 by_rule = cases_by(found, "rule")
@@ -271,7 +274,7 @@ rule = url_bound(
     st.selectbox, t("cmp_rule"), ["", *RULES], key="compliance_rule", param="rule", default="",
     format_func=lambda r: r or everything,
 )  # fmt: skip
-shown = found.filter(pl.col("rule") == rule) if rule else found
+shown = casework.filtered(found.filter(pl.col("rule") == rule) if rule else found)
 list_col, evidence_col = st.columns([3, 2], gap="large")
 with list_col:
     if shown.is_empty():
@@ -280,7 +283,7 @@ with list_col:
     else:
         event = views.table(
             shown,
-            key=f"compliance_cases_{rule}_{start:%Y%m}_{end:%Y%m}",
+            key=f"compliance_cases_{rule}_{start:%Y%m}_{end:%Y%m}{casework.list_key()}",
             clickable=True,
             height=480,
             money=MONEY,
@@ -292,6 +295,7 @@ with evidence_col:
         st.caption(t("cmp_pick"))
     else:
         evidence(data, chosen, chosen_row(event, shown, "period"))
+        casework.audit_form(casework.picked(event, shown))
 
 sheets = {r: found.filter(pl.col("rule") == r).drop("rule") for r in RULES}
 excel_download(

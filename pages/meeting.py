@@ -13,7 +13,7 @@ import streamlit as st
 from analytics.drill import Place, in_place
 from analytics.meeting import card_members, meeting_order, meeting_progress
 from data.frames import Frames
-from ui import meeting
+from ui import casework, meeting
 from ui.empty import no_data_screen
 from ui.format import fmt_month
 from ui.record import building_review, building_roster
@@ -72,4 +72,12 @@ meeting.controls(state, codes, position, gone, total)
 
 home = order.row(position, named=True)
 members = computed(building_members, place, month).filter(pl.col("household") == home["household"])
-meeting.card(here, home, members, data.labour, editable=viewer.may_edit)
+cases = computed(casework.building_worklist, place, month, casework.today())
+meeting.card(
+    here,
+    home,
+    members,
+    data.labour,
+    editable=viewer.may_edit,
+    cases=cases.filter(pl.col("household") == home["household"]),
+)

@@ -16,7 +16,7 @@ from analytics.building import Review
 from analytics.domain import STATUS_UNEMPLOYED
 from analytics.drill import Place
 from data.frames import Frames
-from ui import record, views
+from ui import casework, record, views
 from ui.format import MISSING, fmt_yuan
 from ui.state import account
 from ui.strings import t
@@ -144,10 +144,18 @@ def controls(state: dict, codes: list[str], position: int, gone: int, total: int
 
 
 def card(
-    review: Review, home: dict, members: pl.DataFrame, labour: pl.DataFrame, *, editable: bool
+    review: Review,
+    home: dict,
+    members: pl.DataFrame,
+    labour: pl.DataFrame,
+    *,
+    editable: bool,
+    cases: pl.DataFrame | None = None,
 ) -> None:
-    """One household: who lives there and what they do, the postings that fit those without
-    work, what was done for them; and, for those who may, the forms to record the meeting."""
+    """One household: who lives there and what they do, its casework (`cases`: its worklist
+    rows), the postings that fit those without work, what was done for them; and, for those who
+    may, the forms to record the meeting and to move its cases."""
+    cases = cases if cases is not None else pl.DataFrame()
     household = home["household"]
     with st.container(border=True, key="meeting_card"):
         head = home["head_name"] or MISSING
@@ -168,6 +176,7 @@ def card(
         facts, forms = st.columns([3, 2], gap="medium") if editable else (st.container(), None)
         with facts:
             _member_lines(members)
+            casework.card_lines(cases)
             fits = review.matches.filter(
                 (pl.col("household") == household) & (pl.col("rank") <= POSTINGS_PER_PERSON)
             )
@@ -192,13 +201,19 @@ def card(
             st.caption(t("read_only"))
             return
         with forms:
-            status_tab, note_tab = st.tabs([t("bld_update_title"), t("bld_note_title")])
+            tabs = [t("bld_update_title"), t("bld_note_title")]
+            if not cases.is_empty():
+                tabs.append(t("cw_card_tab", count=cases.height))
+            status_tab, note_tab, *case_tab = st.tabs(tabs)
             # Keys of their own per household: each card's forms start from its own members.
             tag = record.form_key(household, review.month)
             with status_tab:
                 record.status_form(review, labour, members=members, picker=f"{tag}_person")
             with note_tab:
                 record.note_form(review, household=household, key=f"{tag}_note")
+            for tab in case_tab:
+                with tab:
+                    casework.subject_form(cases, key=f"{tag}_case")
 
 
 def _member_lines(members: pl.DataFrame) -> None:

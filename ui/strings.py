@@ -1336,6 +1336,62 @@ STRINGS: dict[str, dict[str, str]] = {
     "audit_case": {"zh": "工单", "en": "Casework"},
     # --- issue 22: demo abuses (helper demo) ---
     # --- issue 22: casework pages (helper casepages) ---
+    "cw_state": {"zh": "状态", "en": "State"},
+    "cw_owner": {"zh": "负责人", "en": "Owner"},
+    "cw_due": {"zh": "完成期限", "en": "Due"},
+    "cw_note": {"zh": "备注", "en": "Note"},
+    "cw_overdue": {"zh": "逾期", "en": "Overdue"},
+    "cw_household": {"zh": "本户", "en": "Household"},
+    "cw_kpi_open": {"zh": "未办结", "en": "Open cases"},
+    "cw_kpi_open_help": {
+        "zh": "状态为待核实或核实中的疑点；其中 {overdue} 件已过完成期限。",
+        "en": "Cases to check or being checked; {overdue} of them past their due date.",
+    },
+    "cw_filter": {"zh": "办理状态", "en": "State"},
+    "cw_filter_all": {"zh": "全部", "en": "All"},
+    "cw_filter_open": {"zh": "未办结", "en": "Open"},
+    "cw_filter_closed": {"zh": "已办结", "en": "Closed"},
+    "cw_filter_overdue": {"zh": "只看逾期", "en": "Overdue only"},
+    "cw_save": {"zh": "保存工单", "en": "Save case"},
+    "cw_same": {"zh": "没有改动：与已保存的工单相同。", "en": "No change: the case is as saved."},
+    "cw_saved": {
+        "zh": "已保存 {about}：{changes}（批次 #{batch}，可在导入记录中撤销）",
+        "en": "Saved {about}: {changes} (batch #{batch}, undoable in the import history)",
+    },
+    "cw_refused": {"zh": "{about}：未保存", "en": "{about}: not saved"},
+    "cw_read_only": {
+        "zh": "您的角色只能查看这类工单，不能办理。",
+        "en": "Your role may view these cases, not work on them.",
+    },
+    "cw_owner_option": {"zh": "{name}（{user}）", "en": "{name} ({user})"},
+    "cw_history_title": {"zh": "最近改动（{count}）", "en": "Last changes ({count})"},
+    "cw_history_line": {
+        "zh": "{at} {user}：{field} {old} → {new}",
+        "en": "{at} {user}: {field} {old} → {new}",
+    },
+    "cw_history_none": {"zh": "还没有人办理过。", "en": "Nobody has worked on it yet."},
+    "cw_building_title": {
+        "zh": "工单（动态清零）：未办结 {open} · 逾期 {overdue}",
+        "en": "Casework: {open} open · {overdue} overdue",
+    },
+    "cw_building_none": {
+        "zh": "本月没有零就业家庭，也没有未就业且有就业意愿的人员。",
+        "en": "No zero-employment household and nobody jobless wishing to work this month.",
+    },
+    "cw_building_cleared": {
+        "zh": "本月工单已全部办结。",
+        "en": "Every case of this month is closed.",
+    },
+    "cw_building_closed": {
+        "zh": "已办结 {count} 件（可在右侧选择查看）。",
+        "en": "{count} closed (pick one on the right to see it).",
+    },
+    "cw_pick_subject": {"zh": "办理工单", "en": "Work on"},
+    "cw_subject_option": {
+        "zh": "{room} {name} · {rule} · {state}",
+        "en": "{room} {name} · {rule} · {state}",
+    },
+    "cw_card_tab": {"zh": "工单（{count}）", "en": "Cases ({count})"},
     # --- issue 22: clearing progress (helper clearing) ---
     "clr_title": {"zh": "动态清零", "en": "Clearing to zero"},
     "clr_help": {
