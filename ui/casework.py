@@ -30,7 +30,7 @@ from analytics.casework import (
 )
 from analytics.drill import Place, in_place
 from data.accounts import list_users
-from data.casework import WORK_ROLES, case_history, may_work, set_case
+from data.casework import WORK_ROLES, assign_cases, case_history, may_work, set_case
 from data.frames import Frames
 from data.store import database_url, get_engine
 from ui import views
@@ -388,3 +388,125 @@ def case_form(*, kind: str, rule: str, subject: str, period: str = "", about: st
     )
     st.session_state[_FLASH] = t("cw_saved", about=about, changes=changes, batch=result.batch_id)
     st.rerun()
+
+
+# --- 工单 (the whole worklist) -----------------------------------------------------------------
+
+ASSIGN_FLASH = "casework_assigned"
+
+
+def worklist_filters(rows: pl.DataFrame) -> pl.DataFrame:
+    """The worklist page's filters over `rows` (worklist rows, `_SHOWN` names): the rule, the
+    township (for a viewer of more than one), state and overdue as on 合规审计, and 未指派 —
+    all in the URL (`?rule=零就业家庭&township=…&state=open&overdue=1&unassigned=1`)."""
+    rules = list(dict.fromkeys(rows.get_column("rule").to_list()))
+    townships = sorted(t_ for t_ in rows.get_column("township").unique().to_list() if t_)
+    everything = t("cw_all")
+    with st.container(horizontal=True, vertical_alignment="bottom", key="worklist_filters"):
+        rule = url_bound(
+            st.selectbox, t("rule"), ["", *rules], key="worklist_rule", param="rule", default="",
+            format_func=lambda r: r or everything, width=200,
+        )  # fmt: skip
+        township = ""
+        if len(townships) > 1:
+            township = url_bound(
+                st.selectbox, t("township"), ["", *townships], key="worklist_township",
+                param="township", default="", format_func=lambda p: p or everything, width=180,
+            )  # fmt: skip
+        unassigned = url_bound(
+            _switch, t("cw_filter_unassigned"), ["", "1"], key="worklist_unassigned",
+            param="unassigned", default="",
+        )  # fmt: skip
+    if rule:
+        rows = rows.filter(pl.col("rule") == rule)
+    if township:
+        rows = rows.filter(pl.col("township") == township)
+    if unassigned:
+        rows = rows.filter(pl.col("cw_owner").is_null())
+    return filtered(rows)
+
+
+def worklist_rows(rows: pl.DataFrame) -> pl.DataFrame:
+    """Worklist rows under the names the case list shows (`_SHOWN`), the open ones first."""
+    return (
+        rows.sort("is_open", "is_overdue", descending=True, maintain_order=True)
+        .rename(_SHOWN)
+        .rename({"note": "cw_note"})
+    )
+
+
+# Who and what first, then where: the list is read for whose turn it is.
+WORKLIST_COLUMNS = (
+    "rule", "name", *_SHOWN.values(), "township", "site", "building", "room", "id_number",
+    "period", "amount_at_risk", "cw_note",
+)  # fmt: skip
+
+
+def worklist_form(row: dict | None) -> None:
+    """The clicked subject's form (nothing before a click)."""
+    if row is None:
+        st.caption(t("cw_pick_row"))
+        return
+    case_form(
+        kind=row["kind"],
+        rule=row["rule"],
+        subject=row["household"] if row["kind"] == KIND_HOUSEHOLD else row["id_number"],
+        period=row["period"],
+        about=" ".join(
+            str(part) for part in (row["rule"], row["name"] or MISSING, row["period"]) if part
+        ),
+    )
+
+
+def assign_form(rows: pl.DataFrame) -> None:
+    """批量指派: one owner and due date for every open subject of `rows` the viewer may work,
+    in one write (`data.casework.assign_cases`, undoable as one)."""
+    viewer = account()
+    if viewer is None:
+        return
+    mine = [kind for kind in WORK_ROLES if may_work(viewer.role, kind)]
+    workable = rows.filter(pl.col("is_open") & pl.col("kind").is_in(mine))
+    with st.popover(
+        t("cw_assign", count=fmt_count(workable.height)),
+        icon=":material/assignment_ind:",
+        disabled=workable.is_empty(),
+    ):
+        kinds = set(workable.get_column("kind").to_list())
+        owners: dict[str | None, str] = {None: MISSING}
+        for username, display, role in _accounts(database_url()):
+            if all(role in WORK_ROLES[kind] for kind in kinds):
+                owners[username] = t("cw_owner_option", name=display or username, user=username)
+        with st.form("worklist_assign", border=False):
+            st.caption(t("cw_assign_help", count=fmt_count(workable.height)))
+            owner = st.selectbox(
+                t("cw_owner"), list(owners), format_func=owners.get, key="worklist_assign_owner"
+            )
+            due = st.date_input(
+                t("cw_due"), value=None, format="YYYY-MM-DD", key="worklist_assign_due"
+            )
+            go = st.form_submit_button(
+                t("cw_assign_go"), type="primary", width="stretch", key="worklist_assign_go"
+            )
+        if not go:
+            return
+        keys = [
+            (r["kind"], r["rule"], r["household"] if r["kind"] == KIND_HOUSEHOLD
+             else r["id_number"], r["period"])
+            for r in workable.iter_rows(named=True)
+        ]  # fmt: skip
+        result = assign_cases(
+            get_engine(), keys, owner=owner, due=due, user=viewer.username,
+            role=viewer.role, scope=viewer.scope,
+        )  # fmt: skip
+        if not result.ok:
+            st.error(result.report(lang()), icon=":material/error:")
+            return
+        st.session_state[ASSIGN_FLASH] = t(
+            "cw_assigned", count=fmt_count(len(keys)), batch=result.batch_id or "—"
+        )
+        st.rerun()
+
+
+def assigned_flash() -> None:
+    """The last bulk assignment's confirmation, once, after its rerun."""
+    _flashed(ASSIGN_FLASH)

@@ -9,7 +9,6 @@ the states are today's.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
 import polars as pl
@@ -23,6 +22,7 @@ from data.frames import Frames
 from data.standards import load_standards
 from data.store import get_engine
 from ui import charts
+from ui.casework import today
 from ui.drill import context_query
 from ui.format import fmt_count, fmt_month
 from ui.state import account, computed, computed_list
@@ -43,11 +43,6 @@ def clearing_standards() -> Standards:
     """The standards 动态清零's audit cases are found by: those an administrator saved on
     合规审计, read on every run (one small query) so a change shows in every session at once."""
     return load_standards(get_engine())
-
-
-def today() -> dt.date:
-    """Today in China, where the county works (the day `analytics.casework` counts by)."""
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def worklists(
@@ -181,6 +176,13 @@ def clearing_block(place: Place, month: dt.date, *, latest: dt.date, where: str)
         head, link = st.columns([3, 2], vertical_alignment="center")
         head.subheader(t("clr_title"), help=help_text(month), anchor=False)
         signed_in = account()
+        if signed_in is not None and signed_in.may("casework"):
+            link.page_link(
+                "pages/casework.py",
+                label=t("clr_to_casework"),
+                icon=":material/assignment_turned_in:",
+                query_params=context_query(month=f"{month:%Y-%m}"),
+            )
         if signed_in is not None and signed_in.may("compliance"):
             link.page_link(
                 "pages/compliance.py",

@@ -70,6 +70,13 @@ _PAGES = {
         "compliance",
         "analysis",
     ),
+    "casework": (
+        "pages/casework.py",
+        "nav_casework",
+        ":material/assignment_turned_in:",
+        "casework",
+        "analysis",
+    ),
     "query": ("pages/query.py", "nav_query", ":material/terminal:", "query", "analysis"),
     "upload": ("pages/upload.py", "nav_upload", ":material/upload_file:", "upload", "data"),
     "imports": ("pages/imports.py", "nav_imports", ":material/history:", "imports", "data"),

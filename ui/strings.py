@@ -1392,6 +1392,37 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{room} {name} · {rule} · {state}",
     },
     "cw_card_tab": {"zh": "工单（{count}）", "en": "Cases ({count})"},
+    # --- issue 22: worklist page ---
+    "nav_casework": {"zh": "动态清零工单", "en": "Casework"},
+    "cw_worklist_caption": {
+        "zh": "本月要清零的全部工单：审计疑点、零就业家庭、有就业意愿的未就业人员。点一行办理；"
+        "“批量指派”把筛出的未办结工单交给一位负责人。",
+        "en": "Every case to clear this month: audit cases, zero-employment households, unemployed "
+        "people wishing to work. Click a row to work it; “Assign” gives the open cases listed "
+        "to one owner.",
+    },
+    "cw_kpi_unassigned": {"zh": "未指派", "en": "Unassigned"},
+    "clr_to_casework": {"zh": "工单明细与指派", "en": "Casework and assignment"},
+    "cw_all": {"zh": "全部", "en": "All"},
+    "cw_filter_unassigned": {"zh": "只看未指派", "en": "Unassigned only"},
+    "cw_pick_row": {"zh": "点列表中的一行，在这里办理", "en": "Click a row to work it here"},
+    "cw_assign": {"zh": "批量指派（{count} 条）", "en": "Assign ({count})"},
+    "cw_assign_help": {
+        "zh": "把列表中 {count} 条未办结工单交给同一位负责人（已有的状态和备注不变）。"
+        "一次保存，可在导入记录中整体撤销。",
+        "en": "Give the {count} open cases listed one owner (their states and notes stay). One "
+        "save, undone as one from the import history.",
+    },
+    "cw_assign_go": {"zh": "指派", "en": "Assign"},
+    "cw_assigned": {
+        "zh": "已指派 {count} 条（批次 #{batch}，可在导入记录中撤销）",
+        "en": "{count} assigned (batch #{batch}, undoable in the import history)",
+    },
+    "cw_worklist_file": {"zh": "动态清零工单", "en": "casework"},
+    "cw_worklist_note": {
+        "zh": "{month}的工单，{today}的状态",
+        "en": "{month}'s casework, states of {today}",
+    },
     # --- issue 22: clearing progress (helper clearing) ---
     "clr_title": {"zh": "动态清零", "en": "Clearing to zero"},
     "clr_help": {

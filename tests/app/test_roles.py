@@ -31,6 +31,7 @@ SCRIPTS = {
     "income": "pages/income.py",
     "query": "pages/query.py",
     "compliance": "pages/compliance.py",
+    "casework": "pages/casework.py",
 }
 TITLES = {
     "users": "nav_users",

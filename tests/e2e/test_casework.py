@@ -1,5 +1,6 @@
 """Casework (工单) on 合规审计 in chromium: an analyst opens a case, sees its evidence, gives it an
-owner and a due date, marks it 已整改, and the page's count of open cases drops by one."""
+owner and a due date, marks it 已整改, and the page's count of open cases drops by one, and so
+does the overview's 动态清零."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from analytics.audit import Standards, cases
-from analytics.casework import KIND_AUDIT
+from analytics.casework import KIND_AUDIT, worklist
 from data.accounts import list_users
 from data.frames import load_frames
 from data.store import get_engine
 from tests.conftest import copy_store
 from tests.e2e.conftest import settled_box, signed_in, start_server
-from ui.casework import form_key
+from ui.casework import form_key, today
 from ui.format import fmt_count
 from ui.strings import STRINGS
 
@@ -36,6 +37,20 @@ def _open_count(page: Page):
     return metric.get_by_test_id("stMetricValue")
 
 
+def _overview_open(page: Page):
+    block = page.locator(".st-key-clearing")
+    metric = block.get_by_test_id("stMetric").filter(has_text=zh("clr_open"))
+    return metric.get_by_test_id("stMetricValue")
+
+
+def _still_open(url: str) -> int:
+    """The overview's 未清零 of the county's latest month, from the analytics."""
+    data = load_frames(get_engine(url))
+    month = data.labour.get_column("month").max()
+    found = cases(data.labour, data.subsidies, Standards(), end=month)
+    return worklist(found, data.labour, data.case_work, month, today())["is_open"].sum()
+
+
 def test_an_analyst_assigns_a_case_and_closes_it(page: Page, demo_store_url: str, tmp_path):
     url = copy_store(demo_store_url, tmp_path)
     engine = get_engine(url)
@@ -52,6 +67,9 @@ def test_an_analyst_assigns_a_case_and_closes_it(page: Page, demo_store_url: str
     proc, base = start_server(url)
     try:
         signed_in(page, base, url, "demo-analyst")
+        still_open = _still_open(url)
+        page.goto(base)
+        expect(_overview_open(page)).to_have_text(fmt_count(still_open), timeout=60_000)
         page.goto(f"{base}/compliance?rule={quote(RULE)}")
         expect(page.get_by_text(zh("cmp_pick"))).to_be_visible(timeout=60_000)
         expect(_open_count(page)).to_have_text(fmt_count(found.height, "unit_cases"))
@@ -87,6 +105,8 @@ def test_an_analyst_assigns_a_case_and_closes_it(page: Page, demo_store_url: str
         assert stored.select("rule", "subject", "period", "state", "owner", "due").rows() == [
             (RULE, case["id_number"], period, "已整改", "demo-analyst", due)
         ]
+        page.goto(base)
+        expect(_overview_open(page)).to_have_text(fmt_count(still_open - 1), timeout=60_000)
         assert page.outside_requests == [], page.outside_requests
     finally:
         proc.terminate()
