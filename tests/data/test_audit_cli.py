@@ -21,12 +21,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 import urllib.parse
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -42,8 +39,8 @@ from data.store import (
     SubsidyPayment,
     Township,
 )
+from tests.data.test_analytics_cli import run as run_analytics
 
-ROOT = Path(__file__).resolve().parents[2]
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
 TOWNSHIP, SITE = "岩孔街道", "光明小镇"
 E, U = "已就业", "未就业"
@@ -185,15 +182,7 @@ def _url(engine: Engine) -> str:
 
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "analytics", "audit", *args],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_analytics(url, "audit", *args)
 
 
 def rows(url: str, *args: str) -> list[dict[str, str]]:

@@ -13,9 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -25,7 +23,8 @@ from data.accounts import add_user
 from data.casework import set_case
 from data.importer import import_files
 from data.undo import undo_batch
-from tests.data.test_audit_cli import ROOT, _masked, _url
+from tests.data.test_analytics_cli import run as run_analytics
+from tests.data.test_audit_cli import _masked, _url
 from tests.data.test_import import labour_ledger
 from tests.data.test_ledger import labour_row
 
@@ -57,15 +56,7 @@ def _september(engine: Engine, folder: Path) -> None:
 
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "analytics", "cases", *args],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_analytics(url, "cases", *args)
 
 
 def rows(url: str, *args: str) -> list[dict[str, str]]:

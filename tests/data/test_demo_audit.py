@@ -8,13 +8,7 @@ audit's code: the ordinary demo data must break no rule.
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -23,8 +17,8 @@ from data import demo
 from data.frames import Frames, load_frames
 from data.store import get_engine
 from tests.conftest import DEMO_ARGS
+from tests.data.test_analytics_cli import csv_rows
 
-ROOT = Path(__file__).resolve().parents[2]
 # domain.md's rule codes, as the CLI writes them.
 RULES = (
     "一人多岗", "挂岗", "替岗", "交通补贴超标", "生活补贴超标", "稳岗补贴未满三个月",
@@ -43,17 +37,7 @@ def planted() -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def listed(demo_store_url: str) -> list[dict[str, str]]:
     """Every case the CLI lists, full ID numbers, default range (every month held)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "analytics", "audit", "--format", "csv", "--full"],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": demo_store_url},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return list(csv.DictReader(io.StringIO(result.stdout)))
+    return csv_rows(demo_store_url, "audit", "--full")
 
 
 @pytest.fixture(scope="module")
