@@ -15,6 +15,7 @@ from ui import casework, clearing, views
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month
 from ui.shell import enter
+from ui.standards import standards_caption
 from ui.state import computed_list, current_version, frames, report_months
 from ui.strings import t
 from ui.widgets import excel_download, kpi, month_picker
@@ -31,10 +32,13 @@ head_col, month_col = st.columns([4, 1], vertical_alignment="bottom")
 with month_col:
     month = month_picker(months)
 head_col.title(f"{t('nav_casework')} · {fmt_month(month)}")
-st.caption(t("cw_worklist_caption"), help=clearing.help_text(month))
+standards = clearing.clearing_standards()
+st.caption(
+    f"{t('cw_worklist_caption')} {standards_caption(standards)}", help=clearing.help_text(month)
+)
 
 today = casework.today()
-current, previous = computed_list(clearing.worklists, month, today, clearing.clearing_standards())
+current, previous = computed_list(clearing.worklists, month, today, standards)
 total = progress(current, previous, [], today).row(0, named=True)
 cards = st.columns(4)
 kpi(cards[0], t("clr_open"), fmt_count(total["open"], "unit_cases"))
@@ -51,7 +55,10 @@ with st.container(horizontal=True, vertical_alignment="center", key="worklist_ac
         {t("nav_casework"): rows.select(casework.WORKLIST_COLUMNS)},
         f"{t('cw_worklist_file')}-{month:%Y-%m}.xlsx",
         key="worklist_excel",
-        notes=[t("cw_worklist_note", month=fmt_month(month), today=today.isoformat())],
+        notes=[
+            t("cw_worklist_note", month=fmt_month(month), today=today.isoformat()),
+            standards_caption(standards),
+        ],
     )
 
 list_col, form_col = st.columns([3, 2], gap="large")
