@@ -11,7 +11,7 @@ ADDRESS ?= 127.0.0.1
 # One-click sign-in as a demo user of each role; a real deployment runs with DEMO_SIGN_IN=0.
 DEMO_SIGN_IN ?= 1
 
-.PHONY: run test bench venv venv-test system-deps fonts lint format demo
+.PHONY: run serve test bench venv venv-test system-deps fonts haproxy lint format demo
 
 $(VENV)/.run-installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -46,12 +46,32 @@ BENCH_SCALES ?= 10000 100000 1000000 2200000
 bench: venv-test
 	BENCH_SCALES="$(BENCH_SCALES)" $(PY) tests/bench/run.py
 
+# haproxy: `make serve` and its test (tests/e2e/test_workers.py); in /usr/sbin, off a user's PATH.
 system-deps:
 	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q . || ! command -v pdftoppm >/dev/null \
-		|| ! command -v strace >/dev/null; then \
+		|| ! command -v strace >/dev/null || ! $(HAPROXY_FOUND); then \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils \
-			strace; \
+			strace haproxy; \
+	fi
+
+HAPROXY_FOUND := PATH="$$PATH:/usr/sbin:/sbin" command -v haproxy >/dev/null
+
+## make serve WORKERS=N: `make run` with N Streamlit processes behind HAProxy on PORT (default
+## 2 workers on 8501; workers on 127.0.0.1, ports from WORKER_PORT). deploy/serve.py restarts a
+## worker that stops; Ctrl-C stops everything. README: "Deployment: several workers".
+WORKERS ?= 2
+WORKER_PORT ?= 8511
+serve: venv fonts haproxy
+	$(PY) -m data demo --if-empty
+	$(PY) -m data user demo
+	DEMO_SIGN_IN=$(DEMO_SIGN_IN) $(PY) deploy/serve.py --workers $(WORKERS) --port $(PORT) \
+		--address $(ADDRESS) --worker-port $(WORKER_PORT)
+
+haproxy:
+	@if ! $(HAPROXY_FOUND); then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy; \
 	fi
 
 ## a CJK font for the meeting pack's PDF (ui/pack.py embeds it): Debian's fonts-noto-cjk
