@@ -29,10 +29,11 @@ def zh(key: str, **values: object) -> str:
 
 
 def _coloured_share(png: bytes) -> float:
-    """The share of pixels that are clearly coloured (filled polygons), not white or grey."""
+    """The share of pixels that are coloured (filled polygons), not white or grey: the palest
+    blue of the scale (a township paid least) counts too."""
     image = Image.open(io.BytesIO(png)).convert("RGB").resize((200, 200))
     pixels = list(image.get_flattened_data())
-    coloured = [p for p in pixels if max(p) - min(p) > 40]
+    coloured = [p for p in pixels if max(p) - min(p) > 20]
     return len(coloured) / len(pixels)
 
 
