@@ -134,13 +134,13 @@ by_rule = cases_by(found, "rule")
 by_township = cases_by(found, "township")
 with rule_col:
     st.subheader(t("cmp_by_rule"))
-    views.table(by_rule, key="compliance_by_rule", totals=("amount_at_risk",))
+    views.table(by_rule, key="compliance_by_rule", money=("amount_at_risk",))
 with town_col:
     st.subheader(t("cmp_by_township"))
     if by_township.is_empty():
         st.info(t("cmp_none"), icon=":material/check_circle:")
     else:
-        views.table(by_township, key="compliance_by_township", totals=("amount_at_risk",))
+        views.table(by_township, key="compliance_by_township", money=("amount_at_risk",))
 
 st.subheader(t("cmp_by_month"))
 by_month = cases_by_month(found)
