@@ -56,10 +56,6 @@ def url_bound(
     wanted = st.query_params.get(param)
     held = st.session_state.get(key)
     kept = sticky and wanted is None and held in options
-    # A session that never drew this widget but holds its value: the browser kept the page
-    # while the server restarted (or another worker took over) and sent the widget as the user
-    # just set it. That choice stands; the URL follows below, as after any choice.
-    kept = kept or (_seen(key) not in st.session_state and held in options)
     if not kept and (held not in options or st.session_state.get(_seen(key)) != wanted):
         held = wanted if wanted in options else default
         st.session_state[_seen(key)] = wanted

@@ -49,23 +49,6 @@ def test_month_in_url_picks_that_month(app_for, demo_store_url: str) -> None:
     assert all(m.delta in (None, "") for m in at.metric)
 
 
-def test_a_choice_sent_to_a_restarted_server_stands(app_for, demo_store_url: str) -> None:
-    """After a server restart (or a worker's death) the browser keeps its page and sends the
-    month just chosen to a new session, which never drew the picker: the choice wins over the
-    URL it has not reached yet, and the URL follows."""
-    labour = load_frames(get_engine(demo_store_url)).labour
-    first, last = labour.get_column("month").min(), latest_month(labour)
-    expected = employment_rates(labour, by=[], month=first)["employed"][0]
-
-    at = app_for(demo_store_url, month=f"{last:%Y-%m}")
-    at.session_state["month"] = f"{first:%Y-%m}"  # the widget's value, as the browser sends it
-    at.run()
-
-    assert not at.exception
-    assert _metric(at, "已就业") == f"{expected:,} 人"
-    assert at.query_params["month"] == f"{first:%Y-%m}"
-
-
 def test_english_switch(app_for, demo_store_url: str) -> None:
     at = app_for(demo_store_url, lang="en").run()
     assert not at.exception
