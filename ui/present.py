@@ -13,11 +13,13 @@ import streamlit as st
 from analytics.drill import Place, children, in_place, subsidies_in_place
 from analytics.kpis import headline
 from analytics.lagging import lagging_places
+from analytics.rates import rates_by_month
+from analytics.targets import place_target, target_board, target_value
 from data.frames import Frames
-from ui import charts, clearing
-from ui.drill import DRILL_KEYS, root_place, url_query
-from ui.format import fmt_count
-from ui.state import account
+from ui import charts, clearing, views
+from ui.drill import DRILL_KEYS, chosen_bar, go, root_place, url_query, widget_key
+from ui.format import fmt_count, fmt_delta_count, fmt_delta_rate, fmt_month, fmt_rate
+from ui.state import account, board_scope, computed, scope_places, session_scope
 from ui.strings import t
 from ui.widgets import kpi
 
@@ -95,3 +97,97 @@ def clearing_slide(month: date) -> None:
                 clearing.clearing_bars(places, by, clearing.SLIDE_PLACES),
                 key="present_clearing",
             )
+
+
+def county_numbers(data: Frames, name: str, month: date, board: str | None) -> pl.DataFrame:
+    """The numbers of the county slide `name` in `month` (`board`: whose targets, None: none)."""
+    if name == "slide_overview":
+        return headline(data.labour, data.subsidies, month)
+    if name == "slide_lagging":
+        return children(data.labour, Place(), month, by="site")
+    if name == "slide_trend":
+        return rates_by_month(data.labour, by=[], until=month).tail(24)
+    if name == "slide_targets" and board is not None:
+        return target_board(
+            data.targets, data.labour, data.subsidies, data.training, month.year, month, board
+        )
+    return pl.DataFrame()
+
+
+def county_slide(data: Frames, name: str, month: date, counter: str) -> None:
+    """One of the county's slides: its title line, then its numbers as large as the screen takes.
+    The numbers are worked out once per data version and shared (a slide redraws every 15 s)."""
+    places = scope_places(session_scope())
+    # A township officer's slides are their township's, not the county's.
+    title = (
+        t("slide_overview_of", places=places) if name == "slide_overview" and places else t(name)
+    )
+    slide_head(f"{title} · {fmt_month(month)}", counter)
+    with slide_body():
+        if name == "slide_clearing":
+            clearing_slide(month)
+            return
+        numbers = computed(county_numbers, name, month, board_scope())
+        if name == "slide_overview":
+            views.kpi_row(numbers.row(0, named=True))
+        elif name == "slide_lagging":
+            target = target_value(data.targets, month.year, "就业率")
+            event = charts.show_on_slide(
+                charts.rate_bars(numbers, "site", target, most=charts.SLIDE_BARS),
+                key=widget_key("present_lagging"),
+                on_select="rerun",
+                selection_mode="points",
+            )
+            if picked := chosen_bar(event):
+                go(Place(site=picked))
+        elif name == "slide_trend":
+            figure = charts.rate_trend(numbers)
+            # Every third month named: 24 labels at 22 px stood on end and took a quarter of
+            # a 1366×768 slide.
+            figure.update_xaxes(nticks=9, tickangle=0)
+            charts.show_on_slide(figure, key="present_trend")
+        else:
+            views.target_board(numbers, month.year)
+
+
+def place_slide(data: Frames, place: Place, month: date, counter: str) -> None:
+    """A place's rate against its target and last month, its people, and its children's bars."""
+    numbers = computed(place_numbers, place, month)
+    head = numbers["headline"].row(0, named=True)
+    target = place_target(data.targets, place, month.year)
+    slide_head(f"{place_title(place)} · {fmt_month(month)}", counter)
+    with slide_body():
+        figures, bars = st.columns([1, 2.4], gap="medium")
+        with figures:
+            kpi(
+                st,
+                t("slide_rate_target", target=fmt_rate(target)) if target else t("employment_rate"),
+                fmt_rate(head["employment_rate"]),
+                fmt_delta_rate(head["employment_rate_change"]),
+            )
+            kpi(
+                st,
+                t("slide_employed_of"),
+                f"{fmt_count(head['employed'])} / {fmt_count(head['labour_force'])}",
+                fmt_delta_count(head["employed_change"]),
+            )
+            kpi(
+                st,
+                t("zero_employment_households"),
+                fmt_count(head["zero_employment_households"], "unit_households"),
+                fmt_delta_count(head["zero_employment_households_change"]),
+                lower_is_better=True,
+            )
+        with bars:
+            key = {"township": "site", "site": "building", "building": "room"}[place.level]
+            kids = numbers["children"]
+            label = "building_label" if key == "building" else None
+            event = charts.show_on_slide(
+                charts.rate_bars(kids, key, target, label=label, most=charts.SLIDE_BARS),
+                key=widget_key(f"present_{place.level}"),
+                # A household's slide would be its members' names: the rooms do not drill.
+                on_select="ignore" if key == "room" else "rerun",
+                selection_mode="points",
+            )
+            if picked := chosen_bar(event):
+                go(place.child(picked))
