@@ -457,15 +457,33 @@ def get_account(engine: Engine, username: str) -> Account | None:
 
 
 def _account(user: UserAccount, places: list[UserScope]) -> Account:
-    if user.role in COUNTY_ROLES:
-        scope = Scope.whole_county()
-    else:
-        scope = Scope(
-            townships=frozenset(p.township for p in places if p.township),
-            sites=frozenset(p.site for p in places if p.site and not p.building),
-            buildings=frozenset((p.site, p.building) for p in places if p.site and p.building),
-        )
+    scope = scope_of(user.role, [(p.township, p.site, p.building) for p in places])
     return Account(user.username, user.display_name, user.role, scope, bool(user.demo))
+
+
+def scope_of(role: str, places: list[tuple[str | None, str | None, str | None]]) -> Scope:
+    """What an account of `role` with these (township, site, building) places may see."""
+    if role in COUNTY_ROLES:
+        return Scope.whole_county()
+    return Scope(
+        townships=frozenset(t for t, _, _ in places if t),
+        sites=frozenset(s for _, s, b in places if s and not b),
+        buildings=frozenset((s, b) for _, s, b in places if s and b),
+    )
+
+
+def enabled_accounts(engine: Engine) -> list[Account]:
+    """Every enabled account with its scope, by user name (who may be given work)."""
+    init_store(engine)
+    with engine.connect() as conn:
+        users = conn.execute(
+            select(_USERS).where(~_USERS.c.disabled).order_by(_USERS.c.username)
+        ).all()
+        scopes = conn.execute(select(_PLACES)).all()
+    places: dict[int, list[UserScope]] = {}
+    for row in scopes:
+        places.setdefault(row.user_id, []).append(row)
+    return [_account(user, places.get(user.id, [])) for user in users]
 
 
 def authenticate(engine: Engine, username: str, password: str) -> SignIn:

@@ -32,6 +32,7 @@ from analytics.casework import (
     ZERO_EMPLOYMENT,
 )
 from analytics.privacy import mask_value
+from data.accounts import scope_of
 from data.edits import EditResult
 from data.frames import Scope
 from data.importer import StoreBusy, StoreWriter
@@ -151,9 +152,8 @@ def _checked_values(kind: str, values: dict[str, object], writer: StoreWriter) -
         )
     owner = values.get("owner")
     if owner is not None:
-        writer.execute("SELECT disabled FROM user_account WHERE username = ?", [owner])
-        found = writer.cur.fetchone()
-        if found is None or found[0]:
+        found = _owner(writer, owner)
+        if found is None:
             issues.append(
                 _issue(
                     _field("owner"),
@@ -163,6 +163,37 @@ def _checked_values(kind: str, values: dict[str, object], writer: StoreWriter) -
                 )
             )
     return issues
+
+
+def _owner(writer: StoreWriter, username: str) -> tuple[str, Scope] | None:
+    """An enabled account's role and places, None when there is none of that name."""
+    writer.execute("SELECT id, role, disabled FROM user_account WHERE username = ?", [username])
+    found = writer.cur.fetchone()
+    if found is None or found[2]:
+        return None
+    writer.execute("SELECT township, site, building FROM user_scope WHERE user_id = ?", [found[0]])
+    return found[1], scope_of(found[1], writer.cur.fetchall())
+
+
+def _unfit_owner(
+    owner: str | None, found: tuple[str, Scope] | None, kind: str, subject: str, places: list
+) -> EditResult | None:
+    """Why `owner` (role and places `found`) cannot be given this subject, None when they can:
+    a case goes to someone who may work it and can see it (not a captain of another building)."""
+    if owner is None or found is None:
+        return None  # no owner (cleared), or none such: `_checked_values` said so
+    role, scope = found
+    if not may_work(role, kind):
+        zh, en = "这个账号的角色不能处理这类工单", "this account's role cannot work on such cases"
+    elif not any(scope.contains(*place[:3]) for place in places):
+        shown = _shown_subject(kind, subject)
+        zh = f"{shown} 不在这个账号的管辖范围内"
+        en = f"{shown} lies outside this account's places"
+    else:
+        return None
+    return EditResult(
+        False, issues=[_issue(_field("owner"), owner, f"{zh}：未保存", f"{en}: nothing was saved")]
+    )
 
 
 # The subject's places (township, site, building) and name, latest ledger month first.
@@ -348,6 +379,8 @@ def _write(
             issues = _checked_values(kind, given, writer)
             if issues:
                 return EditResult(False, issues=issues)
+        owner = given.get("owner")
+        found = _owner(writer, owner) if owner is not None else None
         writes = []
         for kind, rule, subject, period in keys:
             places = _places(writer, kind, subject)
@@ -382,6 +415,10 @@ def _write(
                 for name, value in given.items()
                 if _text(value) != _text(current[name])
             }
+            # Checked when given to someone new: a save that keeps the owner is not refused.
+            unfit = "owner" in changed and _unfit_owner(owner, found, kind, subject, places)
+            if unfit:
+                return unfit
             if changed:
                 writes.append(((kind, rule, subject, period), places[0], old, current, changed))
         if not writes:

@@ -29,7 +29,7 @@ from analytics.casework import (
     worklist,
 )
 from analytics.drill import Place, in_place
-from data.accounts import list_users
+from data.accounts import Account, enabled_accounts
 from data.casework import WORK_ROLES, assign_cases, case_history, may_work, set_case
 from data.frames import Frames
 from data.store import database_url, get_engine
@@ -139,6 +139,7 @@ def audit_form(case: dict | None) -> None:
         subject=case["id_number"],
         period=case["period"],
         about=f"{case['rule']} · {case['name'] or MISSING} · {case['period']}",
+        where=(case["township"], case["site"], None),
     )
 
 
@@ -205,6 +206,7 @@ def subject_form(cases: pl.DataFrame, *, key: str) -> None:
         rule=row["rule"],
         subject=_subject(row),
         about=f"{row['room'] or ''} {row['name'] or MISSING} · {row['rule']}",
+        where=_where(row),
     )
 
 
@@ -240,21 +242,31 @@ def _flashed(where: str) -> None:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _accounts(url: str) -> list[tuple[str, str, str]]:
-    users = list_users(get_engine(url)).filter(~pl.col("disabled"))
-    return list(users.select("username", "display_name", "role").iter_rows())
+def _accounts(url: str) -> list[Account]:
+    return enabled_accounts(get_engine(url))
 
 
-def _owners(kind: str, current: str | None) -> dict[str | None, str]:
-    """Who may own a `kind` subject: the enabled accounts whose role may work it (the stored
-    owner too, if disabled since)."""
+Where = tuple[str | None, str | None, str | None]  # a subject's township, site and building
+
+
+def _owners(kinds: set[str], places: set[Where], current: str | None) -> dict[str | None, str]:
+    """Who may own subjects of `kinds` at `places`: the enabled accounts whose role may work
+    them all and who can see every place (`data.casework` refuses the others). The stored
+    owner too, if unfit since."""
     owners: dict[str | None, str] = {None: MISSING}
-    for username, display, role in _accounts(database_url()):
-        if role in WORK_ROLES[kind]:
-            owners[username] = t("cw_owner_option", name=display or username, user=username)
+    for owner in _accounts(database_url()):
+        if all(may_work(owner.role, kind) for kind in kinds) and all(
+            owner.scope.contains(*place) for place in places
+        ):
+            name = owner.display_name or owner.username
+            owners[owner.username] = t("cw_owner_option", name=name, user=owner.username)
     if current is not None and current not in owners:
         owners[current] = current
     return owners
+
+
+def _where(row: dict) -> Where:
+    return row.get("township"), row.get("site"), row.get("building")
 
 
 def form_key(kind: str, rule: str, subject: str, period: str = "") -> str:
@@ -314,9 +326,11 @@ def _history(kind: str, rule: str, subject: str, period: str) -> None:
         st.markdown("\n".join(f"- {line}" for line in lines))
 
 
-def case_form(*, kind: str, rule: str, subject: str, period: str = "", about: str) -> None:
-    """One subject's state, owner, due date and note (`about` names it in messages), its last
-    changes, and for a role that may work `kind`, the form that moves it."""
+def case_form(
+    *, kind: str, rule: str, subject: str, period: str = "", about: str, where: Where
+) -> None:
+    """One subject's state, owner, due date and note (`about` names it in messages; `where`: its
+    place), its last changes, and for a role that may work `kind`, the form that moves it."""
     key = form_key(kind, rule, subject, period)
     now = _stored(kind, rule, subject, period)
     overdue = now["state"] in OPEN_STATES and now["due"] is not None and now["due"] < today()
@@ -336,7 +350,7 @@ def case_form(*, kind: str, rule: str, subject: str, period: str = "", about: st
     overtaken = st.session_state.pop(f"{key}_overtaken", None)
     if overtaken:
         st.error(overtaken, icon=":material/sync_problem:")
-    owners = _owners(kind, st.session_state[fields["owner"]])
+    owners = _owners({kind}, {where}, st.session_state[fields["owner"]])
     with st.form(key, border=False):
         state = st.segmented_control(
             t("cw_state"), STATES[kind], key=fields["state"], required=True
@@ -455,6 +469,7 @@ def worklist_form(row: dict | None) -> None:
         about=" ".join(
             str(part) for part in (row["rule"], row["name"] or MISSING, row["period"]) if part
         ),
+        where=_where(row),
     )
 
 
@@ -472,10 +487,8 @@ def assign_form(rows: pl.DataFrame) -> None:
         disabled=workable.is_empty(),
     ):
         kinds = set(workable.get_column("kind").to_list())
-        owners: dict[str | None, str] = {None: MISSING}
-        for username, display, role in _accounts(database_url()):
-            if all(role in WORK_ROLES[kind] for kind in kinds):
-                owners[username] = t("cw_owner_option", name=display or username, user=username)
+        places = set(workable.select("township", "site", "building").unique().iter_rows())
+        owners = _owners(kinds, places, None)
         with st.form("worklist_assign", border=False):
             st.caption(t("cw_assign_help", count=fmt_count(workable.height)))
             owner = st.selectbox(

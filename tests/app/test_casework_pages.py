@@ -65,6 +65,32 @@ def _title(found: pl.DataFrame) -> str:
     return zh("cw_building_title", open=still.height, overdue=still["is_overdue"].sum())
 
 
+def test_the_owner_list_offers_only_accounts_who_can_see_the_subject(app_for, own_store_url):
+    # Building 1's captain is offered for their own building's households, not another's.
+    mine = _captain_place(own_store_url)
+    data = load_frames(get_engine(own_store_url))
+    month = data.labour.get_column("month").max()
+    other = next(
+        Place(site=site, building=building)
+        for site, building in data.labour.filter(pl.col("month") == month)
+        .select("site", "building").unique().sort("site", "building").iter_rows()
+        if (site, building) != (mine.site, mine.building)
+        and not _building_cases(own_store_url, Place(site=site, building=building)).is_empty()
+    )  # fmt: skip
+    offered = {}
+    for place in (mine, other):
+        row = _building_cases(own_store_url, place).row(0, named=True)
+        key = form_key(row["kind"], row["rule"], _subject(row))
+        at = _building(app_for, own_store_url, "demo-analyst", place).switch_page(BUILDING).run()
+        at.selectbox(key=PICKER).set_value(f"{row['kind']}|{_subject(row)}").run()
+        assert not at.exception, at.exception
+        offered[place] = at.selectbox(key=f"{key}_owner").options
+
+    assert any("demo-captain" in option for option in offered[mine])
+    assert not any("demo-captain" in option for option in offered[other])
+    assert any("demo-analyst" in option for option in offered[other])
+
+
 def test_an_analyst_assigns_a_household_and_it_stays_after_a_reload(app_for, own_store_url):
     place = _captain_place(own_store_url)
     before = _building_cases(own_store_url, place)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from analytics.privacy import mask_value
-from data.accounts import add_user, get_account, set_disabled
+from data.accounts import add_user, get_account, set_disabled, set_places
 from data.audit import audit_log
 from data.casework import assign_cases, set_case
 from data.frames import Scope, load_frames
@@ -116,6 +116,11 @@ def test_the_audit_log_shows_a_masked_id_number_never_the_full_one(store: Engine
         ({"kind": "audit", "period": "2020-08"}, {"state": "已就业"}, "状态", "不是可选的值"),
         ({"kind": "person", "subject": JOBLESS}, {"owner": "nobody"}, "负责人", "没有这个账号"),
         ({"kind": "person", "subject": JOBLESS}, {"owner": "gone"}, "负责人", "已停用"),
+        # An owner must be able to work and see the case: not a captain of another building,
+        # and never a captain for an audit case.
+        ({"kind": "household", "subject": OTHER_BUILDING}, {"owner": "captain"}, "负责人",
+         "不在这个账号的管辖范围内"),
+        ({"kind": "audit", "period": "2020-08"}, {"owner": "captain"}, "负责人", "角色不能"),
         ({"kind": "person", "subject": JOBLESS}, {"note": "字" * 1001}, "备注", "最多 1000 字"),
         ({"kind": "person", "rule": "零就业家庭"}, {"state": "帮扶中"}, "规则", "不是可选的值"),
         ({"kind": "audit", "period": "2020-8"}, {"state": "核实中"}, "期间", "YYYY-MM"),
@@ -273,3 +278,30 @@ def test_one_subject_outside_the_writers_places_stops_the_whole_assignment(store
     alone = assign_cases(store, [("household", "零就业家庭", HOUSEHOLD, "")], owner="captain",
                          user="captain", role=captain.role, scope=captain.scope)  # fmt: skip
     assert alone.ok, alone.report()
+
+
+def test_an_owner_outside_a_bulk_assignment_stops_it_and_a_kept_owner_is_no_reason(
+    store: Engine,
+) -> None:
+    # The analyst gives both buildings' households to building 1's captain: refused, nothing
+    # written; building 1's alone goes through.
+    both = [
+        ("household", "零就业家庭", HOUSEHOLD, ""),
+        ("household", "零就业家庭", OTHER_BUILDING, ""),
+    ]
+    before = dump(store)
+
+    refused = assign_cases(store, both, owner="captain", user="analyst", role="analyst")
+
+    assert not refused.ok and "不在这个账号的管辖范围内" in refused.report()
+    assert "captain" in refused.report()
+    assert_store_unchanged(before, store)
+    assert assign_cases(store, both[:1], owner="captain", user="analyst", role="analyst").ok
+    # Moved to another building since: a save that keeps the owner and moves the state is
+    # not refused for it (only a new owner is checked).
+    set_places(store, "captain", buildings=(("幸福家园", "2"),))
+    moved = set_case(
+        store, kind="household", rule="零就业家庭", subject=HOUSEHOLD, owner="captain",
+        state="帮扶中", user="analyst", role="analyst",
+    )  # fmt: skip
+    assert moved.ok, moved.report()
