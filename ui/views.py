@@ -155,7 +155,7 @@ def table(
             config[column] = st.column_config.NumberColumn(t(column), format="%.1f%%")
         elif column in totals:
             config[column] = st.column_config.NumberColumn(
-                t(f"{column}_wan"), format=f"%.{digits}f"
+                t(f"{column}_wan"), format=f"%,.{digits}f"
             )
         elif column in money:
             # Whole yuan with thousands separators: 1,234,567.
