@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import upload
+from ui.drill import context_query
 from ui.shell import enter
 from ui.state import account, current_version, frames
 from ui.strings import t
@@ -15,7 +16,12 @@ batches = frames().batches
 if batches.is_empty():
     st.info(t("imports_empty"), icon=":material/info:")
     if account().may("upload"):
-        st.page_link("pages/upload.py", label=t("nav_upload"), icon=":material/upload_file:")
+        st.page_link(
+            "pages/upload.py",
+            label=t("nav_upload"),
+            icon=":material/upload_file:",
+            query_params=context_query(),
+        )
     st.stop()
 
 may_undo = account().may("upload")

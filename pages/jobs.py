@@ -16,6 +16,7 @@ from analytics.income import INCOME_TARGET
 from analytics.jobs import in_townships, jobs_report
 from data.frames import Frames
 from ui import charts, views
+from ui.drill import context_query
 from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_count, fmt_month, fmt_rate
 from ui.shell import enter
@@ -182,7 +183,12 @@ with youth_tab:
             t("jobs_unemployed"),
             fmt_count(counts.get(STATUS_UNEMPLOYED, 0), "unit_persons"),
         )
-        link_query = {"two_after": "1", **({"township": township} if township else {})}
+        # The month and language go along; the township is the one chosen here, if any.
+        link_query = {
+            **{k: v for k, v in context_query().items() if k in ("month", "lang")},
+            "two_after": "1",
+            **({"township": township} if township else {}),
+        }
         links = st.columns(2)
         links[0].page_link(
             "pages/explore.py",

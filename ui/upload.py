@@ -37,6 +37,7 @@ from data.report import (
 )
 from data.store import get_engine
 from data.undo import undo_batch
+from ui.drill import context_query
 from ui.format import MISSING, fmt_month
 from ui.shell import logged_failure
 from ui.state import account, full_view
@@ -460,7 +461,7 @@ def show_outcome() -> None:
             "pages/imports.py",
             label=t("upl_to_history"),
             icon=":material/history:",
-            query_params={"batch": str(result.batch_id)},
+            query_params=context_query(batch=str(result.batch_id)),
         )
 
 

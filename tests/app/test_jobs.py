@@ -179,15 +179,19 @@ def test_a_township_officer_sees_only_their_township(app_for, demo_store_url, da
 def test_two_after_youth_link_to_the_explore_page(app_for, demo_store_url, data) -> None:
     township = _largest_township(data)
 
-    at = app_for(demo_store_url, user="demo-analyst", township=township).switch_page(PAGE).run()
+    at = app_for(
+        demo_store_url, user="demo-analyst", township=township, month="2020-06", lang="en"
+    ).switch_page(PAGE).run()  # fmt: skip
 
     links = {link.proto.label: link.proto for link in at.get("page_link")}
-    link = links[zh("jobs_two_after_explore")]
+    link = links[STRINGS["jobs_two_after_explore"]["en"]]
     assert link.page.endswith("explore")
     query = dict(part.split("=") for part in link.query_string.split("&"))
     assert query["two_after"] == "1"
     assert query["township"] != ""  # the township, URL-encoded
-    unemployed = links[zh("jobs_two_after_explore_unemployed")]
+    # The month and language shown here go along: the explore page opens on the same month.
+    assert (query["month"], query["lang"]) == ("2020-06", "en")
+    unemployed = links[STRINGS["jobs_two_after_explore_unemployed"]["en"]]
     assert "status=" in unemployed.query_string
 
 
