@@ -189,6 +189,7 @@ def _sidebar(account: Account, pages: dict[str, st.Page], page: st.Page):
             st.toggle(t("full_view"), key=FULL_VIEW, help=t("full_view_help"))
         st.button(t("sign_out"), icon=":material/logout:", on_click=auth.sign_out, width="stretch")
         auth.sync_cookie()
+        st.html(theme.SIDEBAR_CLOSER, unsafe_allow_javascript=True, width=1)
     return links
 
 

@@ -251,6 +251,22 @@ if (!window.slideWake) {
 }
 </script>
 """
+# On a phone the sidebar lies over the page: a page link tapped in it closes it, as Streamlit's
+# own navigation does (its page links leave it open, hiding the page just opened). Bound once
+# per browser tab; 768 px is where Streamlit lays the sidebar over the page.
+SIDEBAR_CLOSER = """
+<script>
+if (!window.sidebarCloser) {
+  window.sidebarCloser = true;
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest('[data-testid="stPageLink-NavLink"]');
+    if (!link || !link.closest('[data-testid="stSidebar"]') || window.innerWidth >= 768) return;
+    const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (close) setTimeout(() => close.click(), 0);
+  }, true);
+}
+</script>
+"""
 _DARK_CSS = """
 <style>
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {

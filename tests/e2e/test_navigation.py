@@ -242,3 +242,23 @@ def test_a_page_the_role_may_not_open_says_so(page: Page, app_url: str, demo_sto
     expect(page.get_by_role("heading", name=zh("nav_forbidden_title"))).to_have_count(
         0, timeout=30_000
     )
+
+
+def test_on_a_phone_a_page_link_closes_the_sidebar_and_on_a_laptop_leaves_it(
+    page: Page, app_url: str, demo_store_url
+) -> None:
+    signed_in(page, app_url, demo_store_url, "demo-captain")
+    sidebar = page.get_by_test_id("stSidebar")
+    # The laptop first: Streamlit remembers a sidebar closed on the phone for the next page.
+    for width, height, stays_open in ((1366, 768, True), (390, 844, False)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{app_url}/")
+        _settled(page)
+        if not stays_open:
+            page.get_by_test_id("stExpandSidebarButton").click()
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+        sidebar.get_by_role("link", name=zh("nav_meeting")).click()
+        expect(page.get_by_role("heading", name=re.compile(zh("nav_meeting")))).to_be_visible(
+            timeout=30_000
+        )
+        expect(sidebar).to_have_attribute("data-collapsed", "false" if stays_open else "true")
