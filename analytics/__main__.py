@@ -6,7 +6,7 @@ The output is a contract other tools read: the column names below, rates as frac
 one row per group or person. The month defaults to the latest in the store. No data for what was
 asked prints a message on stderr and exits 1. ID numbers and phones are masked unless --full;
 a masked list gives the birth year, not the age. In csv, text that a spreadsheet would run as a
-formula (it begins with = + - @) starts with `'` (data.spreadsheet.inert_text).
+formula (it begins with = + - @) starts with `'` (analytics.inert.inert_text).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from analytics.income import (
     income_histogram,
     without_income,
 )
+from analytics.inert import inert_text
 from analytics.jobs import (
     in_townships,
     trainees_of,
@@ -58,7 +59,6 @@ from analytics.privacy import masked
 from analytics.rates import employment_rates, latest_month, previous_month
 from analytics.subsidies import subsidy_budget, subsidy_per_capita, subsidy_totals
 from analytics.targets import target_board
-from data.spreadsheet import inert_text
 
 RATES_BY = {
     "county": [],
@@ -894,7 +894,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         parser.error("--from 晚于 --to / --from is after --to")
 
-    # Imported here so that `import analytics` never touches the database.
+    # The command line is the I/O edge, not the library: the one module of analytics that may
+    # import data, and only here, so that `import analytics` never touches the database
+    # (tests/unit/test_layers.py).
     from data.frames import load_frames
     from data.standards import load_standards
     from data.store import get_engine

@@ -15,12 +15,12 @@ from datetime import date, timedelta
 import polars as pl
 
 from analytics.changes import changes
+from analytics.columns import BUILDING_SCHEMA
 from analytics.domain import RELATIONS, STATUS_UNEMPLOYED
 from analytics.drill import Place, in_place, natural_order, subsidies_in_place
 from analytics.kpis import headline
 from analytics.matching import job_seekers, match_postings, suitable_people
 from analytics.rates import employed_mask, labour_force_mask, month_end, plain
-from data.frames import BUILDING_SCHEMA
 
 ROSTER_SCHEMA = BUILDING_SCHEMA
 

@@ -10,7 +10,7 @@ A subject is one of three kinds, each keyed by what it is, never by a ledger row
 - `person`: a labour-force member, 未就业 in the reporting month, with a wish to work (a 就业意愿
   other than 暂无意愿), key (未就业有就业意愿, ID number, ""); states as for households.
 
-The stored state of a subject (`data.frames.CASE_WORK_SCHEMA`, written by `data.casework`)
+The stored state of a subject (`analytics.columns.CASE_WORK_SCHEMA`, written by `data.casework`)
 joins onto the subjects found in the data; a subject with none is in its kind's default state.
 A stored state whose subject is no longer on the list (the household found work) is not shown.
 """
@@ -197,7 +197,7 @@ def worklist(
 
     `audit_cases`: `analytics.audit.cases` (`CASE_SCHEMA`); those whose period begins by `month`
     are in (a year's case from its January). Households and people: those of `month` alone.
-    `case_work`: `data.frames.CASE_WORK_SCHEMA`. Ordered by kind (audit, household, person),
+    `case_work`: `analytics.columns.CASE_WORK_SCHEMA`. Ordered by kind (audit, household, person),
     then place, room and rule. Pass frames already cut to the viewer's scope.
     """
     month = month.replace(day=1)

@@ -31,9 +31,9 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from analytics.columns import POSTING_SCHEMA
 from analytics.domain import STATUS_UNEMPLOYED
 from analytics.rates import labour_force_mask, plain
-from data.frames import POSTING_SCHEMA
 
 OPEN_DAYS = 90
 WISH_POINTS = 3

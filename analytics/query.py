@@ -24,18 +24,39 @@ import re
 import secrets
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import polars as pl
 
 from analytics.privacy import PERSONAL_COLUMNS, masked
 from analytics.rates import plain
 
-if TYPE_CHECKING:  # not imported at run time: the console's child process imports this module,
-    # and data.frames would bring SQLAlchemy and the store (0.4 s of every query's start).
-    from data.frames import Frames
 
-# SQL table name → the `Frames` field it shows. Import batches and hand edits are the store's
+class QueryFrames(Protocol):
+    """What the console reads of the store's frames (`data.frames.Frames` is one): the tables
+    `QUERY_TABLES` names. A protocol, as analytics imports nothing of `data`; the console's
+    child process imports this module, and `data.frames` would bring SQLAlchemy and the store
+    with it (0.4 s of every query's start)."""
+
+    @property
+    def labour(self) -> pl.DataFrame: ...
+    @property
+    def subsidies(self) -> pl.DataFrame: ...
+    @property
+    def training(self) -> pl.DataFrame: ...
+    @property
+    def postings(self) -> pl.DataFrame: ...
+    @property
+    def sites(self) -> pl.DataFrame: ...
+    @property
+    def buildings(self) -> pl.DataFrame: ...
+    @property
+    def targets(self) -> pl.DataFrame: ...
+    @property
+    def notes(self) -> pl.DataFrame: ...
+
+
+# SQL table name → the `QueryFrames` field it shows. Import batches and hand edits are the store's
 # own bookkeeping (who did what), and township boundaries are map geometry: not offered.
 QUERY_TABLES: dict[str, str] = {
     "labour": "labour",
@@ -381,7 +402,7 @@ def _check_relation(token: _Token, following: _Token | None, known: set[str]) ->
         )
 
 
-def query_tables(frames: Frames, full: bool) -> dict[str, pl.DataFrame]:
+def query_tables(frames: QueryFrames, full: bool) -> dict[str, pl.DataFrame]:
     """The frames a console query sees, under their SQL names: `frames` as given (already cut
     to the viewer's scope), with a `person_key` beside every ID number, and ID numbers and
     phones masked unless `full`.

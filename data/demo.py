@@ -30,6 +30,7 @@ import xlsxwriter
 
 from analytics import domain as dom
 from data import spreadsheet
+from data.ledger import LABOUR, POSTINGS, SUBSIDIES, TARGETS, TRAINING
 from data.store import init_store
 
 if TYPE_CHECKING:
@@ -1091,27 +1092,13 @@ def _simulate(
 # ---------------------------------------------------------------------------------------------
 
 _TYPE_NAMES = (*dom.EMPLOYMENT_TYPES, dom.PUBLIC_WELFARE_POST)  # codes 0..8; 8 = epidemic post
-LABOUR_HEADERS = (
-    "统计月份", "乡镇(街道)", "村(社区)", "安置点", "楼栋", "单元", "房号", "户主姓名", "姓名",
-    "身份证号", "性别", "与户主关系", "文化程度", "劳动能力", "就业状态", "就业形式", "就业单位",
-    "就业地点", "月收入(元)", "就业意愿", "培训需求", "是否两后生", "是否三无人员", "监测类型",
-    "联系电话",
-)  # fmt: skip
-POSTING_HEADERS = {
-    "posted_on": "发布日期", "employer": "单位名称", "title": "岗位名称",
-    "work_place": "工作地点", "township": "乡镇(街道)", "vacancies": "招聘人数",
-    "wage_min": "月薪下限", "wage_max": "月薪上限", "skills": "技能要求", "source": "来源",
-}  # fmt: skip
-TRAINING_HEADERS = {
-    "name": "姓名", "id_number": "身份证号", "course": "培训项目", "provider": "培训机构",
-    "start": "开始日期", "end": "结束日期", "certified": "是否取证",
-}  # fmt: skip
-TARGET_HEADERS = {"year": "年度", "metric": "指标", "scope": "范围", "target": "目标值"}
-SUBSIDY_HEADERS = {
-    "paid_on": "发放日期", "kind": "补贴类型", "name": "姓名", "id_number": "身份证号",
-    "employer": "单位名称", "amount": "金额(元)", "township": "乡镇(街道)", "site": "安置点",
-    "note": "备注",
-}  # fmt: skip
+# The headers of the files a county sends, as the ledger formats declare them (data.ledger): the
+# demo writes no 户编号 (its households are known by their rooms) and no 凭证号.
+LABOUR_HEADERS = tuple(c.zh for c in LABOUR.columns if c.name != "household_id")
+POSTING_HEADERS = {c.name: c.zh for c in POSTINGS.columns}
+TRAINING_HEADERS = {c.name: c.zh for c in TRAINING.columns}
+TARGET_HEADERS = {c.name: c.zh for c in TARGETS.columns}
+SUBSIDY_HEADERS = {c.name: c.zh for c in SUBSIDIES.columns if c.name != "voucher"}
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 import data.frames as frames_module
+from analytics.columns import LABOUR_SCHEMA
 from data.__main__ import main
-from data.frames import LABOUR_SCHEMA, load_frames
+from data.frames import load_frames
 from data.importer import import_files
 from data.store import ImportBatch, data_version
 from tests.data.test_ledger import grid, labour_row, make_id, write_csv, write_xlsx

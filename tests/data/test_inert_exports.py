@@ -26,6 +26,7 @@ from xml.etree import ElementTree
 import polars as pl
 import pytest
 
+from analytics.inert import FORMULA_STARTS, inert_text
 from analytics.pivot import pivot, wide
 from data import accounts
 from data.audit import audit_log, record_event
@@ -34,7 +35,6 @@ from data.export import rosters_workbook
 from data.frames import Frames, load_frames
 from data.importer import check_files, import_files
 from data.report import error_workbook
-from data.spreadsheet import FORMULA_STARTS, inert_text
 from data.store import get_engine, init_store
 from tests.data.test_import import labour_ledger
 from tests.data.test_ledger import labour_row

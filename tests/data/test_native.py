@@ -12,6 +12,7 @@ import pytest
 from polars.testing import assert_frame_equal
 from sqlmodel import Session
 
+from analytics.columns import LABOUR_SCHEMA
 from data import frames, native
 from data.edits import update_status
 from data.frames import Frames, load_frames
@@ -155,7 +156,7 @@ def test_a_store_without_labour_records_is_read_natively_without_a_fallback(
         loaded = load_frames(sqlite_engine)
     assert calls == [(["labour", "subsidies"], None)]
     assert caplog.records == []
-    assert loaded.labour.is_empty() and loaded.labour.schema == frames.LABOUR_SCHEMA
+    assert loaded.labour.is_empty() and loaded.labour.schema == LABOUR_SCHEMA
 
 
 def test_a_snapshot_is_ready_for_its_data_version_only(own_store_url: str) -> None:

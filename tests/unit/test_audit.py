@@ -39,7 +39,7 @@ from analytics.audit import (
     transport_over,
     unknown_payees,
 )
-from data.frames import LABOUR_SCHEMA, SUBSIDY_SCHEMA
+from analytics.columns import LABOUR_SCHEMA, SUBSIDY_SCHEMA
 
 POST, TRANSPORT, LIVING, STABLE = "公益性岗位补贴", "交通补贴", "生活补贴", "稳岗就业补贴"
 HIRING = "吸纳就业补贴"

@@ -20,7 +20,7 @@ from analytics.building import (
     unemployed,
     zero_employment,
 )
-from data.frames import BUILDING_SCHEMA, LABOUR_SCHEMA
+from analytics.columns import BUILDING_SCHEMA, LABOUR_SCHEMA
 
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
 ABLE, NONE = "有劳动能力", "无劳动能力"

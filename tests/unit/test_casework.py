@@ -22,7 +22,8 @@ from analytics.casework import (
     progress_of_places,
     worklist,
 )
-from data.frames import CASE_WORK_SCHEMA, LABOUR_SCHEMA, Frames, Scope
+from analytics.columns import CASE_WORK_SCHEMA, LABOUR_SCHEMA
+from data.frames import Frames, Scope
 
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
 TODAY = date(2024, 7, 10)

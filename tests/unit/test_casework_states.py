@@ -9,7 +9,7 @@ import polars as pl
 
 from analytics.audit import CASE_SCHEMA
 from analytics.casework import with_states
-from data.frames import CASE_WORK_SCHEMA
+from analytics.columns import CASE_WORK_SCHEMA
 
 TODAY = date(2024, 7, 10)
 AT = datetime(2024, 7, 1, 2, tzinfo=UTC)

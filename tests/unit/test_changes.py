@@ -10,7 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from analytics.changes import CHANGES_SCHEMA, changes
-from data.frames import LABOUR_SCHEMA
+from analytics.columns import LABOUR_SCHEMA
 
 APRIL, MAY, JUNE = date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1)
 ABLE = "有劳动能力"

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal, assert_series_equal
 
+from analytics.columns import LABOUR_SCHEMA, SUBSIDY_SCHEMA
 from analytics.drill import (
     HOUSEHOLD_COLUMNS,
     MEMBERS_SCHEMA,
@@ -24,7 +25,6 @@ from analytics.drill import (
     subsidies_in_place,
 )
 from analytics.rates import RATES_SCHEMA
-from data.frames import LABOUR_SCHEMA, SUBSIDY_SCHEMA
 
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
 ABLE, WEAK, NONE = "有劳动能力", "弱劳动力", "无劳动能力"

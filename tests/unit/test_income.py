@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA
 from analytics.domain import EMPLOYMENT_TYPES
 from analytics.income import (
     DISTRIBUTION_SCHEMA,
@@ -27,7 +28,6 @@ from analytics.income import (
     income_histogram,
     without_income,
 )
-from data.frames import LABOUR_SCHEMA
 
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
 ABLE, WEAK, NONE = "有劳动能力", "弱劳动力", "无劳动能力"

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA, POSTING_SCHEMA, TRAINING_SCHEMA
 from analytics.domain import EMPLOYMENT_TYPES
 from analytics.jobs import (
     CATEGORIES,
@@ -31,7 +32,6 @@ from analytics.jobs import (
     vacancies_per_seeker,
     wages_vs_incomes,
 )
-from data.frames import LABOUR_SCHEMA, POSTING_SCHEMA, TRAINING_SCHEMA
 
 JAN, FEB, MAR, APR, MAY, JUNE = (date(2024, m, 1) for m in range(1, 7))
 ABLE, WEAK, NONE = "有劳动能力", "弱劳动力", "无劳动能力"

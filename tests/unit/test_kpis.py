@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA, SUBSIDY_SCHEMA
 from analytics.drill import Place, in_place, subsidies_in_place
 from analytics.kpis import HEADLINE_SCHEMA, KPI_SCHEMA, headline
-from data.frames import LABOUR_SCHEMA, SUBSIDY_SCHEMA
 
 DEC, JAN, MAY, JUNE = date(2023, 12, 1), date(2024, 1, 1), date(2024, 5, 1), date(2024, 6, 1)
 ABLE, NONE = "有劳动能力", "无劳动能力"

@@ -7,8 +7,8 @@ from datetime import date
 import polars as pl
 import pytest
 
+from analytics.columns import LABOUR_SCHEMA, TARGET_SCHEMA
 from analytics.lagging import LAGGING_SCHEMA, lagging_places
-from data.frames import LABOUR_SCHEMA, TARGET_SCHEMA
 
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
 E, U = "已就业", "未就业"

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA, POSTING_SCHEMA
 from analytics.matching import (
     MATCH_SCHEMA,
     SEEKER_SCHEMA,
@@ -17,7 +18,6 @@ from analytics.matching import (
     match_postings,
     suitable_people,
 )
-from data.frames import LABOUR_SCHEMA, POSTING_SCHEMA
 
 AS_OF = date(2020, 12, 1)
 RECENT = date(2020, 11, 20)

@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA
 from analytics.domain import EMPLOYMENT_TYPES, MIGRANT_TYPES
 from analytics.mix import MIX_SCHEMA, employment_mix, migrant_split
-from data.frames import LABOUR_SCHEMA
 
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
 ABLE, WEAK, NONE = "有劳动能力", "弱劳动力", "无劳动能力"

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA, SUBSIDY_SCHEMA
 from analytics.pivot import (
     BLANK,
     axes_for,
@@ -19,7 +20,6 @@ from analytics.pivot import (
     wide,
     with_dimensions,
 )
-from data.frames import LABOUR_SCHEMA, SUBSIDY_SCHEMA
 
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
 ABLE, NONE = "有劳动能力", "无劳动能力"

@@ -17,12 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as hst
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA, SUBSIDY_SCHEMA, TRAINING_SCHEMA
 from analytics.privacy import masked
 from analytics.query import (
     EXAMPLE_QUERIES,
     PERSON_KEY,
     QUERY_TABLES,
     QueryError,
+    QueryFrames,
     QueryRefused,
     _check_sources,
     check_query,
@@ -31,7 +33,7 @@ from analytics.query import (
     schema_listing,
     schema_markdown,
 )
-from data.frames import LABOUR_SCHEMA, SUBSIDY_SCHEMA, TRAINING_SCHEMA, Frames, Scope
+from data.frames import Frames, Scope
 
 M = dt.date(2020, 8, 1)
 # Two people in each township; A and C share their ID number's first and last four characters,
@@ -277,6 +279,13 @@ def test_a_plan_that_reads_a_file_is_refused(tmp_path) -> None:
     ):
         with pytest.raises(QueryRefused):
             _check_sources(scan)
+
+
+def test_the_store_frames_hold_every_table_the_console_reads() -> None:
+    # `QueryFrames` stands in for `data.frames.Frames` so that analytics imports nothing of data.
+    read = {name for name, member in vars(QueryFrames).items() if isinstance(member, property)}
+    assert read == set(QUERY_TABLES.values())
+    assert read <= {field.name for field in dataclasses.fields(Frames)}
 
 
 def test_a_query_sees_only_its_own_scope() -> None:

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA
 from analytics.rates import (
     RATES_SCHEMA,
     employment_rates,
@@ -18,7 +19,6 @@ from analytics.rates import (
     previous_month,
     rates_by_month,
 )
-from data.frames import LABOUR_SCHEMA
 
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
 ABLE, WEAK, DISABLED, NONE = "有劳动能力", "弱劳动力", "丧失劳动能力", "无劳动能力"

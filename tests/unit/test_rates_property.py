@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA
 from analytics.rates import RATES_SCHEMA, employment_rates, rates_by_month
-from data.frames import LABOUR_SCHEMA
 
 MONTHS = (date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1))
 BY_CHOICES = [

@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA
 from analytics.rates import plain
 from analytics.rosters import ROSTER_COLUMNS, ROSTERS, rosters
-from data.frames import LABOUR_SCHEMA
 from data.ledger import LABOUR
 
 JUNE, JULY = date(2024, 6, 1), date(2024, 7, 1)

@@ -8,7 +8,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from data.frames import LABOUR_SCHEMA, SUBSIDY_SCHEMA, Frames, Scope
+from analytics.columns import LABOUR_SCHEMA, SUBSIDY_SCHEMA
+from data.frames import Frames, Scope
 
 M = dt.date(2020, 8, 1)
 

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA, SUBSIDY_SCHEMA, TARGET_SCHEMA, TRAINING_SCHEMA
 from analytics.subsidies import (
     PAYEE_EMPLOYER,
     PAYEE_PERSON,
@@ -23,7 +24,6 @@ from analytics.subsidies import (
     subsidy_totals,
 )
 from analytics.targets import target_board
-from data.frames import LABOUR_SCHEMA, SUBSIDY_SCHEMA, TARGET_SCHEMA, TRAINING_SCHEMA
 
 POST, TRANSPORT, HIRING = "公益性岗位补贴", "交通补贴", "吸纳就业补贴"
 SITE_A, SITE_B = "光明小镇", "鼎新社区"

@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics.columns import LABOUR_SCHEMA, SUBSIDY_SCHEMA, TARGET_SCHEMA, TRAINING_SCHEMA
 from analytics.domain import TARGET_METRICS
 from analytics.drill import Place
 from analytics.targets import BOARD_SCHEMA, place_target, target_board, target_value
-from data.frames import LABOUR_SCHEMA, SUBSIDY_SCHEMA, TARGET_SCHEMA, TRAINING_SCHEMA
 
 MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
 ABLE, NONE = "有劳动能力", "无劳动能力"
