@@ -76,9 +76,20 @@ def extend_grain(grain: pl.DataFrame, labour: pl.DataFrame) -> pl.DataFrame:
     if grain.is_empty() or added.is_empty():
         return added if grain.is_empty() else grain
     extended = pl.concat([grain, added])
-    if grain.get_column("month").max() < months.min():  # type: ignore[operator]
+    if grain.get_column("month").max() < months.min():
         return extended  # a new last month: the rows are in order already
     return extended.sort("month", maintain_order=True)
+
+
+def regrain_months(
+    grain: pl.DataFrame, labour: pl.DataFrame, months: Sequence[date]
+) -> pl.DataFrame:
+    """`grain` with `months` built again from `labour`'s rows of them, the other months as they
+    were: equal to `household_grain(labour)` when the other months' rows are unchanged."""
+    chosen = pl.col("month").is_in(pl.Series(list(months), dtype=pl.Date()).implode())
+    again = household_grain(labour.lazy().filter(chosen))
+    kept = grain.filter(~chosen)
+    return pl.concat([kept, again]).sort("month", maintain_order=True)
 
 
 def grain_rates(grain: pl.DataFrame | pl.LazyFrame, by: Sequence[str]) -> pl.DataFrame:
@@ -116,14 +127,3 @@ def grain_rates_by_month(
     if until is not None:
         rows = rows.filter(pl.col("month") <= until)
     return grain_rates(rows, ["month", *by])
-
-
-def regrain_months(
-    grain: pl.DataFrame, labour: pl.DataFrame, months: Sequence[date]
-) -> pl.DataFrame:
-    """`grain` with `months` built again from `labour`'s rows of them, the other months as they
-    were: equal to `household_grain(labour)` when the other months' rows are unchanged."""
-    chosen = pl.col("month").is_in(pl.Series(list(months), dtype=pl.Date()).implode())
-    again = household_grain(labour.lazy().filter(chosen))
-    kept = grain.filter(~chosen)
-    return pl.concat([kept, again]).sort("month", maintain_order=True)
