@@ -14,6 +14,7 @@ from typing import Literal
 
 import polars as pl
 
+from analytics.aggregates import grain_rates
 from analytics.domain import RELATIONS
 from analytics.rates import (
     RATES_SCHEMA,
@@ -251,13 +252,7 @@ def children(
     if level == "county" and by not in ("site", "township"):
         raise ValueError(f"by must be 'site' or 'township', not {by!r}")
     month = month.replace(day=1) if month is not None else latest_month(labour)
-    # The month first: the ledger holds every month, the page needs one.
-    rows = labour.lazy()
-    if month is not None:
-        rows = rows.filter(pl.col("month") == month)
-    if level != "county":
-        rows = rows.filter(place.filter())
-    rows = rows.collect()
+    rows = _in_month(labour, place, month).collect()
 
     if level == "household":
         return _members(rows)
@@ -276,6 +271,37 @@ def children(
         .select(*HOUSEHOLD_COLUMNS, *RATES_SCHEMA)
     )
     return _by_attention(plain(households), [natural_order("room"), "room", "household"])
+
+
+def grain_children(
+    households: pl.DataFrame,
+    place: Place,
+    month: date | None = None,
+    by: Literal["site", "township"] = "site",
+) -> pl.DataFrame:
+    """`children` of the county, a township or a site, from the household grain of the labour
+    frame (`analytics.aggregates.household_grain`): the same frame, without the person rows.
+
+    Raises ValueError below site level, where children are households and people.
+    """
+    level = place.level
+    if level not in ("county", "township", "site"):
+        raise ValueError(f"the household grain lists no children of a {level}: see children")
+    if level == "county" and by not in ("site", "township"):
+        raise ValueError(f"by must be 'site' or 'township', not {by!r}")
+    month = month.replace(day=1) if month is not None else latest_month(households)
+    key = {"county": by, "township": "site", "site": "building"}[level]
+    rates = grain_rates(_in_month(households, place, month), [key])
+    return _by_attention(rates, [natural_order(key), key])
+
+
+def _in_month(frame: pl.DataFrame, place: Place, month: date | None) -> pl.LazyFrame:
+    """The rows of `place` in `month` (every month when None: an empty frame)."""
+    # The month first: the ledger holds every month, the page needs one.
+    rows = frame.lazy()
+    if month is not None:
+        rows = rows.filter(pl.col("month") == month)
+    return rows if place.level == "county" else rows.filter(place.filter())
 
 
 def person_timeline(labour: pl.DataFrame, id_number: str) -> pl.DataFrame:

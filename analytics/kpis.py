@@ -11,6 +11,7 @@ from datetime import date
 
 import polars as pl
 
+from analytics.aggregates import grain_employment_rates
 from analytics.domain import PUBLIC_WELFARE_POST
 from analytics.rates import RATES_SCHEMA, employed_mask, employment_rates, previous_month
 from analytics.subsidies import subsidy_totals
@@ -31,7 +32,12 @@ HEADLINE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def headline(labour: pl.DataFrame, subsidies: pl.DataFrame, month: date) -> pl.DataFrame:
+def headline(
+    labour: pl.DataFrame,
+    subsidies: pl.DataFrame,
+    month: date,
+    households: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """One row of KPIs for `month` and the calendar month before (`HEADLINE_SCHEMA`).
 
     The KPIs: the columns of `employment_rates`, `public_welfare_posts` (employed on a
@@ -39,12 +45,15 @@ def headline(labour: pl.DataFrame, subsidies: pl.DataFrame, month: date) -> pl.D
     month's last day). The `_previous` values and every `_change` are null when `labour` holds
     no row for the month before: no comparison beats a comparison with nothing. A change of a
     null rate is null too.
+
+    `households`, the household grain of `labour` (`analytics.aggregates.household_grain`),
+    gives the rates without grouping the person rows again: the same numbers.
     """
     month = month.replace(day=1)
     before = previous_month(month)
-    now = _kpis(labour, subsidies, month)
+    now = _kpis(labour, subsidies, month, households)
     if (labour.get_column("month") == before).any():
-        then = _kpis(labour, subsidies, before)
+        then = _kpis(labour, subsidies, before, households)
     else:
         then = pl.DataFrame([[None] * len(KPI_SCHEMA)], schema=KPI_SCHEMA, orient="row")
     changes = [
@@ -65,9 +74,14 @@ def headline(labour: pl.DataFrame, subsidies: pl.DataFrame, month: date) -> pl.D
     ).cast(HEADLINE_SCHEMA)
 
 
-def _kpis(labour: pl.DataFrame, subsidies: pl.DataFrame, month: date) -> pl.DataFrame:
+def _kpis(
+    labour: pl.DataFrame, subsidies: pl.DataFrame, month: date, households: pl.DataFrame | None
+) -> pl.DataFrame:
     """The KPI row of one month."""
-    rates = employment_rates(labour, [], month)
+    if households is None:
+        rates = employment_rates(labour, [], month)
+    else:
+        rates = grain_employment_rates(households, [], month)
     posts = (
         labour.lazy()
         .filter(pl.col("month") == month)

@@ -101,13 +101,28 @@ def rates_by_month(
 
 
 def _rates(rows: pl.LazyFrame, by: list[str]) -> pl.DataFrame:
-    # Households first, then groups: a household is covered once however many members work.
-    household_keys = list(dict.fromkeys([*by, "household"]))
+    # aggregates builds on this module's masks: imported here, where both are loaded.
+    from analytics.aggregates import GRAIN_PLACES, household_counts
+
+    if set(by) <= set(GRAIN_PLACES):
+        # Grouped by places: the household grain's counts (`analytics.aggregates`, which the
+        # aggregate views read built), coarsened to the keys asked for.
+        return group_rates(household_counts(rows, ["month", *by]), by)
+    # Person columns (gender, education, …): a household counts in every group where it has
+    # a member, which a grain by place cannot tell.
+    keys = list(dict.fromkeys([*by, "household"]))
     households = (
-        rows.select(*household_keys, lf=labour_force_mask(), emp=employed_mask())
-        .group_by(household_keys)
+        rows.select(*keys, lf=labour_force_mask(), emp=employed_mask())
+        .group_by(keys)
         .agg(pl.col("lf").sum(), pl.col("emp").sum())
     )
+    return group_rates(households, by)
+
+
+def group_rates(households: pl.LazyFrame, by: list[str]) -> pl.DataFrame:
+    """The rates of households (one row per group and household, with their `lf` and `emp`
+    members) per `by`: `RATES_SCHEMA` after the `by` columns, sorted by them."""
+    # A household is covered once however many members work.
     counts = [
         pl.col("lf").sum().cast(pl.Int64).alias("labour_force"),
         pl.col("emp").sum().cast(pl.Int64).alias("employed"),

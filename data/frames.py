@@ -25,6 +25,7 @@ import polars as pl
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from analytics.aggregates import GRAIN_SCHEMA, extend_grain, household_grain, regrain_months
 from analytics.casework import KIND_AUDIT, KIND_HOUSEHOLD
 from analytics.columns import (  # every frame's columns and types
     BATCH_SCHEMA,
@@ -120,6 +121,12 @@ _SCHEMAS = {
     "batches": BATCH_SCHEMA,
 }
 
+# Frames built from the others, not read from the database: the household grain of labour
+# (`analytics.aggregates`), which the aggregate views read instead of the person rows.
+_DERIVED = {"households": GRAIN_SCHEMA}
+# A snapshot's files: the frames read from the store, then those built from them.
+_SNAPSHOT_FRAMES = (*_SCHEMAS, *_DERIVED)
+
 # Sort orders make every frame deterministic, whatever the database returned.
 _ORDER = {
     "labour": ["month", "site", "building", "room", "id_number"],
@@ -197,6 +204,13 @@ class Frames:
     edits: pl.DataFrame
     case_work: pl.DataFrame
     batches: pl.DataFrame
+    # The household grain of `labour`; built from it when not given. Whoever replaces labour
+    # replaces this too (`dataclasses.replace` would keep the old one).
+    households: pl.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        if self.households is None:
+            object.__setattr__(self, "households", household_grain(self.labour))
 
     @classmethod
     def empty(cls) -> Frames:
@@ -227,6 +241,7 @@ class Frames:
         return dataclasses.replace(
             self,
             labour=labour,
+            households=self.households.filter(scope.place_filter()),
             subsidies=subsidies,
             training=self.training.filter(pl.col("id_number").is_in(people.implode())),
             # The county's targets too: public policy, the standard every place is held to.
@@ -514,7 +529,9 @@ class _Vanished(Exception):
 
 def _read_snapshot(snapshot: Path) -> Frames:
     try:
-        return Frames(**{name: pl.read_parquet(snapshot / f"{name}.parquet") for name in _SCHEMAS})
+        return Frames(
+            **{name: pl.read_parquet(snapshot / f"{name}.parquet") for name in _SNAPSHOT_FRAMES}
+        )
     except FileNotFoundError as gone:
         raise _Vanished(snapshot.name) from gone
 
@@ -554,8 +571,10 @@ def _patched(conn: Connection, folder: Path, version: int) -> Frames | None:
             continue  # cleaned up while read: take the newest base left
         written = ["labour", *sorted(_frames_written(conn, base))]
         again = _read_frames(conn, written, after_batch=base)
-        labour = _with_records(old.labour, again.pop("labour"))
-        return dataclasses.replace(old, labour=labour, **again)
+        records = again.pop("labour")
+        labour = _with_records(old.labour, records)
+        households = _households_with(old, labour, records)
+        return dataclasses.replace(old, labour=labour, households=households, **again)
     return None
 
 
@@ -594,11 +613,26 @@ def _frames_written(conn: Connection, base: int) -> set[str]:
     return written
 
 
+def _households_with(old: Frames, labour: pl.DataFrame, written: pl.DataFrame) -> pl.DataFrame:
+    """The household grain of `labour`, which is `old.labour` with the records `written`: only
+    the months written are built, the others kept (a province's month costs that month)."""
+    if written.is_empty():
+        return old.households
+    if _new_months(old.labour, written):
+        return extend_grain(old.households, written)
+    return regrain_months(old.households, labour, written.get_column("month").unique().to_list())
+
+
+def _new_months(labour: pl.DataFrame, written: pl.DataFrame) -> bool:
+    """Whether every record `written` is of a month after all of `labour`'s."""
+    return labour.is_empty() or labour.get_column("month").max() < written.get_column("month").min()
+
+
 def _with_records(labour: pl.DataFrame, written: pl.DataFrame) -> pl.DataFrame:
     """`labour` with `written` in place of the records of the same person and month."""
     if written.is_empty():
         return labour
-    if labour.is_empty() or labour.get_column("month").max() < written.get_column("month").min():
+    if _new_months(labour, written):
         # A new month: appended as it is, without copying the months before it (10 GiB at
         # province scale).
         return pl.concat([labour, written])
@@ -613,7 +647,8 @@ def _with_records(labour: pl.DataFrame, written: pl.DataFrame) -> pl.DataFrame:
 
 def _snapshot_name(version: int) -> str:
     # The schemas are part of the name: a release that changes a frame never reads an old one.
-    fingerprint = hashlib.sha256(repr(sorted(_SCHEMAS.items())).encode()).hexdigest()[:8]
+    schemas = {**_SCHEMAS, **_DERIVED}
+    fingerprint = hashlib.sha256(repr(sorted(schemas.items())).encode()).hexdigest()[:8]
     return f"v{version}-{fingerprint}"
 
 
@@ -642,7 +677,7 @@ def _write_snapshot(frames: Frames, folder: Path, name: str, partial: Path) -> N
     """Write the snapshot into `partial` (beside the frames a native read left there), then
     rename it to `name`: readers never see half a one. Then clean up (`_clean`)."""
     try:
-        for frame in _SCHEMAS:
+        for frame in _SNAPSHOT_FRAMES:
             if not (partial / f"{frame}.parquet").exists():
                 write_frame(getattr(frames, frame), partial / f"{frame}.parquet")
         partial.rename(folder / name)

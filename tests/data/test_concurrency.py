@@ -67,7 +67,7 @@ def assert_snapshot_is_the_store(engine: Engine) -> None:
         folder = frames_module._snapshot_dir(engine, conn)
         snapshot = frames_module._read_snapshot(folder / frames_module._snapshot_name(version))
         fresh = Frames(**frames_module._read_frames(conn, list(frames_module._SCHEMAS)))
-    for name in frames_module._SCHEMAS:
+    for name in frames_module._SNAPSHOT_FRAMES:
         try:
             assert_frame_equal(getattr(snapshot, name), getattr(fresh, name))
         except AssertionError as differs:

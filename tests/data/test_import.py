@@ -511,7 +511,7 @@ def test_frames_patched_after_imports_equal_a_full_read(
         with engine.connect() as conn:
             shutil.rmtree(frames_module._snapshot_dir(engine, conn))
         full = load_frames(engine)
-        for name in frames_module._SCHEMAS:
+        for name in frames_module._SNAPSHOT_FRAMES:
             assert_frame_equal(getattr(patched, name), getattr(full, name))
     # The new name shows in September too: a person's name is theirs, not a month's.
     september[2] = september[2] | {"姓名": "张二改"}

@@ -72,7 +72,7 @@ def test_a_native_read_leaves_its_files_as_the_snapshots_own(
     load_frames(get_engine(own_store_url))
 
     # Labour and payments are the child's files, not written again here.
-    assert sorted(written) == sorted(set(frames._SCHEMAS) - {"labour", "subsidies"})
+    assert sorted(written) == sorted(set(frames._SNAPSHOT_FRAMES) - {"labour", "subsidies"})
     (snapshot,) = _snapshots(own_store_url).iterdir()
     _assert_same(frames._read_snapshot(snapshot), _in_process(own_store_url))
 
