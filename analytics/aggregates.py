@@ -20,8 +20,8 @@ from analytics.rates import employed_mask, group_rates, labour_force_mask, lates
 # The grain's keys besides the household: every place-grouped rate groups by some of them.
 GRAIN_PLACES: tuple[str, ...] = ("month", "township", "village", "site", "building")
 
-# Places stay categorical, as in the labour frame (`data.frames.LABOUR_SCHEMA`): the same sort,
-# the same text out of `analytics.rates.plain`.
+# Places stay categorical, as in the labour frame (`analytics.columns.LABOUR_SCHEMA`): the same
+# sort, the same text out of `analytics.rates.plain`.
 GRAIN_SCHEMA: dict[str, pl.DataType] = {
     "month": pl.Date(),
     "township": pl.Categorical(),

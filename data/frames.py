@@ -190,7 +190,8 @@ class Scope:
 
 @dataclass(frozen=True)
 class Frames:
-    """The store as polars frames. Column names and types: the *_SCHEMA dicts above."""
+    """The store as polars frames. Column names and types: `analytics.columns`, and the grain
+    `analytics.aggregates.GRAIN_SCHEMA`."""
 
     labour: pl.DataFrame
     subsidies: pl.DataFrame

@@ -26,6 +26,7 @@ from analytics.aggregates import (
     household_grain,
     regrain_months,
 )
+from analytics.columns import LABOUR_SCHEMA, SUBSIDY_SCHEMA
 from analytics.drill import Place, children, grain_children
 from analytics.kpis import headline
 from analytics.rates import (
@@ -37,7 +38,6 @@ from analytics.rates import (
     plain,
     rates_by_month,
 )
-from data.frames import LABOUR_SCHEMA, SUBSIDY_SCHEMA
 
 MAY, JUNE, JULY = date(2024, 5, 1), date(2024, 6, 1), date(2024, 7, 1)
 ABLE, WEAK, DISABLED = "有劳动能力", "弱劳动力", "丧失劳动能力"
