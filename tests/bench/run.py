@@ -17,9 +17,17 @@ as the median of several runs (fewer above 100,000 persons):
 - `python -m analytics rates --by building`, end to end (a new process);
 - the county overview's numbers two other ways: the polars floor (the same analytics on frames
   already in memory) and the naive way (SQL GROUP BY on the store for every request);
-- how each figure grows from one scale to the next.
+- how each figure grows from one scale to the next;
+- at the largest scale: 20 sessions at once on one `streamlit run` (0.5–2 s think); a worker's
+  cold start to the first overview drawn; `BENCH_SESSIONS` (100) sessions reading each page
+  5–15 s through deploy/serve.py (HAProxy) with each of `BENCH_WORKERS` ("1 2 4") workers, their
+  summed PSS sampled every second; the new month into PostgreSQL (`TEST_POSTGRES_URL`, a
+  schema of its own, dropped afterwards).
 
-It writes BENCHMARKS.md. Usage: `make bench` or `.venv/bin/python tests/bench/run.py [SCALE …]`.
+It writes BENCHMARKS.md and bench-summary.json (issue 23's figures of the largest scale, numbers
+only) into `BENCH_OUT` (default the repo's root); its servers listen on `BENCH_PORT` (8599) and
+the workers behind HAProxy on the ports after it. Usage: `make bench` or
+`.venv/bin/python tests/bench/run.py [SCALE …]`.
 """
 
 from __future__ import annotations
@@ -61,7 +69,7 @@ from data.importer import import_files  # noqa: E402
 from data.store import get_engine  # noqa: E402
 from data.undo import undo_batch  # noqa: E402
 from deploy.serve import find_haproxy  # noqa: E402
-from tests.bench.load import LoadResult, cold_start, run_load  # noqa: E402
+from tests.bench.load import RUN_TIMEOUT, LoadResult, cold_start, run_load  # noqa: E402
 
 MONTHS = 12
 SCALES = "10000 100000 1000000 2200000"
@@ -807,6 +815,18 @@ def causes(scales: list[Scale]) -> list[str]:
             "s ask for about 16, and the rest wait in line. Each drill to a place or month "
             "nobody opened yet also works its numbers out over every labour row (seconds at a "
             "million persons), and everyone behind it waits: the cold-page fix applies here too."
+        )
+    many = [load for s in scales for load in s.worker_loads]
+    if any(load.errors or load.p95 > 2.0 for load in many):
+        why.append(
+            f"{MANY_SESSIONS} sessions through HAProxy, p95 above 2 s or errors (a run not "
+            f"finished in {RUN_TIMEOUT:.0f} s): each worker is one Python process, its sessions' "
+            "reruns taking turns on its one interpreter lock, and every worker starts cold, so "
+            "its first sessions wait for its first read of the store and each view's first "
+            "numbers. Workers add cores, not speed: on this 2-core machine, with the load "
+            "client and HAProxy beside them, at most two reruns run at once, whatever the "
+            "number of workers; more workers than cores keep one slow view from holding up "
+            "every session, at the price of each worker's own memory (the PSS row)."
         )
     if not why:
         return []
