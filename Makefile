@@ -40,10 +40,12 @@ test: venv-test system-deps
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
-## make bench: build demo stores at BENCH_SCALES persons and write BENCHMARKS.md (import, cold
-## start, every page cold and warm, CLI, polars floor, naive SQL, RSS, 20 sessions at once)
+## make bench: build demo stores at BENCH_SCALES persons and write BENCHMARKS.md and
+## bench-summary.json (import into SQLite and PostgreSQL, cold start, every page cold and warm,
+## CLI, polars floor, naive SQL, RSS, 20 sessions at once, 100 through HAProxy with 1, 2 and 4
+## workers: haproxy from system-deps)
 BENCH_SCALES ?= 10000 100000 1000000 2200000
-bench: venv-test
+bench: venv-test system-deps
 	BENCH_SCALES="$(BENCH_SCALES)" $(PY) tests/bench/run.py
 
 # haproxy: `make serve` and its test (tests/e2e/test_workers.py); in /usr/sbin, off a user's PATH.

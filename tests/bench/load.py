@@ -1,22 +1,30 @@
 """Load test: concurrent signed-in users of the running app, without a browser.
 
-`run_load` starts the app (`streamlit run app.py`) on a store, signs sessions in through the app's
-own session cookie, and drives each as a websocket client speaking Streamlit's protocol: a
-`BackMsg.rerun_script` per click (switch page, drill down on the overview, change the month),
-timed until the `ForwardMsg.script_finished` of that run, with 0.5–2 s to read each page.
+`run_load` starts the app on a store, either as one `streamlit run app.py` or as
+`deploy/serve.py` (`make serve WORKERS=N`: N workers behind HAProxy), signs sessions in through
+the app's own session cookie, and drives each as a websocket client speaking Streamlit's
+protocol: a `BackMsg.rerun_script` per click (switch page, drill down on the overview, change
+the month), timed until the `ForwardMsg.script_finished` of that run, with 0.5–2 s (or `think`)
+to read each page. Every client is a coroutine of one asyncio loop in this process, which
+spends its time waiting: the process's own CPU time is reported, to show it did not measure
+itself. `cold_start` times a fresh worker from its start to the first overview drawn.
 
-Usage: `.venv/bin/python tests/bench/load.py DATABASE_URL [SECONDS] [SESSIONS]`.
+Usage: `.venv/bin/python tests/bench/load.py DATABASE_URL [SECONDS] [SESSIONS] [WORKERS]`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import math
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -35,6 +43,7 @@ from websockets.typing import Origin, Subprotocol  # noqa: E402
 
 from data import accounts  # noqa: E402
 from data.store import get_engine  # noqa: E402
+from deploy.serve import find_haproxy  # noqa: E402
 from ui.auth import COOKIE  # noqa: E402
 
 RUN_TIMEOUT = 60.0  # a run that takes longer counts as an error (the user gave up)
@@ -55,7 +64,11 @@ class LoadResult:
     p95: float
     max: float
     by_page: dict[str, tuple[int, float]]  # page url path ("overview" for "/") → (runs, p95)
-    server_peak_mib: float  # the app server's peak memory (RSS) over the run
+    server_peak_mib: float  # the app server's peak memory (RSS) over the run (the largest worker's)
+    think: tuple[float, float] = THINK  # seconds a user reads a page, from … to
+    workers: int = 0  # 0: one `streamlit run app.py`; N: deploy/serve.py, N workers behind HAProxy
+    peak_pss_mib: float = math.nan  # the peak of the workers' memory (PSS) summed, sampled each s
+    client_cpu_s: float = math.nan  # CPU seconds the load client's process used over the run
 
 
 @dataclass
@@ -187,25 +200,31 @@ class _Client:
         return random.choice([d for d in paths if len(d) == 1] or paths)
 
 
-async def _visit(user: _User, port: int, deadline: float, tally: _Tally) -> None:
+def _connect(port: int, user: _User):
+    return connect(
+        f"ws://127.0.0.1:{port}/_stcore/stream",
+        origin=Origin(f"http://127.0.0.1:{port}"),
+        subprotocols=[Subprotocol("streamlit")],
+        additional_headers={"Cookie": f"{COOKIE}={user.token}"},
+        max_size=None,  # dataframes arrive as large binary frames
+        ping_interval=None,  # a browser does not ping; a busy server is slow to pong
+        proxy=None,
+        open_timeout=RUN_TIMEOUT,
+    )
+
+
+async def _visit(
+    user: _User, port: int, deadline: float, tally: _Tally, think: tuple[float, float]
+) -> None:
     """One user until the deadline; a failed socket or a stuck run: reload (a new session)."""
-    await asyncio.sleep(random.uniform(*THINK))  # users do not all arrive in the same instant
+    await asyncio.sleep(random.uniform(*think))  # users do not all arrive in the same instant
     while time.monotonic() < deadline:
         try:
-            async with connect(
-                f"ws://127.0.0.1:{port}/_stcore/stream",
-                origin=Origin(f"http://127.0.0.1:{port}"),
-                subprotocols=[Subprotocol("streamlit")],
-                additional_headers={"Cookie": f"{COOKIE}={user.token}"},
-                max_size=None,  # dataframes arrive as large binary frames
-                ping_interval=None,  # a browser does not ping; a busy server is slow to pong
-                proxy=None,
-                open_timeout=RUN_TIMEOUT,
-            ) as ws:
+            async with _connect(port, user) as ws:
                 client = _Client(ws, user, tally)
                 await client.rerun("", "")  # opening the app at "/"
                 while time.monotonic() < deadline:
-                    await asyncio.sleep(random.uniform(*THINK))
+                    await asyncio.sleep(random.uniform(*think))
                     await client.act()
         except _Stuck:
             pass  # counted in rerun(); reload
@@ -242,37 +261,115 @@ _PLACES = """SELECT DISTINCT t.name, s.name FROM household h
     JOIN township t ON t.id = h.township_id JOIN site s ON s.id = h.site_id ORDER BY 1, 2"""
 
 
-def _start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`streamlit run app.py` on `url`, once its health check answers (else RuntimeError)."""
+def _start_server(
+    url: str, port: int, log: Path, script: str = "app.py"
+) -> subprocess.Popen[bytes]:
+    """`streamlit run SCRIPT` on `url`, once its health check answers (else RuntimeError)."""
     env = {**os.environ, "DATABASE_URL": url, "DEMO_SIGN_IN": "1"}
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / script),
         "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     with log.open("wb") as out:  # a file, not a pipe: a full pipe would stall the server
         server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    _wait_healthy(server, port, log, 60)
+    return server
+
+
+def _start_workers(
+    url: str, workers: int, port: int, run_dir: Path, log: Path
+) -> subprocess.Popen[bytes]:
+    """`deploy/serve.py`: `workers` Streamlit workers on port+1 … behind HAProxy on `port`, once
+    the proxy answers (it starts when every worker does)."""
+    if find_haproxy() is None:
+        raise RuntimeError("haproxy is missing: `make system-deps` installs it")
+    env = {**os.environ, "DATABASE_URL": url, "DEMO_SIGN_IN": "1"}
+    command = [
+        sys.executable, str(ROOT / "deploy" / "serve.py"), "--workers", str(workers),
+        "--port", str(port), "--worker-port", str(port + 1), "--run-dir", str(run_dir),
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    _wait_healthy(server, port, log, 180)  # serve.py gives its workers 120 s
+    return server
+
+
+def _wait_healthy(server: subprocess.Popen[bytes], port: int, log: Path, limit: float) -> None:
     direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no HTTP proxy
-    give_up = time.monotonic() + 60
+    give_up = time.monotonic() + limit
     while time.monotonic() < give_up and server.poll() is None:
         try:
             with direct.open(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
                 if answer.read().strip() == b"ok":
-                    return server
+                    return
         except OSError:
-            time.sleep(0.5)
+            pass
+        time.sleep(0.1)  # a cold start's figure counts from here
     _stop(server)
     tail = log.read_text(errors="replace")[-2000:]
     raise RuntimeError(f"app did not start on port {port}:\n{tail}")
 
 
-def _stop(server: subprocess.Popen[bytes]) -> None:
+def _stop(server: subprocess.Popen[bytes], run_dir: Path | None = None) -> None:
+    """Stop the server (serve.py stops its proxy, then its workers); a supervisor that had to
+    be killed leaves its workers, in sessions of their own: those are stopped by their ids."""
     server.terminate()
     try:
-        server.wait(15)
+        server.wait(30)
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+        for pid in _worker_pids(run_dir) if run_dir else []:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _worker_pids(run_dir: Path) -> list[int]:
+    """The workers' process ids, as deploy/serve.py last wrote them (a restart changes them)."""
+    try:
+        state = json.loads((run_dir / "workers.json").read_text())
+    except (OSError, ValueError):
+        return []
+    return [w["pid"] for w in state["workers"] if w.get("pid")]
+
+
+def _pss_mib(pid: int) -> float:
+    """A process's proportional share of memory (PSS): pages it shares with other workers (the
+    interpreter, the libraries) count a share each, so the workers' sum is what they cost."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # gone (restarted) between reading workers.json and its smaps
+        pass
+    return 0.0
+
+
+class _Sampler(threading.Thread):
+    """The servers' summed PSS every `every` seconds; the peak, and each pid's peak RSS."""
+
+    def __init__(self, pids, every: float = 1.0) -> None:
+        super().__init__(daemon=True)
+        self.pids, self.every = pids, every
+        self.peak_pss, self.peak_rss = 0.0, {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            self.sample()
+
+    def sample(self) -> None:
+        pids = self.pids()
+        self.peak_pss = max(self.peak_pss, sum(_pss_mib(pid) for pid in pids))
+        for pid in pids:
+            with contextlib.suppress(OSError):  # gone: restarted
+                self.peak_rss[pid] = max(self.peak_rss.get(pid, 0.0), _peak_mib(pid))
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+        self.sample()  # the last moment, with the server still up
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -282,25 +379,41 @@ def _quantile(values: list[float], q: float) -> float:
 
 
 def run_load(
-    url: str, *, sessions: int = 20, seconds: float = 120.0, port: int = 8599
+    url: str,
+    *,
+    sessions: int = 20,
+    seconds: float = 120.0,
+    port: int = 8599,
+    think: tuple[float, float] = THINK,
+    workers: int = 0,
 ) -> LoadResult:
-    """`sessions` users clicking through the app on store `url` for `seconds`; rerun times."""
+    """`sessions` users clicking through the app on store `url` for `seconds`, reading each
+    page `think` seconds; rerun times. `workers` 0: one `streamlit run app.py` on `port`; N:
+    deploy/serve.py, HAProxy on `port` and N workers on the ports after it."""
     users = _users(url, sessions)
     tally = _Tally()
     with tempfile.TemporaryDirectory() as tmp:
-        server = _start_server(url, port, Path(tmp) / "streamlit.log")
+        log, run_dir = Path(tmp) / "server.log", Path(tmp) / "run"
+        if workers:
+            server = _start_workers(url, workers, port, run_dir, log)
+            sampler = _Sampler(lambda: _worker_pids(run_dir))
+        else:
+            server = _start_server(url, port, log)
+            sampler = _Sampler(lambda: [server.pid])
         try:
-            start = time.monotonic()
+            sampler.start()
+            start, cpu = time.monotonic(), time.process_time()
 
             async def _all() -> None:
                 deadline = start + seconds
-                await asyncio.gather(*(_visit(u, port, deadline, tally) for u in users))
+                await asyncio.gather(*(_visit(u, port, deadline, tally, think) for u in users))
 
             asyncio.run(_all())
-            wall = time.monotonic() - start
-            peak = _peak_mib(server.pid)
+            wall, client_cpu = time.monotonic() - start, time.process_time() - cpu
+            sampler.stop()
         finally:
-            _stop(server)
+            sampler.done.set()
+            _stop(server, run_dir if workers else None)
     times = [t for _, t in tally.times]
     by_page: dict[str, list[float]] = {}
     for page, t in tally.times:
@@ -314,8 +427,36 @@ def run_load(
         p95=_quantile(times, 0.95),
         max=max(times, default=math.nan),
         by_page={p: (len(ts), _quantile(ts, 0.95)) for p, ts in sorted(by_page.items())},
-        server_peak_mib=peak,
+        server_peak_mib=max(sampler.peak_rss.values(), default=math.nan),
+        think=think,
+        workers=workers,
+        peak_pss_mib=sampler.peak_pss or math.nan,
+        client_cpu_s=client_cpu,
     )
+
+
+def cold_start(url: str, *, port: int = 8599) -> float:
+    """Seconds from a worker's start (`streamlit run server.py`, as deploy/serve.py starts one)
+    to the first overview drawn for a signed-in analyst: imports, the store's frames or
+    aggregates, the overview's numbers and its drawing."""
+    user = next(u for u in _users(url, 1) if u.name.startswith("analyst"))
+    tally = _Tally()
+
+    async def _first_overview() -> None:
+        async with _connect(port, user) as ws:
+            await _Client(ws, user, tally).rerun("", "")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.monotonic()
+        server = _start_server(url, port, Path(tmp) / "server.log", script="server.py")
+        try:
+            asyncio.run(_first_overview())
+            spent = time.monotonic() - start
+        finally:
+            _stop(server)
+    if tally.errors:
+        raise RuntimeError(f"the first overview failed: {tally.errors[0]}")
+    return spent
 
 
 def _peak_mib(pid: int) -> float:
@@ -327,17 +468,25 @@ def _peak_mib(pid: int) -> float:
 
 
 def main(argv: list[str]) -> None:
-    if not 1 <= len(argv) <= 3:
+    if not 1 <= len(argv) <= 4:
         sys.exit(__doc__)
     seconds = float(argv[1]) if len(argv) > 1 else 120.0
     sessions = int(argv[2]) if len(argv) > 2 else 20
-    result = run_load(argv[0], sessions=sessions, seconds=seconds)
+    workers = int(argv[3]) if len(argv) > 3 else 0
+    think = (5.0, 15.0) if workers else THINK
+    port = int(os.environ.get("BENCH_PORT", "8599"))
+    result = run_load(
+        argv[0], sessions=sessions, seconds=seconds, port=port, think=think, workers=workers
+    )
     print(
         f"{result.sessions} sessions, {result.seconds:.1f} s: {result.reruns} reruns, "
         f"{len(result.errors)} errors"
     )
     print(f"rerun p50 {result.p50:.3f} s, p95 {result.p95:.3f} s, max {result.max:.3f} s")
-    print(f"server peak memory {result.server_peak_mib:,.0f} MiB")
+    print(
+        f"server peak memory {result.server_peak_mib:,.0f} MiB (largest RSS), "
+        f"{result.peak_pss_mib:,.0f} MiB (PSS, all workers); client CPU {result.client_cpu_s:.1f} s"
+    )
     for page, (runs, p95) in result.by_page.items():
         print(f"  {page:<10} {runs:>5} runs  p95 {p95:.3f} s")
     for line in result.errors[:20]:

@@ -17,9 +17,17 @@ as the median of several runs (fewer above 100,000 persons):
 - `python -m analytics rates --by building`, end to end (a new process);
 - the county overview's numbers two other ways: the polars floor (the same analytics on frames
   already in memory) and the naive way (SQL GROUP BY on the store for every request);
-- how each figure grows from one scale to the next.
+- how each figure grows from one scale to the next;
+- at the largest scale: 20 sessions at once on one `streamlit run` (0.5–2 s think); a worker's
+  cold start to the first overview drawn; `BENCH_SESSIONS` (100) sessions reading each page
+  5–15 s through deploy/serve.py (HAProxy) with each of `BENCH_WORKERS` ("1 2 4") workers, their
+  summed PSS sampled every second; the new month into PostgreSQL (`TEST_POSTGRES_URL`, a
+  schema of its own, dropped afterwards).
 
-It writes BENCHMARKS.md. Usage: `make bench` or `.venv/bin/python tests/bench/run.py [SCALE …]`.
+It writes BENCHMARKS.md and bench-summary.json (issue 23's figures of the largest scale, numbers
+only) into `BENCH_OUT` (default the repo's root); its servers listen on `BENCH_PORT` (8599) and
+the workers behind HAProxy on the ports after it. Usage: `make bench` or
+`.venv/bin/python tests/bench/run.py [SCALE …]`.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -59,7 +68,8 @@ from data.frames import load_frames, snapshot_ready  # noqa: E402
 from data.importer import import_files  # noqa: E402
 from data.store import get_engine  # noqa: E402
 from data.undo import undo_batch  # noqa: E402
-from tests.bench.load import LoadResult, run_load  # noqa: E402
+from deploy.serve import find_haproxy  # noqa: E402
+from tests.bench.load import RUN_TIMEOUT, LoadResult, cold_start, run_load  # noqa: E402
 
 MONTHS = 12
 SCALES = "10000 100000 1000000 2200000"
@@ -73,6 +83,16 @@ TARGET_WARM, TARGET_COLD = 0.25, 5.0  # seconds, issue 8
 TARGET_IMPORT, TARGET_MIB = 100_000, 4096  # rows/s; MiB
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "120"))
 LOAD_SESSIONS = 20
+# Issue 23: the province's users at once, through deploy/serve.py (HAProxy), reading each page
+# 5–15 s as people do, with each of these worker counts.
+MANY_SESSIONS = int(os.environ.get("BENCH_SESSIONS", "100"))
+MANY_THINK = (5.0, 15.0)
+WORKER_COUNTS = [int(n) for n in os.environ.get("BENCH_WORKERS", "1 2 4").split()]
+PORT = int(os.environ.get("BENCH_PORT", "8599"))  # a server's, or HAProxy's (workers: the next)
+OUT = Path(os.environ.get("BENCH_OUT", ROOT))  # where BENCHMARKS.md and bench-summary.json go
+# The townships and the sites with their buildings: what a month's ledger is checked against.
+PLACE_FILES = ("乡镇界线.geojson", "安置点及就业楼长.xlsx")
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", ROOT / "data" / "store" / "bench"))
 
 
@@ -96,6 +116,7 @@ class Scale:
     import_xlsx: float = 0.0
     import_new: float = 0.0  # rows/s of a month not in the store yet
     new_rows: int = 0  # that month's rows
+    import_new_postgres: float = 0.0  # rows/s of that month into PostgreSQL
     frames_after_import: float = 0.0  # seconds: the first load after it (snapshot patched)
     frames_cold: float = 0.0
     frames_snapshot: float = 0.0
@@ -106,6 +127,8 @@ class Scale:
     naive: float = 0.0
     peak_rss_mib: float = 0.0
     load: LoadResult | None = None
+    worker_loads: list[LoadResult] = field(default_factory=list)  # one per worker count
+    cold_start_s: float = 0.0  # a worker's start → the first overview drawn
     load_persons: int = 0  # the scale the load test ran on (the largest whose pages ran)
     failed: dict[str, str] = field(default_factory=dict)  # step → how its process ended
     spent: dict[str, float] = field(default_factory=dict)  # step → seconds of the run it took
@@ -210,8 +233,9 @@ def measure_import(url: str, ledgers: Path, scale: Scale) -> None:
     scale.import_xlsx = rows.height / spent
 
 
-def _import_ok(engine, path: Path) -> int:
-    result = import_files(engine, [path], user="bench", source="bench")
+def _import_ok(engine, paths: Path | list[Path]) -> int:
+    paths = paths if isinstance(paths, list) else [paths]
+    result = import_files(engine, paths, user="bench", source="bench")
     if not result.ok:
         raise SystemExit(result.report())
     return result.batch_id
@@ -237,6 +261,45 @@ def measure_new_month(url: str, ledgers: Path, scale: Scale) -> None:
     start = time.perf_counter()
     load_frames(engine)
     scale.frames_after_import = time.perf_counter() - start
+
+
+def measure_postgres_new_month(url: str, ledgers: Path, scale: Scale) -> None:
+    """The monthly routine into PostgreSQL: in a schema of its own (dropped afterwards), the
+    scale's places and its latest month, then that month again as January 2021, as
+    `measure_new_month` imports it into SQLite.
+
+    The store holds one month before the new one, not the year: a province's year through the
+    importer into PostgreSQL would take longer than the rest of the run. Every person of the new
+    month is then already in the store, as in the monthly routine; what the store lacks is the
+    history, so its indexes are a twelfth of the size.
+    """
+    from data.store import init_store
+
+    latest = sorted(ledgers.glob("劳动力就业台账_*.csv"))[-1]
+    places = [p for p in ledgers.iterdir() if p.name in PLACE_FILES]
+    new = ledgers.parent / f"劳动力就业台账_{NEW_MONTH.year}年{NEW_MONTH.month:02d}月.csv"
+    rows = pl.read_csv(latest, infer_schema_length=0)
+    rows.with_columns(pl.lit(f"{NEW_MONTH:%Y%m}").alias(rows.columns[0])).write_csv(new)
+    schema = f"bench_{os.getpid()}_{int(time.time())}"
+    admin = create_engine(PG_URL, connect_args={"connect_timeout": 5})
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    snapshots = Path(tempfile.mkdtemp(prefix="bench-frames-"))
+    os.environ["FRAMES_CACHE_DIR"] = str(snapshots)  # not data/store/frames
+    engine = create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        init_store(engine)
+        _import_ok(engine, [*places, latest])
+        load_frames(engine)  # a snapshot to be patched, as in the monthly routine
+        start = time.perf_counter()
+        _import_ok(engine, new)
+        scale.import_new_postgres = rows.height / (time.perf_counter() - start)
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+        shutil.rmtree(snapshots, ignore_errors=True)
 
 
 def measure_frames(url: str, scale: Scale) -> None:
@@ -426,6 +489,7 @@ def report(scales: list[Scale], total_s: float) -> str:
         "",
         "## Machine",
         *machine(),
+        *targets_lines(scales[-1]),
     ]
     for scale in scales:
         page = scale.pages.get(("demo-analyst", "overview"), (math.nan, math.nan))[1]
@@ -446,6 +510,15 @@ def report(scales: list[Scale], total_s: float) -> str:
             f"{rate(scale.import_new)}; the first "
             f"load of the frames after it (the snapshot patched): "
             f"{seconds(scale.frames_after_import)}",
+            *(
+                [
+                    "- the same month into PostgreSQL (a schema of its own holding the places "
+                    "and the latest month, not the year; dropped afterwards): "
+                    + rate(scale.import_new_postgres)
+                ]
+                if scale.import_new_postgres
+                else []
+            ),
             f"- cold start, store → frames (the Parquet snapshot written at import): "
             f"{seconds(scale.frames_snapshot)}; without a snapshot (a full read): "
             + seconds(scale.frames_cold),
@@ -469,11 +542,185 @@ def report(scales: list[Scale], total_s: float) -> str:
             )
         if scale.load is not None:
             lines += load_lines(scale.load, scale.load_persons or scale.persons)
+        if scale.cold_start_s or scale.worker_loads:
+            lines += worker_lines(
+                scale.worker_loads, scale.load_persons or scale.persons, scale.cold_start_s
+            )
     if len(scales) > 1:
         lines += growth(scales)
     lines += budget(scales, total_s)
     lines += causes(scales)
     return "\n".join(lines) + "\n"
+
+
+# Issue 23's targets for bench-summary.json: (key path, at most / at least, the bound).
+TARGETS_23: list[tuple[str, str, str, float]] = [
+    ("one worker's peak memory (RSS), every page cold then warm", "worker_peak_rss_mib", "≤", 1536),
+    ("all workers' memory (PSS) under the load test", "workers_total_pss_mib", "≤", 6144),
+    ("a worker's start → the first overview drawn (s)", "cold_start_s", "≤", 5),
+    ("the first load after a new month (s)", "new_month_first_load_s", "≤", 10),
+    ("slowest page, cold (ms)", "page_cold_max_ms", "≤", 2000),
+    ("slowest page, warm (ms)", "page_warm_max_ms", "≤", 250),
+    ("load test: rerun p95 (ms)", "load.p95_ms", "≤", 2000),
+    ("load test: errors", "load.errors", "≤", 0),
+    ("a new month into SQLite (rows/s)", "import_rows_per_s.sqlite_new_month", "≥", 100_000),
+    (
+        "a new month into PostgreSQL (rows/s)",
+        "import_rows_per_s.postgresql_new_month",
+        "≥",
+        100_000,
+    ),
+]
+# The same figures in BENCHMARKS.md of 2026-11-23 at 2,200,000 persons (one server process
+# holding every month; issue 23), shown beside a run at that scale.
+BEFORE_23 = {
+    "worker_peak_rss_mib": "6,619",
+    "workers_total_pss_mib": "12,320 (RSS of one server, 20 sessions)",
+    "cold_start_s": "9.4 (store → frames only)",
+    "new_month_first_load_s": "43.0",
+    "page_cold_max_ms": "3,301",
+    "page_warm_max_ms": "180",
+    "load.p95_ms": "21,000 (20 sessions, 0.5–2 s think)",
+    "import_rows_per_s.sqlite_new_month": "39,115",
+}
+PROVINCE = 2_200_000
+
+
+def _number(value: float | None, digits: int = 1) -> float | int | None:
+    """A figure for bench-summary.json: rounded; None (JSON null) for one not measured."""
+    if value is None or not value or math.isnan(value):
+        return None
+    rounded = round(value, digits)
+    return int(rounded) if digits == 0 or float(rounded).is_integer() else rounded
+
+
+def summary(scale: Scale) -> dict:
+    """bench-summary.json: issue 23's figures of the largest scale, numbers only (null for a
+    figure whose step failed or did not run). `load` is the load test with the most workers;
+    BENCHMARKS.md has every worker count."""
+    many = max(scale.worker_loads, key=lambda load: load.workers, default=None)
+    cold = [c for c, _ in scale.pages.values()]
+    warm = [w for _, w in scale.pages.values()]
+    return {
+        "persons": scale.persons,
+        "worker_peak_rss_mib": _number(scale.peak_rss_mib),
+        "workers_total_pss_mib": _number(many.peak_pss_mib if many else None),
+        "cold_start_s": _number(scale.cold_start_s, 2),
+        "new_month_first_load_s": _number(scale.frames_after_import, 2),
+        "page_cold_max_ms": _number(max(cold, default=0) * 1000, 0),
+        "page_warm_max_ms": _number(max(warm, default=0) * 1000, 0),
+        "load": {
+            "sessions": many.sessions if many else None,
+            "think_s": [_number(t) for t in (many.think if many else MANY_THINK)],
+            "p95_ms": _number(many.p95 * 1000, 0) if many else None,
+            "errors": len(many.errors) if many else None,
+            "workers": many.workers if many else None,
+        },
+        "import_rows_per_s": {
+            "sqlite_new_month": _number(scale.import_new, 0),
+            "postgresql_new_month": _number(scale.import_new_postgres, 0),
+        },
+    }
+
+
+def _at(figures: dict, path: str) -> object:
+    for key in path.split("."):
+        figures = figures[key]
+    return figures
+
+
+def targets_lines(scale: Scale) -> list[str]:
+    """Issue 23's targets against bench-summary.json (and the figures before it, at province
+    scale)."""
+    figures = summary(scale)
+    before = scale.persons == PROVINCE
+    lines = [
+        "",
+        f"## Issue 23's targets at {scale.persons:,} persons (`bench-summary.json`)",
+        "",
+        f"The load test here: {figures['load']['sessions'] or '—'} sessions reading each page "
+        f"{MANY_THINK[0]:g}–{MANY_THINK[1]:g} s, through HAProxy with "
+        f"{figures['load']['workers'] or '—'} workers (every worker count below). Bold marks a "
+        "miss; — a figure not measured.",
+        "",
+        "| figure | target | this run |" + (" before (2026-11-23) |" if before else ""),
+        "|---|---|---|" + ("---|" if before else ""),
+    ]
+    for name, path, sign, bound in TARGETS_23:
+        value = _at(figures, path)
+        if value is None:
+            cell = "—"
+        else:
+            missed = value > bound if sign == "≤" else value < bound
+            cell = f"**{value:,}**" if missed else f"{value:,}"
+        row = f"| {name} | {sign} {bound:,.0f} | {cell} |"
+        lines.append(row + (f" {BEFORE_23.get(path, '—')} |" if before else ""))
+    # Not in the summary: today's 20-session test, kept beside the 100 sessions.
+    few = scale.load
+    if few is not None:
+        cell = "—" if not few.reruns else f"{few.p95 * 1000:,.0f}"
+        cell = f"**{cell}**" if few.reruns and few.p95 > 3 else cell
+        row = f"| {few.sessions} sessions, 0.5–2 s think, one process: rerun p95 (ms) | ≤ 3,000 |"
+        lines.append(f"{row} {cell} |" + (" 21,000 |" if before else ""))
+    return lines
+
+
+def worker_lines(loads: list[LoadResult], persons: int, cold_start_s: float) -> list[str]:
+    """The load test through HAProxy, each worker count side by side."""
+    lines = [
+        "",
+        f"### A worker's cold start on {persons:,} persons",
+        "",
+        "`streamlit run server.py` (a worker as `deploy/serve.py` starts one), from its start to "
+        "the first overview drawn for a signed-in analyst, the store's snapshot in place: "
+        + (mark(cold_start_s, 5.0) if cold_start_s else "—"),
+    ]
+    if not loads:
+        return lines
+    loads = sorted(loads, key=lambda load: load.workers)
+    counts = ", ".join(str(load.workers) for load in loads)
+    low, high = loads[0].think
+    lines += [
+        "",
+        f"### {loads[0].sessions} sessions through HAProxy, {counts} workers side by side "
+        f"({persons:,} persons, {loads[0].seconds:,.0f} s each)",
+        "",
+        f"{loads[0].sessions} signed-in users click as above, reading each page {low:g}–{high:g} "
+        "s, through `deploy/serve.py` (`make serve WORKERS=N`): HAProxy in front, each session's "
+        "websocket held by one worker, the workers started cold. Memory is PSS (a page the "
+        "workers share counts a share in each), read every second from "
+        "/proc/PID/smaps_rollup and summed over the workers: the peak of the sum. Every user is "
+        "a coroutine of one asyncio process, the load client, whose CPU time shows it did not "
+        "measure itself.",
+        "",
+        "| | " + " | ".join(_workers_name(load.workers) for load in loads) + " |",
+        "|---|" + "---|" * len(loads),
+    ]
+    rows: list[tuple[str, Callable[[LoadResult], str]]] = [
+        ("reruns", lambda load: f"{load.reruns:,}"),
+        ("errors", lambda load: f"**{len(load.errors)}**" if load.errors else "0"),
+        ("rerun p50", lambda load: seconds(load.p50) if load.reruns else "—"),
+        ("rerun p95", lambda load: mark(load.p95, 2.0) if load.reruns else "—"),
+        ("rerun max", lambda load: seconds(load.max) if load.reruns else "—"),
+        ("workers' memory (PSS), peak of the sum", lambda load: mark_mib(load.peak_pss_mib, 6144)),
+        ("largest worker's peak RSS", lambda load: mark_mib(load.server_peak_mib, 1536)),
+        (
+            "load client's CPU",
+            lambda load: (
+                f"{load.client_cpu_s:,.1f} s ({load.client_cpu_s / load.seconds:.0%} of a core)"
+            ),
+        ),
+    ]
+    lines += [
+        f"| {name} | " + " | ".join(cell(load) for load in loads) + " |" for name, cell in rows
+    ]
+    for load in loads:
+        lines += [f"- error ({_workers_name(load.workers)}): {line}" for line in load.errors[:5]]
+    return lines
+
+
+def _workers_name(count: int) -> str:
+    return f"{count} worker" + ("s" if count != 1 else "")
 
 
 def causes(scales: list[Scale]) -> list[str]:
@@ -569,6 +816,18 @@ def causes(scales: list[Scale]) -> list[str]:
             "nobody opened yet also works its numbers out over every labour row (seconds at a "
             "million persons), and everyone behind it waits: the cold-page fix applies here too."
         )
+    many = [load for s in scales for load in s.worker_loads]
+    if any(load.errors or load.p95 > 2.0 for load in many):
+        why.append(
+            f"{MANY_SESSIONS} sessions through HAProxy, p95 above 2 s or errors (a run not "
+            f"finished in {RUN_TIMEOUT:.0f} s): each worker is one Python process, its sessions' "
+            "reruns taking turns on its one interpreter lock, and every worker starts cold, so "
+            "its first sessions wait for its first read of the store and each view's first "
+            "numbers. Workers add cores, not speed: on this 2-core machine, with the load "
+            "client and HAProxy beside them, at most two reruns run at once, whatever the "
+            "number of workers; more workers than cores keep one slow view from holding up "
+            "every session, at the price of each worker's own memory (the PSS row)."
+        )
     if not why:
         return []
     return ["", "## Where a target is missed, and why", "", *(f"- {w}" for w in why)]
@@ -629,11 +888,11 @@ def ratio(value: float, target: float, *, above: bool) -> str:
     return f"**{text}** ({'>' if above else '<'} {target:g}×)" if missed else text
 
 
-def mark_mib(mib: float) -> str:
-    if not mib:
+def mark_mib(mib: float, target: float = TARGET_MIB) -> str:
+    if not mib or math.isnan(mib):
         return "—"
     text = f"{mib:,.0f} MiB"
-    return text if mib <= TARGET_MIB else f"**{text}** (> {TARGET_MIB:,} MiB)"
+    return text if mib <= target else f"**{text}** (> {target:,} MiB)"
 
 
 def growth(scales: list[Scale]) -> list[str]:
@@ -679,7 +938,10 @@ STEP_NAMES = {
     "cli": "`python -m analytics rates --by building`",
     "references": "polars floor and naive SQL",
     "load": "20 sessions at once (with the server's start)",
+    "cold-start": "a worker's cold start, to the first overview",
+    "workers": f"{MANY_SESSIONS} sessions through HAProxy, each worker count (with the starts)",
     "new-month": "a new month and its first load",
+    "postgres": "a new month into PostgreSQL (with its store's month before it)",
 }
 
 
@@ -732,6 +994,7 @@ STEPS: dict[str, Callable[[str, Path, Scale], None]] = {
     "cli": lambda url, ledgers, scale: measure_cli(url, scale),
     "references": lambda url, ledgers, scale: measure_references(url, scale),
     "new-month": measure_new_month,
+    "postgres-new-month": measure_postgres_new_month,
     # A snapshot for the store's current version (an undone new month leaves none).
     "snapshot": lambda url, ledgers, scale: load_frames(get_engine(url)),
 }
@@ -788,8 +1051,40 @@ def timed(scale: Scale, step: str, run: Callable[..., None], *args: object) -> N
 def _load(scale: Scale, on: int, url: str) -> None:
     if not snapshot_ready(get_engine(url)):
         in_process("snapshot", on, Scale(on))  # the server starts as a county's would
-    scale.load = run_load(url, sessions=LOAD_SESSIONS, seconds=LOAD_SECONDS)
+    scale.load = run_load(url, sessions=LOAD_SESSIONS, seconds=LOAD_SECONDS, port=PORT)
     scale.load_persons = on
+
+
+def _cold_start(scale: Scale, url: str) -> None:
+    """A fresh worker until its first overview, on a store whose snapshot exists (`_load`)."""
+    try:
+        spent = [cold_start(url, port=PORT) for _ in range(runs(scale, 3))]
+    except RuntimeError as exc:
+        scale.failed["cold start"] = str(exc).splitlines()[0]
+        return
+    scale.cold_start_s = statistics.median(spent)
+
+
+def _workers(scale: Scale, url: str) -> None:
+    """`MANY_SESSIONS` users through deploy/serve.py with each of `WORKER_COUNTS` workers."""
+    if find_haproxy() is None:
+        scale.failed["workers"] = "haproxy is missing: `make system-deps` installs it"
+        return
+    for count in WORKER_COUNTS:
+        print(f"  {MANY_SESSIONS} sessions, {count} worker(s), {LOAD_SECONDS:.0f} s …", flush=True)
+        try:
+            scale.worker_loads.append(
+                run_load(
+                    url,
+                    sessions=MANY_SESSIONS,
+                    seconds=LOAD_SECONDS,
+                    port=PORT,
+                    think=MANY_THINK,
+                    workers=count,
+                )
+            )
+        except RuntimeError as exc:  # a server that did not start: a finding, not the end
+            scale.failed[f"{count} workers"] = str(exc).splitlines()[0]
 
 
 def run_step(step: str, count: int) -> None:
@@ -813,7 +1108,14 @@ def _figures(scale: Scale) -> dict:
 def _scale(figures: dict) -> Scale:
     pages = {(user, page): (cold, warm) for user, page, cold, warm in figures.pop("pages")}
     load = figures.pop("load")
-    return Scale(**figures, pages=pages, load=LoadResult(**load) if load else None)
+    many = [_load_result(w) for w in figures.pop("worker_loads", [])]
+    return Scale(
+        **figures, pages=pages, load=_load_result(load) if load else None, worker_loads=many
+    )
+
+
+def _load_result(figures: dict) -> LoadResult:
+    return LoadResult(**{**figures, "think": tuple(figures.get("think", (0.5, 2.0)))})
 
 
 def saved(count: int) -> Path:
@@ -830,7 +1132,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--report"]:
         # The report again from the figures each scale saved (e.g. after adding a scale).
         scales = [_scale(json.loads(saved(int(p)).read_text())) for p in argv[1:]]
-        (ROOT / "BENCHMARKS.md").write_text(report(scales, math.nan), encoding="utf-8")
+        write(scales, math.nan)
         return 0
     persons = [int(p) for p in (argv or os.environ.get("BENCH_SCALES", SCALES).split())]
     began = time.perf_counter()
@@ -854,15 +1156,29 @@ def main(argv: list[str]) -> int:
             print(f"  {LOAD_SESSIONS} sessions for {LOAD_SECONDS:.0f} s on {on:,} …", flush=True)
             url = f"sqlite:///{BENCH_DIR / str(on) / 'store.sqlite'}"
             timed(scale, "load", _load, scale, on, url)
+            print(f"  a worker's cold start on {on:,} …", flush=True)
+            timed(scale, "cold-start", _cold_start, scale, url)
+            timed(scale, "workers", _workers, scale, url)
         print(f"— {count:,} persons: a new month …", flush=True)
         timed(scale, "new-month", in_process, "new-month", count, scale)
+        if count == persons[-1]:
+            print(f"— {count:,} persons: a new month into PostgreSQL …", flush=True)
+            timed(scale, "postgres", in_process, "postgres-new-month", count, scale)
         saved(count).write_text(json.dumps(_figures(scale)), encoding="utf-8")
         scales.append(scale)
         # Written after every scale: a run that stops at the province keeps the counties.
-        out = ROOT / "BENCHMARKS.md"
-        out.write_text(report(scales, time.perf_counter() - began), encoding="utf-8")
-        print(f"→ {out}", flush=True)
+        write(scales, time.perf_counter() - began)
     return 0
+
+
+def write(scales: list[Scale], total_s: float) -> None:
+    """BENCHMARKS.md and bench-summary.json into `OUT` (BENCH_OUT; default the repo's root)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "BENCHMARKS.md").write_text(report(scales, total_s), encoding="utf-8")
+    (OUT / "bench-summary.json").write_text(
+        json.dumps(summary(scales[-1]), indent=2) + "\n", encoding="utf-8"
+    )
+    print(f"→ {OUT / 'BENCHMARKS.md'}, {OUT / 'bench-summary.json'}", flush=True)
 
 
 if __name__ == "__main__":
