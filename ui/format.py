@@ -82,6 +82,10 @@ MONEY_COLUMNS = (
 
 UNCHANGED = "±"
 
+# Yes/no columns a list shows as their name where true and blank otherwise: a column of ticked
+# and empty boxes beside the row-picking boxes read as something to tick, and faintly.
+FLAG_COLUMNS = ("cw_overdue",)
+
 # Columns the app computes with but nobody reads: never in a file handed out.
 INTERNAL_COLUMNS = ("higher_is_better",)
 # Decimals a workbook keeps: what the screen shows (0.1 % of a fraction), the fen of a yuan.

@@ -13,6 +13,7 @@ from analytics.privacy import masked
 from analytics.targets import RATE_METRICS
 from ui.drill import url_query
 from ui.format import (
+    FLAG_COLUMNS,
     INTERNAL_COLUMNS,
     MISSING,
     MONEY_COLUMNS,
@@ -148,6 +149,11 @@ def table(
         *(pl.col(c) * 100 for c in rates),
         *(pl.col(c).round(0) for c in money),
         *(pl.col(c) / per for c in totals),
+        *(
+            pl.when(pl.col(c)).then(pl.lit(t(c))).otherwise(pl.lit("")).alias(c)
+            for c in frame.columns
+            if c in FLAG_COLUMNS
+        ),
     )
     config = {c: t(c) for c in frame.columns if c in STRINGS}
     for column, dtype in frame.schema.items():

@@ -195,6 +195,7 @@ def test_the_county_list_shows_a_cases_state_and_the_open_count_drops(app_for, o
     due = today() - dt.timedelta(days=3)
     first = app_for(own_store_url, user="demo-analyst").switch_page(COMPLIANCE).run()
     assert _metrics(first)[zh("cw_kpi_open")] == fmt_count(found.height, "unit_cases")
+    assert set(_case_list(first).get_column("cw_overdue")) == {""}  # blank, not an empty box
 
     result = set_case(
         engine, kind=KIND_AUDIT, rule=case["rule"], subject=case["id_number"],
@@ -207,7 +208,12 @@ def test_the_county_list_shows_a_cases_state_and_the_open_count_drops(app_for, o
     assert overdue.toggle(key="case_overdue_toggle").value
     row = _case_list(overdue).row(0, named=True)
     assert _case_list(overdue).height == 1
-    assert (row["cw_state"], row["cw_owner"], row["cw_overdue"]) == ("核实中", "demo-analyst", True)
+    # Overdue reads as the word, not a ticked box.
+    assert (row["cw_state"], row["cw_owner"], row["cw_overdue"]) == (
+        "核实中",
+        "demo-analyst",
+        zh("cw_overdue"),
+    )
     assert row["cw_due"].date() == due
 
     set_case(
