@@ -11,7 +11,8 @@ process, started fresh (never a fork of the server: `subprocess` executes a new 
   mapped files, shared with the page cache and not counted) and a CPU-time limit, the kernel's
   own stop should this process die first;
 - for at most `TIMEOUT_S` seconds of wall-clock time, after which it is killed;
-- with at most `MAX_RUNNING` such processes at once per server, and a result of at most the
+- with at most `MAX_RUNNING` such processes at once on the machine (every worker of `make serve`
+  together: a turn is a lock on one of `MAX_RUNNING` files), and a result of at most the
   row limit (+1, to tell there were more) and `MAX_RESULT_BYTES`.
 
 The child reads nothing but the viewer's tables, which the server has already cut to the scope,
@@ -26,6 +27,7 @@ one line of JSON, then the result as Arrow IPC.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import io
 import json
 import logging
@@ -37,7 +39,8 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -55,11 +58,45 @@ from analytics.query import (
 TIMEOUT_S = 20.0
 MEMORY_BYTES = 2 << 30  # what one query may allocate
 MAX_RESULT_BYTES = 64 << 20  # the result as Arrow IPC: 10,000 rows of 6 KiB each at most
-MAX_RUNNING = 2  # queries at once in one server; more wait (within their time) for a turn
+MAX_RUNNING = 2  # queries at once on the machine; more wait (within their time) for a turn
 _ROOT = Path(__file__).resolve().parent.parent  # the repository: the child imports from it
-_SLICE_S = 0.1  # how often the wait looks at its stop event
+_SLICE_S = 0.1  # how often the wait looks at its stop event, and for a free turn
 _log = logging.getLogger(__name__)
-_turns = threading.BoundedSemaphore(MAX_RUNNING)
+
+
+def _turns_folder() -> Path:
+    """Where the turns' lock files are: one folder for every server process of this user on
+    the machine (CONSOLE_TURNS_DIR to choose another)."""
+    chosen = os.environ.get("CONSOLE_TURNS_DIR")
+    return Path(chosen) if chosen else Path(tempfile.gettempdir()) / f"console-turns-{os.getuid()}"
+
+
+@contextmanager
+def _turn(timeout: float) -> Iterator[bool]:
+    """One of the machine's `MAX_RUNNING` turns, waited for up to `timeout` seconds: yields
+    whether it got one. A turn is an exclusive `flock` of a file: per open file, so threads of
+    one server and other servers wait alike, and the kernel frees it when its holder dies
+    (a worker killed mid-query leaves no turn taken)."""
+    folder = _turns_folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    while True:
+        for slot in range(MAX_RUNNING):
+            handle = open(folder / f"turn-{slot}.lock", "a")  # noqa: SIM115 - held past this loop
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield True
+            finally:
+                handle.close()  # closing the file ends its lock
+            return
+        if time.monotonic() >= deadline:
+            yield False
+            return
+        time.sleep(_SLICE_S)
 
 
 class QueryStopped(QueryProblem):
@@ -143,17 +180,15 @@ def run_console_query(
     """
     check_query(sql, tables)  # a refusal needs no process
     deadline = time.monotonic() + timeout
-    if not _turns.acquire(timeout=timeout):
-        seconds = f"{timeout:g}"
-        raise QueryStopped(
-            f"已有 {MAX_RUNNING} 条查询在运行，{seconds} 秒内没有轮到这条，请稍后再试。",
-            f"{MAX_RUNNING} queries are running already, and this one got no turn within "
-            f"{seconds} s: try again shortly.",
-        )
-    try:
+    with _turn(timeout) as turn:
+        if not turn:
+            seconds = f"{timeout:g}"
+            raise QueryStopped(
+                f"已有 {MAX_RUNNING} 条查询在运行，{seconds} 秒内没有轮到这条，请稍后再试。",
+                f"{MAX_RUNNING} queries are running already, and this one got no turn within "
+                f"{seconds} s: try again shortly.",
+            )
         return _run_child(tables, sql, limit, deadline, timeout, memory, stop)
-    finally:
-        _turns.release()
 
 
 def _run_child(

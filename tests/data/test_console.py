@@ -9,6 +9,7 @@ import gc
 import os
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -187,9 +188,38 @@ def test_a_server_killed_first_leaves_no_tables_behind(tmp_path, monkeypatch) ->
     assert console.folder.parent.parent == tmp_path
 
 
-def test_a_query_waits_for_its_turn_within_its_time(tables, monkeypatch) -> None:
-    monkeypatch.setattr(data.console, "_turns", threading.BoundedSemaphore(1))
-    data.console._turns.acquire()  # the only turn is taken, and kept
-    with pytest.raises(QueryStopped) as stopped:
-        run_console_query(tables, "SELECT COUNT(*) AS n FROM labour", timeout=0.5)
-    assert "没有轮到" in stopped.value.zh and "no turn" in stopped.value.en
+def test_a_query_waits_for_a_turn_another_server_holds_and_gets_it_when_that_one_dies(
+    tables, monkeypatch, tmp_path
+) -> None:
+    # The machine's only turn, held by another process (another worker of `make serve`).
+    monkeypatch.setenv("CONSOLE_TURNS_DIR", str(tmp_path))
+    monkeypatch.setattr(data.console, "MAX_RUNNING", 1)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX);"
+            " print('held', flush=True); time.sleep(60)"
+        ), str(tmp_path / "turn-0.lock")],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(QueryStopped) as stopped:
+            run_console_query(tables, "SELECT COUNT(*) AS n FROM labour", timeout=0.5)
+        assert "没有轮到" in stopped.value.zh and "no turn" in stopped.value.en
+    finally:
+        holder.kill()
+        holder.wait()
+    # Killed mid-query, it holds no turn: the kernel let go of its lock.
+    result = run_console_query(tables, "SELECT COUNT(*) AS n FROM labour", timeout=10)
+    assert result.frame.height == 1
+
+
+def test_two_threads_of_one_server_share_the_turns(tables, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CONSOLE_TURNS_DIR", str(tmp_path))
+    monkeypatch.setattr(data.console, "MAX_RUNNING", 1)
+    with data.console._turn(1) as first:
+        assert first
+        with data.console._turn(0.3) as second:
+            assert not second  # the one turn is this server's other query's
+    with data.console._turn(0.3) as again:
+        assert again
