@@ -11,7 +11,9 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1097,6 +1099,10 @@ _KEYS_PER_QUERY = 50_000  # keys of a temporary table that one query looks up
 # beats looking each up.
 _WHOLE_TABLE_SHARE = 0.5
 _RUNS_PER_QUERY = 200
+# SQLite: an insert of at least this many rows goes through a staging file (`_insert_staged`),
+# at most this many times a transaction (SQLite attaches at most 10 databases to a connection).
+_STAGED_ROWS = 20_000
+_STAGED_AT_MOST = 8
 # A select `fetch` can narrow by key: one table, and at most a WHERE clause.
 _ONE_TABLE = re.compile(r"\s*SELECT\s.+?\sFROM\s+(?P<table>\w+)\s*(?:\sWHERE\s.*)?", re.I | re.S)
 
@@ -1181,6 +1187,8 @@ class StoreWriter:
         self._temporary = 0  # temporary key tables made so far
         self._begun = False
         self._busy_timeout: int | None = None  # SQLite's, as the pool lent the connection
+        self._staging: Path | None = None  # SQLite: the folder of this transaction's staged rows
+        self._staged: list[str] = []  # the names they are attached under
 
     def __enter__(self) -> StoreWriter:
         return self if self._begun else self.begin()
@@ -1237,6 +1245,13 @@ class StoreWriter:
     def _reset(self) -> None:
         """The connection's settings as the pool lent it (SQLite keeps them past a transaction)."""
         if not self.postgres:
+            # Detached once the transaction is over (SQLite refuses it inside one), then deleted.
+            for name in self._staged:
+                self.cur.execute(f"DETACH DATABASE {name}")
+            self._staged.clear()
+            if self._staging is not None:
+                shutil.rmtree(self._staging, ignore_errors=True)
+                self._staging = None
             self.cur.execute("PRAGMA cache_size = -2000")
             self.cur.execute("PRAGMA foreign_keys = ON")
             if self._busy_timeout is not None:
@@ -1558,12 +1573,62 @@ class StoreWriter:
                 for chunk in frame.iter_slices(_CHUNK):
                     copy.write(chunk.write_csv(include_header=False, date_format="%Y-%m-%d"))
             return
+        if frame.height >= _STAGED_ROWS and len(self._staged) < _STAGED_AT_MOST:
+            self._insert_staged(table, columns, _sqlite_values(frame))
+            return
         values, params = _sqlite_encoded(_sqlite_values(frame))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(values)})"
         if not params.width:  # every column a literal: a single row
             self.cur.executemany(sql, [()] * frame.height)
         for chunk in params.iter_slices(_CHUNK):
             self.cur.executemany(sql, _tuples(chunk))
+
+    def _insert_staged(self, table: str, columns: str, frame: pl.DataFrame) -> None:
+        """Insert many rows through a file of their own: ADBC writes them there from the Arrow
+        columns, in C, and this transaction copies them over with one INSERT … SELECT.
+
+        sqlite3 makes a Python object of every value and binds it: for a month of 100,000
+        records, twice the time SQLite then spends storing them. The file is new, private to
+        this transaction (a folder of mode 0700) and written whole before it is attached: ADBC's
+        own copy of SQLite never opens a file this connection has open, so neither can release
+        the other's locks (sqlite.org/howtocorrupt, "multiple copies of SQLite linked into the
+        same application"). The rows reach the store inside the transaction, so a failure
+        leaves nothing; the file goes when it ends, committed or not (`_reset`).
+        """
+        import adbc_driver_manager as adbc
+        import adbc_driver_sqlite
+
+        if self._staging is None:
+            self._staging = Path(tempfile.mkdtemp(prefix="import-staging-"))
+        name = f"import_staged_{len(self._staged) + 1}"
+        path = self._staging / f"{name}.sqlite"
+        database = adbc_driver_sqlite.connect(str(path))
+        try:
+            connection = adbc.AdbcConnection(database)
+            try:
+                statement = adbc.AdbcStatement(connection)
+                try:
+                    # A file thrown away after this transaction: no journal, no syncs.
+                    for pragma in ("journal_mode = OFF", "synchronous = OFF"):
+                        statement.set_sql_query(f"PRAGMA {pragma}")
+                        statement.execute_query()
+                    statement.set_options(
+                        **{
+                            adbc.INGEST_OPTION_TARGET_TABLE: "rows",
+                            adbc.INGEST_OPTION_MODE: adbc.INGEST_OPTION_MODE_CREATE,
+                        }
+                    )
+                    statement.bind_stream(frame)
+                    statement.execute_update()
+                finally:
+                    statement.close()
+            finally:
+                connection.close()
+        finally:
+            database.close()
+        self.cur.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
+        self._staged.append(name)
+        self.cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {name}.rows")
 
     def update(self, table: str, frame: pl.DataFrame, *, old: pl.DataFrame | None = None) -> None:
         """Set the other columns of `frame` on the rows whose id is `frame["id"]`.
