@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import re
 import shutil
@@ -1103,6 +1104,9 @@ _RUNS_PER_QUERY = 200
 # at most this many times a transaction (SQLite attaches at most 10 databases to a connection).
 _STAGED_ROWS = 20_000
 _STAGED_AT_MOST = 8
+# Names never reused in a process: a pooled connection that kept an attachment (a DETACH that
+# failed) still attaches the next.
+_STAGED_NAMES = itertools.count(1)
 # A select `fetch` can narrow by key: one table, and at most a WHERE clause.
 _ONE_TABLE = re.compile(r"\s*SELECT\s.+?\sFROM\s+(?P<table>\w+)\s*(?:\sWHERE\s.*)?", re.I | re.S)
 
@@ -1600,7 +1604,7 @@ class StoreWriter:
 
         if self._staging is None:
             self._staging = Path(tempfile.mkdtemp(prefix="import-staging-"))
-        name = f"import_staged_{len(self._staged) + 1}"
+        name = f"import_staged_{next(_STAGED_NAMES)}"
         path = self._staging / f"{name}.sqlite"
         database = adbc_driver_sqlite.connect(str(path))
         try:
