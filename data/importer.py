@@ -11,10 +11,12 @@ import datetime as dt
 import io
 import itertools
 import json
+import logging
 import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1093,6 +1095,8 @@ class StoreBusy(Exception):
         return LedgerIssue(file, None, None, None, None, self.reason_zh, self.reason_en)
 
 
+log = logging.getLogger(__name__)
+
 _CHUNK = 50_000
 _IN_LIST = 500  # values of one `IN (...)` query; more go in a temporary table of keys
 _KEYS_PER_QUERY = 50_000  # keys of a temporary table that one query looks up
@@ -1193,6 +1197,7 @@ class StoreWriter:
         self._busy_timeout: int | None = None  # SQLite's, as the pool lent the connection
         self._staging: Path | None = None  # SQLite: the folder of this transaction's staged rows
         self._staged: list[str] = []  # the names they are attached under
+        self._checkpoint_pages: int | None = None  # SQLite's WAL autocheckpoint, as lent
 
     def __enter__(self) -> StoreWriter:
         return self if self._begun else self.begin()
@@ -1245,6 +1250,12 @@ class StoreWriter:
                     raise
                 raise StoreBusy(wait) from None
             self.cur.execute("PRAGMA cache_size = -262144")
+            # The commit's own checkpoint (copying a big import's pages from the WAL into the
+            # store file, and syncing both: a second for a county's month) is left to
+            # `_checkpoint_later`, after the commit, so that the import returns without it.
+            self.cur.execute("PRAGMA wal_autocheckpoint")
+            (self._checkpoint_pages,) = self.cur.fetchone()
+            self.cur.execute("PRAGMA wal_autocheckpoint = 0")
 
     def _reset(self) -> None:
         """The connection's settings as the pool lent it (SQLite keeps them past a transaction)."""
@@ -1260,6 +1271,8 @@ class StoreWriter:
             self.cur.execute("PRAGMA foreign_keys = ON")
             if self._busy_timeout is not None:
                 self.cur.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout)}")
+            if self._checkpoint_pages is not None:
+                self.cur.execute(f"PRAGMA wal_autocheckpoint = {int(self._checkpoint_pages)}")
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
@@ -1270,12 +1283,40 @@ class StoreWriter:
                     self.conn.rollback()
                     raise
                 self.conn.commit()
+                if not self.postgres:
+                    self._checkpoint_later()
             else:
                 self.conn.rollback()
         finally:
             self._reset()
             self.cur.close()
             self.conn.close()
+
+    def _checkpoint_later(self) -> None:
+        """The checkpoint SQLite would have made at the commit, when the WAL has grown past its
+        autocheckpoint, in a thread of its own: the same PASSIVE checkpoint on a connection of
+        its own, once the import has returned (the CLI's process waits for it before it exits).
+
+        Nothing is less safe for it: the transaction is committed in the WAL, which readers
+        read and which SQLite recovers from when a process stops before the checkpoint; with
+        synchronous=NORMAL the WAL is synced by the checkpoint either way, a moment later now.
+        """
+        pages = self._checkpoint_pages
+        self.cur.execute("PRAGMA journal_mode")
+        (mode,) = self.cur.fetchone()
+        self.cur.execute("PRAGMA database_list")
+        path = next((file for _, name, file in self.cur.fetchall() if name == "main"), "")
+        self.cur.execute("PRAGMA page_size")
+        (page_size,) = self.cur.fetchone()
+        wal = Path(f"{path}-wal")
+        if str(mode).lower() != "wal" or not path or not pages or pages <= 0:
+            return
+        try:
+            if wal.stat().st_size < pages * page_size:
+                return
+        except OSError:
+            return
+        threading.Thread(target=_checkpoint, args=(path,), name="wal-checkpoint").start()
 
     def _sql(self, text: str) -> str:
         return text.replace("?", "%s") if self.postgres else text
@@ -1663,6 +1704,19 @@ class StoreWriter:
         sql = self._sql(f"DELETE FROM {table} WHERE id BETWEEN ? AND ?")
         for chunk in runs.iter_slices(_CHUNK):
             self.cur.executemany(sql, _tuples(chunk))
+
+
+def _checkpoint(path: str) -> None:
+    """A PASSIVE checkpoint of the SQLite store at `path` (`StoreWriter._checkpoint_later`):
+    it takes no lock that readers or writers wait for, and gives up where they are."""
+    try:
+        conn = sqlite3.connect(path, timeout=0)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as failed:  # another checkpoint, a store deleted: the next commit's
+        log.info("checkpoint of %s left to the next commit: %s", path, failed)
 
 
 def _frame(rows: list[tuple], schema: dict[str, pl.DataType]) -> pl.DataFrame:

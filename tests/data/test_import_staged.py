@@ -1,16 +1,19 @@
 """SQLite's large inserts go through a staging file that ADBC writes and the transaction copies
 over (`StoreWriter._insert_staged`): the store holds the very same values, of the same storage
 classes, as when sqlite3 binds them row by row, and a failure after they were copied leaves
-nothing, not even the file."""
+nothing, not even the file. The checkpoint a big commit calls for runs after the import has
+returned, in a thread of its own."""
 
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 import data.importer as importer
@@ -148,3 +151,41 @@ def test_a_failure_after_the_staged_rows_leaves_nothing(
     result = import_files(engine, [later])
     assert result.ok, result.report()
     assert dump(engine)["labour_record"].height == before["labour_record"].height + 24
+
+
+def test_a_big_commit_leaves_its_checkpoint_to_a_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = get_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+
+    @event.listens_for(engine, "connect")
+    def _small_autocheckpoint(dbapi_connection, _record) -> None:  # noqa: ANN001
+        # A page of WAL is past it: the test's import counts as a big one.
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint = 1")
+
+    init_store(engine)
+    started, release = threading.Event(), threading.Event()
+    checkpoints: list[str] = []
+    checkpoint = importer._checkpoint
+
+    def held(path: str) -> None:
+        started.set()
+        release.wait(30)
+        checkpoints.append(path)
+        checkpoint(path)
+
+    monkeypatch.setattr(importer, "_checkpoint", held)
+    result = import_files(engine, ledgers(tmp_path)[:1])
+
+    # The import returned, its rows there for every reader, while the checkpoint waits.
+    assert result.ok, result.report()
+    assert started.wait(30) and not checkpoints
+    assert dump(engine)["labour_record"].height == 24
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "wal-checkpoint":
+            thread.join(30)
+    assert checkpoints == [str(tmp_path / "store.sqlite")]
+    # The connection went back to the pool with its own autocheckpoint.
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1
