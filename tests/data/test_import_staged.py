@@ -6,6 +6,7 @@ returned, in a thread of its own."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import threading
 from pathlib import Path
@@ -17,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 import data.importer as importer
-from data.importer import import_files
+from data.importer import StoreWriter, import_files, table_schema
 from data.store import get_engine, init_store
 from data.undo import undo_batch
 from tests.data.test_import import assert_store_unchanged, dump, labour_ledger
@@ -189,3 +190,48 @@ def test_a_big_commit_leaves_its_checkpoint_to_a_thread(
     # The connection went back to the pool with its own autocheckpoint.
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1
+
+
+@pytest.mark.parametrize("staged_from", [1, 10**9], ids=["staged", "bound"])
+def test_odd_values_go_in_and_come_back_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, staged_from: int
+) -> None:
+    """Texts with quotes, backslashes, line breaks and emoji, nulls, empty strings, dates and
+    flags, inserted staged or bound, read back a column at a time (no float among them) and a
+    row at a time (with one)."""
+    monkeypatch.setattr(importer, "_STAGED_ROWS", staged_from)
+    engine = get_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    init_store(engine)
+    assert import_files(engine, ledgers(tmp_path)[:1]).ok
+    schema = table_schema("labour_record")
+    record = dump(engine)["labour_record"].row(0, named=True)
+    odd = pl.DataFrame(
+        [
+            record
+            | {
+                "id": 1000 + k,
+                "month": dt.date(2021, 1 + k, 1),
+                "employer": employer,
+                "monthly_income": income,
+                "two_after": flag,
+                "phone": phone,
+            }
+            for k, (employer, income, flag, phone) in enumerate(
+                [
+                    ('王氏"鞋厂\\一\n二', 0.1 + 0.2, True, ""),
+                    ('😀 [1, 2] {"a": null}', 12300.000000000002, False, None),
+                    (None, 1e-310, None, "null"),
+                    ("'", 1.7976931348623157e308, True, "\t"),
+                ]
+            )
+        ]
+    ).select(pl.col(c).cast(d) for c, d in schema.items())
+    with StoreWriter(engine) as writer:
+        writer.insert("labour_record", odd)
+    texts = {c: d for c, d in schema.items() if d != pl.Float64()}
+    where = "WHERE id >= 1000 ORDER BY id"
+    with StoreWriter(engine) as writer:
+        by_column = writer.fetch(f"SELECT {', '.join(texts)} FROM labour_record {where}", texts)
+        by_row = writer.fetch(f"SELECT {', '.join(schema)} FROM labour_record {where}", schema)
+    assert_frame_equal(by_column, odd.select(list(texts)), check_exact=True)
+    assert_frame_equal(by_row, odd, check_exact=True)
