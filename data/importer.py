@@ -1733,7 +1733,8 @@ def _checkpoint(path: str) -> None:
     """A PASSIVE checkpoint of the SQLite store at `path` (`StoreWriter._checkpoint_later`):
     it takes no lock that readers or writers wait for, and gives up where they are."""
     try:
-        conn = sqlite3.connect(path, timeout=0)
+        # mode=rw: a store deleted meanwhile is not made anew, empty.
+        conn = sqlite3.connect(f"{Path(path).as_uri()}?mode=rw", uri=True, timeout=0)
         try:
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         finally:
