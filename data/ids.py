@@ -8,6 +8,7 @@ about the few distinct (region code, birth year) pairs, and about failing rows f
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Literal
 from unicodedata import normalize
 
@@ -130,6 +131,8 @@ def validate_ids(
     )
 
 
+# Every import of a county asks about the same few thousand pairs.
+@lru_cache(maxsize=100_000)
 def _region_known(region_year: str) -> bool:
     """Whether stdnum knows the region code (6 digits) as a county in the birth year (4 digits)."""
     try:

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
+import logging
 import re
+import shutil
 import sqlite3
+import tempfile
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1090,6 +1095,8 @@ class StoreBusy(Exception):
         return LedgerIssue(file, None, None, None, None, self.reason_zh, self.reason_en)
 
 
+log = logging.getLogger(__name__)
+
 _CHUNK = 50_000
 _IN_LIST = 500  # values of one `IN (...)` query; more go in a temporary table of keys
 _KEYS_PER_QUERY = 50_000  # keys of a temporary table that one query looks up
@@ -1097,6 +1104,13 @@ _KEYS_PER_QUERY = 50_000  # keys of a temporary table that one query looks up
 # beats looking each up.
 _WHOLE_TABLE_SHARE = 0.5
 _RUNS_PER_QUERY = 200
+# SQLite: an insert of at least this many rows goes through a staging file (`_insert_staged`),
+# at most this many times a transaction (SQLite attaches at most 10 databases to a connection).
+_STAGED_ROWS = 20_000
+_STAGED_AT_MOST = 8
+# Names never reused in a process: a pooled connection that kept an attachment (a DETACH that
+# failed) still attaches the next.
+_STAGED_NAMES = itertools.count(1)
 # A select `fetch` can narrow by key: one table, and at most a WHERE clause.
 _ONE_TABLE = re.compile(r"\s*SELECT\s.+?\sFROM\s+(?P<table>\w+)\s*(?:\sWHERE\s.*)?", re.I | re.S)
 
@@ -1181,6 +1195,9 @@ class StoreWriter:
         self._temporary = 0  # temporary key tables made so far
         self._begun = False
         self._busy_timeout: int | None = None  # SQLite's, as the pool lent the connection
+        self._staging: Path | None = None  # SQLite: the folder of this transaction's staged rows
+        self._staged: list[str] = []  # the names they are attached under
+        self._checkpoint_pages: int | None = None  # SQLite's WAL autocheckpoint, as lent
 
     def __enter__(self) -> StoreWriter:
         return self if self._begun else self.begin()
@@ -1233,14 +1250,29 @@ class StoreWriter:
                     raise
                 raise StoreBusy(wait) from None
             self.cur.execute("PRAGMA cache_size = -262144")
+            # The commit's own checkpoint (copying a big import's pages from the WAL into the
+            # store file, and syncing both: a second for a county's month) is left to
+            # `_checkpoint_later`, after the commit, so that the import returns without it.
+            self.cur.execute("PRAGMA wal_autocheckpoint")
+            (self._checkpoint_pages,) = self.cur.fetchone()
+            self.cur.execute("PRAGMA wal_autocheckpoint = 0")
 
     def _reset(self) -> None:
         """The connection's settings as the pool lent it (SQLite keeps them past a transaction)."""
         if not self.postgres:
+            # Detached once the transaction is over (SQLite refuses it inside one), then deleted.
+            for name in self._staged:
+                self.cur.execute(f"DETACH DATABASE {name}")
+            self._staged.clear()
+            if self._staging is not None:
+                shutil.rmtree(self._staging, ignore_errors=True)
+                self._staging = None
             self.cur.execute("PRAGMA cache_size = -2000")
             self.cur.execute("PRAGMA foreign_keys = ON")
             if self._busy_timeout is not None:
                 self.cur.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout)}")
+            if self._checkpoint_pages is not None:
+                self.cur.execute(f"PRAGMA wal_autocheckpoint = {int(self._checkpoint_pages)}")
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
@@ -1251,12 +1283,40 @@ class StoreWriter:
                     self.conn.rollback()
                     raise
                 self.conn.commit()
+                if not self.postgres:
+                    self._checkpoint_later()
             else:
                 self.conn.rollback()
         finally:
             self._reset()
             self.cur.close()
             self.conn.close()
+
+    def _checkpoint_later(self) -> None:
+        """The checkpoint SQLite would have made at the commit, when the WAL has grown past its
+        autocheckpoint, in a thread of its own: the same PASSIVE checkpoint on a connection of
+        its own, once the import has returned (the CLI's process waits for it before it exits).
+
+        Nothing is less safe for it: the transaction is committed in the WAL, which readers
+        read and which SQLite recovers from when a process stops before the checkpoint; with
+        synchronous=NORMAL the WAL is synced by the checkpoint either way, a moment later now.
+        """
+        pages = self._checkpoint_pages
+        self.cur.execute("PRAGMA journal_mode")
+        (mode,) = self.cur.fetchone()
+        self.cur.execute("PRAGMA database_list")
+        path = next((file for _, name, file in self.cur.fetchall() if name == "main"), "")
+        self.cur.execute("PRAGMA page_size")
+        (page_size,) = self.cur.fetchone()
+        wal = Path(f"{path}-wal")
+        if str(mode).lower() != "wal" or not path or not pages or pages <= 0:
+            return
+        try:
+            if wal.stat().st_size < pages * page_size:
+                return
+        except OSError:
+            return
+        threading.Thread(target=_checkpoint, args=(path,), name="wal-checkpoint").start()
 
     def _sql(self, text: str) -> str:
         return text.replace("?", "%s") if self.postgres else text
@@ -1424,6 +1484,11 @@ class StoreWriter:
         columns (JSON would round them to 15 digits). About twice as fast for a wide table."""
         texts = [c for c, d in schema.items() if d != pl.Float64()]
         floats = [c for c, d in schema.items() if d == pl.Float64()]
+        if not floats:
+            try:
+                return [self._read_sqlite_columns(sql, params, schema)]
+            except sqlite3.DataError:  # a column's array past SQLite's longest string
+                pass
         array = f"CAST(json_array({_quoted(texts)}) AS BLOB)"
         self.cur.execute(
             f"SELECT {', '.join([array, *(_quoted([c]) for c in floats)])} FROM ({sql})", params
@@ -1450,6 +1515,24 @@ class StoreWriter:
             )
             parts.append(frame.select(list(schema)))
         return parts
+
+    def _read_sqlite_columns(
+        self, sql: str, params: Sequence[object], schema: dict[str, pl.DataType]
+    ) -> pl.DataFrame:
+        """`_read_sqlite` without float columns: each column as one JSON array, built by SQLite
+        in one pass (the aggregates see the rows in the same order), so that not even a Python
+        object per row is made. Half the time of a row at a time for the people of a county."""
+        arrays = ", ".join(f"json_group_array({_quoted([c])})" for c in schema)
+        self.cur.execute(f"SELECT {arrays} FROM ({sql})", params)
+        row = self.cur.fetchone()
+        return pl.DataFrame(
+            [
+                pl.Series(c, [row[i]], dtype=pl.String())
+                .str.json_decode(pl.List(pl.String()))
+                .explode(empty_as_null=False)
+                for i, c in enumerate(schema)
+            ]
+        ).select(_cast(pl.col(c), pl.String(), d).alias(c) for c, d in schema.items())
 
     def _drain(self, schema: dict[str, pl.DataType]) -> list[pl.DataFrame]:
         # A slice at a time: a province's month as Python tuples would not fit in memory.
@@ -1558,12 +1641,62 @@ class StoreWriter:
                 for chunk in frame.iter_slices(_CHUNK):
                     copy.write(chunk.write_csv(include_header=False, date_format="%Y-%m-%d"))
             return
+        if frame.height >= _STAGED_ROWS and len(self._staged) < _STAGED_AT_MOST:
+            self._insert_staged(table, columns, _sqlite_values(frame))
+            return
         values, params = _sqlite_encoded(_sqlite_values(frame))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(values)})"
         if not params.width:  # every column a literal: a single row
             self.cur.executemany(sql, [()] * frame.height)
         for chunk in params.iter_slices(_CHUNK):
             self.cur.executemany(sql, _tuples(chunk))
+
+    def _insert_staged(self, table: str, columns: str, frame: pl.DataFrame) -> None:
+        """Insert many rows through a file of their own: ADBC writes them there from the Arrow
+        columns, in C, and this transaction copies them over with one INSERT … SELECT.
+
+        sqlite3 makes a Python object of every value and binds it: for a month of 100,000
+        records, twice the time SQLite then spends storing them. The file is new, private to
+        this transaction (a folder of mode 0700) and written whole before it is attached: ADBC's
+        own copy of SQLite never opens a file this connection has open, so neither can release
+        the other's locks (sqlite.org/howtocorrupt, "multiple copies of SQLite linked into the
+        same application"). The rows reach the store inside the transaction, so a failure
+        leaves nothing; the file goes when it ends, committed or not (`_reset`).
+        """
+        import adbc_driver_manager as adbc
+        import adbc_driver_sqlite
+
+        if self._staging is None:
+            self._staging = Path(tempfile.mkdtemp(prefix="import-staging-"))
+        name = f"import_staged_{next(_STAGED_NAMES)}"
+        path = self._staging / f"{name}.sqlite"
+        database = adbc_driver_sqlite.connect(str(path))
+        try:
+            connection = adbc.AdbcConnection(database)
+            try:
+                statement = adbc.AdbcStatement(connection)
+                try:
+                    # A file thrown away after this transaction: no journal, no syncs.
+                    for pragma in ("journal_mode = OFF", "synchronous = OFF"):
+                        statement.set_sql_query(f"PRAGMA {pragma}")
+                        statement.execute_query()
+                    statement.set_options(
+                        **{
+                            adbc.INGEST_OPTION_TARGET_TABLE: "rows",
+                            adbc.INGEST_OPTION_MODE: adbc.INGEST_OPTION_MODE_CREATE,
+                        }
+                    )
+                    statement.bind_stream(frame)
+                    statement.execute_update()
+                finally:
+                    statement.close()
+            finally:
+                connection.close()
+        finally:
+            database.close()
+        self.cur.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
+        self._staged.append(name)
+        self.cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {name}.rows")
 
     def update(self, table: str, frame: pl.DataFrame, *, old: pl.DataFrame | None = None) -> None:
         """Set the other columns of `frame` on the rows whose id is `frame["id"]`.
@@ -1594,6 +1727,20 @@ class StoreWriter:
         sql = self._sql(f"DELETE FROM {table} WHERE id BETWEEN ? AND ?")
         for chunk in runs.iter_slices(_CHUNK):
             self.cur.executemany(sql, _tuples(chunk))
+
+
+def _checkpoint(path: str) -> None:
+    """A PASSIVE checkpoint of the SQLite store at `path` (`StoreWriter._checkpoint_later`):
+    it takes no lock that readers or writers wait for, and gives up where they are."""
+    try:
+        # mode=rw: a store deleted meanwhile is not made anew, empty.
+        conn = sqlite3.connect(f"{Path(path).as_uri()}?mode=rw", uri=True, timeout=0)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as failed:  # another checkpoint, a store deleted: the next commit's
+        log.info("checkpoint of %s left to the next commit: %s", path, failed)
 
 
 def _frame(rows: list[tuple], schema: dict[str, pl.DataType]) -> pl.DataFrame:

@@ -169,8 +169,13 @@ class LedgerFormat:
         """The column a header cell names, if any."""
         if header is None:
             return None
-        key = header_key(header)
-        return self.by_key.get(key) or self.by_key.get(_without_brackets(key))
+        return self.match_keys(header_key(header))
+
+    def match_keys(self, key: str, bare: str | None = None) -> str | None:
+        """The column a header key names, if any; `bare` is the key without brackets."""
+        return self.by_key.get(key) or self.by_key.get(
+            _without_brackets(key) if bare is None else bare
+        )
 
 
 def _c(name: str, zh: str, aliases: str = "", *, required: bool = False) -> Column:
@@ -592,6 +597,13 @@ def _find_header(rows: list[tuple[str | None, ...]]) -> _Header | None:
     with it when that names more columns.
     """
     best: tuple[int, int, _Header] | None = None
+    # Each cell's key once, not once per format and candidate row.
+    keys: dict[str, tuple[str, str]] = {}
+    for row in rows[: _HEADER_SEARCH_ROWS + 1]:
+        for text in row:
+            if text is not None and text not in keys:
+                key = header_key(text)
+                keys[text] = (key, _without_brackets(key))
     for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
         candidates = [(i, list(row))]
         if i + 1 < len(rows):
@@ -603,7 +615,7 @@ def _find_header(rows: list[tuple[str | None, ...]]) -> _Header | None:
             for fmt in TABLE_FORMATS:
                 columns: dict[int, str] = {}
                 for j, text in enumerate(texts):
-                    name = fmt.match(text)
+                    name = None if text is None else fmt.match_keys(*keys[text])
                     if name is not None and name not in columns.values():
                         columns[j] = name
                 found = set(columns.values())
