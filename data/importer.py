@@ -1082,12 +1082,14 @@ class StoreBusy(Exception):
     """
 
     def __init__(self, waited: float) -> None:
+        # Any write holds the store: an import, a saved status, note or case, an undo.
         self.reason_zh = (
-            f"另一个导入正在进行，请稍后再试（已等待 {waited:g} 秒，本次没有写入任何数据）"
+            "另一项写入（导入、保存或撤销）正在进行，请稍后再试"
+            f"（已等待 {waited:g} 秒，本次没有写入任何数据）"
         )
         self.reason_en = (
-            f"another import is in progress: try again later (waited {waited:g} s; "
-            "nothing was written)"
+            "another write (an import, a save or an undo) is in progress: try again later "
+            f"(waited {waited:g} s; nothing was written)"
         )
         super().__init__(self.reason_en)
 

@@ -257,10 +257,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "upl_importing": {"zh": "正在导入…", "en": "Importing…"},
     "upl_refreshing": {"zh": "正在更新看板数据…", "en": "Updating the dashboard's data…"},
     "upl_busy": {
-        "zh": "没有导入：另一个导入正在进行，数据没有任何改动。请稍后再点一次导入，"
-        "文件不必为此修改。",
-        "en": "Not imported: another import is in progress and nothing was changed. Click "
-        "import again in a moment; the files need no change for this.",
+        "zh": "没有导入：另一项写入（导入、保存或撤销）正在进行，数据没有任何改动。"
+        "请稍后再点一次导入，文件不必为此修改。",
+        "en": "Not imported: another write (an import, a save or an undo) is in progress and "
+        "nothing was changed. Click import again in a moment; the files need no change for this.",
     },
     "upl_failed": {
         "zh": "导入没有完成，数据没有任何改动。已记录；若一再出现，"

@@ -33,7 +33,7 @@ from tests.data.test_ledger import labour_row
 
 ROOT = Path(__file__).resolve().parents[2]
 AUGUST = dt.date(2020, 8, 1)
-BUSY = "另一个导入正在进行，请稍后再试"
+BUSY = "另一项写入（导入、保存或撤销）正在进行，请稍后再试"
 
 
 def _month_ledger(folder: Path, month: int, people: int = 12, **changes: object) -> Path:
@@ -255,12 +255,12 @@ def test_an_import_refused_for_a_busy_store_does_not_blame_the_files(
 
     zh, en = fine.report("zh"), fine.report("en")
     assert zh.splitlines()[0] == (
-        "没有导入：另一个导入正在进行，请稍后再试（已等待 0.5 秒，本次没有写入任何数据）；"
-        "文件没有问题，不必修改"
+        "没有导入：另一项写入（导入、保存或撤销）正在进行，请稍后再试"
+        "（已等待 0.5 秒，本次没有写入任何数据）；文件没有问题，不必修改"
     )
     assert en.splitlines()[0] == (
-        "Not imported: another import is in progress: try again later (waited 0.5 s; nothing "
-        "was written); the files are fine, nothing to correct"
+        "Not imported: another write (an import, a save or an undo) is in progress: try again "
+        "later (waited 0.5 s; nothing was written); the files are fine, nothing to correct"
     )
     assert "改正" not in zh and "错误" not in zh and "correct them" not in en
     assert not fine.ok and fine.busy is not None
