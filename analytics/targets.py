@@ -299,7 +299,12 @@ def _levels_of_aggregates(
 
 
 def _persons_of(employment_type: str) -> pl.Expr:
-    return pl.col("persons").filter(pl.col("employment_type") == employment_type).sum()
+    return (
+        pl.col("persons")
+        .filter(pl.col("employment_type") == employment_type)
+        .sum()
+        .alias(employment_type)
+    )
 
 
 def _percent(part: int, whole: int) -> float | None:
