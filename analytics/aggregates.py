@@ -7,10 +7,10 @@ needs a household's members counted together, which sums per place would lose, s
 keeps the household; and a household split across buildings (one code in two) is summed again
 over its buildings before it counts, once, in a group that holds both.
 
-The person counts: one row per month, place and the person columns the mix, the migrant split,
-the target board and the headline's 公益性岗位 count group or filter by, with the number of
-persons. Person counts add up over any grouping of their keys, unlike household coverage: the
-places and person columns are all they need.
+The person counts: one row per month, place (township, site, building) and what the mix, the
+migrant split, the target board and the headline's 公益性岗位 count read of a person (employed
+or not, employment type, workshop), with the number of persons. Person counts add up over any
+grouping of their keys, unlike household coverage: no household is needed.
 """
 
 from __future__ import annotations
@@ -150,18 +150,20 @@ def grain_rates_by_month(
 
 # --- person counts ------------------------------------------------------------------------------
 
-# The keys of the person counts besides the places: what `analytics.rates.employed_mask` reads
-# (capacity, status), the employment type (mix, migrant split, 公益性岗位, 居家就业), and the
-# workshop a person works in, whose distinct count is the board's 扶贫车间 (a distinct count does
-# not add up, so the workshop stays a key; a county has a few dozen).
-PERSON_KEYS: tuple[str, ...] = (*GRAIN_PLACES, "capacity", "status", "employment_type", "workshop")
+# The places the person views cut by (a scope, a drill place, a board's township or site; never
+# a village of origin, which would multiply the rows by the villages a building draws from).
+PERSON_PLACES: tuple[str, ...] = ("month", "township", "site", "building")
+# Then what they count: employed or not (`analytics.rates.employed_mask`), and of the employed
+# their employment type (mix, migrant split, 公益性岗位, 居家就业) and workshop, whose distinct
+# count is the board's 扶贫车间 (a distinct count does not add up, so the workshop stays a key: a
+# county has a few dozen). Nobody counts a type of the others, which keeps them one row a place.
+PERSON_KEYS: tuple[str, ...] = (*PERSON_PLACES, "employed", "employment_type", "workshop")
 
 PERSON_COUNT_SCHEMA: dict[str, pl.DataType] = {
-    **{place: GRAIN_SCHEMA[place] for place in GRAIN_PLACES},
-    "capacity": pl.Categorical(),
-    "status": pl.Categorical(),
-    "employment_type": pl.Categorical(),
-    # The employer of a person whose employment type is 扶贫车间, else null.
+    **{place: GRAIN_SCHEMA[place] for place in PERSON_PLACES},
+    "employed": pl.Boolean(),
+    "employment_type": pl.Categorical(),  # null unless employed
+    # The employer of an employed person whose employment type is 扶贫车间, else null.
     "workshop": pl.Categorical(),
     "persons": pl.UInt32(),  # persons in the ledger with these keys
 }
@@ -169,14 +171,20 @@ PERSON_COUNT_SCHEMA: dict[str, pl.DataType] = {
 
 def person_counts(labour: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """The person counts of a labour frame (`PERSON_COUNT_SCHEMA`), sorted by their keys
-    (nulls last). Every person row counts, labour force or not: a group with people and no one
-    employed keeps its rows."""
-    workshop = (
-        pl.when(pl.col("employment_type") == WORKSHOP).then(pl.col("employer")).alias("workshop")
-    )
+    (nulls last). Every person row counts, labour force or not: a place with people and no one
+    employed keeps its row."""
+    employed = pl.col("employed")
     return (
         labour.lazy()
-        .select(*PERSON_KEYS[:-1], workshop)
+        .select(*PERSON_PLACES, "employment_type", "employer", employed=employed_mask())
+        .select(
+            *PERSON_PLACES,
+            "employed",
+            pl.when(employed).then(pl.col("employment_type")).alias("employment_type"),
+            pl.when(employed & (pl.col("employment_type") == WORKSHOP))
+            .then(pl.col("employer"))
+            .alias("workshop"),
+        )
         .group_by(PERSON_KEYS)
         .agg(pl.len().cast(pl.UInt32).alias("persons"))
         .sort(PERSON_KEYS, nulls_last=True)
@@ -197,10 +205,11 @@ def recount_months(
     return _rebuilt(counts, labour, months, person_counts)
 
 
-def weighted(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
-    """`frame` with a `persons` column: person counts as they are, person rows with 1 each.
-    Functions that count people (`analytics.mix`) so take person rows or person counts alike."""
+def counted(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """`frame` with the person counts' `persons` and `employed`: person counts as they are,
+    person rows one person each, employed by `analytics.rates.employed_mask`. Functions that
+    count people (`analytics.mix`) so take person rows or person counts alike."""
     rows = frame.lazy()
     if "persons" in rows.collect_schema().names():
         return rows
-    return rows.with_columns(persons=pl.lit(1, dtype=pl.UInt32))
+    return rows.with_columns(persons=pl.lit(1, dtype=pl.UInt32), employed=employed_mask())

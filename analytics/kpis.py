@@ -11,9 +11,9 @@ from datetime import date
 
 import polars as pl
 
-from analytics.aggregates import grain_employment_rates, weighted
+from analytics.aggregates import counted, grain_employment_rates
 from analytics.domain import PUBLIC_WELFARE_POST
-from analytics.rates import RATES_SCHEMA, employed_mask, employment_rates, previous_month
+from analytics.rates import RATES_SCHEMA, employment_rates, previous_month
 from analytics.subsidies import subsidy_totals
 
 # The KPIs in display order, with their types.
@@ -92,9 +92,11 @@ def _kpis(
         rates = employment_rates(labour, [], month)
     else:
         rates = grain_employment_rates(households, [], month)
-    on_post = employed_mask() & (pl.col("employment_type") == PUBLIC_WELFARE_POST).fill_null(False)
+    on_post = pl.col("employed") & (pl.col("employment_type") == PUBLIC_WELFARE_POST).fill_null(
+        False
+    )
     posts = (
-        weighted(persons if persons is not None else labour)
+        counted(persons if persons is not None else labour)
         .filter(pl.col("month") == month)
         .select(
             pl.col("persons").filter(on_post).sum().cast(pl.Int64).alias("public_welfare_posts")

@@ -7,9 +7,9 @@ from datetime import date
 
 import polars as pl
 
-from analytics.aggregates import weighted
+from analytics.aggregates import counted
 from analytics.domain import EMPLOYMENT_TYPES, MIGRANT_TYPES
-from analytics.rates import employed_mask, latest_month, plain
+from analytics.rates import latest_month, plain
 
 # The columns every mix frame carries after its group columns.
 MIX_SCHEMA: dict[str, pl.DataType] = {
@@ -36,7 +36,7 @@ def employment_mix(
     rows = labour.lazy()
     if month is not None:
         rows = rows.filter(pl.col("month") == month)
-    rows = plain(weighted(rows).select(*by, "employment_type", "persons", employed=employed_mask()))
+    rows = plain(counted(rows).select(*by, "employment_type", "persons", "employed"))
     types = pl.LazyFrame(
         {"employment_type": EMPLOYMENT_TYPES, "order": range(len(EMPLOYMENT_TYPES))},
         schema={"employment_type": pl.String(), "order": pl.Int64()},

@@ -277,7 +277,7 @@ def _levels_of_aggregates(
     rates = grain_rates(grain, []).row(0, named=True)
     employed = (
         persons.lazy()
-        .filter((pl.col("month") == month) & at_scope & employed_mask())
+        .filter((pl.col("month") == month) & at_scope & pl.col("employed"))
         .select("employment_type", "workshop", "persons")
         .collect()
     )
