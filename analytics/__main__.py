@@ -878,8 +878,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--from 晚于 --to / --from is after --to")
 
     # The command line is the I/O edge, not the library: the one module of analytics that may
-    # import data, and only here, so that `import analytics` never touches the database
-    # (tests/unit/test_layers.py).
+    # import data (here) and reports (in the report functions), only inside functions, so that
+    # `import analytics` never touches the database (tests/unit/test_layers.py).
     from data.frames import load_frames
     from data.standards import load_standards
     from data.store import get_engine
