@@ -18,6 +18,7 @@ import re
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -26,26 +27,8 @@ from analytics.casework import ALL_STATES, worklist
 from analytics.changes import changes
 from analytics.domain import COUNTY_SCOPE
 from analytics.drill import Place, children, in_place
-from analytics.income import (
-    HISTOGRAM_WIDTH,
-    INCOME_TARGET,
-    below_target,
-    income_distribution,
-    income_histogram,
-    without_income,
-)
+from analytics.income import HISTOGRAM_WIDTH, INCOME_TARGET
 from analytics.inert import inert_text
-from analytics.jobs import (
-    in_townships,
-    trainees_of,
-    training_outcomes,
-    two_after_summary,
-    two_after_youth,
-    vacancies_by_month,
-    vacancies_per_seeker,
-    wages_vs_incomes,
-)
-from analytics.mix import employment_mix
 from analytics.pivot import (
     AXES,
     BOOLEAN_DIMENSIONS,
@@ -56,9 +39,7 @@ from analytics.pivot import (
     wide,
 )
 from analytics.privacy import masked
-from analytics.rates import employment_rates, latest_month, previous_month
-from analytics.subsidies import subsidy_budget, subsidy_per_capita, subsidy_totals
-from analytics.targets import target_board
+from analytics.rates import latest_month, previous_month
 
 RATES_BY = {
     "county": [],
@@ -154,10 +135,13 @@ def _report_month(labour: pl.DataFrame, month: date | None) -> date:
     return month
 
 
-def rates_report(labour: pl.DataFrame, by: str, month: date | None) -> tuple[str, pl.DataFrame]:
-    """Title and rows of `rates`."""
-    month = _report_month(labour, month)
-    rows = employment_rates(labour, RATES_BY[by], month)
+def rates_report(data: Any, by: str, month: date | None) -> tuple[str, pl.DataFrame]:
+    """Title and rows of `rates` (`data`: `data.frames.Frames`, as for every report below that
+    a screen shows too: its numbers come from that screen's module of `reports`)."""
+    from reports.overview import place_rates
+
+    month = _report_month(data.labour, month)
+    rows = place_rates(data, RATES_BY[by], month)
     return f"就业率 / employment rates {month:%Y-%m}", rows.select(*RATES_BY[by], *RATES_COLUMNS)
 
 
@@ -187,8 +171,7 @@ def changes_report(
 
 
 def subsidies_report(
-    payments: pl.DataFrame,
-    labour: pl.DataFrame,
+    data: Any,
     by: Sequence[str],
     date_from: date | None,
     date_to: date | None,
@@ -197,15 +180,18 @@ def subsidies_report(
 ) -> tuple[str, pl.DataFrame]:
     """Title and rows of `subsidies`: totals per group (time groups in time order), or with
     `per_capita` the amount per labour-force member and employed person of `month`'s ledger."""
-    _any_payments(payments)
+    from reports.subsidies import per_capita as per_member
+    from reports.subsidies import totals
+
+    _any_payments(data.subsidies)
     span = f"{date_from or '…'} – {date_to or '…'}" if date_from or date_to else "全部 / all dates"
-    if subsidy_totals(payments, [], date_from, date_to).item(0, "payments") == 0:
+    if totals(data, [], date_from, date_to).item(0, "payments") == 0:
         raise NoData(f"{span} 没有补贴发放 / no subsidy payments from {span}")
     if per_capita:
-        month = _report_month(labour, month)
-        rows = subsidy_per_capita(payments, labour, by, month, date_from, date_to)
+        month = _report_month(data.labour, month)
+        rows = per_member(data, by, month, date_from, date_to)
         return f"人均补贴 / subsidies per capita {span}, 劳动力 / labour {month:%Y-%m}", rows
-    rows = subsidy_totals(payments, by, date_from, date_to)
+    rows = totals(data, by, date_from, date_to)
     times = [c for c in by if c in ("year", "month")]
     if times:
         rest = [c for c in by if c not in times]
@@ -218,19 +204,18 @@ def subsidies_report(
 
 
 def subsidy_budget_report(
-    payments: pl.DataFrame,
-    targets: pl.DataFrame,
-    labour: pl.DataFrame,
-    year: int | None,
-    month: date | None,
+    data: Any, year: int | None, month: date | None
 ) -> tuple[str, pl.DataFrame]:
     """Title and rows of `subsidies --budget`: paid from 1 January to `month`, which defaults
     to the latest ledger month of `year` (December when it has none), as the target board's."""
-    _any_payments(payments)
+    from reports.subsidies import budget
+
+    _any_payments(data.subsidies)
     year = year if year is not None else month.year
     if month is None:
-        month = latest_month(labour.filter(pl.col("month").dt.year() == year)) or date(year, 12, 1)
-    rows = subsidy_budget(payments, targets, year, month)
+        in_year = data.labour.filter(pl.col("month").dt.year() == year)
+        month = latest_month(in_year) or date(year, 12, 1)
+    rows = budget(data, year, month)
     if rows.is_empty():
         raise NoData(f"{year} 年没有补贴金额目标 / no 补贴金额 targets for {year}")
     return f"补贴预算 / subsidy budget {year}-01 – {month:%Y-%m}", rows
@@ -338,29 +323,27 @@ def _axes(text: str) -> list[str]:
     return names
 
 
-def mix_report(labour: pl.DataFrame, month: date | None) -> tuple[str, pl.DataFrame]:
+def mix_report(data: Any, month: date | None) -> tuple[str, pl.DataFrame]:
     """Title and rows of `mix`."""
-    month = _report_month(labour, month)
-    return f"就业形式 / employment types {month:%Y-%m}", employment_mix(labour, month)
+    from reports.overview import employment_mix
+
+    month = _report_month(data.labour, month)
+    return f"就业形式 / employment types {month:%Y-%m}", employment_mix(data, month)
 
 
 def targets_report(
-    targets: pl.DataFrame,
-    labour: pl.DataFrame,
-    subsidies: pl.DataFrame,
-    training: pl.DataFrame,
-    year: int | None,
-    month: date | None,
-    scope: str,
+    data: Any, year: int | None, month: date | None, scope: str
 ) -> tuple[str, pl.DataFrame]:
     """Title and rows of `targets`: the month defaults to the latest (of `year`, when given)."""
+    from reports.overview import target_numbers
+
     if month is not None or year is None:
-        month = _report_month(labour, month)
+        month = _report_month(data.labour, month)
         year = month.year
     else:
-        in_year = labour.filter(pl.col("month").dt.year() == year)
+        in_year = data.labour.filter(pl.col("month").dt.year() == year)
         month = latest_month(in_year)
-    rows = target_board(targets, labour, subsidies, training, year, month, scope)
+    rows = target_numbers(data, year, month, scope)
     if rows.is_empty():
         raise NoData(f"{year} 年 {scope} 没有年度目标 / no targets for {scope} in {year}")
     when = f"{month:%Y-%m}" if month is not None else f"{year} (无台账 / no ledger)"
@@ -410,19 +393,16 @@ INCOME_BY = {
 TWO_AFTER_BY = {"county": [], "township": ["township"], "site": ["site"]}
 
 
-def _in_township(labour: pl.DataFrame, township: str | None) -> pl.DataFrame:
-    """The ledger rows of `township` (all of them without one), as the pages' township filter."""
-    if township is None:
-        return labour
-    rows = in_place(labour, Place(township=township))
-    if rows.is_empty():
+def _in_township(data: Any, township: str | None) -> None:
+    """Raise NoData when `township` has no ledger rows."""
+    from reports.jobs import people_of
+
+    if township is not None and people_of(data, township).is_empty():
         raise NoData(f"没有 {township} 的台账数据 / no labour records for {township}")
-    return rows
 
 
 def jobs_report(
-    labour: pl.DataFrame,
-    postings: pl.DataFrame,
+    data: Any,
     month: date | None,
     by: str,
     township: str | None,
@@ -432,37 +412,36 @@ def jobs_report(
     """Title and rows of `jobs`: vacancies per job seeker in a month (or every month with
     `trend`), or with `wages` posted wages against incomes. Postings are public: a township cuts
     the seekers and earners only."""
-    if postings.is_empty():
+    from reports import jobs
+
+    if data.postings.is_empty():
         raise NoData(
             "库中没有岗位信息，请先导入 / the store holds no job postings: import them first"
         )
-    month = _report_month(labour, month)
-    labour = _in_township(labour, township)
+    month = _report_month(data.labour, month)
+    _in_township(data, township)
     where = f"{township} " if township else ""
     if wages:
-        return f"{where}工资与收入 / wages and incomes {month:%Y-%m}", wages_vs_incomes(
-            labour, postings, month
-        )
+        rows = jobs.wages(data, month, township)
+        return f"{where}工资与收入 / wages and incomes {month:%Y-%m}", rows
     if trend:
-        return f"{where}岗位与求职（逐月）/ vacancies per seeker by month", vacancies_by_month(
-            labour, postings, JOBS_BY[by]
-        )
-    rows = vacancies_per_seeker(labour, postings, month, JOBS_BY[by])
-    if township is not None and "township" in JOBS_BY[by]:
-        rows = in_townships(rows, [township])
+        rows = jobs.vacancy_trend(data, JOBS_BY[by], township)
+        return f"{where}岗位与求职（逐月）/ vacancies per seeker by month", rows
+    rows = jobs.vacancies(data, month, JOBS_BY[by], township)
     return f"{where}岗位与求职 / vacancies per seeker {month:%Y-%m}", rows
 
 
 def training_report(
-    training: pl.DataFrame, labour: pl.DataFrame, month: date | None, township: str | None
+    data: Any, month: date | None, township: str | None
 ) -> tuple[str, pl.DataFrame]:
     """Title and rows of `training`: per course and provider, share employed within 3 months."""
-    if training.is_empty():
+    from reports.jobs import training
+
+    if data.training.is_empty():
         raise NoData("库中没有培训记录 / the store holds no training records")
-    month = _report_month(labour, month)
-    if township is not None:
-        training = trainees_of(training, _in_township(labour, township))
-    rows = training_outcomes(training, labour, month)
+    month = _report_month(data.labour, month)
+    _in_township(data, township)
+    rows = training(data, month, township)
     if rows.is_empty():
         raise NoData(f"{month:%Y-%m} 前没有开班的培训 / no course started by {month:%Y-%m}")
     where = f"{township} " if township else ""
@@ -470,20 +449,23 @@ def training_report(
 
 
 def two_after_report(
-    labour: pl.DataFrame, month: date | None, by: str, township: str | None, listed: bool
+    data: Any, month: date | None, by: str, township: str | None, listed: bool
 ) -> tuple[str, pl.DataFrame]:
     """Title and rows of `two-after`: counts per status, or with `listed` every youth."""
-    month = _report_month(labour, month)
-    labour = _in_township(labour, township)
+    from reports.jobs import two_after
+
+    month = _report_month(data.labour, month)
+    _in_township(data, township)
     where = f"{township} " if township else ""
     if listed:
-        return f"{where}两后生 / two-after youth {month:%Y-%m}", two_after_youth(labour, month)
-    rows = two_after_summary(labour, month, TWO_AFTER_BY[by])
+        rows = two_after(data, month, [], township, listed=True)
+        return f"{where}两后生 / two-after youth {month:%Y-%m}", rows
+    rows = two_after(data, month, TWO_AFTER_BY[by], township)
     return f"{where}两后生 / two-after youth by status {month:%Y-%m}", rows
 
 
 def income_report(
-    labour: pl.DataFrame,
+    data: Any,
     month: date | None,
     by: str,
     target: float,
@@ -495,20 +477,21 @@ def income_report(
 ) -> tuple[str, pl.DataFrame]:
     """Title and rows of `income`: the distribution per group, or the people below `target`,
     the employed without an income, or the histogram."""
-    month = _report_month(labour, month)
-    labour = _in_township(labour, township)
+    from reports import income
+
+    month = _report_month(data.labour, month)
+    _in_township(data, township)
     where = f"{township} " if township else ""
     if below:
-        rows = below_target(labour, month, target)
+        rows = income.below(data, township, month, target)
         return f"{where}月收入低于 {target:,.0f} 元 / income below target {month:%Y-%m}", rows
     if no_income:
-        return f"{where}已就业未填收入 / employed without income {month:%Y-%m}", without_income(
-            labour, month
-        )
+        rows = income.blank(data, township, month)
+        return f"{where}已就业未填收入 / employed without income {month:%Y-%m}", rows
     if histogram:
-        rows = income_histogram(labour, month, INCOME_BY[by], width, align=round(target))
+        rows = income.histogram(data, township, month, INCOME_BY[by], width, target)
         return f"{where}月收入分布 / income histogram {month:%Y-%m}", rows
-    rows = income_distribution(labour, month, INCOME_BY[by], target)
+    rows = income.distribution(data, township, month, INCOME_BY[by], target)
     return f"{where}月收入 / income {month:%Y-%m}, 目标 / target {target:,.0f}", rows
 
 
@@ -895,8 +878,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--from 晚于 --to / --from is after --to")
 
     # The command line is the I/O edge, not the library: the one module of analytics that may
-    # import data, and only here, so that `import analytics` never touches the database
-    # (tests/unit/test_layers.py).
+    # import data (here) and reports (in the report functions), only inside functions, so that
+    # `import analytics` never touches the database (tests/unit/test_layers.py).
     from data.frames import load_frames
     from data.standards import load_standards
     from data.store import get_engine
@@ -915,17 +898,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.date_to,
             )
         elif args.command == "rates":
-            title, rows = rates_report(frames.labour, args.by, args.month)
+            title, rows = rates_report(frames, args.by, args.month)
         elif args.command == "changes":
             title, rows = changes_report(frames.labour, args.month, args.site, args.building)
         elif args.command == "subsidies" and args.budget:
-            title, rows = subsidy_budget_report(
-                frames.subsidies, frames.targets, frames.labour, args.year, args.month
-            )
+            title, rows = subsidy_budget_report(frames, args.year, args.month)
         elif args.command == "subsidies":
             title, rows = subsidies_report(
-                frames.subsidies,
-                frames.labour,
+                frames,
                 args.by or ["kind"],
                 args.date_from,
                 args.date_to,
@@ -933,7 +913,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.month,
             )
         elif args.command == "mix":
-            title, rows = mix_report(frames.labour, args.month)
+            title, rows = mix_report(frames, args.month)
         elif args.command == "audit":
             standards = Standards() if args.standards == "default" else load_standards(get_engine())
             if args.format != "table":
@@ -961,19 +941,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.township,
             )
         elif args.command == "targets":
-            title, rows = targets_report(
-                frames.targets,
-                frames.labour,
-                frames.subsidies,
-                frames.training,
-                args.year,
-                args.month,
-                args.scope,
-            )
+            title, rows = targets_report(frames, args.year, args.month, args.scope)
         elif args.command == "jobs":
             title, rows = jobs_report(
-                frames.labour,
-                frames.postings,
+                frames,
                 args.month,
                 args.by or "category",
                 args.township,
@@ -981,14 +952,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.wages,
             )
         elif args.command == "training":
-            title, rows = training_report(frames.training, frames.labour, args.month, args.township)
+            title, rows = training_report(frames, args.month, args.township)
         elif args.command == "two-after":
             title, rows = two_after_report(
-                frames.labour, args.month, args.by or "county", args.township, args.list
+                frames, args.month, args.by or "county", args.township, args.list
             )
         elif args.command == "income":
             title, rows = income_report(
-                frames.labour,
+                frames,
                 args.month,
                 args.by or "county",
                 args.target,

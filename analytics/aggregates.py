@@ -6,15 +6,21 @@ of `analytics.rates` grouped by month and places follows from it exactly: househ
 needs a household's members counted together, which sums per place would lose, so the grain
 keeps the household; and a household split across buildings (one code in two) is summed again
 over its buildings before it counts, once, in a group that holds both.
+
+The person counts: one row per month, place (township, site, building) and what the mix, the
+migrant split, the target board and the headline's 公益性岗位 count read of a person (employed
+or not, employment type, workshop), with the number of persons. Person counts add up over any
+grouping of their keys, unlike household coverage: no household is needed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import polars as pl
 
+from analytics.domain import WORKSHOP
 from analytics.rates import employed_mask, group_rates, labour_force_mask, latest_month
 
 # The grain's keys besides the household: every place-grouped rate groups by some of them.
@@ -69,16 +75,7 @@ def extend_grain(grain: pl.DataFrame, labour: pl.DataFrame) -> pl.DataFrame:
     Equal to `household_grain` of both ledgers together. Raises ValueError when `labour` holds
     a month the grain already has: that month has to be built again from all its rows.
     """
-    added = household_grain(labour)
-    months = added.get_column("month").unique()
-    if grain.get_column("month").is_in(months.implode()).any():
-        raise ValueError("the new labour records hold a month the grain already has")
-    if grain.is_empty() or added.is_empty():
-        return added if grain.is_empty() else grain
-    extended = pl.concat([grain, added])
-    if grain.get_column("month").max() < months.min():
-        return extended  # a new last month: the rows are in order already
-    return extended.sort("month", maintain_order=True)
+    return _extended(grain, household_grain(labour), "grain")
 
 
 def regrain_months(
@@ -86,10 +83,32 @@ def regrain_months(
 ) -> pl.DataFrame:
     """`grain` with `months` built again from `labour`'s rows of them, the other months as they
     were: equal to `household_grain(labour)` when the other months' rows are unchanged."""
+    return _rebuilt(grain, labour, months, household_grain)
+
+
+def _extended(old: pl.DataFrame, added: pl.DataFrame, what: str) -> pl.DataFrame:
+    """`old` (sorted by month first) with the rows of `added`'s months, none of which it holds."""
+    months = added.get_column("month").unique()
+    if old.get_column("month").is_in(months.implode()).any():
+        raise ValueError(f"the new labour records hold a month the {what} already has")
+    if old.is_empty() or added.is_empty():
+        return added if old.is_empty() else old
+    extended = pl.concat([old, added])
+    if old.get_column("month").max() < months.min():
+        return extended  # a new last month: the rows are in order already
+    return extended.sort("month", maintain_order=True)
+
+
+def _rebuilt(
+    old: pl.DataFrame,
+    labour: pl.DataFrame,
+    months: Sequence[date],
+    build: Callable[[pl.LazyFrame], pl.DataFrame],
+) -> pl.DataFrame:
+    """`old` with `months` built again by `build` from `labour`'s rows of them."""
     chosen = pl.col("month").is_in(pl.Series(list(months), dtype=pl.Date()).implode())
-    again = household_grain(labour.lazy().filter(chosen))
-    kept = grain.filter(~chosen)
-    return pl.concat([kept, again]).sort("month", maintain_order=True)
+    again = build(labour.lazy().filter(chosen))
+    return pl.concat([old.filter(~chosen), again]).sort("month", maintain_order=True)
 
 
 def grain_rates(grain: pl.DataFrame | pl.LazyFrame, by: Sequence[str]) -> pl.DataFrame:
@@ -127,3 +146,70 @@ def grain_rates_by_month(
     if until is not None:
         rows = rows.filter(pl.col("month") <= until)
     return grain_rates(rows, ["month", *by])
+
+
+# --- person counts ------------------------------------------------------------------------------
+
+# The places the person views cut by (a scope, a drill place, a board's township or site; never
+# a village of origin, which would multiply the rows by the villages a building draws from).
+PERSON_PLACES: tuple[str, ...] = ("month", "township", "site", "building")
+# Then what they count: employed or not (`analytics.rates.employed_mask`), and of the employed
+# their employment type (mix, migrant split, 公益性岗位, 居家就业) and workshop, whose distinct
+# count is the board's 扶贫车间 (a distinct count does not add up, so the workshop stays a key: a
+# county has a few dozen). Nobody counts a type of the others, which keeps them one row a place.
+PERSON_KEYS: tuple[str, ...] = (*PERSON_PLACES, "employed", "employment_type", "workshop")
+
+PERSON_COUNT_SCHEMA: dict[str, pl.DataType] = {
+    **{place: GRAIN_SCHEMA[place] for place in PERSON_PLACES},
+    "employed": pl.Boolean(),
+    "employment_type": pl.Categorical(),  # null unless employed
+    # The employer of an employed person whose employment type is 扶贫车间, else null.
+    "workshop": pl.Categorical(),
+    "persons": pl.UInt32(),  # persons in the ledger with these keys
+}
+
+
+def person_counts(labour: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """The person counts of a labour frame (`PERSON_COUNT_SCHEMA`), sorted by their keys
+    (nulls last). Every person row counts, labour force or not: a place with people and no one
+    employed keeps its row."""
+    employed = pl.col("employed")
+    return (
+        labour.lazy()
+        .select(*PERSON_PLACES, "employment_type", "employer", employed=employed_mask())
+        .select(
+            *PERSON_PLACES,
+            "employed",
+            pl.when(employed).then(pl.col("employment_type")).alias("employment_type"),
+            pl.when(employed & (pl.col("employment_type") == WORKSHOP))
+            .then(pl.col("employer"))
+            .alias("workshop"),
+        )
+        .group_by(PERSON_KEYS)
+        .agg(pl.len().cast(pl.UInt32).alias("persons"))
+        .sort(PERSON_KEYS, nulls_last=True)
+        .collect()
+        .cast(PERSON_COUNT_SCHEMA)
+    )
+
+
+def extend_person_counts(counts: pl.DataFrame, labour: pl.DataFrame) -> pl.DataFrame:
+    """`counts` with the counts of `labour`'s months added, as `extend_grain` does the grain."""
+    return _extended(counts, person_counts(labour), "person counts")
+
+
+def recount_months(
+    counts: pl.DataFrame, labour: pl.DataFrame, months: Sequence[date]
+) -> pl.DataFrame:
+    """`counts` with `months` counted again from `labour`, as `regrain_months` does the grain."""
+    return _rebuilt(counts, labour, months, person_counts)
+
+
+def counted(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """`frame` with the person counts' `persons` and `employed`: person counts as they are,
+    person rows one person each, employed by `analytics.rates.employed_mask`. Functions that
+    count people (`analytics.mix`) so take person rows or person counts alike."""
+    rows = frame.lazy()
+    if "persons" in rows.collect_schema().names():
+        return rows
+    return rows.with_columns(persons=pl.lit(1, dtype=pl.UInt32), employed=employed_mask())

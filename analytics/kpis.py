@@ -11,9 +11,9 @@ from datetime import date
 
 import polars as pl
 
-from analytics.aggregates import grain_employment_rates
+from analytics.aggregates import counted, grain_employment_rates
 from analytics.domain import PUBLIC_WELFARE_POST
-from analytics.rates import RATES_SCHEMA, employed_mask, employment_rates, previous_month
+from analytics.rates import RATES_SCHEMA, employment_rates, previous_month
 from analytics.subsidies import subsidy_totals
 
 # The KPIs in display order, with their types.
@@ -33,10 +33,11 @@ HEADLINE_SCHEMA: dict[str, pl.DataType] = {
 
 
 def headline(
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | None,
     subsidies: pl.DataFrame,
     month: date,
     households: pl.DataFrame | None = None,
+    persons: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row of KPIs for `month` and the calendar month before (`HEADLINE_SCHEMA`).
 
@@ -47,13 +48,18 @@ def headline(
     null rate is null too.
 
     `households`, the household grain of `labour` (`analytics.aggregates.household_grain`),
-    gives the rates without grouping the person rows again: the same numbers.
+    gives the rates without grouping the person rows again, and `persons`, its person counts
+    (`analytics.aggregates.person_counts`), the posts: the same numbers. With both, `labour`
+    is not read and may be None.
     """
+    if labour is None and (households is None or persons is None):
+        raise ValueError("a headline without person rows needs the grain and the person counts")
     month = month.replace(day=1)
     before = previous_month(month)
-    now = _kpis(labour, subsidies, month, households)
-    if (labour.get_column("month") == before).any():
-        then = _kpis(labour, subsidies, before, households)
+    now = _kpis(labour, subsidies, month, households, persons)
+    held = (households if households is not None else labour).get_column("month")
+    if (held == before).any():
+        then = _kpis(labour, subsidies, before, households, persons)
     else:
         then = pl.DataFrame([[None] * len(KPI_SCHEMA)], schema=KPI_SCHEMA, orient="row")
     changes = [
@@ -75,21 +81,25 @@ def headline(
 
 
 def _kpis(
-    labour: pl.DataFrame, subsidies: pl.DataFrame, month: date, households: pl.DataFrame | None
+    labour: pl.DataFrame | None,
+    subsidies: pl.DataFrame,
+    month: date,
+    households: pl.DataFrame | None,
+    persons: pl.DataFrame | None,
 ) -> pl.DataFrame:
     """The KPI row of one month."""
     if households is None:
         rates = employment_rates(labour, [], month)
     else:
         rates = grain_employment_rates(households, [], month)
+    on_post = pl.col("employed") & (pl.col("employment_type") == PUBLIC_WELFARE_POST).fill_null(
+        False
+    )
     posts = (
-        labour.lazy()
+        counted(persons if persons is not None else labour)
         .filter(pl.col("month") == month)
         .select(
-            (employed_mask() & (pl.col("employment_type") == PUBLIC_WELFARE_POST).fill_null(False))
-            .sum()
-            .cast(pl.Int64)
-            .alias("public_welfare_posts")
+            pl.col("persons").filter(on_post).sum().cast(pl.Int64).alias("public_welfare_posts")
         )
         .collect()
     )

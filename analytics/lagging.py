@@ -5,11 +5,12 @@ target, the furthest below first. The projector shows one slide for each, after 
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 import polars as pl
 
 from analytics.domain import COUNTY_SCOPE
-from analytics.drill import Place, children
+from analytics.drill import Place, children, grain_children
 from analytics.rates import latest_month, previous_month
 from analytics.targets import target_value
 
@@ -30,7 +31,11 @@ LAGGING_SCHEMA: dict[str, pl.DataType] = {
 
 
 def lagging_places(
-    labour: pl.DataFrame, targets: pl.DataFrame, month: date | None = None, most: int = MOST_PLACES
+    labour: pl.DataFrame | None,
+    targets: pl.DataFrame,
+    month: date | None = None,
+    most: int = MOST_PLACES,
+    households: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Sites, then townships, of `month` (default: the latest) whose employment rate is below
     their target (`LAGGING_SCHEMA`, rates and targets as fractions).
@@ -42,25 +47,34 @@ def lagging_places(
     furthest below target first, then most zero-employment households, sites before townships,
     then `children`'s order. `change` is the rate's change
     since the month before (null without that month or without labour force then).
+
+    `households`, the household grain of `labour` (`analytics.aggregates.household_grain`),
+    gives the same places without the person rows: `labour` is then not read and may be None.
     """
-    month = month.replace(day=1) if month is not None else latest_month(labour)
+    held = households if households is not None else labour
+    if held is None:
+        raise ValueError("lagging places need the person rows or their household grain")
+
+    def rates(when: date, level: Literal["site", "township"]) -> pl.DataFrame:
+        if households is not None:
+            return grain_children(households, Place(), when, by=level)
+        return children(held, Place(), when, by=level)
+
+    month = month.replace(day=1) if month is not None else latest_month(held)
     if month is None:
         return pl.DataFrame(schema=LAGGING_SCHEMA)
     county = target_value(targets, month.year, "就业率", COUNTY_SCOPE)
     before = previous_month(month)
-    had_before = (labour.get_column("month") == before).any()
+    had_before = (held.get_column("month") == before).any()
     frames = []
-    for rank_of_level, level in enumerate(("site", "township")):
-        now = children(labour, Place(), month, by=level).filter(
-            pl.col("employment_rate").is_not_null()
-        )
+    levels: tuple[Literal["site", "township"], ...] = ("site", "township")
+    for rank_of_level, level in enumerate(levels):
+        now = rates(month, level).filter(pl.col("employment_rate").is_not_null())
         names = now.get_column(level).to_list()
         own = [target_value(targets, month.year, "就业率", name) for name in names]
         goal = [county if t is None else t for t in own]
         then = (
-            children(labour, Place(), before, by=level).select(
-                pl.col(level), pl.col("employment_rate").alias("then")
-            )
+            rates(before, level).select(pl.col(level), pl.col("employment_rate").alias("then"))
             if had_before
             else pl.DataFrame(schema={level: pl.String(), "then": pl.Float64()})
         )

@@ -7,8 +7,9 @@ from datetime import date
 
 import polars as pl
 
+from analytics.aggregates import counted
 from analytics.domain import EMPLOYMENT_TYPES, MIGRANT_TYPES
-from analytics.rates import employed_mask, latest_month, plain
+from analytics.rates import latest_month, plain
 
 # The columns every mix frame carries after its group columns.
 MIX_SCHEMA: dict[str, pl.DataType] = {
@@ -23,17 +24,19 @@ def employment_mix(
 ) -> pl.DataFrame:
     """Employed labour-force members per employment type, all eight in `EMPLOYMENT_TYPES` order.
 
-    `month` defaults to the latest in `labour`. `share` divides by everyone employed in the group,
-    so people employed without a known type keep the shares below 100 % instead of hiding; it is
-    null where nobody is employed. With `by`, every group that has a row that month gets all
-    eight types, sorted by the group columns (nulls last), then type.
+    `labour` is person rows, or their person counts (`analytics.aggregates.person_counts`): the
+    same frame from either. `month` defaults to the latest in `labour`. `share` divides by
+    everyone employed in the group, so people employed without a known type keep the shares
+    below 100 % instead of hiding; it is null where nobody is employed. With `by`, every group
+    that has a row that month gets all eight types, sorted by the group columns (nulls last),
+    then type.
     """
     by = list(by)
     month = month.replace(day=1) if month is not None else latest_month(labour)
     rows = labour.lazy()
     if month is not None:
         rows = rows.filter(pl.col("month") == month)
-    rows = plain(rows.select(*by, "employment_type", employed=employed_mask()))
+    rows = plain(counted(rows).select(*by, "employment_type", "persons", "employed"))
     types = pl.LazyFrame(
         {"employment_type": EMPLOYMENT_TYPES, "order": range(len(EMPLOYMENT_TYPES))},
         schema={"employment_type": pl.String(), "order": pl.Int64()},
@@ -41,9 +44,9 @@ def employment_mix(
     counts = (
         rows.filter("employed")
         .group_by(*by, "employment_type")
-        .agg(pl.len().cast(pl.Int64).alias("employed"))
+        .agg(pl.col("persons").sum().cast(pl.Int64).alias("employed"))
     )
-    totals = pl.col("employed").sum().cast(pl.Int64).alias("total")
+    totals = pl.col("persons").filter("employed").sum().cast(pl.Int64).alias("total")
     if by:
         groups = rows.group_by(by).agg(totals)
         grid = groups.join(types, how="cross")
@@ -62,7 +65,8 @@ def employment_mix(
 
 
 def migrant_split(labour: pl.DataFrame, month: date | None = None) -> pl.DataFrame:
-    """The three migrant-work types of Shaanxi's reporting (省外 / 省内县外 / 县内) in `month`.
+    """The three migrant-work types of Shaanxi's reporting (省外 / 省内县外 / 县内) in `month`,
+    of person rows or person counts as `employment_mix`.
 
     `share` is of the three together (they are reported as one total), null when it is 0.
     """

@@ -14,6 +14,7 @@ from typing import Literal
 
 import polars as pl
 
+from analytics.aggregates import grain_employment_rates
 from analytics.domain import COUNTY_SCOPE, EMPLOYER_SUBSIDY_KINDS
 from analytics.rates import employment_rates, month_end, previous_month
 
@@ -72,11 +73,12 @@ def subsidy_totals(
 
 def subsidy_per_capita(
     payments: pl.DataFrame,
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | None,
     by: Sequence[str],
     month: date | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    households: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """`subsidy_totals` by place with the labour force and employed of the same place, and the
     amount per member of each: what a place spends on the people it must get into work.
@@ -87,10 +89,12 @@ def subsidy_per_capita(
     person payments only (domain.md). Places with labour but no payment show 0 yuan; places
     paid but without labour show `labour_force` 0. Each per-member amount is null where its
     denominator is 0. Sorted by
-    `amount_per_capita`, largest first, nulls last, then by place.
+    `amount_per_capita`, largest first, nulls last, then by place. `households`, the household
+    grain of `labour` (`analytics.aggregates`), gives the same counts without the person rows
+    (`labour` is then not read and may be None).
     """
     by = list(by)
-    joined = _per_place(payments, labour, by, month, date_from, date_to)
+    joined = _per_place(payments, labour, by, month, date_from, date_to, households=households)
     return joined.sort(
         ["amount_per_capita", *by], descending=[True] + [False] * len(by), nulls_last=True
     )
@@ -98,11 +102,12 @@ def subsidy_per_capita(
 
 def subsidy_ranking(
     payments: pl.DataFrame,
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | None,
     level: Literal["township", "site"],
     month: date | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    households: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per township or site for the subsidy page's ranked table: who gets the money,
     how many people it reaches, and how that compares with the place's labour.
@@ -112,7 +117,7 @@ def subsidy_ranking(
     amount_per_employed (person payments only), share (fraction of the
     period's total; null when the total is 0). Places with labour but no payment are in with 0
     yuan; payments without a site form their own row (site null) at level `site`. Sorted by
-    amount, largest first, then by place (null last).
+    amount, largest first, then by place (null last). `households` as `subsidy_per_capita`.
     """
     if level not in PLACES:
         raise ValueError(f"level must be one of {PLACES}, not {level!r}")
@@ -124,7 +129,9 @@ def subsidy_ranking(
         .cast(pl.Int64)
         .alias("persons")
     )
-    ranked = _per_place(payments, labour, [level], month, date_from, date_to, persons)
+    ranked = _per_place(
+        payments, labour, [level], month, date_from, date_to, persons, households=households
+    )
     total = pl.col("amount").sum()
     return (
         ranked.with_columns(pl.col("persons").fill_null(0))
@@ -256,12 +263,13 @@ def _totals() -> list[pl.Expr]:
 
 def _per_place(
     payments: pl.DataFrame,
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | None,
     by: list[str],
     month: date | None,
     date_from: date | None,
     date_to: date | None,
     *extra: pl.Expr,
+    households: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Totals (and `extra` aggregates) per place joined to the place's labour, unsorted."""
     not_places = [c for c in by if c not in PLACES]
@@ -270,7 +278,13 @@ def _per_place(
     rows = _grouped_rows(payments, [*by, "payee_type"], date_from, date_to)
     aggregates = [*_totals(), *_by_payee(), *extra]
     totals = (rows.group_by(by).agg(aggregates) if by else rows.select(aggregates)).collect()
-    labour_force = employment_rates(labour, by, month).select(*by, "labour_force", "employed")
+    if households is not None:
+        rates = grain_employment_rates(households, by, month)
+    elif labour is not None:
+        rates = employment_rates(labour, by, month)
+    else:
+        raise ValueError("per-member amounts need the person rows or their household grain")
+    labour_force = rates.select(*by, "labour_force", "employed")
     if by:
         joined = totals.join(labour_force, on=by, how="full", coalesce=True)
     else:

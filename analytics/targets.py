@@ -27,6 +27,7 @@ from datetime import date
 
 import polars as pl
 
+from analytics.aggregates import grain_rates
 from analytics.domain import (
     COUNTY_SCOPE,
     HOME_PIECEWORK,
@@ -93,6 +94,8 @@ def target_board(
     year: int,
     month: date | None = None,
     scope: str = COUNTY_SCOPE,
+    households: pl.DataFrame | None = None,
+    persons: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per target of `year` for `scope` (县, or a township or site name), in
     `TARGET_METRICS` order (`BOARD_SCHEMA`); the module docstring says how status is decided.
@@ -105,14 +108,20 @@ def target_board(
     培训人数 counts distinct people whose course started in the period (outside the county: those
     in the scope's ledger); 补贴金额 is the yuan paid in the period, placed by the township or site
     written on the payment.
+
+    With `households` and `persons`, the household grain and person counts of `labour`
+    (`analytics.aggregates`), the levels come from them: the same board, and the person rows
+    are read only for 培训人数 outside the county.
     """
     if month is not None and month.year != year:
         raise ValueError(f"month {month:%Y-%m} is not in year {year}")
-    month = month.replace(day=1) if month is not None else _latest_in_year(labour, year)
+    aggregates = (households, persons) if households is not None and persons is not None else None
+    held = labour if aggregates is None else aggregates[0]
+    month = month.replace(day=1) if month is not None else _latest_in_year(held, year)
     rows = targets.filter((pl.col("year") == year) & (pl.col("scope") == scope)).select(
         "metric", "target"
     )
-    actual = _actuals(labour, subsidies, training, year, month, scope)
+    actual = _actuals(labour, subsidies, training, year, month, scope, aggregates)
     actuals = pl.DataFrame(
         {"metric": list(actual), "actual": list(actual.values())},
         schema={"metric": pl.String(), "actual": pl.Float64()},
@@ -199,8 +208,10 @@ def _actuals(
     year: int,
     month: date | None,
     scope: str,
+    aggregates: tuple[pl.DataFrame, pl.DataFrame] | None = None,
 ) -> dict[str, float | None]:
-    """Each metric of `TARGET_METRICS` → its actual, None where it cannot be computed."""
+    """Each metric of `TARGET_METRICS` → its actual, None where it cannot be computed; the
+    levels from `aggregates` (household grain, person counts) when given."""
     start = date(year, 1, 1)
     end = (
         date(year, month.month, calendar.monthrange(year, month.month)[1])
@@ -212,11 +223,13 @@ def _actuals(
     actual: dict[str, float | None] = dict.fromkeys(TARGET_METRICS)
 
     # Levels: the scope's ledger in the month, cut first (the ledger holds every month).
-    rows = (
-        labour.lazy().filter((pl.col("month") == month) & at_scope).collect()
-        if month is not None
-        else labour.clear()
-    )
+    if aggregates is not None:
+        actual |= _levels_of_aggregates(*aggregates, month, at_scope)
+        rows = labour.clear()
+    elif month is not None:
+        rows = labour.lazy().filter((pl.col("month") == month) & at_scope).collect()
+    else:
+        rows = labour.clear()
     if not rows.is_empty():
         rates = employment_rates(rows, [], month).row(0, named=True)
         employed = rows.filter(employed_mask())
@@ -250,6 +263,52 @@ def _actuals(
                 training.filter(in_period & pl.col("id_number").is_in(people.implode()))
             )
     return actual
+
+
+def _levels_of_aggregates(
+    households: pl.DataFrame, persons: pl.DataFrame, month: date | None, at_scope: pl.Expr
+) -> dict[str, float | None]:
+    """The level metrics of `_actuals` from the household grain and the person counts."""
+    if month is None:
+        return {}
+    grain = households.lazy().filter((pl.col("month") == month) & at_scope).collect()
+    if grain.is_empty():
+        return {}
+    rates = grain_rates(grain, []).row(0, named=True)
+    employed = (
+        persons.lazy()
+        .filter((pl.col("month") == month) & at_scope & pl.col("employed"))
+        .select("employment_type", "workshop", "persons")
+        .collect()
+    )
+    posts, home, workshops = employed.select(
+        _persons_of(PUBLIC_WELFARE_POST),
+        _persons_of(HOME_PIECEWORK),
+        pl.col("workshop").filter(pl.col("employment_type") == WORKSHOP).drop_nulls().n_unique(),
+    ).row(0)
+    return {
+        # Percent from the counts, as `_actuals` does.
+        "就业率": _percent(rates["employed"], rates["labour_force"]),
+        "一户一人率": _percent(rates["households_covered"], rates["households"]),
+        "零就业家庭": rates["zero_employment_households"],
+        "已就业人数": rates["employed"],
+        "公益性岗位人数": posts,
+        "居家就业": home,
+        "扶贫车间": workshops,
+    }
+
+
+def _persons_of(employment_type: str) -> pl.Expr:
+    return (
+        pl.col("persons")
+        .filter(pl.col("employment_type") == employment_type)
+        .sum()
+        .alias(employment_type)
+    )
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return part * 100 / whole if whole else None
 
 
 def _trainees(training: pl.DataFrame) -> int:

@@ -25,7 +25,16 @@ import polars as pl
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from analytics.aggregates import GRAIN_SCHEMA, extend_grain, household_grain, regrain_months
+from analytics.aggregates import (
+    GRAIN_SCHEMA,
+    PERSON_COUNT_SCHEMA,
+    extend_grain,
+    extend_person_counts,
+    household_grain,
+    person_counts,
+    recount_months,
+    regrain_months,
+)
 from analytics.casework import KIND_AUDIT, KIND_HOUSEHOLD
 from analytics.columns import (  # every frame's columns and types
     BATCH_SCHEMA,
@@ -121,9 +130,10 @@ _SCHEMAS = {
     "batches": BATCH_SCHEMA,
 }
 
-# Frames built from the others, not read from the database: the household grain of labour
-# (`analytics.aggregates`), which the aggregate views read instead of the person rows.
-_DERIVED = {"households": GRAIN_SCHEMA}
+# Frames built from the others, not read from the database: the household grain and the person
+# counts of labour (`analytics.aggregates`), which the aggregate views read instead of the
+# person rows.
+_DERIVED = {"households": GRAIN_SCHEMA, "person_counts": PERSON_COUNT_SCHEMA}
 # A snapshot's files: the frames read from the store, then those built from them.
 _SNAPSHOT_FRAMES = (*_SCHEMAS, *_DERIVED)
 
@@ -190,8 +200,8 @@ class Scope:
 
 @dataclass(frozen=True)
 class Frames:
-    """The store as polars frames. Column names and types: `analytics.columns`, and the grain
-    `analytics.aggregates.GRAIN_SCHEMA`."""
+    """The store as polars frames. Column names and types: `analytics.columns`, and the
+    aggregates `analytics.aggregates.GRAIN_SCHEMA` and `PERSON_COUNT_SCHEMA`."""
 
     labour: pl.DataFrame
     subsidies: pl.DataFrame
@@ -208,10 +218,14 @@ class Frames:
     # The household grain of `labour`; built from it when not given. Whoever replaces labour
     # replaces this too (`dataclasses.replace` would keep the old one).
     households: pl.DataFrame | None = None
+    # The person counts of `labour`; the same holds.
+    person_counts: pl.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if self.households is None:
             object.__setattr__(self, "households", household_grain(self.labour))
+        if self.person_counts is None:
+            object.__setattr__(self, "person_counts", person_counts(self.labour))
 
     @classmethod
     def empty(cls) -> Frames:
@@ -243,6 +257,7 @@ class Frames:
             self,
             labour=labour,
             households=self.households.filter(scope.place_filter()),
+            person_counts=self.person_counts.filter(scope.place_filter()),
             subsidies=subsidies,
             training=self.training.filter(pl.col("id_number").is_in(people.implode())),
             # The county's targets too: public policy, the standard every place is held to.
@@ -575,7 +590,10 @@ def _patched(conn: Connection, folder: Path, version: int) -> Frames | None:
         records = again.pop("labour")
         labour = _with_records(old.labour, records)
         households = _households_with(old, labour, records)
-        return dataclasses.replace(old, labour=labour, households=households, **again)
+        counts = _person_counts_with(old, labour, records)
+        return dataclasses.replace(
+            old, labour=labour, households=households, person_counts=counts, **again
+        )
     return None
 
 
@@ -622,6 +640,15 @@ def _households_with(old: Frames, labour: pl.DataFrame, written: pl.DataFrame) -
     if _new_months(old.labour, written):
         return extend_grain(old.households, written)
     return regrain_months(old.households, labour, written.get_column("month").unique().to_list())
+
+
+def _person_counts_with(old: Frames, labour: pl.DataFrame, written: pl.DataFrame) -> pl.DataFrame:
+    """The person counts of `labour`, built as `_households_with` builds the grain."""
+    if written.is_empty():
+        return old.person_counts
+    if _new_months(old.labour, written):
+        return extend_person_counts(old.person_counts, written)
+    return recount_months(old.person_counts, labour, written.get_column("month").unique().to_list())
 
 
 def _new_months(labour: pl.DataFrame, written: pl.DataFrame) -> bool:

@@ -3,26 +3,16 @@ target, and who earns below it.
 
 The month, the township (of origin) and the target live in the URL
 (`?month=2020-08&township=龙溪镇&target=2100`). Employed people without a reported income are
-counted apart, never as 0 yuan. Every number comes from `analytics.income`, as
+counted apart, never as 0 yuan. Every number comes from `reports.income`, as
 `python -m analytics income` prints it.
 """
 
 import math
-from datetime import date
 
-import polars as pl
 import streamlit as st
 
-from analytics.drill import Place, in_place
-from analytics.income import (
-    HISTOGRAM_WIDTH,
-    INCOME_TARGET,
-    below_target,
-    income_distribution,
-    income_histogram,
-    without_income,
-)
-from data.frames import Frames
+from analytics.income import HISTOGRAM_WIDTH, INCOME_TARGET
+from reports.income import income_numbers
 from ui import charts, views
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month, fmt_rate, fmt_yuan
@@ -65,21 +55,6 @@ def target_input() -> float:
     else:
         st.query_params["target"] = f"{value:.0f}"
     return value
-
-
-def income_numbers(
-    data: Frames, township: str | None, month: date, target: float, level: str
-) -> dict[str, pl.DataFrame]:
-    """Everything this page shows of `township` (None: all the viewer's places) in `month`."""
-    labour = in_place(data.labour, Place(township=township)) if township else data.labour
-    return {
-        "overall": income_distribution(labour, month, [], target),
-        "below": below_target(labour, month, target),
-        "blank": without_income(labour, month),
-        "by_type": income_distribution(labour, month, ["employment_type"], target),
-        "by_place": income_distribution(labour, month, [level], target),
-        "histogram": income_histogram(labour, month, [], HISTOGRAM_WIDTH, align=round(target)),
-    }
 
 
 data = frames()

@@ -3,18 +3,16 @@ to, and the two-after youth (两后生).
 
 The month and the township (of origin) live in the URL (`?month=2020-08&township=龙溪镇`).
 Postings are public notices: the township cuts the people, never the postings. Every number
-here comes from `analytics.jobs`, as `python -m analytics jobs | training | two-after` prints it.
+here comes from `reports.jobs`, as `python -m analytics jobs | training | two-after` prints it.
 """
-
-from datetime import date
 
 import polars as pl
 import streamlit as st
 
 from analytics.domain import STATUS_EMPLOYED, STATUS_UNEMPLOYED
 from analytics.income import INCOME_TARGET
-from analytics.jobs import in_townships, jobs_report
-from data.frames import Frames
+from analytics.jobs import in_townships
+from reports.jobs import jobs_numbers
 from ui import charts, views
 from ui.drill import context_query
 from ui.empty import no_data_screen
@@ -51,10 +49,6 @@ def shown(frame: pl.DataFrame) -> pl.DataFrame:
     if "vacancies_per_seeker" not in frame.columns:
         return frame
     return frame.with_columns(pl.col("vacancies_per_seeker").round(2))
-
-
-def jobs_numbers(data: Frames, township: str | None, month: date) -> dict[str, pl.DataFrame]:
-    return jobs_report(data.labour, data.training, data.postings, month, township)
 
 
 data = frames()

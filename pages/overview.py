@@ -3,25 +3,11 @@
 The path (township / site / building / household / person) and the month live in the URL.
 """
 
-from datetime import date
-
 import polars as pl
 import streamlit as st
 
-from analytics.aggregates import grain_rates_by_month
-from analytics.drill import (
-    Place,
-    children,
-    grain_children,
-    in_place,
-    person_timeline,
-    subsidies_in_place,
-)
-from analytics.kpis import headline
-from analytics.mix import employment_mix, migrant_split
-from analytics.rates import rates_by_month
-from analytics.targets import place_target, target_board
-from data.frames import Frames
+from analytics.targets import place_target
+from reports import overview
 from ui import charts, views
 from ui.clearing import clearing_block
 from ui.drill import breadcrumb, chosen_bar, chosen_row, crumbs, current_place, go, widget_key
@@ -45,60 +31,6 @@ def site_line(site: dict) -> str:
     )
 
 
-def place_numbers(
-    data: Frames, place: Place, month: date, board: str | None
-) -> dict[str, pl.DataFrame] | None:
-    """Everything this page shows of `place` in `month` (None: no records that month), with the
-    target board of `board` (`ui.state.board_scope`; None: no board)."""
-    if place.level in ("household", "person"):
-        return _person_numbers(data, place, month)
-    # County to building: rates from the household grain; the person rows only for what it
-    # does not hold (公益性岗位 posts, the households of a building, the mix, the targets).
-    households = in_place(data.households, place)
-    if not (households["month"] == month).any():
-        return None
-    labour = in_place(data.labour, place)
-    numbers = {
-        "headline": headline(
-            labour, subsidies_in_place(data.subsidies, data.labour, place), month, households
-        ),
-        "trend": grain_rates_by_month(households, until=month).tail(24),
-    }
-    if place.level == "county":
-        numbers |= {
-            "townships": grain_children(data.households, place, month, by="township"),
-            "sites": grain_children(data.households, place, month, by="site"),
-            "mix": employment_mix(data.labour, month),
-            "split": migrant_split(data.labour, month),
-            "board": target_board(
-                data.targets, data.labour, data.subsidies, data.training, month.year, month, board
-            )
-            if board is not None
-            else pl.DataFrame(),
-        }
-    elif place.level == "building":
-        numbers["children"] = children(data.labour, place, month)
-    else:
-        numbers["children"] = grain_children(data.households, place, month)
-    return numbers
-
-
-def _person_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.DataFrame] | None:
-    """`place_numbers` of a household or a person, from their rows."""
-    labour = in_place(data.labour, place)
-    if not (labour["month"] == month).any():
-        return None
-    numbers = {
-        "headline": headline(labour, subsidies_in_place(data.subsidies, data.labour, place), month),
-        "trend": rates_by_month(labour, by=[], until=month).tail(24),
-    }
-    if place.level == "person":
-        numbers["timeline"] = person_timeline(data.labour, place.id_number)
-    else:
-        numbers["children"] = children(data.labour, place, month)
-    return numbers
-
-
 data = frames()
 if data.labour.is_empty():
     no_data_screen()
@@ -113,7 +45,7 @@ head.title(f"{t('nav_overview')} · {fmt_month(month)}")
 breadcrumb(place, data.labour)
 present_button(place, month)
 
-numbers = computed(place_numbers, place, month, board_scope())
+numbers = computed(overview.place_numbers, place, month, board_scope())
 if numbers is None:
     st.info(t("no_data_month", month=fmt_month(month)))
     st.stop()

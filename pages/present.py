@@ -13,9 +13,10 @@ import time
 import streamlit as st
 
 from analytics.drill import Place
+from reports.present import lagging_of
 from ui.drill import DRILL_KEYS, current_place
 from ui.empty import no_data_screen
-from ui.present import county_slide, lagging_of, place_slide
+from ui.present import county_slide, place_slide
 from ui.shell import enter
 from ui.state import computed, frames
 from ui.strings import t

@@ -4,22 +4,12 @@ The month, the place (a township or site clicked on the map) and the map's measu
 URL. "This year" is 1 January to the end of the chosen month.
 """
 
-import datetime as dt
-
 import polars as pl
 import streamlit as st
 
-from analytics.drill import Place, children, in_place, subsidies_in_place
-from analytics.rates import month_end
-from analytics.subsidies import (
-    subsidy_budget,
-    subsidy_headline,
-    subsidy_per_capita,
-    subsidy_ranking,
-    subsidy_totals,
-)
+from analytics.drill import Place
 from analytics.targets import target_value
-from data.frames import Frames
+from reports.subsidies import subsidy_months, subsidy_numbers
 from ui import charts, views
 from ui.drill import breadcrumb, context_query, crumbs, current_place, go, url_query
 from ui.empty import no_data_screen
@@ -35,36 +25,6 @@ enter()
 MEASURES = ("amount", "per_capita", "rate", "zero")
 # The ranking's totals, in 万元 as the KPIs above it; per-capita columns stay in 元.
 TOTALS = ("amount", "person_amount", "employer_amount")
-
-
-def subsidy_months(data: Frames) -> tuple[dt.date, ...]:
-    """Months with a ledger or a payment."""
-    paid = data.subsidies.get_column("paid_on").dt.month_start()
-    return tuple(pl.concat([data.labour.get_column("month"), paid]).unique().sort())
-
-
-def subsidy_numbers(data: Frames, place: Place, month: dt.date) -> dict[str, pl.DataFrame]:
-    """Everything this page shows of `place` in `month` ("this year": 1 January to its end)."""
-    year_start, until = dt.date(month.year, 1, 1), month_end(month)
-    payments = subsidies_in_place(data.subsidies, data.labour, place)
-    labour = in_place(data.labour, place)
-    level = "township" if place.level == "county" else "site"
-    return {
-        "payments_this_year": payments.filter(pl.col("paid_on").is_between(year_start, until)),
-        "head": subsidy_headline(payments, month),
-        "per_capita": subsidy_per_capita(payments, labour, [], month, year_start, until),
-        "budget": subsidy_budget(data.subsidies, data.targets, month.year, month),
-        "county_rates": children(data.labour, Place(), month, by="township"),
-        "by_township": subsidy_per_capita(
-            data.subsidies, data.labour, ["township"], month, year_start, until
-        ),
-        "site_amounts": subsidy_totals(data.subsidies, ["site"], year_start, until),
-        "ranking": subsidy_ranking(payments, labour, level, month, year_start, until),
-        "by_month": subsidy_totals(
-            payments, ["month", "kind"], dt.date(month.year - 1, 1, 1), until
-        ).sort("month", "kind"),
-        "by_kind": subsidy_totals(payments, ["kind", level], year_start, until),
-    }
 
 
 data = frames()

@@ -1,21 +1,18 @@
 """Projector mode's pieces: presenting the place on screen (shared with other pages), a slide's
-frame (the title line and the body that fills the screen below it), and the numbers the place
-slides show (module-level functions for `ui.state.computed`)."""
+frame (the title line and the body that fills the screen below it), and the slides, whose
+numbers come from `reports.present`."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date
 
-import polars as pl
 import streamlit as st
 
-from analytics.drill import Place, children, in_place, subsidies_in_place
-from analytics.kpis import headline
-from analytics.lagging import lagging_places
-from analytics.rates import rates_by_month
-from analytics.targets import place_target, target_board, target_value
+from analytics.drill import Place
+from analytics.targets import place_target, target_value
 from data.frames import Frames
+from reports.present import county_numbers, place_numbers
 from ui import charts, clearing, views
 from ui.drill import DRILL_KEYS, chosen_bar, go, root_place, url_query, widget_key
 from ui.format import fmt_count, fmt_delta_count, fmt_delta_rate, fmt_month, fmt_rate
@@ -61,21 +58,6 @@ def slide_body():
         yield
 
 
-def lagging_of(data: Frames, month: date) -> list[Place]:
-    """The places that need attention in `month`, in order of need."""
-    rows = lagging_places(data.labour, data.targets, month)
-    return [Place(**{level: name}) for level, name in rows.select("level", "place").iter_rows()]
-
-
-def place_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.DataFrame]:
-    """A place slide's numbers: its headline (with last month's) and its children's rates."""
-    subsidies = subsidies_in_place(data.subsidies, data.labour, place)
-    return {
-        "headline": headline(in_place(data.labour, place), subsidies, month),
-        "children": children(data.labour, place, month),
-    }
-
-
 def clearing_slide(month: date) -> None:
     """The 动态清零 slide's body: open, overdue and cleared this month as big numbers, then the
     townships (the scope's sites for a township officer) as bars toward zero."""
@@ -97,21 +79,6 @@ def clearing_slide(month: date) -> None:
                 clearing.clearing_bars(places, by, clearing.SLIDE_PLACES),
                 key="present_clearing",
             )
-
-
-def county_numbers(data: Frames, name: str, month: date, board: str | None) -> pl.DataFrame:
-    """The numbers of the county slide `name` in `month` (`board`: whose targets, None: none)."""
-    if name == "slide_overview":
-        return headline(data.labour, data.subsidies, month)
-    if name == "slide_lagging":
-        return children(data.labour, Place(), month, by="site")
-    if name == "slide_trend":
-        return rates_by_month(data.labour, by=[], until=month).tail(24)
-    if name == "slide_targets" and board is not None:
-        return target_board(
-            data.targets, data.labour, data.subsidies, data.training, month.year, month, board
-        )
-    return pl.DataFrame()
 
 
 def county_slide(data: Frames, name: str, month: date, counter: str) -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from polars.testing import assert_frame_equal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+import data.frames as frames_module
+from analytics.aggregates import household_grain, person_counts
 from data.frames import load_frames
 from data.store import (
     Building,
@@ -93,3 +97,23 @@ def test_two_stores_at_the_same_version_do_not_share_frames(engine: Engine, sqli
     assert data_version(engine) == data_version(sqlite_engine) == 1
     assert load_frames(engine).labour.get_column("name").to_list() == ["张三"]
     assert load_frames(sqlite_engine).labour.get_column("name").to_list() == ["李四"]
+
+
+def test_a_patched_snapshot_keeps_its_aggregates_those_of_its_labour(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write_person(engine, "522424198001010011", "张三", "已就业")
+    load_frames(engine)  # the snapshot the next load patches
+    _write_person(engine, "522424198001010022", "李四", "未就业")
+    counted = []
+    recount = frames_module._person_counts_with
+    monkeypatch.setattr(
+        frames_module,
+        "_person_counts_with",
+        lambda *args: counted.append(1) or recount(*args),
+    )
+    patched = load_frames(engine)
+    assert counted == [1]  # patched, not read again
+    assert_frame_equal(patched.households, household_grain(patched.labour))
+    assert_frame_equal(patched.person_counts, person_counts(patched.labour))
+    assert patched.person_counts.get_column("persons").sum() == 2

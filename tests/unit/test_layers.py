@@ -1,5 +1,5 @@
 """The layers import downward only: `analytics` (pure polars) below `data` (store, import,
-frames) below `ui` and `pages` (Streamlit).
+frames) below `reports` (each screen's numbers) below `ui` and `pages` (Streamlit).
 
 Read with `ast`, so an import counts wherever it stands: at the top, inside a function, under
 `TYPE_CHECKING`, or as `importlib.import_module("…")`. A command line (`__main__`) is the I/O
@@ -18,10 +18,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # The app's own top layers, and the libraries only they (or the store) may load.
-ABOVE_DATA = ("ui", "pages", "app", "server", "deploy", "streamlit")
+ABOVE_REPORTS = ("ui", "pages", "app", "server", "deploy", "streamlit")
+ABOVE_DATA = ("reports", *ABOVE_REPORTS)
 ABOVE_ANALYTICS = ("data", *ABOVE_DATA, "sqlalchemy", "sqlmodel")
-# What each package's command line may import inside a function: the layer it runs on.
-EDGE_REACHES = {"analytics": ("data",), "data": ("ui",)}
+# What each package's command line may import inside a function: the layers it runs on (the
+# analytics command line prints the screens' numbers, from `reports`).
+EDGE_REACHES = {"analytics": ("data", "reports"), "data": ("ui",)}
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,15 @@ def test_data_imports_nothing_of_the_app(path: Path) -> None:
     assert forbidden(path, "data", ABOVE_DATA) == []
 
 
+@pytest.mark.parametrize("path", modules("reports"), ids=lambda p: p.name)
+def test_reports_import_nothing_of_streamlit_or_the_pages(path: Path) -> None:
+    assert forbidden(path, "reports", ABOVE_REPORTS) == []
+
+
 def test_there_are_modules_to_check() -> None:
     names = {p.name for p in modules("analytics")} & {p.name for p in modules("data")}
     assert {"__init__.py", "__main__.py"} <= names
+    assert {"__init__.py", "overview.py"} <= {p.name for p in modules("reports")}
 
 
 SOURCE = """
@@ -123,6 +131,20 @@ def test_an_import_is_found_wherever_it_stands() -> None:
         Import("analytics", 15, True),
         Import("streamlit", 16, True),
     ]
+
+
+def test_a_library_never_reaches_up_to_reports(tmp_path: Path) -> None:
+    source = "import polars\nfrom reports.overview import place_numbers\n"
+    library = tmp_path / "rates.py"
+    library.write_text(source, encoding="utf-8")
+    assert forbidden(library, "analytics", ABOVE_ANALYTICS) == ["2: reports.overview"]
+    assert forbidden(library, "data", ABOVE_DATA) == ["2: reports.overview"]
+    assert forbidden(library, "reports", ABOVE_REPORTS) == []
+    reaching = "def main():\n    from reports import overview\n"
+    main = tmp_path / "__main__.py"
+    main.write_text(reaching, encoding="utf-8")
+    assert forbidden(main, "analytics", ABOVE_ANALYTICS) == []
+    assert forbidden(main, "data", ABOVE_DATA) == ["2: reports"]
 
 
 def test_a_command_line_reaches_up_only_from_inside_a_function(tmp_path: Path) -> None:
