@@ -303,6 +303,14 @@ class Frames:
         source = self.__dict__["_labour"]
         return not isinstance(source, LabourMonths) or source.loaded
 
+    def labour_scan(self) -> pl.LazyFrame:
+        """Every labour row, lazily: a query of a few columns or rows reads only those (from
+        the snapshot's files while `labour` is not in memory)."""
+        source = self.__dict__["_labour"]
+        if isinstance(source, LabourMonths) and not source.loaded:
+            return source.scan()
+        return self.labour.lazy()
+
     def labour_slice(
         self,
         months: Sequence[date] | None,
