@@ -138,8 +138,12 @@ def review(
     notes: pl.DataFrame,
     place: Place,
     month: date,
+    residents: pl.DataFrame | None = None,
 ) -> Review:
-    """The review of building `place` (site and building set) in `month`, from whole frames."""
+    """The review of building `place` (site and building set) in `month`, from whole frames, or
+    from `labour`'s rows of the month and the month before with `residents`: the labour rows
+    (township, site, building and id_number at least) of whoever lived there in any month, whom
+    its subsidies are counted by."""
     month = month.replace(day=1)
     here = in_place(labour, place)
     members = members_by_room(here, month)
@@ -150,11 +154,12 @@ def review(
     if captain.height:
         who = captain.select(list(who)).row(0, named=True)
     matches = match_postings(job_seekers(here, month), postings, as_of=month_end(month))
+    payees = labour if residents is None else residents
     return Review(
         place=place,
         month=month,
         captain=who,
-        head=headline(here, subsidies_in_place(subsidies, labour, place), month).row(0, named=True),
+        head=headline(here, subsidies_in_place(subsidies, payees, place), month).row(0, named=True),
         members=members,
         households=households_by_room(members),
         zero=zero_employment(members),
@@ -191,32 +196,33 @@ def roster(buildings: pl.DataFrame, labour: pl.DataFrame) -> pl.DataFrame:
 
 
 def search(
-    buildings: pl.DataFrame, labour: pl.DataFrame, text: str, limit: int = 12
+    buildings: pl.DataFrame, labour: pl.DataFrame | pl.LazyFrame, text: str, limit: int = 12
 ) -> pl.DataFrame:
     """Buildings found by `text` in a room number, a person's name or a captain's name.
 
     A person is found where they lived in their latest month in the ledger. Substring match;
     rooms first, then people, then captains, at most `limit` hits
-    (`HIT_SCHEMA`). Blank text finds nothing.
+    (`HIT_SCHEMA`). Blank text finds nothing. `labour` may be lazy: then only the columns
+    searched, and the rows of the people found, are read.
     """
     text = text.strip()
     if not text:
         return pl.DataFrame(schema=HIT_SCHEMA)
+    rows = labour.lazy()
 
-    def matching(frame: pl.DataFrame, column: str) -> pl.Expr:
+    def matching(frame: pl.DataFrame | pl.LazyFrame, column: str) -> pl.Expr:
         # The distinct values are searched, not every row: a province's ledger repeats each
         # room and name every month.
-        values = frame.get_column(column).unique().drop_nulls()
+        values = frame.lazy().select(pl.col(column).unique()).collect().to_series().drop_nulls()
         hits = values.filter(values.cast(pl.String).str.contains(text, literal=True))
         return pl.col(column).is_in(hits.implode())
 
     def latest(column: str) -> pl.DataFrame:
         # Only the people with a match anywhere need their latest month: sorting the whole
         # ledger copied it.
-        people = labour.lazy().filter(matching(labour, column)).select("id_number").unique()
+        people = rows.filter(matching(rows, column)).select("id_number").unique()
         return (
-            labour.lazy()
-            .join(people, on="id_number", how="semi")
+            rows.join(people, on="id_number", how="semi")
             .sort("month")
             .unique("id_number", keep="last")
             .collect()

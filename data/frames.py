@@ -4,6 +4,10 @@ The store is read once per data version (see `store.data_version`) into a `Frame
 Parquet snapshot beside the store; callers cache it by that version. Every caller then takes
 `Frames.scoped(scope)`: rows outside the scope are gone before any page or report sees them.
 An empty scope sees nothing (default deny).
+
+A snapshot's labour is a file per month (`LABOUR_DIR`), read when asked: the views of people
+read the months and places they show (`Frames.labour_slice`), and `Frames.labour` (every
+person-month: gigabytes at province scale) is read only by whoever asks for all of it.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -198,12 +204,86 @@ class Scope:
         return expr
 
 
+class LabourMonths:
+    """A snapshot's labour, read when asked: a file per month in `folder`, and the rows of a
+    scope alone when `where` is given. Every month at once (`frame`) is read once and kept."""
+
+    def __init__(self, folder: Path, where: pl.Expr | None = None) -> None:
+        try:
+            paths = sorted(folder.iterdir())
+        except FileNotFoundError as gone:
+            raise _Vanished(folder.parent.name) from gone
+        self.folder = folder
+        # By month: a file's name is its month, so the names' order is the months'.
+        self.files = {date.fromisoformat(p.stem): p for p in paths if p.suffix == ".parquet"}
+        self.where = where
+        self._frame: pl.DataFrame | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def months(self) -> tuple[date, ...]:
+        """The months with records (before any `where`), oldest first."""
+        return tuple(self.files)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether every month is in memory (`frame` was asked for)."""
+        return self._frame is not None
+
+    def narrowed(self, where: pl.Expr) -> LabourMonths:
+        """The same files, only the rows where `where` holds too."""
+        cut = LabourMonths.__new__(LabourMonths)
+        cut.folder, cut.files, cut._frame = self.folder, self.files, None
+        cut._lock = threading.Lock()
+        cut.where = where if self.where is None else self.where & where
+        return cut
+
+    def scan(self, months: Sequence[date] | None = None) -> pl.LazyFrame:
+        """The rows of `months` (every month when None), in the labour frame's order: only
+        their files are opened, and `where` is pushed down into the scan."""
+        if months is None:
+            files = list(self.files.values())
+        else:
+            wanted = {month.replace(day=1) for month in months}
+            files = [path for month, path in self.files.items() if month in wanted]
+        if not files:
+            return pl.LazyFrame(schema=LABOUR_SCHEMA)
+        rows = pl.scan_parquet(files, hive_partitioning=False)
+        return rows if self.where is None else rows.filter(self.where)
+
+    def frame(self) -> pl.DataFrame:
+        with self._lock:  # sessions share the frames: one read, not one per session
+            if self._frame is None:
+                self._frame = self.scan().collect()
+            return self._frame
+
+
+class _Labour:
+    """`Frames.labour`: a frame, or a snapshot's `LabourMonths` read on first access."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, frames: Frames | None, owner: type | None = None) -> pl.DataFrame:
+        if frames is None:
+            raise AttributeError("labour")  # no default: `dataclass` asks the class for one
+        value = frames.__dict__[self.slot]
+        return value.frame() if isinstance(value, LabourMonths) else value
+
+    def __set__(self, frames: Frames, value: pl.DataFrame | LabourMonths) -> None:
+        frames.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class Frames:
     """The store as polars frames. Column names and types: `analytics.columns`, and the
-    aggregates `analytics.aggregates.GRAIN_SCHEMA` and `PERSON_COUNT_SCHEMA`."""
+    aggregates `analytics.aggregates.GRAIN_SCHEMA` and `PERSON_COUNT_SCHEMA`.
 
-    labour: pl.DataFrame
+    `labour` may be given as a snapshot's `LabourMonths`: it is then read on first access, and
+    `labour_slice` reads only the months asked for.
+    """
+
+    labour: pl.DataFrame = _Labour()  # type: ignore[assignment]
     subsidies: pl.DataFrame
     postings: pl.DataFrame
     training: pl.DataFrame
@@ -231,15 +311,64 @@ class Frames:
     def empty(cls) -> Frames:
         return cls(**{name: pl.DataFrame(schema=schema) for name, schema in _SCHEMAS.items()})
 
+    @property
+    def labour_loaded(self) -> bool:
+        """Whether every person-month is in memory (read from the store, or `labour` asked)."""
+        source = self.__dict__["_labour"]
+        return not isinstance(source, LabourMonths) or source.loaded
+
+    def labour_scan(self) -> pl.LazyFrame:
+        """Every labour row, lazily: a query of a few columns or rows reads only those (from
+        the snapshot's files while `labour` is not in memory)."""
+        source = self.__dict__["_labour"]
+        if isinstance(source, LabourMonths) and not source.loaded:
+            return source.scan()
+        return self.labour.lazy()
+
+    def labour_slice(
+        self,
+        months: Sequence[date] | None,
+        where: pl.Expr | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> pl.DataFrame:
+        """The labour rows of `months` (every month when None) where `where` holds, `columns`
+        of them (all when None): `labour.filter(...)` to the row, in its order and types, read
+        from the snapshot's files of those months alone while `labour` is not in memory."""
+        source = self.__dict__["_labour"]
+        if isinstance(source, LabourMonths) and not source.loaded:
+            rows = source.scan(months)
+        else:
+            rows = self.labour.lazy()
+            if months is not None:
+                wanted = pl.Series([m.replace(day=1) for m in months], dtype=pl.Date())
+                rows = rows.filter(pl.col("month").is_in(wanted.implode()))
+        if where is not None:
+            rows = rows.filter(where)
+        if columns is not None:
+            rows = rows.select(columns)
+        return rows.collect()
+
     def scoped(self, scope: Scope) -> Frames:
         """The frames cut to `scope`: only rows inside it remain."""
         if scope.county:
             return self
         if scope.is_empty:
             return Frames.empty()
-        labour = self.labour.filter(scope.place_filter())
-        people = labour.get_column("id_number").unique()
-        places = labour.select("township", "site", "building").unique()
+        source = self.__dict__["_labour"]
+        if isinstance(source, LabourMonths) and not source.loaded:
+            # Still unread: the cut too, and of its people and places only what the other
+            # frames' cuts need, without holding every month of them.
+            labour: pl.DataFrame | LabourMonths = source.narrowed(scope.place_filter())
+            seen = (
+                labour.scan()
+                .select("id_number", "household", "township", "site", "building")
+                .unique()
+                .collect(engine="streaming")
+            )
+        else:
+            labour = seen = self.labour.filter(scope.place_filter())
+        people = seen.get_column("id_number").unique()
+        places = seen.select("township", "site", "building").unique()
         # A payment lies in scope by its place; below site level (buildings only) by its payee.
         subsidies = self.subsidies.filter(
             (scope.place_filter() if not scope.buildings else pl.lit(False))
@@ -272,14 +401,15 @@ class Frames:
             postings=self.postings,
             notes=self.notes.filter(scope.place_filter()),
             edits=self.edits.filter(scope.place_filter()),
-            case_work=_case_work_in(self.case_work, scope, labour),
+            case_work=_case_work_in(self.case_work, scope, seen),
             batches=self.batches.clear(),
         )
 
 
 def _case_work_in(case_work: pl.DataFrame, scope: Scope, labour: pl.DataFrame) -> pl.DataFrame:
     """The stored case states a scope may see: of subjects at its places when written, or of its
-    people and households now. Audit cases only for a scope of townships (township officers):
+    people and households now (`labour`: the scope's labour rows, or their id_number and
+    household columns). Audit cases only for a scope of townships (township officers):
     a captain's scope of sites and buildings gets households and people alone.
     """
     people = labour.get_column("id_number").unique().implode()
@@ -516,14 +646,13 @@ def load_frames(engine: Engine) -> Frames:
             folder.mkdir(parents=True, exist_ok=True)
             partial = Path(tempfile.mkdtemp(prefix=_partial_prefix(name), dir=folder))
             try:
-                frames = _patched(conn, folder, version) or Frames(
+                frames = _patched(conn, folder, version, partial) or Frames(
                     **_read_frames(conn, list(_SCHEMAS), snapshot=partial)
                 )
             except BaseException:
                 shutil.rmtree(partial, ignore_errors=True)
                 raise
-    _write_snapshot(frames, folder, name, partial)
-    return frames
+    return _write_snapshot(frames, folder, name, partial)
 
 
 # Read again after any write: they are small, and notes are not in the batch log.
@@ -544,9 +673,15 @@ class _Vanished(Exception):
 
 
 def _read_snapshot(snapshot: Path) -> Frames:
+    """The snapshot's frames; its labour read when asked (`LabourMonths`)."""
     try:
         return Frames(
-            **{name: pl.read_parquet(snapshot / f"{name}.parquet") for name in _SNAPSHOT_FRAMES}
+            labour=LabourMonths(snapshot / LABOUR_DIR),
+            **{
+                name: pl.read_parquet(snapshot / f"{name}.parquet")
+                for name in _SNAPSHOT_FRAMES
+                if name != "labour"
+            },
         )
     except FileNotFoundError as gone:
         raise _Vanished(snapshot.name) from gone
@@ -563,7 +698,7 @@ def _snapshots(folder: Path) -> dict[int, Path]:
     return versions
 
 
-def _patched(conn: Connection, folder: Path, version: int) -> Frames | None:
+def _patched(conn: Connection, folder: Path, version: int, partial: Path) -> Frames | None:
     """The previous snapshot brought up to date with the labour records written since.
 
     Status updates, notes and imports that add or replace labour records (a new month, a month
@@ -573,6 +708,9 @@ def _patched(conn: Connection, folder: Path, version: int) -> Frames | None:
 
     Only a snapshot of `version` (the transaction's) or older is a base: another process may
     already have written a newer one, whose rows this transaction cannot see.
+
+    Labour goes into `partial` a month at a time: the months written anew, the others linked
+    to the base's files; no month but those written is read.
     """
     for _ in range(_READ_AGAIN):
         older = [v for v in _snapshots(folder) if v <= version]
@@ -588,13 +726,53 @@ def _patched(conn: Connection, folder: Path, version: int) -> Frames | None:
         written = ["labour", *sorted(_frames_written(conn, base))]
         again = _read_frames(conn, written, after_batch=base)
         records = again.pop("labour")
-        labour = _with_records(old.labour, records)
-        households = _households_with(old, labour, records)
-        counts = _person_counts_with(old, labour, records)
+        try:
+            labour, households, counts = _patched_labour(old, records, partial / LABOUR_DIR)
+        except _Vanished:
+            continue
         return dataclasses.replace(
             old, labour=labour, households=households, person_counts=counts, **again
         )
     return None
+
+
+def _patched_labour(
+    old: Frames, records: pl.DataFrame, into: Path
+) -> tuple[LabourMonths, pl.DataFrame, pl.DataFrame]:
+    """`old`'s labour with `records` written into `into` (a file per month), and its grain and
+    person counts."""
+    source: LabourMonths = old.__dict__["_labour"]
+    months = sorted(records.get_column("month").unique())
+    # The months written, as they were, and the last month: all that `_households_with` and
+    # `_person_counts_with` read of the old labour (whether the records are of new months; the
+    # months built again).
+    last = source.months[-1:]
+    before = source.scan([*months, *last]).collect()
+    touched = pl.col("month").is_in(pl.Series(months, dtype=pl.Date()).implode())
+    now = _with_records(before.filter(touched), records)
+    seen = dataclasses.replace(old, labour=before)
+    households = _households_with(seen, now, records)
+    counts = _person_counts_with(seen, now, records)
+    try:
+        into.mkdir()
+        for month, path in source.files.items():
+            if month not in months:
+                _link(path, into / path.name)
+        _write_months(now, into)
+    except FileNotFoundError as gone:
+        shutil.rmtree(into, ignore_errors=True)  # the next base starts again
+        raise _Vanished(source.folder.parent.name) from gone
+    return LabourMonths(into), households, counts
+
+
+def _link(source: Path, target: Path) -> None:
+    """`target` as the same file as `source`: a month unchanged costs no copy, no disk."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        raise
+    except OSError:  # a file system without hard links, or another device
+        shutil.copy2(source, target)
 
 
 _READ_AGAIN = 3  # bases tried by `_patched` before reading the whole store
@@ -674,16 +852,53 @@ def _with_records(labour: pl.DataFrame, written: pl.DataFrame) -> pl.DataFrame:
 
 
 def _snapshot_name(version: int) -> str:
-    # The schemas are part of the name: a release that changes a frame never reads an old one.
+    # The schemas and the files' layout are part of the name: a release that changes a frame
+    # or how it is kept never reads an old one.
     schemas = {**_SCHEMAS, **_DERIVED}
-    fingerprint = hashlib.sha256(repr(sorted(schemas.items())).encode()).hexdigest()[:8]
+    layout = (_LAYOUT, sorted(schemas.items()))
+    fingerprint = hashlib.sha256(repr(layout).encode()).hexdigest()[:8]
     return f"v{version}-{fingerprint}"
+
+
+# A snapshot's labour: a folder of one file per month, named by the month (2020-12-01.parquet).
+# Files named by month, not Hive folders (month=2020-12-01/): the month stays a column of the
+# file with its own type, no path is parsed back into one, and the names sort as the months.
+LABOUR_DIR = "labour"
+_LAYOUT = "labour: a file per month"
 
 
 def write_frame(frame: pl.DataFrame, path: Path) -> None:
     """One frame of a snapshot."""
     # lz4, not the default zstd: every cold start reads it, and reads a fifth faster.
     frame.write_parquet(path, compression="lz4")
+
+
+def write_labour(labour: pl.DataFrame, folder: Path) -> None:
+    """A labour frame (sorted by month) as the snapshot's `folder` of a file per month. Written
+    beside it, then renamed: the folder is there whole or not at all."""
+    staging = folder.with_name(f"{folder.name}.writing")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    _write_months(labour, staging)
+    staging.rename(folder)
+
+
+def _write_months(labour: pl.DataFrame, folder: Path) -> None:
+    for month, rows in _by_month(labour):
+        write_frame(rows, folder / f"{month.isoformat()}.parquet")
+
+
+def _by_month(labour: pl.DataFrame) -> Iterator[tuple[date, pl.DataFrame]]:
+    """Each month's rows of a frame sorted by month: slices of it, not copies."""
+    offset = 0
+    for run in labour.get_column("month").rle().to_list():
+        yield run["value"], labour.slice(offset, run["len"])
+        offset += run["len"]
+
+
+def read_labour(folder: Path) -> pl.DataFrame:
+    """Every month of a snapshot's labour folder, as one frame."""
+    return LabourMonths(folder).frame()
 
 
 # Finished snapshots kept, the newest included: a process still reading an older one (a page
@@ -701,21 +916,37 @@ def _partial_prefix(name: str) -> str:
     return f"{name}.{os.getpid()}@{socket.gethostname()}."
 
 
-def _write_snapshot(frames: Frames, folder: Path, name: str, partial: Path) -> None:
-    """Write the snapshot into `partial` (beside the frames a native read left there), then
-    rename it to `name`: readers never see half a one. Then clean up (`_clean`)."""
+def _write_snapshot(frames: Frames, folder: Path, name: str, partial: Path) -> Frames:
+    """Write the snapshot into `partial` (beside the frames a native read or a patch left
+    there), then rename it to `name`: readers never see half a one. Then clean up (`_clean`).
+
+    The frames back, their labour read from the snapshot when asked: a process keeps every
+    month in memory only while the snapshot cannot be written.
+    """
+    snapshot = folder / name
     try:
         for frame in _SNAPSHOT_FRAMES:
-            if not (partial / f"{frame}.parquet").exists():
+            if frame == "labour":
+                if not (partial / LABOUR_DIR).is_dir():
+                    write_labour(frames.labour, partial / LABOUR_DIR)
+            elif not (partial / f"{frame}.parquet").exists():
                 write_frame(getattr(frames, frame), partial / f"{frame}.parquet")
-        partial.rename(folder / name)
+        partial.rename(snapshot)
     except OSError as failed:
         # Another process wrote the same version first (the name is taken), or the disk is
         # full: the frames in hand are right either way, and the next load tries again.
-        if not (folder / name).is_dir():
+        if not snapshot.is_dir():
             logging.getLogger(__name__).warning("snapshot %s not written: %s", name, failed)
+            frames.labour  # noqa: B018 (a patch's months are in `partial`: read before it goes)
         shutil.rmtree(partial, ignore_errors=True)
     _clean(folder)
+    if not snapshot.is_dir():
+        return frames
+    try:
+        labour = LabourMonths(snapshot / LABOUR_DIR)
+    except _Vanished:
+        return frames  # cleaned up already by a writer of newer versions
+    return dataclasses.replace(frames, labour=labour, households=frames.households)
 
 
 def _clean(folder: Path) -> None:

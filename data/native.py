@@ -20,6 +20,7 @@ starts it.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,8 +43,9 @@ def read_frames(
     """`frames._read` of each of `names` on the SQLite file `database` at data version
     `version`, in a child process; None when the store is no longer at that version.
 
-    The child hands them over as the snapshot's Parquet files (`frames.write_frame`); `into`
-    keeps them there (a snapshot being written), else they go once read.
+    The child hands them over as the snapshot's Parquet files (`frames.write_frame`; labour a
+    file per month, `frames.write_labour`); `into` keeps them there (a snapshot being written),
+    else they go once read.
     """
     if into is not None:
         return _read_into(database, version, names, after_batch, into)
@@ -70,21 +72,38 @@ def _read_into(
         text=True,
         cwd=Path(__file__).resolve().parents[1],
     )
-    files = {name: folder / f"{name}.parquet" for name in names}
+    files = {name: folder / _file_name(name) for name in names}
     if done.returncode != 0 or not all(path.exists() for path in files.values()):
         # A child that stopped half-way may have left a file, or half of one: not a snapshot's.
         for path in files.values():
-            path.unlink(missing_ok=True)
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         if done.returncode != 0:
             raise RuntimeError(f"reading {database} natively failed: {done.stderr.strip()}")
         return None
-    return {name: pl.read_parquet(path) for name, path in files.items()}
+    return {name: _read_file(name, path) for name, path in files.items()}
+
+
+def _file_name(name: str) -> str:
+    """Where the child leaves a frame: labour as the snapshot's folder of a file per month
+    (`frames.LABOUR_DIR`), written whole or not at all; the others as a file each."""
+    from data.frames import LABOUR_DIR
+
+    return LABOUR_DIR if name == "labour" else f"{name}.parquet"
+
+
+def _read_file(name: str, path: Path) -> pl.DataFrame:
+    from data.frames import read_labour
+
+    return read_labour(path) if name == "labour" else pl.read_parquet(path)
 
 
 def _child(
     database: str, version: int, after_batch: int | None, out: Path, names: list[str]
 ) -> None:
-    from data.frames import _read, write_frame
+    from data.frames import _read, write_frame, write_labour
 
     uri = "sqlite://" + urllib.parse.quote(str(Path(database).resolve()))
 
@@ -110,9 +129,12 @@ def _child(
     if current() != version:
         return
     for name, frame in read.items():
-        # The snapshot's own file: a province's labour frame, handed over as Arrow IPC, took
+        # The snapshot's own files: a province's labour frame, handed over as Arrow IPC, took
         # 17 s to write and 15 s to read back, then 17 s more to write as the snapshot.
-        write_frame(frame, out / f"{name}.parquet")
+        if name == "labour":
+            write_labour(frame, out / _file_name(name))
+        else:
+            write_frame(frame, out / _file_name(name))
 
 
 if __name__ == "__main__":

@@ -17,11 +17,20 @@ from analytics.building import (
 from analytics.changes import CHANGES
 from analytics.drill import Place
 from analytics.privacy import masked
+from reports.building import building_review, building_roster
 from ui import casework, record, views
 from ui.empty import no_data_screen
 from ui.format import MISSING, fmt_month
 from ui.shell import enter
-from ui.state import account, computed, current_version, frames, full_view, report_months
+from ui.state import (
+    account,
+    computed,
+    current_version,
+    frames,
+    full_view,
+    person_slice,
+    report_months,
+)
 from ui.strings import t
 from ui.widgets import month_picker, url_bound
 
@@ -42,15 +51,15 @@ def first_building(buildings: pl.DataFrame) -> None:
 viewer = account()
 full = full_view()
 data = frames()
-if data.labour.is_empty():
+months = report_months()
+if not months:
     no_data_screen()
     st.stop()
 
-buildings = computed(record.building_roster)
+buildings = computed(building_roster)
 sites = buildings.get_column("site").unique(maintain_order=True).to_list()
 wanted = (st.query_params.get("site"), st.query_params.get("building"))
 
-months = report_months()
 head_col, month_col = st.columns([4, 1], vertical_alignment="bottom")
 with month_col:
     month = month_picker(months)
@@ -82,7 +91,7 @@ if (wanted[0] is not None and wanted[0] not in sites) or (wanted[1] not in [None
 with search_col:
     text = st.text_input(t("bld_search"), key="building_search", placeholder=t("bld_search_hint"))
 if text.strip():
-    hits = search(data.buildings, data.labour, text)
+    hits = search(data.buildings, data.labour_scan(), text)
     if hits.is_empty():
         st.caption(t("bld_search_none", text=text.strip()))
     with st.container(horizontal=True, gap="small"):
@@ -98,7 +107,7 @@ if text.strip():
 
 place = Place(site=site, building=building)
 head_col.title(f"{site} {t('building_label', building=building)} · {fmt_month(month)}")
-here = computed(record.building_review, place, month)
+here = computed(building_review, place, month)
 if here.captain["captain"]:
     captain = pl.DataFrame([here.captain])
     captain = (captain if full else masked(captain)).row(0, named=True)
@@ -167,7 +176,7 @@ if viewer.may_edit:
     with update_col.container(border=True):
         st.markdown(f"**{t('bld_update_title')}**")
         st.caption(t("bld_update_hint"))
-        record.status_form(here, data.labour)
+        record.status_form(here, person_slice([month], place))
     with note_col.container(border=True):
         st.markdown(f"**{t('bld_note_title')}**")
         record.note_form(here)

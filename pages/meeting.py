@@ -5,40 +5,33 @@ between households; where the meeting is (the household shown, those gone throug
 the session for each building and month, so a reload or a look at another page keeps it.
 """
 
-import datetime as dt
-
 import polars as pl
 import streamlit as st
 
-from analytics.drill import Place, in_place
-from analytics.meeting import card_members, meeting_order, meeting_progress
-from data.frames import Frames
+from analytics.meeting import meeting_order, meeting_progress
+from reports.building import building_review, building_roster
+from reports.meeting import members_of
 from ui import casework, meeting
 from ui.empty import no_data_screen
 from ui.format import fmt_month
-from ui.record import building_review, building_roster
 from ui.shell import enter
-from ui.state import account, computed, frames, full_view, report_months
+from ui.state import account, computed, frames, full_view, person_slice, report_months
 from ui.strings import t
 from ui.widgets import month_picker
 
 enter()
 
 
-def building_members(data: Frames, place: Place, month: dt.date) -> pl.DataFrame:
-    return card_members(in_place(data.labour, place), month)
-
-
 meeting.style()
 viewer = account()
 full = full_view()
 data = frames()
-if data.labour.is_empty():
+months = report_months()
+if not months:
     no_data_screen()
     st.stop()
 
 buildings = computed(building_roster)
-months = report_months()
 title_col, month_col = st.columns([3, 1], vertical_alignment="bottom")
 with month_col:
     month = month_picker(months)
@@ -71,13 +64,13 @@ position = codes.index(state["at"])
 meeting.controls(state, codes, position, gone, total)
 
 home = order.row(position, named=True)
-members = computed(building_members, place, month).filter(pl.col("household") == home["household"])
+members = computed(members_of, place, month).filter(pl.col("household") == home["household"])
 cases = computed(casework.building_worklist, place, month, casework.today())
 meeting.card(
     here,
     home,
     members,
-    data.labour,
+    person_slice([month], place),
     editable=viewer.may_edit,
     cases=cases.filter(pl.col("household") == home["household"]),
 )

@@ -1,51 +1,42 @@
 """一库六册: the six rosters of a month for the viewer's places, on screen and as one workbook
 with a sheet per roster (the same file as `python -m data export rosters`)."""
 
-from datetime import date
-
-import polars as pl
 import streamlit as st
 
-from analytics.drill import Place, in_place
-from analytics.rosters import ROSTERS, rosters
+from analytics.rosters import ROSTERS
 from data.export import rosters_workbook
-from data.frames import Frames
+from reports.rosters import rosters_of
 from ui import views
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month
 from ui.rosters import place_picker
 from ui.shell import enter
-from ui.state import computed, current_version, frames, full_view, report_months
+from ui.state import computed_list, current_version, full_view, person_slice, report_months
 from ui.strings import t
 from ui.widgets import file_download, month_picker
 
 enter()
 
-
-def place_rosters(data: Frames, place: Place, month: date) -> dict[str, pl.DataFrame]:
-    return rosters(in_place(data.labour, place), month)
-
-
-data = frames()
-if data.labour.is_empty():
+months = report_months()
+if not months:
     no_data_screen()
     st.stop()
 
 head_col, place_col, month_col = st.columns([3, 2, 1], vertical_alignment="bottom")
 with month_col:
-    month = month_picker(report_months())
+    month = month_picker(months)
 with place_col:
     place, where = place_picker()
 head_col.title(f"{t('nav_rosters')} · {where}")
 
-books = computed(place_rosters, place, month)
+books = computed_list(rosters_of, place, month)
 counts = st.columns(len(ROSTERS))
 for column, (name, roster) in zip(counts, books.items(), strict=True):
     column.metric(t(f"roster_{name}"), fmt_count(roster.height, "unit_persons"), border=True)
 
 full = full_view()
 file_download(
-    lambda: rosters_workbook(in_place(data.labour, place), month, full=full),
+    lambda: rosters_workbook(person_slice([month], place), month, full=full),
     f"一库六册-{where}-{month:%Y-%m}.xlsx",
     key="rosters_excel",
     full=full,

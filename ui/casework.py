@@ -28,7 +28,7 @@ from analytics.casework import (
     with_states,
     worklist,
 )
-from analytics.drill import Place, in_place
+from analytics.drill import Place
 from data.accounts import Account, enabled_accounts
 from data.casework import WORK_ROLES, assign_cases, case_history, may_work, set_case
 from data.frames import Frames
@@ -149,9 +149,10 @@ def audit_form(case: dict | None) -> None:
 def building_worklist(data: Frames, place: Place, month: dt.date, day: dt.date) -> pl.DataFrame:
     """The building's zero-employment households and people wishing to work in `month`, with
     their states on `day` (`analytics.casework.worklist`, no audit cases), for
-    `ui.state.computed`."""
+    `ui.state.computed`. Households and people of `month` alone: its slice of the building."""
     no_cases = pl.DataFrame(schema=CASE_SCHEMA)
-    return worklist(no_cases, in_place(data.labour, place), data.case_work, month, day)
+    rows = data.labour_slice([month], place.filter())
+    return worklist(no_cases, rows, data.case_work, month, day)
 
 
 def _listed(cases: pl.DataFrame) -> pl.DataFrame:

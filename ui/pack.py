@@ -31,11 +31,9 @@ from analytics.building import (
     NOTE_COLUMNS,
     SUITABLE_COLUMNS,
     Review,
-    review,
-    roster,
 )
 from analytics.changes import CHANGES
-from analytics.drill import Place, natural_order
+from analytics.drill import natural_order
 from analytics.privacy import MISSING, masked
 from analytics.rates import month_end
 from data.spreadsheet import workbook
@@ -85,26 +83,11 @@ class FontMissing(RuntimeError):
 def site_reviews(
     frames: Frames, site: str, month: date, building: str | None = None
 ) -> list[Review]:
-    """The reviews of every building of `site` in natural order (or of `building` alone).
+    """The reviews of every building of `site` in natural order (or of `building` alone):
+    `reports.building.site_reviews`, from the site's slice of the month and the month before."""
+    from reports.building import site_reviews as reviews  # reports imports the store's frames
 
-    Every building of the captains' list or the ledger gets a page, also one without data this
-    month: the meeting sees that the building is missing, not a silently shorter pack.
-    """
-    here = roster(frames.buildings, frames.labour).filter(pl.col("site") == site)
-    if building is not None:
-        here = here.filter(pl.col("building") == building)
-    return [
-        review(
-            labour=frames.labour,
-            subsidies=frames.subsidies,
-            postings=frames.postings,
-            buildings=frames.buildings,
-            notes=frames.notes,
-            place=Place(site=site, building=name),
-            month=month,
-        )
-        for name in here.get_column("building")
-    ]
+    return reviews(frames, site, month, building)
 
 
 def pack_file_name(site: str, building: str | None, month: date, suffix: str) -> str:

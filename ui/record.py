@@ -15,9 +15,8 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from analytics.building import Review, meeting_end, review, roster
+from analytics.building import Review, meeting_end
 from analytics.domain import EMPLOYMENT_TYPES, STATUS_UNEMPLOYED, STATUSES, WISHES
-from analytics.drill import Place
 from data.edits import EDITABLE, EditResult, add_note, form_number, update_status
 from data.frames import Frames
 from data.store import get_engine
@@ -26,26 +25,6 @@ from ui.pack import pack_file_name, pack_pdf, pack_xlsx, site_reviews
 from ui.state import account, session_scope
 from ui.strings import lang, t
 from ui.widgets import file_download, may_export
-
-
-def building_roster(data: Frames) -> pl.DataFrame:
-    """Every building with its site and captain (`analytics.building.roster`), for the building
-    page's and the meeting's pickers: one function, worked out once by `ui.state.computed`."""
-    return roster(data.buildings, data.labour)
-
-
-def building_review(data: Frames, place: Place, month: dt.date) -> Review:
-    """The building's review in `month` (its members empty when the month has no records): one
-    function for the building page and the meeting, so `ui.state.computed` works it out once."""
-    return review(
-        labour=data.labour,
-        subsidies=data.subsidies,
-        postings=data.postings,
-        buildings=data.buildings,
-        notes=data.notes,
-        place=place,
-        month=month,
-    )
 
 
 def _flash(where: str, message: str) -> None:
@@ -120,7 +99,8 @@ def status_form(
     picker: str = "update_person",
 ) -> None:
     """Pick a member (of `members`, default the whole building), see their record of the month
-    (from the ledger `labour`), change it, save. `picker` is the member select's key.
+    (from `labour`: the ledger, or its rows of the month), change it, save. `picker` is the
+    member select's key.
 
     The record as the form was first drawn is kept in the session: a save sends only the fields
     changed since, and is refused when someone else changed the record in between (two

@@ -35,4 +35,5 @@ def place_picker() -> tuple[Place, str]:
 
 
 def _township_sites(data: Frames) -> pl.DataFrame:
-    return data.labour.select("township", "site").unique()
+    # The household grain's places are the labour rows' (each row has its grain row).
+    return data.households.select("township", "site").unique()

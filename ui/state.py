@@ -4,13 +4,15 @@ then cut to what the signed-in viewer may see."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from typing import TypeVar
 
+import polars as pl
 import streamlit as st
 
 from analytics.domain import COUNTY_SCOPE
+from analytics.drill import Place
 from data.accounts import Account
 from data.frames import Frames, Scope, load_frames
 from data.store import data_version, database_url, get_engine
@@ -147,14 +149,26 @@ def _computed(
     return _compute(_scoped_frames(url, version, scope), *args)
 
 
+def person_slice(months: Sequence[date], place: Place) -> pl.DataFrame:
+    """The labour rows of `months` in `place`, cut to this session's scope as `frames()` cuts
+    them: `frames().labour` filtered so, read from the months' files alone. Worked out once per
+    data version, scope, months and place (`computed_list`)."""
+    return computed_list(_person_slice, tuple(sorted({m.replace(day=1) for m in months})), place)
+
+
+def _person_slice(data: Frames, months: tuple[date, ...], place: Place) -> pl.DataFrame:
+    return data.labour_slice(months, place.filter())
+
+
 def report_months() -> tuple[date, ...]:
     """The reporting months in this session's labour ledger, oldest first."""
     return computed(_report_months)
 
 
 def _report_months(data: Frames) -> tuple[date, ...]:
-    # A tuple: the one object is handed to every session.
-    return tuple(data.labour.get_column("month").unique().sort())
+    # A tuple: the one object is handed to every session. From the household grain: the labour
+    # rows' months, without reading every person-month.
+    return tuple(data.households.get_column("month").unique().sort())
 
 
 def report_townships() -> tuple[str, ...]:
@@ -163,4 +177,5 @@ def report_townships() -> tuple[str, ...]:
 
 
 def _report_townships(data: Frames) -> tuple[str, ...]:
-    return tuple(data.labour.get_column("township").drop_nulls().unique().sort())
+    # The grain's townships are the labour rows' (each row has its grain row).
+    return tuple(data.households.get_column("township").drop_nulls().unique().sort())

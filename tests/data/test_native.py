@@ -78,10 +78,11 @@ def test_a_native_read_leaves_its_files_as_the_snapshots_own(
 
 
 def test_a_failed_child_leaves_no_file_behind(tmp_path: Path) -> None:
-    (tmp_path / "labour.parquet").write_bytes(b"half a file")
+    (tmp_path / "labour").mkdir()
+    (tmp_path / "labour" / "2020-08-01.parquet").write_bytes(b"half a file")
     with pytest.raises(RuntimeError, match="natively"):
         native.read_frames(tmp_path / "not-a-store.sqlite", 1, ["labour"], None, into=tmp_path)
-    assert not (tmp_path / "labour.parquet").exists()
+    assert not (tmp_path / "labour").exists()
 
 
 def test_a_small_store_is_read_in_process(own_store_url: str, monkeypatch) -> None:
