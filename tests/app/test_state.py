@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import kpis
+import reports.overview
 from data.edits import add_note
 from data.frames import load_frames
 from data.store import get_engine
@@ -15,13 +15,13 @@ def test_numbers_are_shared_by_sessions_and_follow_scope_and_writes(
     app_for, own_store_url: str, monkeypatch
 ) -> None:
     headlines = []
-    real = kpis.headline
+    real = reports.overview.headline
 
     def counted(*args, **kwargs):
         headlines.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(kpis, "headline", counted)
+    monkeypatch.setattr(reports.overview, "headline", counted)
     st.cache_resource.clear()
 
     def overview(user: str, **query: str) -> None:
