@@ -468,7 +468,10 @@ def get_engine(url: str | None = None) -> Engine:
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         _private_sqlite_file(Path(url.removeprefix("sqlite:///")))
-        engine = create_engine(url, connect_args={"timeout": 60})
+        # No cap on connections: a SQLite connection is a file handle, and a worker's 100
+        # sessions each holding one for a moment outran the default 5 + 10 under load (a page
+        # failed after waiting 30 s for one). Writers still take turns by the write lock.
+        engine = create_engine(url, connect_args={"timeout": 60}, max_overflow=-1)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -46,3 +46,17 @@ def test_a_store_made_world_readable_by_an_earlier_release_is_narrowed(tmp_path:
         engine.dispose()
     finally:
         os.umask(old)
+
+
+def test_a_workers_many_sessions_each_get_a_connection_at_once(tmp_path: Path) -> None:
+    # 100 sessions of one worker read at the same moment: none waits for another's connection
+    # (the default pool of 5 + 10 made the 16th wait 30 s, then fail the page).
+    engine = get_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    init_store(engine)
+    held = [engine.connect() for _ in range(40)]
+    try:
+        assert all(c.exec_driver_sql("SELECT 1").scalar() == 1 for c in held)
+    finally:
+        for conn in held:
+            conn.close()
+        engine.dispose()
