@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from analytics import domain
+from analytics.columns import TRAINING_SCHEMA
 from data import bulk, ids
 from data.ledger import (
     CAPTAINS,
@@ -2122,16 +2123,8 @@ def _commit_postings(store: StoreWriter, rows: pl.DataFrame, batch_id: int) -> p
     return _replace(store, "job_posting", ["posted_on", "employer", "title"], rows, _POSTING)
 
 
-_TRAINING = {
-    "id_number": pl.String(),
-    "name": pl.String(),
-    "course": pl.String(),
-    "provider": pl.String(),
-    "start": pl.Date(),
-    "end": pl.Date(),
-    "certified": pl.Boolean(),
-    "batch_id": pl.Int64(),
-}
+# The training frame's columns, and the batch that wrote the record.
+_TRAINING = {**TRAINING_SCHEMA, "batch_id": pl.Int64()}
 
 
 def _commit_training(store: StoreWriter, rows: pl.DataFrame, batch_id: int) -> pl.Series:
