@@ -22,6 +22,9 @@ pytestmark = pytest.mark.e2e
 
 MAP = ".st-key-subsidy_map_amount"
 HEIGHT = 560  # as pages/subsidies.py draws it
+# The fitted county colours 43 % of the canvas; a first view drawn before the browser reported
+# its width, 17 % (seen once on CI). Either shows the polygons drew.
+FILLED = 0.1
 
 
 def zh(key: str, **values: object) -> str:
@@ -48,14 +51,14 @@ def test_the_map_draws_offline_and_a_click_narrows_the_page(
     page.goto(f"{app_url}/subsidies")
     canvas = page.locator(f"{MAP} canvas").first
     expect(canvas).to_be_visible(timeout=60_000)
-    for _ in range(60):  # WebGL draws a moment after the canvas appears
-        if _coloured_share(canvas.screenshot()) > 0.2:
-            break
-        page.wait_for_timeout(500)
-    assert _coloured_share(canvas.screenshot()) > 0.2, "no filled polygons on the map"
     # Measured once the page has stopped moving: on a busy machine the map was measured while
     # the page above it was still being laid out, and the hover landed on another township.
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
+    for _ in range(60):  # WebGL draws a moment after the canvas appears
+        if _coloured_share(canvas.screenshot()) > FILLED:
+            break
+        page.wait_for_timeout(500)
+    assert _coloured_share(canvas.screenshot()) > FILLED, "no filled polygons on the map"
     box = settled_box(page, canvas)
     # The map is fitted to the width the browser reports (ui.maps._measured_width).
     view = township_view(data.townships, HEIGHT, sites, box["width"], map_label_size(box["width"]))
