@@ -397,7 +397,7 @@ def _in_township(data: Any, township: str | None) -> None:
     """Raise NoData when `township` has no ledger rows."""
     from reports.jobs import people_of
 
-    if township is not None and people_of(data, township).is_empty():
+    if township is not None and people_of(data, township).head(1).collect().is_empty():
         raise NoData(f"没有 {township} 的台账数据 / no labour records for {township}")
 
 

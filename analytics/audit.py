@@ -1,11 +1,11 @@
 """The compliance rules of domain.md ("Compliance rules (审计规则)"): one function per rule.
 
-Each rule takes the labour frame, the subsidy frame and the `Standards` and returns its cases in
-`CASE_SCHEMA`, one row per case key. Terms as domain.md defines them: a payment's month is the
-calendar month of `paid_on`; a person payment carries an ID number (employer payments are never
-cases); held months are the months with any labour record; ages are in full years from the birth
-date written in the ID number (digits 7–14), not the ledger's birth date column, because the ID
-is what the payment was made to.
+Each rule takes what it reads of the labour ledger (`Ledger`), the subsidy frame and the
+`Standards` and returns its cases in `CASE_SCHEMA`, one row per case key. Terms as domain.md
+defines them: a payment's month is the calendar month of `paid_on`; a person payment carries an
+ID number (employer payments are never cases); held months are the months with any labour
+record; ages are in full years from the birth date written in the ID number (digits 7–14), not
+the ledger's birth date column, because the ID is what the payment was made to.
 """
 
 from __future__ import annotations
@@ -85,36 +85,63 @@ CASE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 _RECORD = ("month", "id_number", "name", "capacity", "status", "employment_type")
+# The labour columns the rules read.
+AUDIT_COLUMNS = (*_RECORD, "township", "site")
 
 
-def birth_date_in_id() -> pl.Expr:
-    """The birth date written in `id_number`: digits 7–14 (18 digits), or 7–12 after 19 (15)."""
+def _birth_digits() -> pl.Expr:
+    """The birth date's digits in `id_number`: 7–14 (18 digits), or 19 and 7–12 (15)."""
     ident = pl.col("id_number").str.strip_chars()
-    digits = (
+    return (
         pl.when(ident.str.len_chars() == 18)
         .then(ident.str.slice(6, 8))
         .when(ident.str.len_chars() == 15)
         .then(pl.lit("19") + ident.str.slice(6, 6))
     )
-    return digits.str.to_date("%Y%m%d", strict=False)
+
+
+def birth_date_in_id() -> pl.Expr:
+    """The birth date written in `id_number`: digits 7–14 (18 digits), or 7–12 after 19 (15)."""
+    return _birth_digits().str.to_date("%Y%m%d", strict=False)
 
 
 def age_on(day: pl.Expr) -> pl.Expr:
     """Full years from the ID number's birth date to `day` (null when the ID holds no date)."""
-    birth = birth_date_in_id()
-    ahead = (day.dt.month() < birth.dt.month()) | (
-        (day.dt.month() == birth.dt.month()) & (day.dt.day() < birth.dt.day())
+    # As YYYYMMDD numbers, full years are the difference's ten-thousands (floored): half the
+    # time of comparing months and days, which a province's every labour row pays.
+    born = _birth_digits().cast(pl.Int32, strict=False)
+    on = (
+        day.dt.year().cast(pl.Int32) * 10000
+        + day.dt.month().cast(pl.Int32) * 100
+        + day.dt.day().cast(pl.Int32)
     )
-    return day.dt.year().cast(pl.Int32) - birth.dt.year().cast(pl.Int32) - ahead.cast(pl.Int32)
+    return pl.when(birth_date_in_id().is_not_null()).then((on - born) // 10000)
 
 
-def _records(labour: pl.DataFrame) -> pl.DataFrame:
-    """One record per ID per month: what the rules read of the ledger."""
-    return plain(labour.select(_RECORD)).unique(["id_number", "month"], keep="first")
+@dataclass(frozen=True)
+class Ledger:
+    """What the rules read of the labour ledger, read once for all of them.
 
+    Every rule but the data-quality one judges payments, so of the person-months it needs only
+    those of IDs paid as persons: a province's ledger is read for those rows alone.
+    """
 
-def _held(labour: pl.DataFrame) -> pl.Series:
-    return labour.get_column("month").unique()
+    labour: pl.LazyFrame  # every row, for the data-quality rule's filter
+    held: pl.Series  # the held months
+    records: pl.DataFrame  # one per ID per month, of the IDs with person payments
+
+    @classmethod
+    def of(cls, labour: pl.DataFrame | pl.LazyFrame, subsidies: pl.DataFrame) -> Ledger:
+        rows = labour.lazy()
+        payees = _person_payments(subsidies).get_column("id_number").unique()
+        held, records = pl.collect_all(
+            [
+                rows.select(pl.col("month").unique()),
+                rows.filter(pl.col("id_number").is_in(payees.implode())).select(_RECORD),
+            ]
+        )
+        records = plain(records).unique(["id_number", "month"], keep="first")
+        return cls(rows, held.get_column("month"), records)
 
 
 def _person_payments(subsidies: pl.DataFrame, *kinds: str) -> pl.DataFrame:
@@ -221,9 +248,7 @@ def _all_paid() -> pl.Expr:
     return pl.col("amount").sum()
 
 
-def multiple_posts(
-    labour: pl.DataFrame, subsidies: pl.DataFrame, standards: Standards
-) -> pl.DataFrame:
+def multiple_posts(ledger: Ledger, subsidies: pl.DataFrame, standards: Standards) -> pl.DataFrame:
     """一人多岗: 公益性岗位补贴 paid to one ID more than once in a month; at risk: all but the
     largest payment."""
     posts = _person_payments(subsidies, SUBSIDY_PUBLIC_WELFARE)
@@ -236,15 +261,13 @@ def multiple_posts(
     )
 
 
-def nominal_posts(
-    labour: pl.DataFrame, subsidies: pl.DataFrame, standards: Standards
-) -> pl.DataFrame:
+def nominal_posts(ledger: Ledger, subsidies: pl.DataFrame, standards: Standards) -> pl.DataFrame:
     """挂岗: 公益性岗位补贴 paid in a held month to an ID whose record in that month is not
     (已就业, 公益性岗位), or who has none."""
     posts = _person_payments(subsidies, SUBSIDY_PUBLIC_WELFARE).filter(
-        pl.col("month").is_in(_held(labour).implode())
+        pl.col("month").is_in(ledger.held.implode())
     )
-    rows = _with_record(posts, _records(labour))
+    rows = _with_record(posts, ledger.records)
     on_post = (pl.col("status") == STATUS_EMPLOYED) & (
         pl.col("employment_type") == PUBLIC_WELFARE_POST
     )
@@ -252,14 +275,12 @@ def nominal_posts(
     return _cases(NOMINAL_POST, nominal, _month_period(), _all_paid, pl.col("_record"))
 
 
-def substitutes(
-    labour: pl.DataFrame, subsidies: pl.DataFrame, standards: Standards
-) -> pl.DataFrame:
+def substitutes(ledger: Ledger, subsidies: pl.DataFrame, standards: Standards) -> pl.DataFrame:
     """替岗: 公益性岗位补贴 paid in a month to an ID recorded in it as without working capacity,
     or aged below `min_age` or above `max_age` on a payment's date; at risk: the month's post
     payments."""
     posts = _person_payments(subsidies, SUBSIDY_PUBLIC_WELFARE)
-    rows = _with_record(posts, _records(labour)).with_columns(_age=age_on(pl.col("paid_on")))
+    rows = _with_record(posts, ledger.records).with_columns(_age=age_on(pl.col("paid_on")))
     unfit = pl.col("capacity").is_in(NO_CAPACITY).fill_null(False) | (
         (pl.col("_age") < standards.min_age) | (pl.col("_age") > standards.max_age)
     ).fill_null(False)
@@ -278,9 +299,7 @@ def substitutes(
     return _cases(SUBSTITUTE, cases, _month_period(), _all_paid, reason)
 
 
-def transport_over(
-    labour: pl.DataFrame, subsidies: pl.DataFrame, standards: Standards
-) -> pl.DataFrame:
+def transport_over(ledger: Ledger, subsidies: pl.DataFrame, standards: Standards) -> pl.DataFrame:
     """交通补贴超标: one ID's 交通补贴 in a calendar year above `transport_per_year`; at risk:
     the excess."""
     fares = _person_payments(subsidies, SUBSIDY_TRANSPORT).with_columns(
@@ -297,9 +316,7 @@ def transport_over(
     )
 
 
-def living_over(
-    labour: pl.DataFrame, subsidies: pl.DataFrame, standards: Standards
-) -> pl.DataFrame:
+def living_over(ledger: Ledger, subsidies: pl.DataFrame, standards: Standards) -> pl.DataFrame:
     """生活补贴超标: 生活补贴 payments above `living_per_payment`; at risk: each one's excess."""
     living = _person_payments(subsidies, SUBSIDY_LIVING)
     over = living.filter(pl.col("amount").round(2) > standards.living_per_payment)
@@ -311,9 +328,7 @@ def living_over(
     )
 
 
-def stable_short(
-    labour: pl.DataFrame, subsidies: pl.DataFrame, standards: Standards
-) -> pl.DataFrame:
+def stable_short(ledger: Ledger, subsidies: pl.DataFrame, standards: Standards) -> pl.DataFrame:
     """稳岗补贴未满三个月: 稳岗就业补贴 paid in month M to an ID not (已就业, 县内务工) in
     every held month of M and the `stable_months` − 1 before it; a held month without its record
     counts against, a month not held is not judged."""
@@ -330,9 +345,9 @@ def stable_short(
             )
         )
         .explode("month")
-        .filter(pl.col("month").is_in(_held(labour).implode()))
+        .filter(pl.col("month").is_in(ledger.held.implode()))
     )
-    judged = _with_record(judged, _records(labour))
+    judged = _with_record(judged, ledger.records)
     local = (pl.col("status") == STATUS_EMPLOYED) & (pl.col("employment_type") == IN_COUNTY)
     short = (
         judged.sort("month")
@@ -349,12 +364,10 @@ def stable_short(
     return _cases(STABLE_SHORT, cases, _month_period(), _all_paid, pl.col("_shown"))
 
 
-def unknown_payees(
-    labour: pl.DataFrame, subsidies: pl.DataFrame, standards: Standards
-) -> pl.DataFrame:
+def unknown_payees(ledger: Ledger, subsidies: pl.DataFrame, standards: Standards) -> pl.DataFrame:
     """发放对象不明: person payments to an ID in no labour record, or under another name than the
     ledger's for that ID (in the payment's month, else the ID's latest month)."""
-    records = _records(labour)
+    records = ledger.records
     latest = (
         records.sort("month")
         .group_by("id_number")
@@ -392,20 +405,18 @@ def unknown_payees(
 
 
 def paid_after_leaving(
-    labour: pl.DataFrame, subsidies: pl.DataFrame, standards: Standards
+    ledger: Ledger, subsidies: pl.DataFrame, standards: Standards
 ) -> pl.DataFrame:
     """离开后发放: person payments other than 公益性岗位补贴 in a held month M to an ID with a
     record before M and none in M or later."""
-    spans = (
-        _records(labour)
-        .group_by("id_number")
-        .agg(_first=pl.col("month").min(), _last=pl.col("month").max())
+    spans = ledger.records.group_by("id_number").agg(
+        _first=pl.col("month").min(), _last=pl.col("month").max()
     )
     payments = (
         _person_payments(subsidies)
         .filter(
             (pl.col("kind") != SUBSIDY_PUBLIC_WELFARE)
-            & pl.col("month").is_in(_held(labour).implode())
+            & pl.col("month").is_in(ledger.held.implode())
         )
         .join(spans, on="id_number", how="inner")
     )
@@ -414,15 +425,17 @@ def paid_after_leaving(
     return _cases(PAID_AFTER_LEAVING, gone, _month_period(), _all_paid, shown)
 
 
-def age_mismatch(
-    labour: pl.DataFrame, subsidies: pl.DataFrame, standards: Standards
-) -> pl.DataFrame:
+def age_mismatch(ledger: Ledger, subsidies: pl.DataFrame, standards: Standards) -> pl.DataFrame:
     """劳动力年龄不符 (data quality): labour-force members in month M aged below `min_age` or
     above `max_age` on M's last day; no amount at risk."""
-    rows = plain(
-        labour.filter(labour_force_mask()).select(*_RECORD, "township", "site")
-    ).with_columns(_age=age_on(pl.col("month").dt.month_end()), _recorded=pl.lit(True))
-    wrong = rows.filter((pl.col("_age") < standards.min_age) | (pl.col("_age") > standards.max_age))
+    age = age_on(pl.col("month").dt.month_end())
+    wrong = plain(
+        ledger.labour.filter(
+            labour_force_mask() & ((age < standards.min_age) | (age > standards.max_age))
+        )
+        .select(*_RECORD, "township", "site")
+        .collect()
+    ).with_columns(_recorded=pl.lit(True))
     return (
         wrong.with_columns(
             rule=pl.lit(AGE_MISMATCH),
@@ -440,7 +453,7 @@ def age_mismatch(
     )
 
 
-RULE_FUNCTIONS: dict[str, Callable[[pl.DataFrame, pl.DataFrame, Standards], pl.DataFrame]] = {
+RULE_FUNCTIONS: dict[str, Callable[[Ledger, pl.DataFrame, Standards], pl.DataFrame]] = {
     MULTIPLE_POSTS: multiple_posts,
     NOMINAL_POST: nominal_posts,
     SUBSTITUTE: substitutes,
@@ -454,7 +467,7 @@ RULE_FUNCTIONS: dict[str, Callable[[pl.DataFrame, pl.DataFrame, Standards], pl.D
 
 
 def cases(
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     subsidies: pl.DataFrame,
     standards: Standards = Standards(),  # noqa: B008 - frozen, so one shared default is safe
     start: date | None = None,
@@ -462,10 +475,13 @@ def cases(
     rules: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Every case of `rules` (all nine by default) whose period falls in `start`..`end`
-    (months; a year is in when any of its months is), in rule order, then period and ID."""
+    (months; a year is in when any of its months is), in rule order, then period and ID.
+
+    `labour`: the labour frame, or a lazy scan of it (only `AUDIT_COLUMNS` are read)."""
     chosen = [r for r in RULES if rules is None or r in rules]
+    ledger = Ledger.of(labour, subsidies)
     found = pl.concat(
-        [RULE_FUNCTIONS[r](labour, subsidies, standards).cast(CASE_SCHEMA) for r in chosen]
+        [RULE_FUNCTIONS[r](ledger, subsidies, standards).cast(CASE_SCHEMA) for r in chosen]
         or [pl.DataFrame(schema=CASE_SCHEMA)]
     )
     period_start = (

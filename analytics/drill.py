@@ -178,7 +178,7 @@ class PathGap:
 
 
 def complete_path(
-    labour: pl.DataFrame, values: Mapping[str, str | None]
+    labour: pl.DataFrame | pl.LazyFrame, values: Mapping[str, str | None]
 ) -> tuple[Place, PathGap | None]:
     """The place named by `values` (Place field → value), its missing links filled in from the
     data where they are unique: building 3 alone is the site that has a building 3, if one does.
@@ -196,7 +196,7 @@ def complete_path(
             needed = _NEEDS.get(needed)
     if not missing:
         return Place(**given), None
-    rows = labour.filter(Place.filter_on(given))
+    rows = labour.lazy().filter(Place.filter_on(given)).select(*_NEEDS.values()).collect()
     for needed in reversed(missing):  # from the top of the path down
         candidates = tuple(rows.get_column(needed).cast(pl.String).drop_nulls().unique().sort())
         if len(candidates) != 1:
@@ -214,7 +214,9 @@ def in_place(labour: pl.DataFrame, place: Place) -> pl.DataFrame:
     return labour if place.level == "county" else labour.filter(place.filter())
 
 
-def subsidies_in_place(subsidies: pl.DataFrame, labour: pl.DataFrame, place: Place) -> pl.DataFrame:
+def subsidies_in_place(
+    subsidies: pl.DataFrame, labour: pl.DataFrame | pl.LazyFrame, place: Place
+) -> pl.DataFrame:
     """The payments of `place`: by the township and site written on them (domain.md), and below
     site level by payee, the people living in the place in any month."""
     if place.level == "county":
@@ -226,12 +228,18 @@ def subsidies_in_place(subsidies: pl.DataFrame, labour: pl.DataFrame, place: Pla
         if place.site is not None:
             at = at & (pl.col("site") == place.site)
         return subsidies.filter(at)
-    people = in_place(labour, place).get_column("id_number").unique().drop_nulls()
+    people = (
+        labour.lazy()
+        .filter(place.filter())
+        .select(pl.col("id_number").unique().drop_nulls())
+        .collect()
+        .get_column("id_number")
+    )
     return subsidies.filter(pl.col("id_number").is_in(people.implode()))
 
 
 def children(
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     place: Place,
     month: date | None = None,
     by: Literal["site", "township"] = "site",
@@ -304,7 +312,7 @@ def _in_month(frame: pl.DataFrame, place: Place, month: date | None) -> pl.LazyF
     return rows if place.level == "county" else rows.filter(place.filter())
 
 
-def person_timeline(labour: pl.DataFrame, id_number: str) -> pl.DataFrame:
+def person_timeline(labour: pl.DataFrame | pl.LazyFrame, id_number: str) -> pl.DataFrame:
     """One row per month of `id_number`, oldest first (`TIMELINE_SCHEMA`).
 
     `changed` is true where the status or employment type differs from the row before (a null

@@ -57,12 +57,12 @@ PERSON_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _employed(labour: pl.DataFrame, month: date) -> pl.LazyFrame:
+def _employed(labour: pl.DataFrame | pl.LazyFrame, month: date) -> pl.LazyFrame:
     return labour.lazy().filter((pl.col("month") == month.replace(day=1)) & employed_mask())
 
 
 def income_distribution(
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     month: date,
     by: Sequence[str] = (),
     target: float = INCOME_TARGET,
@@ -112,7 +112,7 @@ def income_distribution(
     return _sorted(result, by).select(*by, *DISTRIBUTION_SCHEMA).cast(DISTRIBUTION_SCHEMA)
 
 
-def _groups(labour: pl.DataFrame, month: date, by: list[str]) -> pl.LazyFrame:
+def _groups(labour: pl.DataFrame | pl.LazyFrame, month: date, by: list[str]) -> pl.LazyFrame:
     """The groups of `month`'s ledger rows; with every employment type when grouped by it."""
     others = [c for c in by if c != "employment_type"]
     rows = labour.lazy().filter(pl.col("month") == month)
@@ -135,7 +135,7 @@ def _sorted(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 
 
 def income_histogram(
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     month: date,
     by: Sequence[str] = (),
     width: int = HISTOGRAM_WIDTH,
@@ -172,12 +172,14 @@ def income_histogram(
     return _sorted(result, keys)
 
 
-def below_target(labour: pl.DataFrame, month: date, target: float = INCOME_TARGET) -> pl.DataFrame:
+def below_target(
+    labour: pl.DataFrame | pl.LazyFrame, month: date, target: float = INCOME_TARGET
+) -> pl.DataFrame:
     """The employed of `month` whose reported income is below `target`, by site, building, room."""
     return _people(_employed(labour, month).filter(pl.col("monthly_income") < target))
 
 
-def without_income(labour: pl.DataFrame, month: date) -> pl.DataFrame:
+def without_income(labour: pl.DataFrame | pl.LazyFrame, month: date) -> pl.DataFrame:
     """The employed of `month` whose ledger row has no income: to be asked, not counted as 0."""
     return _people(_employed(labour, month).filter(pl.col("monthly_income").is_null()))
 

@@ -37,7 +37,7 @@ from analytics.domain import (
 )
 from analytics.matching import job_seeker_mask, open_postings, with_place
 from analytics.pivot import age
-from analytics.rates import employed_mask, latest_month, month_end, plain
+from analytics.rates import employed_mask, month_end, plain
 from analytics.rosters import PLACE_COLUMNS, by_address
 
 OUTSIDE_COUNTY = "县外"
@@ -152,8 +152,17 @@ def _type_category() -> pl.Expr:
     )
 
 
+def _months(labour: pl.DataFrame | pl.LazyFrame) -> list[date]:
+    """The months of `labour`, oldest first."""
+    return labour.lazy().select(pl.col("month").unique().sort()).collect().to_series().to_list()
+
+
+def _youth_of(labour: pl.DataFrame | pl.LazyFrame, month: date) -> pl.LazyFrame:
+    return labour.lazy().filter((pl.col("month") == month) & pl.col("two_after").fill_null(False))
+
+
 def vacancies_per_seeker(
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     postings: pl.DataFrame,
     month: date,
     by: Sequence[str] = ("job_category",),
@@ -238,13 +247,13 @@ def _sorted(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 
 
 def vacancies_by_month(
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     postings: pl.DataFrame,
     by: Sequence[str] = (),
     county: str | None = None,
 ) -> pl.DataFrame:
     """`vacancies_per_seeker` for every month of `labour`, oldest first: a `month` column first."""
-    months = labour.get_column("month").unique().sort().to_list()
+    months = _months(labour)
     frames = [
         vacancies_per_seeker(labour, postings, month, by, county).select(
             pl.lit(month).alias("month"), pl.all()
@@ -258,7 +267,10 @@ def vacancies_by_month(
 
 
 def wages_vs_incomes(
-    labour: pl.DataFrame, postings: pl.DataFrame, month: date, county: str | None = None
+    labour: pl.DataFrame | pl.LazyFrame,
+    postings: pl.DataFrame,
+    month: date,
+    county: str | None = None,
 ) -> pl.DataFrame:
     """Per category: the wages the open postings of `month` offer against what employed people
     in that category earn (module docstring for the category of each employment type).
@@ -309,14 +321,15 @@ def wages_vs_incomes(
     return _sorted(result, ["job_category"])
 
 
-def trainees_of(training: pl.DataFrame, labour: pl.DataFrame) -> pl.DataFrame:
+def trainees_of(training: pl.DataFrame, labour: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """The training records of people in `labour` (a place's trainees, as a scope cuts them)."""
-    return training.filter(pl.col("id_number").is_in(labour.get_column("id_number").implode()))
+    people = labour.lazy().select(pl.col("id_number").unique()).collect().get_column("id_number")
+    return training.filter(pl.col("id_number").is_in(people.implode()))
 
 
 def training_outcomes(
     training: pl.DataFrame,
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     as_of: date | None = None,
     by: Sequence[str] = ("course", "provider"),
 ) -> pl.DataFrame:
@@ -332,7 +345,8 @@ def training_outcomes(
     labour force) in any of those 3 months; `employed_share` = employed_after / followed_up,
     null when none is followed up yet.
     """
-    latest, earliest = latest_month(labour), labour.get_column("month").min()
+    months = _months(labour)
+    latest, earliest = (months[-1], months[0]) if months else (None, None)
     as_of = as_of.replace(day=1) if as_of is not None else latest
     # Without a ledger nothing can be followed up: every completed course is pending.
     followed_until = min(as_of, latest) if as_of is not None and latest is not None else None
@@ -419,28 +433,27 @@ def _employed_share() -> pl.Expr:
     )
 
 
-def two_after_youth(labour: pl.DataFrame, month: date) -> pl.DataFrame:
+def two_after_youth(labour: pl.DataFrame | pl.LazyFrame, month: date) -> pl.DataFrame:
     """Every two-after youth (两后生) of `month`, whatever their status, by site, building, room.
 
     `age` in whole years on the month's first day; `birth_year` is what a masked list shows.
     """
     month = month.replace(day=1)
-    youth = labour.filter((pl.col("month") == month) & pl.col("two_after").fill_null(False))
+    youth = _youth_of(labour, month).collect()
     ages = youth.with_columns(
         age=age().cast(pl.Int64), birth_year=pl.col("birth_date").dt.year().cast(pl.Int64)
     )
     return plain(by_address(ages).select(TWO_AFTER_COLUMNS))
 
 
-def two_after_summary(labour: pl.DataFrame, month: date, by: Sequence[str] = ()) -> pl.DataFrame:
+def two_after_summary(
+    labour: pl.DataFrame | pl.LazyFrame, month: date, by: Sequence[str] = ()
+) -> pl.DataFrame:
     """Two-after youth of `month` per status (in the ledger's order of statuses), per group:
     `youth` and their `share` of the group's two-after youth."""
     by = list(by)
     # Any ledger column may group the summary, not only those the list shows.
-    youth = labour.filter(
-        (pl.col("month") == month.replace(day=1)) & pl.col("two_after").fill_null(False)
-    )
-    youth = plain(youth.select(*by, "status"))
+    youth = plain(_youth_of(labour, month.replace(day=1)).select(*by, "status").collect())
     if youth.is_empty():
         schema = {**youth.select(by).schema, **TWO_AFTER_SUMMARY_SCHEMA}
         return pl.DataFrame(schema=schema)
@@ -459,7 +472,7 @@ def two_after_summary(labour: pl.DataFrame, month: date, by: Sequence[str] = ())
 
 
 def jobs_report(
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     training: pl.DataFrame,
     postings: pl.DataFrame,
     month: date,
@@ -469,7 +482,7 @@ def jobs_report(
     against seekers (when there are postings), wages against incomes, what training led to and
     the two-after youth. Summaries of an empty list are left out."""
     if township is not None:
-        labour = labour.filter(pl.col("township") == township)
+        labour = labour.lazy().filter(pl.col("township") == township)
         training = trainees_of(training, labour)
     report = {
         "wages": wages_vs_incomes(labour, postings, month),

@@ -27,7 +27,14 @@ from analytics.domain import (
     STATUSES,
     WISHES,
 )
-from analytics.rates import employed_mask, employment_rates, month_end, plain, rates_by_month
+from analytics.rates import (
+    Frame,
+    employed_mask,
+    employment_rates,
+    month_end,
+    plain,
+    rates_by_month,
+)
 
 # Ledger dimensions a filter or a pivot axis can use, in the ledger's order.
 PLACE_DIMENSIONS = ("township", "village", "site", "building")
@@ -133,14 +140,15 @@ def age() -> pl.Expr:
     return month.dt.year() - birth.dt.year() - before_birthday.cast(pl.Int32)
 
 
-def with_dimensions(labour: pl.DataFrame) -> pl.DataFrame:
+def with_dimensions(labour: Frame) -> Frame:
     """`labour` with `age_band` (the age on the first day of the row's month), and yes/no
     columns left empty read as no, as the rosters read them."""
     band = pl.lit(None, pl.String)
     for lower, label in AGE_BANDS:
         band = pl.when(age() >= lower).then(pl.lit(label)).otherwise(band)
+    held = labour.collect_schema().names()
     return labour.with_columns(
-        *(pl.col(c).fill_null(False) for c in BOOLEAN_DIMENSIONS if c in labour.columns),
+        *(pl.col(c).fill_null(False) for c in BOOLEAN_DIMENSIONS if c in held),
         age_band=band,
     )
 
@@ -152,7 +160,7 @@ def terms(values: pl.Series) -> list[str]:
 
 
 def filter_labour(
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     filters: Mapping[str, Sequence[object]],
     months: tuple[date, date] | None = None,
 ) -> pl.DataFrame:
@@ -160,16 +168,16 @@ def filter_labour(
 
     A filter is a dimension and the values it keeps; an empty list keeps everything. Free-text
     columns (training_need) match when one of their terms is among the values. The frame comes
-    back with `age_band`.
+    back with `age_band`. A lazy `labour` (a snapshot's scan) is read for those months alone.
     """
-    rows = labour
+    rows = labour.lazy()
     if months is not None:
         rows = rows.filter(pl.col("month").is_between(months[0], months[1]))
-    return with_dimensions(rows).filter(_matches(filters))
+    return with_dimensions(rows).filter(_matches(filters)).collect()
 
 
 def pivot(
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     subsidies: pl.DataFrame,
     *,
     measure: str,
@@ -344,7 +352,7 @@ def _rates_any_month(facts: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 
 def _payments(
     subsidies: pl.DataFrame,
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     filters: Mapping[str, Sequence[object]],
     months: tuple[date, date],
     axes: Sequence[str],
@@ -359,9 +367,11 @@ def _payments(
     own = ("township", "site")
     wanted = [d for d in DIMENSIONS if d not in own and (filters.get(d) or d in axes)]
     if wanted:
-        people = with_dimensions(
-            labour.filter(pl.col("month").is_between(months[0], months[1]))
-        ).select("id_number", "month", *wanted)
+        people = (
+            with_dimensions(labour.lazy().filter(pl.col("month").is_between(*months)))
+            .select("id_number", "month", *wanted)
+            .collect()
+        )
         paid = paid.join(
             people.unique(["id_number", "month"], keep="first"),
             on=["id_number", "month"],

@@ -54,9 +54,9 @@ def employed_mask() -> pl.Expr:
     return labour_force_mask() & (pl.col("status") == STATUS_EMPLOYED).fill_null(False)
 
 
-def latest_month(labour: pl.DataFrame) -> date | None:
+def latest_month(labour: pl.DataFrame | pl.LazyFrame) -> date | None:
     """The latest reporting month in `labour`, None when it holds no rows."""
-    return labour.get_column("month").max()
+    return labour.lazy().select(pl.col("month").max()).collect().item()
 
 
 def previous_month(month: date) -> date:

@@ -192,7 +192,7 @@ def _status() -> pl.Expr:
     )
 
 
-def _latest_in_year(labour: pl.DataFrame, year: int) -> date | None:
+def _latest_in_year(labour: pl.DataFrame | pl.LazyFrame, year: int) -> date | None:
     return (
         labour.lazy()
         .select(pl.col("month").filter(pl.col("month").dt.year() == year).max())
@@ -202,7 +202,7 @@ def _latest_in_year(labour: pl.DataFrame, year: int) -> date | None:
 
 
 def _actuals(
-    labour: pl.DataFrame,
+    labour: pl.DataFrame | pl.LazyFrame,
     subsidies: pl.DataFrame,
     training: pl.DataFrame,
     year: int,
@@ -223,14 +223,12 @@ def _actuals(
     actual: dict[str, float | None] = dict.fromkeys(TARGET_METRICS)
 
     # Levels: the scope's ledger in the month, cut first (the ledger holds every month).
+    rows = None
     if aggregates is not None:
         actual |= _levels_of_aggregates(*aggregates, month, at_scope)
-        rows = labour.clear()
     elif month is not None:
         rows = labour.lazy().filter((pl.col("month") == month) & at_scope).collect()
-    else:
-        rows = labour.clear()
-    if not rows.is_empty():
+    if rows is not None and not rows.is_empty():
         rates = employment_rates(rows, [], month).row(0, named=True)
         employed = rows.filter(employed_mask())
         of_type = employed.get_column("employment_type")
@@ -257,7 +255,13 @@ def _actuals(
     if not training.is_empty() and county:
         actual["培训人数"] = _trainees(training.filter(in_period))
     elif not training.is_empty():
-        people = labour.filter(at_scope).get_column("id_number").unique().drop_nulls()
+        people = (
+            labour.lazy()
+            .filter(at_scope)
+            .select(pl.col("id_number").unique().drop_nulls())
+            .collect()
+            .get_column("id_number")
+        )
         if not people.is_empty():
             actual["培训人数"] = _trainees(
                 training.filter(in_period & pl.col("id_number").is_in(people.implode()))

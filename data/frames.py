@@ -312,6 +312,12 @@ class Frames:
         return cls(**{name: pl.DataFrame(schema=schema) for name, schema in _SCHEMAS.items()})
 
     @property
+    def has_labour(self) -> bool:
+        """Whether there is any labour row, told by the household grain (a row for every
+        household-month with people) without reading the person rows."""
+        return not self.households.is_empty()
+
+    @property
     def labour_loaded(self) -> bool:
         """Whether every person-month is in memory (read from the store, or `labour` asked)."""
         source = self.__dict__["_labour"]

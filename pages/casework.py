@@ -23,7 +23,7 @@ from ui.widgets import excel_download, kpi, month_picker
 enter()
 
 data = frames()
-if data.labour.is_empty():
+if not data.has_labour:
     no_data_screen()
     st.stop()
 

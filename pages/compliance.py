@@ -38,7 +38,7 @@ LEDGER_MORE = ("capacity", "employer", "monthly_income")
 
 
 def audit_cases(data: Frames, start: date, end: date, standards: Standards) -> pl.DataFrame:
-    return cases(data.labour, data.subsidies, standards, start, end)
+    return cases(data.labour_scan(), data.subsidies, standards, start, end)
 
 
 def in_period(column: str, period: str) -> pl.Expr:
@@ -51,7 +51,7 @@ def evidence(data: Frames, id_number: str, period: str) -> None:
     paid = data.subsidies.filter(
         (pl.col("id_number") == id_number) & in_period("paid_on", period)
     ).sort("paid_on")
-    person = data.labour.filter(pl.col("id_number") == id_number)
+    person = data.labour_slice(None, pl.col("id_number") == id_number)
     ledger = person.filter(in_period("month", period)).sort("month")
     st.markdown(f"**{t('cmp_payments_title', period=period)}**")
     if paid.is_empty():
@@ -83,7 +83,7 @@ def evidence(data: Frames, id_number: str, period: str) -> None:
 
 
 data = frames()
-if data.labour.is_empty():
+if not data.has_labour:
     no_data_screen()
     st.stop()
 

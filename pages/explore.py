@@ -31,7 +31,7 @@ Filters = tuple[tuple[str, tuple], ...]
 
 def filtered_people(data: Frames, filters: Filters, month: date) -> dict[str, pl.DataFrame]:
     """Who matches the filters in `month`: their rows, counts and the job seekers among them."""
-    people = filter_labour(data.labour, {d: list(v) for d, v in filters}, (month, month))
+    people = filter_labour(data.labour_scan(), {d: list(v) for d, v in filters}, (month, month))
     return {
         # As staff list people (room, then name): the store's order, by ID number within a
         # room, would tell what a masked ID hides.
@@ -50,7 +50,7 @@ def pivoted(
     measure: str,
 ) -> Pivot:
     return pivot(
-        data.labour,
+        data.labour_scan(),
         data.subsidies,
         measure=measure,
         rows=list(rows),
@@ -61,7 +61,7 @@ def pivoted(
 
 
 data = frames()
-if data.labour.is_empty():
+if not data.has_labour:
     no_data_screen()
     st.stop()
 

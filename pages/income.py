@@ -58,7 +58,7 @@ def target_input() -> float:
 
 
 data = frames()
-if data.labour.is_empty():
+if not data.has_labour:
     no_data_screen()
     st.stop()
 

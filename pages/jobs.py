@@ -52,7 +52,7 @@ def shown(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 data = frames()
-if data.labour.is_empty():
+if not data.has_labour:
     no_data_screen()
     st.stop()
 

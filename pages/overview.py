@@ -32,17 +32,17 @@ def site_line(site: dict) -> str:
 
 
 data = frames()
-if data.labour.is_empty():
+if not data.has_labour:
     no_data_screen()
     st.stop()
 
 months = report_months()
-place = current_place(data.labour)
+place = current_place(data.labour_scan())
 head, picker = st.columns([4, 1], vertical_alignment="bottom")
 with picker:
     month = month_picker(months)
 head.title(f"{t('nav_overview')} · {fmt_month(month)}")
-breadcrumb(place, data.labour)
+breadcrumb(place, data.labour_scan())
 present_button(place, month)
 
 numbers = computed(overview.place_numbers, place, month, board_scope())
@@ -58,7 +58,7 @@ else:
 level = place.level
 target = place_target(data.targets, place, month.year)
 if level not in ("household", "person"):
-    clearing_block(place, month, latest=months[-1], where=crumbs(place, data.labour)[-1][0])
+    clearing_block(place, month, latest=months[-1], where=crumbs(place, data.labour_scan())[-1][0])
 
 if level == "person":
     st.subheader(t("timeline_title"))
@@ -66,7 +66,7 @@ if level == "person":
     if views.has_income(timeline):
         charts.show(charts.person_months(timeline), key="timeline_chart")
     views.table(timeline, key="timeline")
-    person = data.labour.filter(pl.col("id_number") == place.id_number).get_column("name")
+    person = data.labour_slice(None, pl.col("id_number") == place.id_number, ["name"])["name"]
     views.download(
         {t("timeline_title"): timeline},
         place,

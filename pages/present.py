@@ -18,7 +18,7 @@ from ui.drill import DRILL_KEYS, current_place
 from ui.empty import no_data_screen
 from ui.present import county_slide, place_slide
 from ui.shell import enter
-from ui.state import computed, frames
+from ui.state import computed, frames, report_months
 from ui.strings import t
 from ui.theme import WAKE_SCRIPT, dark
 
@@ -29,17 +29,17 @@ SECONDS_PER_SLIDE = 15
 
 
 data = frames()
-if data.labour.is_empty():
+if not data.has_labour:
     no_data_screen()
     st.stop()
-months = data.labour.get_column("month").unique().sort().to_list()
+months = list(report_months())
 wanted = st.query_params.get("month")
 month = next((m for m in months if f"{m:%Y-%m}" == wanted), months[-1])
 
 # A place shown live: at most a building (a household's slide would be its members' names).
 # Only a place the URL names: a township officer's own township, their start elsewhere, would
 # otherwise hold the slideshow out of reach ("返回幻灯片" led back to it).
-live = current_place(data.labour) if DRILL_KEYS & st.query_params.keys() else Place()
+live = current_place(data.labour_scan()) if DRILL_KEYS & st.query_params.keys() else Place()
 while live.level in ("household", "person"):
     live = live.parent()
 slides: list[str | Place] = [*SLIDES, *computed(lagging_of, month)]

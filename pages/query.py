@@ -49,7 +49,7 @@ def _run(sql: str | None = None) -> None:
 
 
 data = frames()
-if data.labour.is_empty() and data.subsidies.is_empty():
+if not data.has_labour and data.subsidies.is_empty():
     no_data_screen()
     st.stop()
 

@@ -28,18 +28,18 @@ TOTALS = ("amount", "person_amount", "employer_amount")
 
 
 data = frames()
-if data.labour.is_empty() and data.subsidies.is_empty():
+if not data.has_labour and data.subsidies.is_empty():
     no_data_screen()
     st.stop()
 
 months = computed(subsidy_months)
-place = current_place(data.labour)
+place = current_place(data.labour_scan())
 head_col, month_col = st.columns([4, 1], vertical_alignment="bottom")
 with month_col:
     month = month_picker(months)
 head_col.title(f"{t('nav_subsidies')} · {fmt_month(month)}")
-breadcrumb(place, data.labour)
-where = crumbs(place, data.labour)[-1][0]
+breadcrumb(place, data.labour_scan())
+where = crumbs(place, data.labour_scan())[-1][0]
 
 numbers = computed(subsidy_numbers, place, month)
 head = numbers["head"].row(0, named=True)

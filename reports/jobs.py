@@ -12,7 +12,7 @@ from datetime import date
 
 import polars as pl
 
-from analytics.drill import Place, in_place
+from analytics.drill import Place
 from analytics.jobs import (
     in_townships,
     jobs_report,
@@ -27,14 +27,16 @@ from analytics.jobs import (
 from data.frames import Frames
 
 
-def people_of(data: Frames, township: str | None) -> pl.DataFrame:
-    """The ledger rows of `township` (of origin), every row without one."""
-    return data.labour if township is None else in_place(data.labour, Place(township=township))
+def people_of(data: Frames, township: str | None) -> pl.LazyFrame:
+    """The ledger rows of `township` (of origin), every row without one: a scan, of which each
+    view reads the months and columns it needs."""
+    rows = data.labour_scan()
+    return rows if township is None else rows.filter(Place(township=township).filter())
 
 
 def jobs_numbers(data: Frames, township: str | None, month: date) -> dict[str, pl.DataFrame]:
     """Everything the page shows of `township` in `month` (`analytics.jobs.jobs_report`)."""
-    return jobs_report(data.labour, data.training, data.postings, month, township)
+    return jobs_report(data.labour_scan(), data.training, data.postings, month, township)
 
 
 def vacancies(data: Frames, month: date, by: Sequence[str], township: str | None) -> pl.DataFrame:
@@ -61,7 +63,7 @@ def training(data: Frames, month: date, township: str | None) -> pl.DataFrame:
     courses = data.training
     if township is not None:
         courses = trainees_of(courses, people_of(data, township))
-    return training_outcomes(courses, data.labour, month)
+    return training_outcomes(courses, data.labour_scan(), month)
 
 
 def two_after(

@@ -65,7 +65,7 @@ def place_numbers(
 
 def _person_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.DataFrame] | None:
     """`place_numbers` of a household or a person, from their rows."""
-    labour = in_place(data.labour, place)
+    labour = data.labour_slice(None, place.filter())
     if not (labour["month"] == month).any():
         return None
     numbers = {
@@ -73,17 +73,17 @@ def _person_numbers(data: Frames, place: Place, month: date) -> dict[str, pl.Dat
         "trend": rates_by_month(labour, by=[], until=month).tail(TREND_MONTHS),
     }
     if place.level == "person":
-        numbers["timeline"] = person_timeline(data.labour, place.id_number)
+        numbers["timeline"] = person_timeline(data.labour_scan(), place.id_number)
     else:
-        numbers["children"] = children(data.labour, place, month)
+        numbers["children"] = children(labour, place, month)
     return numbers
 
 
 def place_headline(data: Frames, place: Place, month: date) -> pl.DataFrame:
     """The headline KPIs of `place` in `month` and the month before (`analytics.kpis`)."""
-    subsidies = subsidies_in_place(data.subsidies, data.labour, place)
+    subsidies = subsidies_in_place(data.subsidies, data.labour_scan(), place)
     if place.level not in AGGREGATE_LEVELS:
-        return headline(in_place(data.labour, place), subsidies, month)
+        return headline(data.labour_slice(None, place.filter()), subsidies, month)
     return headline(
         None,
         subsidies,
@@ -97,7 +97,7 @@ def place_children(data: Frames, place: Place, month: date) -> pl.DataFrame:
     """The children of a township, site or building in `month` (`analytics.drill.children`):
     a building's are households, from its person rows."""
     if place.level == "building":
-        return children(data.labour, place, month)
+        return children(data.labour_scan(), place, month)
     return grain_children(data.households, place, month)
 
 
@@ -122,7 +122,7 @@ def target_numbers(
     """The target board of `scope` for `year` at `month` (`analytics.targets.target_board`)."""
     return target_board(
         data.targets,
-        data.labour,
+        data.labour_scan(),
         data.subsidies,
         data.training,
         year,

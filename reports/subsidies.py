@@ -33,7 +33,7 @@ def subsidy_months(data: Frames) -> tuple[dt.date, ...]:
 def subsidy_numbers(data: Frames, place: Place, month: dt.date) -> dict[str, pl.DataFrame]:
     """Everything the page shows of `place` in `month` ("this year": 1 January to its end)."""
     year_start, until = dt.date(month.year, 1, 1), month_end(month)
-    payments = subsidies_in_place(data.subsidies, data.labour, place)
+    payments = subsidies_in_place(data.subsidies, data.labour_scan(), place)
     labour, households = _labour_of(data, place)
     level = "township" if place.level == "county" else "site"
     return {
@@ -87,4 +87,4 @@ def _labour_of(data: Frames, place: Place) -> tuple[pl.DataFrame | None, pl.Data
     holds the place, else the person rows."""
     if place.level in AGGREGATE_LEVELS:
         return None, in_place(data.households, place)
-    return in_place(data.labour, place), None
+    return data.labour_slice(None, place.filter()), None

@@ -50,10 +50,16 @@ def worklists(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The worklists of `month` and of the month before, as of the day `on`, of the whole
     scope: the audit's seconds spent once, whichever of its places is shown."""
-    found = cases(data.labour, data.subsidies, standards, end=month)
+    found = cases(data.labour_scan(), data.subsidies, standards, end=month)
+    # Of the person rows, the two months' and the case subjects' homes: never every month.
+    months = [month, previous_month(month)]
+    subjects = found.get_column("id_number").unique().implode()
+    labour = data.labour_slice(
+        None, pl.col("month").is_in(months) | pl.col("id_number").is_in(subjects)
+    )
     return (
-        worklist(found, data.labour, data.case_work, month, on),
-        worklist(found, data.labour, data.case_work, previous_month(month), on),
+        worklist(found, labour, data.case_work, month, on),
+        worklist(found, labour, data.case_work, previous_month(month), on),
     )
 
 
@@ -74,7 +80,7 @@ def clearing_numbers(
         "places": pl.DataFrame(),
     }
     if (by := CHILD.get(place.level)) is not None:
-        held = data.labour.filter((pl.col("month") == month) & where)
+        held = data.labour_slice([month], where, [by])
         names = held.get_column(by).drop_nulls().unique().sort().to_list()
         numbers["places"] = progress_of_places(current, previous, by, names, on)
     return numbers

@@ -31,10 +31,11 @@ def root_place() -> Place:
     return Place()
 
 
-def current_place(labour: pl.DataFrame) -> Place:
+def current_place(labour: pl.LazyFrame) -> Place:
     """The place in the URL, its missing links filled in from the data where they are unique;
     a path the data cannot complete stops above the gap and says so, a place the data does not
-    know falls back to the viewer's top place."""
+    know falls back to the viewer's top place. `labour`: `Frames.labour_scan()`, of which only
+    the rows of the place are read."""
     query = st.query_params.to_dict()
     values = {field: (query.get(key) or "").strip() or None for field, key in QUERY_KEYS.items()}
     if values["id_number"] is not None:
@@ -44,7 +45,7 @@ def current_place(labour: pl.DataFrame) -> Place:
         st.warning(_gap_message(gap))
     if place.level == "county":
         place = root_place()
-    elif labour.filter(place.filter()).is_empty():
+    elif labour.filter(place.filter()).head(1).collect().is_empty():
         st.warning(t("place_unknown"))
         place = root_place()
     if place != st.session_state.get("drill_place"):
@@ -83,11 +84,11 @@ def url_query(place: Place) -> dict[str, str]:
     return query
 
 
-def _unmasked(labour: pl.DataFrame, household: str | None, masked_id: str) -> str:
+def _unmasked(labour: pl.LazyFrame, household: str | None, masked_id: str) -> str:
     """The ID number shown as `masked_id` in `household` (anywhere when the link names no
     household and one person alone matches); `masked_id` itself when nobody does."""
     people = labour if household is None else labour.filter(pl.col("household") == household)
-    ids = people.get_column("id_number").unique().sort()
+    ids = people.select(pl.col("id_number").unique().sort()).collect().get_column("id_number")
     matches = [id_number for id_number in ids if mask_id(id_number) == masked_id]
     # Several people of the county may share a masked number: then the link needs its household.
     return matches[0] if len(matches) == 1 else masked_id
@@ -109,7 +110,7 @@ def widget_key(name: str) -> str:
     return f"drill_{name}_{st.session_state.get('drill_round', 0)}"
 
 
-def crumbs(place: Place, labour: pl.DataFrame) -> list[tuple[str, Place]]:
+def crumbs(place: Place, labour: pl.LazyFrame) -> list[tuple[str, Place]]:
     """The breadcrumb: (label, place) from the top of the viewer's scope down to `place`.
 
     The top is the county, the one township, site or building of a limited account
@@ -131,19 +132,20 @@ def crumbs(place: Place, labour: pl.DataFrame) -> list[tuple[str, Place]]:
     return trail
 
 
-def _label(field: str, value: str, labour: pl.DataFrame) -> str:
+def _label(field: str, value: str, labour: pl.LazyFrame) -> str:
     if field == "building":
         return t("building_label", building=value)
     if field == "household":
-        row = labour.filter(pl.col("household") == value).select("room", "head_name").row(0)
-        return t("household_label", room=row[0], head=row[1])
+        household = labour.filter(pl.col("household") == value).select("room", "head_name")
+        room, head = household.first().collect().row(0)
+        return t("household_label", room=room, head=head)
     if field == "id_number":
-        name = labour.filter(pl.col("id_number") == value).get_column("name")[0]
+        name = labour.filter(pl.col("id_number") == value).select("name").first().collect()[0, 0]
         return f"{name}（{mask_id(value)}）"
     return value
 
 
-def breadcrumb(place: Place, labour: pl.DataFrame) -> None:
+def breadcrumb(place: Place, labour: pl.LazyFrame) -> None:
     """County › township › site › building › household › person; each step but the last links."""
     path = crumbs(place, labour)
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):

@@ -69,19 +69,26 @@ def _offered(
 ) -> dict[str, list]:
     """What each filter offers: the values in `months` of the viewer's data, a village, site
     or building list narrowed by the places chosen before it (`places`: dimension → values)."""
-    labour = with_dimensions(data.labour.filter(pl.col("month").is_between(*months)))
+    # The months' rows, one column at a time: never the range's every column in memory.
+    labour = with_dimensions(data.labour_scan().filter(pl.col("month").is_between(*months)))
     chosen = dict(places)
-    offered: dict[str, list] = {}
+    asked = {}
     for dimension in DIMENSIONS:
         if dimension in BOOLEAN_DIMENSIONS:
-            offered[dimension] = [True, False]
             continue
         rows = labour
         if dimension in PLACE_DIMENSIONS:
             for parent in PLACE_DIMENSIONS[: PLACE_DIMENSIONS.index(dimension)]:
                 if chosen.get(parent):
                     rows = rows.filter(pl.col(parent).is_in(list(chosen[parent])))
-        values = rows.get_column(dimension)
+        asked[dimension] = rows.select(pl.col(dimension).unique())
+    found = dict(zip(asked, pl.collect_all(asked.values()), strict=True))
+    offered: dict[str, list] = {}
+    for dimension in DIMENSIONS:
+        if dimension in BOOLEAN_DIMENSIONS:
+            offered[dimension] = [True, False]
+            continue
+        values = found[dimension].get_column(dimension)
         if dimension == "training_need":
             offered[dimension] = terms(values)
         else:

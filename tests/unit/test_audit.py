@@ -24,8 +24,10 @@ from analytics.audit import (
     RULES,
     SUBSTITUTE,
     TRANSPORT_OVER,
+    Ledger,
     Standards,
     age_mismatch,
+    age_on,
     cases,
     cases_by,
     cases_by_month,
@@ -285,7 +287,8 @@ def _expected(rule: str, rows: list[tuple]) -> pl.DataFrame:
 def test_rule(case: str) -> None:
     rule, rows, payments, expected = CASES[case]
 
-    found = rule(ledger(*rows), paid(*payments), Standards())
+    paid_rows = paid(*payments)
+    found = rule(Ledger.of(ledger(*rows), paid_rows), paid_rows, Standards())
 
     assert found.schema == pl.Schema(CASE_SCHEMA)
     shown = found.sort("period", "id_number").select(
@@ -311,7 +314,7 @@ def test_rule(case: str) -> None:
 def test_age_mismatch_on_the_month_s_last_day(birth: str, case: bool) -> None:
     rows = ledger(record(ident(birth), JUNE, status=U))
 
-    found = age_mismatch(rows, paid(), Standards())
+    found = age_mismatch(Ledger.of(rows, paid()), paid(), Standards())
 
     expected = _expected(AGE_MISMATCH, [(ident(birth), "2024-06", None, None, 0)] if case else [])
     assert_frame_equal(
@@ -327,7 +330,7 @@ def test_age_mismatch_counts_the_labour_force_only() -> None:
     young = ident("20100101")
     rows = ledger(record(young, JUNE, status=STUDENT), record(young, MAY, capacity=DISABLED))
 
-    assert age_mismatch(rows, paid(), Standards()).is_empty()
+    assert age_mismatch(Ledger.of(rows, paid()), paid(), Standards()).is_empty()
 
 
 def test_standards_move_the_boundaries() -> None:
@@ -578,3 +581,24 @@ def test_the_month_breakdown_adds_up_to_the_rules(rows: list[dict[str, Any]]) ->
         assert per_rule == pytest.approx(expected)
         assert grid.get_column("total").sum() == pytest.approx(sum(expected.values()))
     assert by_month.get_column("case_count").sum() == found.height
+
+
+def _full_years(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+@given(born=hst.dates(date(1900, 1, 1), date(2030, 12, 31)), on=hst.dates(date(1990, 1, 1)))
+@settings(max_examples=300, deadline=None)
+def test_age_on_counts_full_years_from_the_id_number(born: date, on: date) -> None:
+    eighteen = f"610102{born:%Y%m%d}0011"
+    ids = [eighteen]
+    if 1900 <= born.year <= 1999:  # a 15-digit ID writes the year without its 19
+        ids.append(f"610102{born:%y%m%d}001")
+    found = pl.DataFrame({"id_number": ids, "on": [on] * len(ids)}).select(age=age_on(pl.col("on")))
+    assert found.get_column("age").to_list() == [_full_years(born, on)] * len(ids)
+
+
+@pytest.mark.parametrize("id_number", ["610102199902300011", "61010219990101001X1", "", "6101"])
+def test_age_on_is_unknown_without_a_birth_date_in_the_id_number(id_number: str) -> None:
+    found = pl.DataFrame({"id_number": [id_number]}).select(age=age_on(pl.lit(date(2024, 5, 31))))
+    assert found.get_column("age").to_list() == [None]
