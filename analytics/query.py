@@ -404,31 +404,37 @@ def _check_relation(token: _Token, following: _Token | None, known: set[str]) ->
 
 def query_tables(frames: QueryFrames, full: bool) -> dict[str, pl.DataFrame]:
     """The frames a console query sees, under their SQL names: `frames` as given (already cut
-    to the viewer's scope), with a `person_key` beside every ID number, and ID numbers and
-    phones masked unless `full`.
+    to the viewer's scope), each as `query_table` makes it."""
+    return {
+        name: query_table(name, getattr(frames, attr), full) for name, attr in QUERY_TABLES.items()
+    }
+
+
+def query_table(
+    name: str, table: pl.DataFrame, full: bool, keys: dict[str, str] | None = None
+) -> pl.DataFrame:
+    """The frame of SQL name `name` as a console query sees it: with a `person_key` beside its
+    ID numbers, and ID numbers and phones masked unless `full`. A part of a table (a month of
+    labour) gives that part of the whole table's rows: a province's ledger is made a month at
+    a time.
 
     Masking happens here, before a query: SQL over a masked column cannot unmask it, whatever
-    it renames or cuts.
+    it renames or cuts. `keys` keeps the person keys worked out, for the next part: a person
+    is in every month.
     """
-    tables = {
-        name: getattr(frames, attr).drop(_HIDDEN_COLUMNS.get(name, ()), strict=False)
-        for name, attr in QUERY_TABLES.items()
-    }
-    ids = pl.concat(
-        [t.get_column("id_number") for t in tables.values() if "id_number" in t.columns]
-    ).drop_nulls()
-    keys = {i: _person_key(i) for i in ids.unique().to_list()}
-    for name, table in tables.items():
-        if "id_number" in table.columns:
-            position = table.columns.index("id_number") + 1
-            table = table.insert_column(
-                position,
-                table.get_column("id_number")
-                .replace_strict(keys, default=None, return_dtype=pl.String())
-                .alias(PERSON_KEY),
-            )
-        tables[name] = table if full else _coarsened(name, _masked(table))
-    return tables
+    table = table.drop(_HIDDEN_COLUMNS.get(name, ()), strict=False)
+    if "id_number" in table.columns:
+        keys = {} if keys is None else keys
+        for i in table.get_column("id_number").drop_nulls().unique().to_list():
+            if i not in keys:
+                keys[i] = _person_key(i)
+        table = table.insert_column(
+            table.columns.index("id_number") + 1,
+            table.get_column("id_number")
+            .replace_strict(keys, default=None, return_dtype=pl.String())
+            .alias(PERSON_KEY),
+        )
+    return table if full else _coarsened(name, _masked(table))
 
 
 # Masked, an ID number shows its first four digits (province and prefecture) and last four (a

@@ -39,21 +39,26 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 
 from analytics.query import (
     DEFAULT_LIMIT,
+    QUERY_TABLES,
     QueryError,
     QueryProblem,
     QueryRefused,
     QueryResult,
     check_query,
+    query_table,
     run_query,
 )
+from analytics.rates import plain
+from data.frames import Frames
 
 TIMEOUT_S = 20.0
 MEMORY_BYTES = 2 << 30  # what one query may allocate
@@ -103,33 +108,69 @@ class QueryStopped(QueryProblem):
     """A query stopped before it finished: over its time or memory, or it failed outright."""
 
 
-class ConsoleTables:
-    """The tables a viewer's queries see (`query_tables`' frames), also written as Arrow IPC
-    files for the child processes to map. The files go when this object does."""
+class ConsoleTables(Mapping[str, pl.LazyFrame]):
+    """The tables a viewer's queries see (`analytics.query.query_table`'s frames), written as
+    Arrow IPC files for the child processes to map, and scans of those files under their SQL
+    names: the server keeps none of their rows. A table given as parts (labour, a month each)
+    is written a part at a time. The files go when this object does."""
 
-    def __init__(self, tables: Mapping[str, pl.DataFrame]) -> None:
-        self.frames = dict(tables)
+    def __init__(self, tables: Mapping[str, pl.DataFrame | Iterable[pl.DataFrame]]) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="tables-", dir=_private_root()))
-        for name, frame in self.frames.items():
-            # Uncompressed, so the child maps the file instead of reading it into its memory.
-            frame.write_ipc(self.folder / f"{name}.arrow", compression="uncompressed")
-            os.chmod(self.folder / f"{name}.arrow", 0o600)
         weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
+        self.heights: dict[str, int] = {}
+        for name, table in tables.items():
+            parts = [table] if isinstance(table, pl.DataFrame) else table
+            self.heights[name] = _write_parts(parts, self.folder / f"{name}.arrow")
 
-    def __getitem__(self, name: str) -> pl.DataFrame:
-        return self.frames[name]
+    def __getitem__(self, name: str) -> pl.LazyFrame:
+        if name not in self.heights:
+            raise KeyError(name)
+        return pl.scan_ipc(self.folder / f"{name}.arrow")
 
-    def __iter__(self):
-        return iter(self.frames)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.heights)
 
     def __len__(self) -> int:
-        return len(self.frames)
+        return len(self.heights)
 
-    def items(self):
-        return self.frames.items()
 
-    def values(self):
-        return self.frames.values()
+def _write_parts(parts: Iterable[pl.DataFrame], path: Path) -> int:
+    """`parts` one after another as one Arrow IPC file, readable by this user alone; the rows
+    written. Uncompressed, so that the child maps the file instead of reading it into memory."""
+    rows, writer = 0, None
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as sink:
+        for part in parts:
+            # Text, not categorical: every part's dictionary would differ, one file's may not.
+            batch = plain(part).to_arrow()
+            if writer is None:
+                writer = pa.ipc.new_file(sink, batch.schema)
+            writer.write_table(batch)
+            rows += part.height
+        if writer is None:
+            raise ValueError(f"no parts to write for {path.name}")
+        writer.close()
+    return rows
+
+
+def console_tables(frames: Frames, full: bool) -> ConsoleTables:
+    """The console's tables of `frames` (cut to the viewer's scope; ID numbers in full when
+    `full`): labour read, masked and written a month at a time, never every month at once."""
+    months = frames.households.get_column("month").unique().sort().to_list()
+    keys: dict[str, str] = {}  # each person's key worked out once, not once a month
+
+    def labour() -> Iterator[pl.DataFrame]:
+        for month in months or [None]:
+            rows = frames.labour_slice([month] if month is not None else [])
+            yield query_table("labour", rows, full, keys)
+
+    return ConsoleTables(
+        {
+            name: labour()
+            if name == "labour"
+            else query_table(name, getattr(frames, attr), full, keys)
+            for name, attr in QUERY_TABLES.items()
+        }
+    )
 
 
 _private: Path | None = None

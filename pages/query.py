@@ -11,14 +11,14 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics.query import (
-    DEFAULT_LIMIT,
-    EXAMPLE_QUERIES,
-    QueryProblem,
-    query_tables,
-    schema_markdown,
+from analytics.query import DEFAULT_LIMIT, EXAMPLE_QUERIES, QueryProblem, schema_markdown
+from data.console import (
+    TIMEOUT_S,
+    ConsoleTables,
+    QueryStopped,
+    console_tables,
+    run_console_query,
 )
-from data.console import TIMEOUT_S, ConsoleTables, QueryStopped, run_console_query
 from data.frames import Scope
 from data.store import database_url
 from ui.empty import no_data_screen
@@ -39,7 +39,7 @@ def _tables(url: str, version: int, scope: Scope, full: bool) -> ConsoleTables:
     # Masking two years of a county's ledger takes half a second, and its queries' processes
     # read the tables from files written once: once per data version, scope and full view, not
     # on every click. The arguments are the key of what frames() returns.
-    return ConsoleTables(query_tables(frames(), full))
+    return console_tables(frames(), full)
 
 
 def _run(sql: str | None = None) -> None:
@@ -79,9 +79,9 @@ with editor:
 
 with listing:
     st.subheader(t("qry_tables"))
-    labels = {c: t(c) for frame in tables.values() for c in frame.columns if c in STRINGS}
+    labels = {c: t(c) for frame in tables.values() for c in frame.collect_schema() if c in STRINGS}
     for name, columns in schema_markdown(tables, labels).items():
-        with st.expander(t("qry_table_rows", table=name, rows=f"{tables[name].height:,}")):
+        with st.expander(t("qry_table_rows", table=name, rows=f"{tables.heights[name]:,}")):
             st.caption(t(f"qry_table_{name}"))
             st.markdown(columns)
     st.caption(t("qry_person_key_note"))

@@ -57,7 +57,7 @@ SAME_ANSWERS = [
 
 @pytest.mark.parametrize("sql", SAME_ANSWERS)
 def test_a_query_answers_as_it_did_in_the_servers_process(tables, sql: str) -> None:
-    here = run_query(tables.frames, sql)
+    here = run_query(query_tables(_frames(), full=False), sql)
     there = run_console_query(tables, sql)
     assert_frame_equal(there.frame, here.frame)
     assert (there.truncated, there.rows_total) == (here.truncated, here.rows_total)

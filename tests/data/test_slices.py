@@ -20,7 +20,10 @@ import data.frames as frames_module
 from analytics.building import review, roster
 from analytics.drill import Place
 from analytics.meeting import card_members
+from analytics.query import query_tables
+from analytics.rates import plain
 from analytics.rosters import rosters
+from data.console import console_tables
 from data.frames import LABOUR_DIR, Frames, Scope, load_frames
 from data.importer import import_files
 from data.store import data_version
@@ -248,3 +251,19 @@ def _assert_same_review(got, want) -> None:
             assert_frame_equal(a, b)
         else:
             assert a == b, field.name
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_the_console_s_tables_are_written_a_month_at_a_time(
+    three_months: Engine, full: bool
+) -> None:
+    frames = load_frames(three_months)
+    eager = dataclasses.replace(frames, labour=load_frames(three_months).labour)
+    for scope in SCOPES:
+        console = console_tables(frames.scoped(scope), full)
+        expected = query_tables(eager.scoped(scope), full)
+        assert list(console) == list(expected)
+        for name, table in expected.items():
+            assert_frame_equal(console[name].collect(), plain(table))
+            assert console.heights[name] == table.height
+    assert not frames.labour_loaded
