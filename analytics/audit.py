@@ -484,6 +484,16 @@ def cases(
         [RULE_FUNCTIONS[r](ledger, subsidies, standards).cast(CASE_SCHEMA) for r in chosen]
         or [pl.DataFrame(schema=CASE_SCHEMA)]
     )
+    order = {rule: n for n, rule in enumerate(RULES)}
+    found = found.sort(
+        pl.col("rule").replace_strict(order, return_dtype=pl.Int64), "period", "id_number"
+    )
+    return in_span(found, start, end)
+
+
+def in_span(found: pl.DataFrame, start: date | None, end: date | None) -> pl.DataFrame:
+    """The cases of `found` whose period falls in `start`..`end` (months; either open when
+    None; a year is in when any of its months is), in their order."""
     period_start = (
         pl.when(pl.col("period").str.len_chars() == 4)
         .then(pl.col("period") + "-01-01")
@@ -500,10 +510,7 @@ def cases(
         found = found.filter(period_end >= start.replace(day=1))
     if end is not None:
         found = found.filter(period_start <= end.replace(day=1))
-    order = {rule: n for n, rule in enumerate(RULES)}
-    return found.sort(
-        pl.col("rule").replace_strict(order, return_dtype=pl.Int64), "period", "id_number"
-    )
+    return found
 
 
 def cases_by(found: pl.DataFrame, by: str) -> pl.DataFrame:

@@ -20,11 +20,12 @@ def _month(text: str):
 
 
 def _prepare_frames(engine) -> int:
-    """Write the new data version's frames snapshot now, so no viewer waits for it."""
-    from data.frames import load_frames
+    """Write the new data version's frames snapshot and its audit cases now, so no viewer
+    waits for them."""
+    from data.audit_cases import prepare_version
 
     started = time.perf_counter()
-    load_frames(engine)
+    prepare_version(engine)
     seconds = time.perf_counter() - started
     print(f"frames ready (data version {data_version(engine)}, {seconds:.1f} s)")
     return 0

@@ -318,6 +318,15 @@ class Frames:
         return not self.households.is_empty()
 
     @property
+    def snapshot(self) -> Path | None:
+        """The snapshot folder these frames are the whole of (None: a scope's cut, or frames
+        not read from one): what is worked out of them may be kept beside them."""
+        source = self.__dict__["_labour"]
+        if isinstance(source, LabourMonths) and source.where is None:
+            return source.folder.parent
+        return None
+
+    @property
     def labour_loaded(self) -> bool:
         """Whether every person-month is in memory (read from the store, or `labour` asked)."""
         source = self.__dict__["_labour"]

@@ -14,8 +14,9 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from analytics.audit import RULES, Standards, cases, cases_by, cases_by_month, month_grid
+from analytics.audit import RULES, Standards, cases_by, cases_by_month, in_span, month_grid
 from analytics.drill import Place
+from data.audit_cases import audit_cases
 from data.frames import Frames
 from data.standards import ADMIN_ROLE, load_standards
 from data.store import get_engine
@@ -37,8 +38,8 @@ LEDGER = ("month", "name", "id_number", "site", "building", "status", "employmen
 LEDGER_MORE = ("capacity", "employer", "monthly_income")
 
 
-def audit_cases(data: Frames, start: date, end: date, standards: Standards) -> pl.DataFrame:
-    return cases(data.labour_scan(), data.subsidies, standards, start, end)
+def cases_in_span(data: Frames, start: date, end: date, standards: Standards) -> pl.DataFrame:
+    return in_span(audit_cases(data, standards), start, end)
 
 
 def in_period(column: str, period: str) -> pl.Expr:
@@ -113,7 +114,7 @@ me = account()
 if me is not None and me.role == ADMIN_ROLE:
     standards_form(standards, me.username)
 
-found = casework.audit_states(computed(audit_cases, start, end, standards))
+found = casework.audit_states(computed(cases_in_span, start, end, standards))
 cards = st.columns(4)
 kpi(cards[0], t("cmp_kpi_cases"), fmt_count(found.height, "unit_cases"))
 kpi(

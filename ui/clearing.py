@@ -14,10 +14,11 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from analytics.audit import Standards, cases
+from analytics.audit import Standards, in_span
 from analytics.casework import KINDS, progress, progress_by_kind, progress_of_places, worklist
 from analytics.drill import Place
 from analytics.rates import previous_month
+from data.audit_cases import audit_cases
 from data.frames import Frames
 from data.standards import load_standards
 from data.store import get_engine
@@ -50,7 +51,7 @@ def worklists(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The worklists of `month` and of the month before, as of the day `on`, of the whole
     scope: the audit's seconds spent once, whichever of its places is shown."""
-    found = cases(data.labour_scan(), data.subsidies, standards, end=month)
+    found = in_span(audit_cases(data, standards), None, month)
     # Of the person rows, the two months' and the case subjects' homes: never every month.
     months = [month, previous_month(month)]
     subjects = found.get_column("id_number").unique().implode()

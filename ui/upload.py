@@ -24,7 +24,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics.privacy import PERSONAL_COLUMNS, mask, mask_value
 from data.accounts import list_users
-from data.frames import load_frames
+from data.audit_cases import prepare_version
 from data.importer import ImportResult, ParsedSheet, check_files, import_files
 from data.ledger import FORMATS, LedgerIssue, count_issues
 from data.report import (
@@ -377,7 +377,7 @@ def commit(files: Sequence[UploadedFile], checked: Checked, *, keep_valid: bool)
         return
     with st.spinner(t("upl_refreshing")):
         # The snapshot of the new data version, written now: no viewer waits for it.
-        load_frames(engine)
+        prepare_version(engine)
     st.session_state[_OUTCOME] = Outcome(result, rejects, rejects_name)
     st.session_state.pop(_CHECKED, None)
     st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
@@ -641,7 +641,7 @@ def undo_panel(batch: dict, batches: pl.DataFrame) -> None:
             st.error(result.report(lang()), icon=":material/block:")
             return
         with st.spinner(t("upl_refreshing")):
-            load_frames(engine)
+            prepare_version(engine)
         st.session_state[_UNDONE] = result.report(lang())
         st.rerun()
 
