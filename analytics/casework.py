@@ -98,6 +98,23 @@ def _subject() -> pl.Expr:
     )
 
 
+# The labour columns `worklist` reads: a caller may pass only these.
+WORKLIST_LABOUR_COLUMNS = (
+    "month",
+    "id_number",
+    "household",
+    "name",
+    "head_name",
+    "township",
+    "site",
+    "building",
+    "room",
+    "capacity",
+    "status",
+    "wish",
+)
+
+
 def zero_employment_households(labour: pl.DataFrame, month: date) -> pl.DataFrame:
     """The month's zero-employment households: labour force, nobody employed (domain.md).
 
@@ -164,11 +181,16 @@ def _audit_subjects(audit_cases: pl.DataFrame, labour: pl.DataFrame, month: date
     """The audit cases whose period begins by `month`, with the person's household, building
     and room from their latest ledger record up to `month` (a payee in no record has none)."""
     cases = audit_cases.cast(CASE_SCHEMA).filter(_period_start() <= month.replace(day=1))
+    # The cases' people alone, before the sort: a province's two months are millions of rows.
+    payees = cases.get_column("id_number").unique().implode()
     homes = plain(
-        labour.filter(pl.col("month") <= month.replace(day=1))
+        labour.lazy()
+        .filter((pl.col("month") <= month.replace(day=1)) & pl.col("id_number").is_in(payees))
+        .select("month", "id_number", "household", "township", "site", "building", "room")
+        .collect()
         .sort("month")
         .unique("id_number", keep="last")
-        .select("id_number", "household", "township", "site", "building", "room")
+        .drop("month")
     )
     return cases.join(homes, on="id_number", how="left", suffix="_home").select(
         pl.lit(KIND_AUDIT).alias("kind"),

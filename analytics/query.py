@@ -28,7 +28,7 @@ from typing import Protocol
 
 import polars as pl
 
-from analytics.privacy import PERSONAL_COLUMNS, masked
+from analytics.privacy import PERSONAL_COLUMNS, mask
 from analytics.rates import plain
 
 
@@ -405,36 +405,59 @@ def _check_relation(token: _Token, following: _Token | None, known: set[str]) ->
 def query_tables(frames: QueryFrames, full: bool) -> dict[str, pl.DataFrame]:
     """The frames a console query sees, under their SQL names: `frames` as given (already cut
     to the viewer's scope), each as `query_table` makes it."""
+    keys = PersonKeys()
     return {
-        name: query_table(name, getattr(frames, attr), full) for name, attr in QUERY_TABLES.items()
+        name: query_table(name, getattr(frames, attr), full, keys)
+        for name, attr in QUERY_TABLES.items()
     }
 
 
 def query_table(
-    name: str, table: pl.DataFrame, full: bool, keys: dict[str, str] | None = None
+    name: str, table: pl.DataFrame, full: bool, keys: PersonKeys | None = None
 ) -> pl.DataFrame:
     """The frame of SQL name `name` as a console query sees it: with a `person_key` beside its
     ID numbers, and ID numbers and phones masked unless `full`. A part of a table (a month of
     labour) gives that part of the whole table's rows: a province's ledger is made a month at
-    a time.
+    a time, with one `keys` for all its parts.
 
     Masking happens here, before a query: SQL over a masked column cannot unmask it, whatever
-    it renames or cuts. `keys` keeps the person keys worked out, for the next part: a person
-    is in every month.
+    it renames or cuts.
     """
     table = table.drop(_HIDDEN_COLUMNS.get(name, ()), strict=False)
     if "id_number" in table.columns:
-        keys = {} if keys is None else keys
-        for i in table.get_column("id_number").drop_nulls().unique().to_list():
-            if i not in keys:
-                keys[i] = _person_key(i)
-        table = table.insert_column(
-            table.columns.index("id_number") + 1,
-            table.get_column("id_number")
-            .replace_strict(keys, default=None, return_dtype=pl.String())
-            .alias(PERSON_KEY),
+        columns = table.columns
+        at = columns.index("id_number") + 1
+        table = (
+            (keys or PersonKeys()).attach(table).select(*columns[:at], PERSON_KEY, *columns[at:])
         )
     return table if full else _coarsened(name, _masked(table))
+
+
+class PersonKeys:
+    """The person keys worked out so far: each ID number is hashed once, however many parts
+    of the tables it is in (a person is in every month)."""
+
+    def __init__(self) -> None:
+        self.known = pl.DataFrame(schema={"id_number": pl.String(), PERSON_KEY: pl.String()})
+
+    def attach(self, table: pl.DataFrame) -> pl.DataFrame:
+        """`table` with the `person_key` of its `id_number` as its last column."""
+        joined = table.join(self.known, on="id_number", how="left", maintain_order="left")
+        new = (
+            joined.filter(pl.col(PERSON_KEY).is_null())
+            .get_column("id_number")
+            .cast(pl.String())
+            .drop_nulls()
+            .unique()
+        )
+        if new.is_empty():  # every month after the first: one join
+            return joined
+        found = pl.DataFrame(
+            {"id_number": new, PERSON_KEY: [_person_key(i) for i in new.to_list()]},
+            schema=self.known.schema,
+        )
+        self.known = pl.concat([self.known, found])
+        return table.join(self.known, on="id_number", how="left", maintain_order="left")
 
 
 # Masked, an ID number shows its first four digits (province and prefecture) and last four (a
@@ -471,24 +494,15 @@ def _coarsened(name: str, table: pl.DataFrame) -> pl.DataFrame:
 
 
 def _masked(table: pl.DataFrame) -> pl.DataFrame:
-    """`analytics.privacy.masked`, worked out once per distinct value (a county's ledger repeats
-    each person every month: masking all 400,000 rows of two years took two seconds).
-
-    A missing or empty value stays as it is rather than becoming "—", so `phone IS NULL` means
-    the same masked or not; the result table still shows "—" for it.
-    """
+    """`analytics.privacy.mask` of every personal column. A missing or empty value stays as it
+    is rather than becoming "—", so `phone IS NULL` means the same masked or not; the result
+    table still shows "—" for it."""
     columns = []
-    for column in PERSONAL_COLUMNS:
-        if column not in table.columns:
-            continue
-        values = table.get_column(column).cast(pl.String()).drop_nulls().unique()
-        values = values.filter(values != "")
-        shown = masked(values.to_frame()).get_column(column)
-        columns.append(
-            pl.col(column)
-            .cast(pl.String())
-            .replace_strict(values, shown, default=pl.col(column).cast(pl.String()))
-        )
+    for column, (head, tail) in PERSONAL_COLUMNS.items():
+        if column in table.columns:
+            text = pl.col(column).cast(pl.String())
+            blank = text.is_null() | (text == "")
+            columns.append(pl.when(blank).then(text).otherwise(mask(column, head, tail)))
     return table.with_columns(columns)
 
 

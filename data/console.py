@@ -42,13 +42,14 @@ import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
 
 from analytics.query import (
     DEFAULT_LIMIT,
     QUERY_TABLES,
+    PersonKeys,
     QueryError,
     QueryProblem,
     QueryRefused,
@@ -58,7 +59,9 @@ from analytics.query import (
     run_query,
 )
 from analytics.rates import plain
-from data.frames import Frames
+
+if TYPE_CHECKING:  # the child process imports this module: as little as it needs
+    from data.frames import Frames
 
 TIMEOUT_S = 20.0
 MEMORY_BYTES = 2 << 30  # what one query may allocate
@@ -137,6 +140,8 @@ class ConsoleTables(Mapping[str, pl.LazyFrame]):
 def _write_parts(parts: Iterable[pl.DataFrame], path: Path) -> int:
     """`parts` one after another as one Arrow IPC file, readable by this user alone; the rows
     written. Uncompressed, so that the child maps the file instead of reading it into memory."""
+    import pyarrow as pa  # the server's alone: the child process only reads
+
     rows, writer = 0, None
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as sink:
         for part in parts:
@@ -156,7 +161,7 @@ def console_tables(frames: Frames, full: bool) -> ConsoleTables:
     """The console's tables of `frames` (cut to the viewer's scope; ID numbers in full when
     `full`): labour read, masked and written a month at a time, never every month at once."""
     months = frames.households.get_column("month").unique().sort().to_list()
-    keys: dict[str, str] = {}  # each person's key worked out once, not once a month
+    keys = PersonKeys()  # each person's key worked out once, not once a month
 
     def labour() -> Iterator[pl.DataFrame]:
         for month in months or [None]:

@@ -15,7 +15,14 @@ import polars as pl
 import streamlit as st
 
 from analytics.audit import Standards, in_span
-from analytics.casework import KINDS, progress, progress_by_kind, progress_of_places, worklist
+from analytics.casework import (
+    KINDS,
+    WORKLIST_LABOUR_COLUMNS,
+    progress,
+    progress_by_kind,
+    progress_of_places,
+    worklist,
+)
 from analytics.drill import Place
 from analytics.rates import previous_month
 from data.audit_cases import audit_cases
@@ -56,7 +63,9 @@ def worklists(
     months = [month, previous_month(month)]
     subjects = found.get_column("id_number").unique().implode()
     labour = data.labour_slice(
-        None, pl.col("month").is_in(months) | pl.col("id_number").is_in(subjects)
+        None,
+        pl.col("month").is_in(months) | pl.col("id_number").is_in(subjects),
+        WORKLIST_LABOUR_COLUMNS,
     )
     return (
         worklist(found, labour, data.case_work, month, on),
