@@ -81,6 +81,7 @@ CAPTAIN_PAGES = ("overview", "building")
 WARM_RUNS = 5
 TARGET_WARM, TARGET_COLD = 0.25, 5.0  # seconds, issue 8
 TARGET_IMPORT, TARGET_MIB = 100_000, 4096  # rows/s; MiB
+PROVINCE_COLD, PROVINCE_MIB = 2.0, 1536  # seconds; MiB, issue 23
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "120"))
 LOAD_SESSIONS = 20
 # Issue 23: the province's users at once, through deploy/serve.py (HAProxy), reading each page
@@ -725,45 +726,46 @@ def _workers_name(count: int) -> str:
 
 def causes(scales: list[Scale]) -> list[str]:
     """Why a target is missed, for each target some scale misses (what the profiles showed)."""
-    last = scales[-1]
     why = []
     if any(s.import_csv < TARGET_IMPORT or s.import_new < TARGET_IMPORT for s in scales):
         why.append(
-            "Import below 100,000 rows/s: every row is checked (ID checksums, choices, "
-            "duplicates), its place and person looked up by key or created, and written by "
-            "SQLite's executemany with the undo log, on one core. Profiled at 2,200,000 persons "
-            "(a new month, 2,184,155 rows, 58 s): insert 32 s, person and household look-ups "
-            "9.5 s, commit 7.5 s, reading and checking the file 6.3 s. The insert is SQLite's "
-            "own work, mostly: in pure SQL, with no Python at all, the same rows cost about "
-            "two thirds of it, and the cost per row grows with the store (10.7 µs at 1,000,000 "
-            "persons, 14.6 µs at 2,200,000), as the UNIQUE (person_id, month) index takes a new "
-            "month's entries on every one of its leaf pages. Ordered (month, person_id) on a "
-            "rebuilt copy at 1,000,000 persons, a new month took 26.0 s instead of 27.9 s; not "
-            "adopted, as no index would then lead with person_id, and removing a person (an "
-            "undo) would scan every labour record for it."
+            "Import below 100,000 rows/s: every row is checked in Python (ID checksums, "
+            "choices, duplicates), its place and person looked up by key or created, staged "
+            "and inserted under the store's UNIQUE (person_id, month) index, whose cost per row "
+            "grows with the store (a new month's entries land on every leaf page of it), then "
+            "the undo log and the snapshot's new month are written. Into PostgreSQL the foreign "
+            "keys are checked row by row as well. 100,000 rows/s needs a schema decision not "
+            "taken yet: a labour table partitioned by month, its uniqueness kept per month "
+            "instead of by one index over every month, and the checks run on the staged rows "
+            "in SQL."
         )
-    if any(s.peak_rss_mib > TARGET_MIB or "pages" in s.failed for s in scales):
-        peaked = [s for s in scales if s.peak_rss_mib and s.frame_mib] or [last]
-        big = peaked[-1]
+    if any(s.peak_rss_mib > PROVINCE_MIB or "pages" in s.failed for s in scales):
         killed = [f"{s.persons:,}" for s in scales if "pages" in s.failed]
         why.append(
-            "Memory above 4 GiB: the app holds every month of every person in memory. The "
-            "labour frame keeps its repeated text as categoricals (4 bytes a value), ID numbers "
-            "and household codes as text: "
-            f"{big.frame_mib * 2**20 / max(big.rows, 1):,.0f} bytes a row, "
-            f"{big.frame_mib:,.0f} MiB at {big.persons:,} persons. The page process peaks at "
-            f"{big.peak_rss_mib / max(big.frame_mib, 1):,.1f} times that: the snapshot read, "
-            "each cold page's working set (a month's rows, people lists, the other frames) and "
-            "memory the allocator keeps after a page drops what it made"
+            f"A worker above {PROVINCE_MIB:,} MiB after every page: no page holds every "
+            "person-month any more (tests/app/test_person_rows.py), but what a worker keeps "
+            "grows with the province: the aggregates (the household grain and person counts, "
+            "about a row per household or group per month: 7.6 and 9.4 million rows at "
+            "2,200,000 persons) and the payments; each view's numbers and lists, kept for the "
+            "next viewer (a county-wide roster or worklist is a month of people); the SQL "
+            "console's tables, made a month at a time; and memory the allocator keeps after a "
+            "view drops what it made"
             + (
                 f"; at {' and '.join(killed)} persons it does not fit in this machine's 24 GiB "
                 "and the kernel killed it"
                 if killed
                 else ""
             )
-            + ". Below 4 GiB at province scale needs the frames to stop holding every month: "
-            "monthly aggregates per building for trends, and the person-level rows of a month "
-            "read from the snapshot when a page asks for that month; not done yet."
+            + ". Bounding it needs the people lists cut to what a screen shows (a page of a "
+            "roster, not the whole month) and the caches sized in bytes, not entries."
+        )
+    if any(s.frames_after_import > 10 for s in scales):
+        why.append(
+            "The first load after a new month above 10 s: it patches the snapshot rather than "
+            "reading the store again (a full read is the figure without a snapshot), but reads "
+            "the month's records from the store, types and joins them to their people and "
+            "places, writes the month's file (the other months are linked), and extends the "
+            "household grain and person counts by the month, all on one core."
         )
     if any(s.frames_cold > TARGET_COLD for s in scales):
         why.append(
@@ -783,14 +785,17 @@ def causes(scales: list[Scale]) -> list[str]:
             "no charts, no tables; the page figure is the whole page drawn. At county scale "
             "SQLite answers those two in milliseconds; the gap opens with rows."
         )
-    if any(cold > TARGET_COLD for s in scales for cold, _ in s.pages.values()):
+    if any(cold > PROVINCE_COLD for s in scales for cold, _ in s.pages.values()):
         why.append(
-            "A cold page above 5 s: the first view of a page works out its numbers over every "
-            "labour row (the frames are already in memory: they are read once per data version, "
-            "the cold start above); later viewers of that view get them from the cache. Monthly "
-            "aggregates per "
-            "building, kept with the snapshot, would make a first view cost buildings, not rows; "
-            "not done yet."
+            f"A cold page above {PROVINCE_COLD:.0f} s: the first view of a page reads the "
+            "aggregates, or the months and places it shows (`Frames.labour_slice`), never every "
+            "person-month, and the audit cases from a file beside the snapshot; later viewers "
+            "get its numbers from the cache. What is left over 2 s at province scale reads a "
+            "whole month of people: the overview's 动态清零 (two months' worklists: every "
+            "zero-employment household and job seeker, and the homes of the audit's payees "
+            "across every month), the explorer's filters and people, the county's rosters; the "
+            "SQL console makes its tables a month at a time (tens of seconds at 2,200,000 "
+            "persons, once per worker, data version and scope)."
         )
     if any(warm > TARGET_WARM for s in scales for _, warm in s.pages.values()):
         why.append(
@@ -804,8 +809,8 @@ def causes(scales: list[Scale]) -> list[str]:
         why.append(
             "No rerun finished under load: twenty sessions opened their first page at once on a "
             "server that had just started; each first page reads the snapshot and works out "
-            "its numbers over every labour row, and the twenty queue behind each other on one "
-            "core for longer than the test's 60 s. The same fix as for cold pages applies."
+            "its numbers, and the twenty queue behind each other on one core for longer than "
+            "the test's 60 s."
         )
     if any(load.reruns and load.p95 > TARGET_WARM for load in loads):
         why.append(
@@ -813,8 +818,8 @@ def causes(scales: list[Scale]) -> list[str]:
             "share one core (the GIL) whatever the number of cores. At about 0.1 s of Python "
             "per rerun, the server draws some 10 pages a second; 20 users clicking every 0.5–2 "
             "s ask for about 16, and the rest wait in line. Each drill to a place or month "
-            "nobody opened yet also works its numbers out over every labour row (seconds at a "
-            "million persons), and everyone behind it waits: the cold-page fix applies here too."
+            "nobody opened yet also works its numbers out (a month of a place's rows at most), "
+            "and everyone behind it waits."
         )
     many = [load for s in scales for load in s.worker_loads]
     if any(load.errors or load.p95 > 2.0 for load in many):
