@@ -127,9 +127,11 @@ def table(
     rates: Sequence[str] = (),
     money: Sequence[str] = (),
     totals: Sequence[str] = (),
+    rows: int | None = None,
 ):
     """A table with localised headers, rates in percent, ID numbers masked (unless the viewer
-    switched to full view) and "—" for gaps.
+    switched to full view) and "—" for gaps. `rows`: the whole list's length, when `frame` is
+    its first rows only.
 
     `rates` (fractions) and `money` (yuan) name more columns than the app-wide ones to show as
     percent and as whole yuan; `totals` (yuan) are shown in 万元 (English: millions), headed by
@@ -141,9 +143,10 @@ def table(
     rates = [c for c in frame.columns if c in RATE_COLUMNS or c in rates]
     totals = [c for c in frame.columns if c in totals]
     money = [c for c in frame.columns if (c in MONEY_COLUMNS or c in money) and c not in totals]
-    if frame.height > MAX_TABLE_ROWS:
-        st.caption(t("table_cut", shown=fmt_count(MAX_TABLE_ROWS), rows=fmt_count(frame.height)))
+    rows = max(rows or 0, frame.height)
+    if rows > MAX_TABLE_ROWS or rows > frame.height:
         frame = frame.head(MAX_TABLE_ROWS)
+        st.caption(t("table_cut", shown=fmt_count(frame.height), rows=fmt_count(rows)))
     per, digits = total_unit()
     shown = (frame if full_view() else masked(frame)).with_columns(
         *(pl.col(c) * 100 for c in rates),
