@@ -18,9 +18,9 @@ from ui import charts, explore, views
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month
 from ui.shell import enter
-from ui.state import computed, computed_list, current_version, frames, report_months
-from ui.strings import t
-from ui.widgets import excel_download
+from ui.state import computed, current_version, frames, full_view, report_months
+from ui.strings import lang, t
+from ui.widgets import excel_bytes, excel_download, file_download
 
 enter()
 
@@ -29,15 +29,29 @@ MAX_SEEKERS = 2_000  # matching scores every seeker × posting pair
 Filters = tuple[tuple[str, tuple], ...]
 
 
+def matching(data: Frames, filters: Filters, month: date) -> pl.DataFrame:
+    """The labour rows of `month` that match the filters."""
+    return filter_labour(data.labour_scan(), {d: list(v) for d, v in filters}, (month, month))
+
+
+def listed(people: pl.DataFrame) -> pl.DataFrame:
+    """`people` as staff list them (room, then name): the store's order, by ID number within a
+    room, would tell what a masked ID hides."""
+    return by_address(people).select(ROSTER_COLUMNS)
+
+
 def filtered_people(data: Frames, filters: Filters, month: date) -> dict[str, pl.DataFrame]:
-    """Who matches the filters in `month`: their rows, counts and the job seekers among them."""
-    people = filter_labour(data.labour_scan(), {d: list(v) for d, v in filters}, (month, month))
+    """Who matches the filters in `month`: how many, their counts, the first rows of their
+    list, and the job seekers among them (when few enough to match). Kept for the next viewer
+    without the whole list: a province's month of people (the workbook is made on the click)."""
+    people = matching(data, filters, month)
+    seekers = job_seekers(people, month)
     return {
-        # As staff list people (room, then name): the store's order, by ID number within a
-        # room, would tell what a masked ID hides.
-        "people": by_address(people),
+        "persons": pl.DataFrame({"persons": [people.height]}),
+        "people": listed(people).head(views.MAX_TABLE_ROWS),
         "counts": employment_rates(people, [], month),
-        "seekers": job_seekers(people, month),
+        "seekers": seekers if seekers.height <= MAX_SEEKERS else seekers.clear(),
+        "seeker_count": pl.DataFrame({"seekers": [seekers.height]}),
     }
 
 
@@ -74,14 +88,15 @@ filters = explore.filter_panel(months)
 explore.chips(filters)
 
 # --- who matches: the count an analyst is asked for, first ---
-found = computed_list(filtered_people, explore.filter_key(filters), month)
-people, seekers = found["people"], found["seekers"]
+found = computed(filtered_people, explore.filter_key(filters), month)
+roster, seekers = found["people"], found["seekers"]
+persons, seeker_count = found["persons"].item(), found["seeker_count"].item()
 counts = found["counts"].row(0, named=True)
 st.markdown(
     t(
         "explore_found",
         month=fmt_month(month),
-        persons=fmt_count(people.height),
+        persons=fmt_count(persons),
         labour_force=fmt_count(counts["labour_force"]),
         employed=fmt_count(counts["employed"]),
         unemployed=fmt_count(counts["labour_force"] - counts["employed"]),
@@ -96,13 +111,12 @@ table = wide(result, t("pivot_total"))
 basis = "explore_basis_flow" if measure == "subsidy_amount" else "explore_basis_stock"
 st.caption(t(basis, start=fmt_month(months[0]), end=fmt_month(month)))
 
-roster = people.select(ROSTER_COLUMNS)
 pivot_tab, chart_tab, people_tab, postings_tab = st.tabs(
     [
         t("explore_tab_pivot"),
         t("explore_tab_chart"),
-        t("explore_tab_people", count=fmt_count(roster.height)),
-        t("explore_tab_postings", count=fmt_count(seekers.height)),
+        t("explore_tab_people", count=fmt_count(persons)),
+        t("explore_tab_postings", count=fmt_count(seeker_count)),
     ]
 )
 with pivot_tab:
@@ -117,18 +131,29 @@ with pivot_tab:
 with chart_tab:
     charts.show(explore.pivot_chart(result), key="explore_chart")
 with people_tab:
-    views.table(roster, key="explore_people", height=560)
-    excel_download(
-        {t("explore_tab_people", count=roster.height): roster},
+    views.table(roster, key="explore_people", height=560, rows=persons)
+    full, language = full_view(), lang()
+    sheet, notes = (
+        t("explore_tab_people", count=persons),
+        explore.filter_notes(filters, (month, month), (), (), "persons"),
+    )
+    chosen = explore.filter_key(filters)
+    file_download(
+        lambda: excel_bytes(
+            {sheet: listed(matching(data, chosen, month))},
+            full=full,
+            notes=notes,
+            language=language,
+        ),
         f"名单-{month:%Y-%m}.xlsx",
         key="explore_people_excel",
-        notes=explore.filter_notes(filters, (month, month), (), (), "persons"),
+        full=full,
     )
 with postings_tab:
-    if seekers.is_empty():
+    if seeker_count == 0:
         st.info(t("explore_no_seekers"))
-    elif seekers.height > MAX_SEEKERS:
-        st.info(t("explore_too_many_seekers", count=fmt_count(seekers.height)))
+    elif seeker_count > MAX_SEEKERS:
+        st.info(t("explore_too_many_seekers", count=fmt_count(seeker_count)))
     else:
         matches = match_postings(seekers, data.postings, as_of=month_end(month))
         if matches.is_empty():
@@ -142,7 +167,7 @@ with postings_tab:
             st.caption(t("explore_matches_caption", count=fmt_count(shown.height)))
             views.table(shown, key="explore_matches", height=560)
             excel_download(
-                {t("explore_tab_postings", count=seekers.height): shown},
+                {t("explore_tab_postings", count=seeker_count): shown},
                 f"适合岗位-{month:%Y-%m}.xlsx",
                 key="explore_matches_excel",
                 notes=explore.filter_notes(filters, (month, month), (), (), "persons"),

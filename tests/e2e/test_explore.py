@@ -18,6 +18,7 @@ from data.store import get_engine
 from tests.data.test_report import cells
 from tests.e2e.conftest import signed_in
 from ui.strings import STRINGS
+from ui.views import MAX_TABLE_ROWS
 
 pytestmark = pytest.mark.e2e
 
@@ -155,3 +156,26 @@ def test_the_two_after_question_is_answered_with_filters(
     title = sheet[header].index("岗位名称")
     assert [row[title] for row in sheet[header + 1 :]] == matches["title"].to_list()
     assert page.outside_requests == []
+
+
+def test_the_people_workbook_holds_everyone_the_table_shows_the_first(
+    page: Page, app_url: str, demo_store_url: str
+) -> None:
+    data = load_frames(get_engine(demo_store_url))
+    month = latest_month(data.labour)
+    everyone = filter_labour(data.labour, {}, (month, month))
+    assert everyone.height > MAX_TABLE_ROWS  # else the page would show them all
+    signed_in(page, app_url, demo_store_url, "demo-analyst")
+    page.goto(f"{app_url}/explore")
+    expect(page.get_by_role("heading", name=zh("nav_explore"))).to_be_visible(timeout=60_000)
+    _idle(page)
+
+    tab = zh("explore_tab_people", count=f"{everyone.height:,}")
+    page.get_by_role("tab", name=tab).click()
+    cut = zh("table_cut", shown=f"{MAX_TABLE_ROWS:,}", rows=f"{everyone.height:,}")
+    expect(page.get_by_text(cut)).to_be_visible(timeout=30_000)
+    with page.expect_download(timeout=60_000) as download:
+        page.locator(".st-key-explore_people_excel").get_by_role("button").click()
+    book = download.value.path().read_bytes()
+    sheet = cells(book, zh("explore_tab_people", count=everyone.height))
+    assert len(sheet) == 1 + everyone.height  # the header, then every person
