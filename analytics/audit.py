@@ -134,11 +134,13 @@ class Ledger:
     def of(cls, labour: pl.DataFrame | pl.LazyFrame, subsidies: pl.DataFrame) -> Ledger:
         rows = labour.lazy()
         payees = _person_payments(subsidies).get_column("id_number").unique()
+        # Streaming: a province's scan is filtered a batch at a time, never held whole.
         held, records = pl.collect_all(
             [
                 rows.select(pl.col("month").unique()),
                 rows.filter(pl.col("id_number").is_in(payees.implode())).select(_RECORD),
-            ]
+            ],
+            engine="streaming",
         )
         records = plain(records).unique(["id_number", "month"], keep="first")
         return cls(rows, held.get_column("month"), records)
@@ -434,7 +436,7 @@ def age_mismatch(ledger: Ledger, subsidies: pl.DataFrame, standards: Standards) 
             labour_force_mask() & ((age < standards.min_age) | (age > standards.max_age))
         )
         .select(*_RECORD, "township", "site")
-        .collect()
+        .collect(engine="streaming")
     ).with_columns(_recorded=pl.lit(True))
     return (
         wrong.with_columns(
