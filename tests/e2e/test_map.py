@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Callable
 from urllib.parse import unquote
 
 import pytest
@@ -59,13 +60,21 @@ def test_the_map_draws_offline_and_a_click_narrows_the_page(
             break
         page.wait_for_timeout(500)
     assert _coloured_share(canvas.screenshot()) > FILLED, "no filled polygons on the map"
-    box = settled_box(page, canvas)
-    # The map is fitted to the width the browser reports (ui.maps._measured_width).
-    view = township_view(data.townships, HEIGHT, sites, box["width"], map_label_size(box["width"]))
 
-    def where(lon: float, lat: float) -> tuple[float, float]:
-        x, y = project(lon, lat, view, box["width"], box["height"])
-        return box["x"] + x, box["y"] + y
+    def aim() -> Callable[[float, float], tuple[float, float]]:
+        """Where a point of the map is on the page now."""
+        box = settled_box(page, canvas)
+        # The map is fitted to the width the browser reports (ui.maps._measured_width).
+        width = box["width"]
+        view = township_view(data.townships, HEIGHT, sites, width, map_label_size(width))
+
+        def on_page(lon: float, lat: float) -> tuple[float, float]:
+            x, y = project(lon, lat, view, width, box["height"])
+            return box["x"] + x, box["y"] + y
+
+        return on_page
+
+    where = aim()
 
     # The township whose name lies farthest from every site circle: a click there hits it.
     def room(name: str) -> float:
@@ -75,11 +84,15 @@ def test_the_map_draws_offline_and_a_click_narrows_the_page(
         )
 
     township = max(labels, key=room)
-    x, y = where(*labels[township])
     # The first view (before the browser reported the width) may still be drawn for a moment:
-    # hover until the tooltip names the township, as a user moves the mouse.
+    # hover until the tooltip names the township, as a user moves the mouse. On a busy machine
+    # the page may move the map after it was measured (a hover then met an empty tooltip 30
+    # times): measure it again now and then.
     tooltip = page.locator(".deck-tooltip")
     for step in range(30):
+        if step and step % 6 == 0:
+            where = aim()
+        x, y = where(*labels[township])
         page.mouse.move(x + step % 2, y)
         if tooltip.count() and township in (tooltip.first.text_content() or ""):
             break
