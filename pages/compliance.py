@@ -27,7 +27,7 @@ from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month, fmt_wan
 from ui.shell import enter
 from ui.standards import standards_caption, standards_form, standards_sheet
-from ui.state import account, computed, current_version, frames, report_months
+from ui.state import account, computed, current_version, frames, person_rows, report_months
 from ui.strings import t
 from ui.widgets import excel_download, kpi, url_bound
 
@@ -52,7 +52,7 @@ def evidence(data: Frames, id_number: str, period: str) -> None:
     paid = data.subsidies.filter(
         (pl.col("id_number") == id_number) & in_period("paid_on", period)
     ).sort("paid_on")
-    person = data.labour_slice(None, pl.col("id_number") == id_number)
+    person = person_rows(id_number)
     ledger = person.filter(in_period("month", period)).sort("month")
     st.markdown(f"**{t('cmp_payments_title', period=period)}**")
     if paid.is_empty():

@@ -3,7 +3,6 @@
 The path (township / site / building / household / person) and the month live in the URL.
 """
 
-import polars as pl
 import streamlit as st
 
 from analytics.targets import place_target
@@ -16,7 +15,7 @@ from ui.format import fmt_count, fmt_month, fmt_rate
 from ui.maps import place_map, site_circles, township_values
 from ui.present import present_button
 from ui.shell import enter
-from ui.state import board_scope, computed, current_version, frames, report_months
+from ui.state import board_scope, computed, current_version, frames, person_rows, report_months
 from ui.strings import t
 from ui.widgets import month_picker
 
@@ -37,12 +36,13 @@ if not data.has_labour:
     st.stop()
 
 months = report_months()
-place = current_place(data.labour_scan())
+rows = data.labour_scan()  # read only for what each use below filters
+place = current_place(rows)
 head, picker = st.columns([4, 1], vertical_alignment="bottom")
 with picker:
     month = month_picker(months)
 head.title(f"{t('nav_overview')} · {fmt_month(month)}")
-breadcrumb(place, data.labour_scan())
+breadcrumb(place, rows)
 present_button(place, month)
 
 numbers = computed(overview.place_numbers, place, month, board_scope())
@@ -58,7 +58,7 @@ else:
 level = place.level
 target = place_target(data.targets, place, month.year)
 if level not in ("household", "person"):
-    clearing_block(place, month, latest=months[-1], where=crumbs(place, data.labour_scan())[-1][0])
+    clearing_block(place, month, latest=months[-1], where=crumbs(place, rows)[-1][0])
 
 if level == "person":
     st.subheader(t("timeline_title"))
@@ -66,7 +66,7 @@ if level == "person":
     if views.has_income(timeline):
         charts.show(charts.person_months(timeline), key="timeline_chart")
     views.table(timeline, key="timeline")
-    person = data.labour_slice(None, pl.col("id_number") == place.id_number, ["name"])["name"]
+    person = person_rows(place.id_number).get_column("name")
     views.download(
         {t("timeline_title"): timeline},
         place,

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics.drill import QUERY_KEYS, PathGap, Place, complete_path
 from ui.format import mask_id
-from ui.state import scope_places, session_scope
+from ui.state import person_rows, place_held, scope_places, session_scope
 from ui.strings import t
 
 DRILL_KEYS = ("township", "site", "building", "household", "person")
@@ -45,7 +45,7 @@ def current_place(labour: pl.LazyFrame) -> Place:
         st.warning(_gap_message(gap))
     if place.level == "county":
         place = root_place()
-    elif labour.filter(place.filter()).head(1).collect().is_empty():
+    elif not place_held(place):
         st.warning(t("place_unknown"))
         place = root_place()
     if place != st.session_state.get("drill_place"):
@@ -140,7 +140,7 @@ def _label(field: str, value: str, labour: pl.LazyFrame) -> str:
         room, head = household.first().collect().row(0)
         return t("household_label", room=room, head=head)
     if field == "id_number":
-        name = labour.filter(pl.col("id_number") == value).select("name").first().collect()[0, 0]
+        name = person_rows(value).get_column("name")[0]
         return f"{name}（{mask_id(value)}）"
     return value
 

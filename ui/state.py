@@ -160,6 +160,28 @@ def _person_slice(data: Frames, months: tuple[date, ...], place: Place) -> pl.Da
     return data.labour_slice(months, place.filter())
 
 
+def person_rows(id_number: str) -> pl.DataFrame:
+    """Every labour row of one person, cut to this session's scope: read from every month's
+    file once per data version and scope (seconds at province scale), not on every rerun."""
+    return computed_list(_person_rows, id_number)
+
+
+def _person_rows(data: Frames, id_number: str) -> pl.DataFrame:
+    return data.labour_slice(None, pl.col("id_number") == id_number)
+
+
+def place_held(place: Place) -> bool:
+    """Whether this session's frames hold any row of `place`, once per data version and scope:
+    down to a building from the household grain, below it from the person rows."""
+    return computed(_place_held, place)
+
+
+def _place_held(data: Frames, place: Place) -> bool:
+    if place.household is None and place.id_number is None:
+        return not data.households.filter(place.filter()).is_empty()
+    return not data.labour_scan().filter(place.filter()).head(1).collect().is_empty()
+
+
 def report_months() -> tuple[date, ...]:
     """The reporting months in this session's labour ledger, oldest first."""
     return computed(_report_months)
