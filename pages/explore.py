@@ -4,16 +4,12 @@ people behind the numbers with the postings that fit the unemployed among them.
 Filters, months and the pivot's layout live in the URL (ui/explore.py).
 """
 
-from datetime import date
-
-import polars as pl
 import streamlit as st
 
-from analytics.matching import job_seekers, match_postings
-from analytics.pivot import Pivot, filter_labour, pivot, wide
-from analytics.rates import employment_rates, month_end
-from analytics.rosters import ROSTER_COLUMNS, by_address
-from data.frames import Frames
+from analytics.matching import match_postings
+from analytics.pivot import wide
+from analytics.rates import month_end
+from reports.explore import listed, matched, matching, pivoted
 from ui import charts, explore, views
 from ui.empty import no_data_screen
 from ui.format import fmt_count, fmt_month
@@ -25,54 +21,6 @@ from ui.widgets import excel_bytes, excel_download, file_download
 enter()
 
 MAX_SEEKERS = 2_000  # matching scores every seeker × posting pair
-
-Filters = tuple[tuple[str, tuple], ...]
-
-
-def matching(data: Frames, filters: Filters, month: date) -> pl.DataFrame:
-    """The labour rows of `month` that match the filters."""
-    return filter_labour(data.labour_scan(), {d: list(v) for d, v in filters}, (month, month))
-
-
-def listed(people: pl.DataFrame) -> pl.DataFrame:
-    """`people` as staff list them (room, then name): the store's order, by ID number within a
-    room, would tell what a masked ID hides."""
-    return by_address(people).select(ROSTER_COLUMNS)
-
-
-def filtered_people(data: Frames, filters: Filters, month: date) -> dict[str, pl.DataFrame]:
-    """Who matches the filters in `month`: how many, their counts, the first rows of their
-    list, and the job seekers among them (when few enough to match). Kept for the next viewer
-    without the whole list: a province's month of people (the workbook is made on the click)."""
-    people = matching(data, filters, month)
-    seekers = job_seekers(people, month)
-    return {
-        "persons": pl.DataFrame({"persons": [people.height]}),
-        "people": listed(people).head(views.MAX_TABLE_ROWS),
-        "counts": employment_rates(people, [], month),
-        "seekers": seekers if seekers.height <= MAX_SEEKERS else seekers.clear(),
-        "seeker_count": pl.DataFrame({"seekers": [seekers.height]}),
-    }
-
-
-def pivoted(
-    data: Frames,
-    filters: Filters,
-    months: tuple[date, date],
-    rows: tuple[str, ...],
-    columns: tuple[str, ...],
-    measure: str,
-) -> Pivot:
-    return pivot(
-        data.labour_scan(),
-        data.subsidies,
-        measure=measure,
-        rows=list(rows),
-        columns=list(columns),
-        filters={d: list(v) for d, v in filters},
-        months=months,
-    )
-
 
 data = frames()
 if not data.has_labour:
@@ -88,10 +36,10 @@ filters = explore.filter_panel(months)
 explore.chips(filters)
 
 # --- who matches: the count an analyst is asked for, first ---
-found = computed(filtered_people, explore.filter_key(filters), month)
-roster, seekers = found["people"], found["seekers"]
-persons, seeker_count = found["persons"].item(), found["seeker_count"].item()
-counts = found["counts"].row(0, named=True)
+found = computed(matched, explore.filter_key(filters), month, views.MAX_TABLE_ROWS, MAX_SEEKERS)
+roster, seekers = found.first_rows, found.seekers
+persons, seeker_count = found.persons, found.seeker_count
+counts = found.counts.row(0, named=True)
 st.markdown(
     t(
         "explore_found",
